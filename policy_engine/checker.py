@@ -1,0 +1,138 @@
+"""Check documents against a rule set: the library entry point that the CLI calls.
+
+    checker = Checker.from_directory()          # load, validate and compile the rules once
+    result = checker.check_path("draft.md")     # -> CheckResult with findings, or an error
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .compiler import Conjunct, FactPlan, compile_rule, evidence_for, plan_for
+from .documents import load_document
+from .engine import Engine
+from .errors import PolicyCheckError, RuleError
+from .model import Document, Evidence, Finding
+from .rules import Rule, RuleSet, TextTest, load_rule_set
+
+
+@dataclass
+class CheckResult:
+    path: str
+    id: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    organisation: str = ""
+    title: str = ""
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error is not None else "ok"
+
+
+def _in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
+    for wanted in test_scopes:
+        if wanted == "*":
+            return True
+        for scope in unit_scopes:
+            if scope == wanted or scope.startswith(wanted + "."):
+                return True
+    return False
+
+
+class Checker:
+    """A rule set compiled into durable_rules, ready to check any number of documents."""
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self.conjuncts: dict[str, Conjunct] = {}
+        for index, rule in enumerate(rule_set.rules):
+            for conj in compile_rule(rule, index):
+                self.conjuncts[conj.name] = conj
+        self.plan: FactPlan = plan_for(list(self.conjuncts.values()))
+        texts: dict[str, TextTest] = {}
+        for conj in self.conjuncts.values():
+            for _, t in conj.texts:
+                texts[t.key] = t
+            for t in conj.absent_texts:
+                texts[t.key] = replace_negation(t)
+        self.text_tests = [texts[k] for k in sorted(texts)]
+        self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
+                             name=f"policy_{rule_set.digest}")
+
+    @classmethod
+    def from_directory(cls, directory: str | Path | None = None) -> "Checker":
+        """Load and compile a rule folder; raises RuleError listing every problem found."""
+        rule_set, problems = load_rule_set(directory)
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more problem(s); run 'policy-check rules lint')" \
+                if len(problems) > 1 else ""
+            raise RuleError(first.message + more, first.path, first.line, first.column)
+        return cls(rule_set)
+
+    def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
+        """Run every text test over the document's sentences (in Python, on RE2)."""
+        hits: dict[str, list[Evidence]] = defaultdict(list)
+        missing_languages: set[str] = set()
+        for test in self.text_tests:
+            regex = test.matches.regex_for(doc.language)
+            if regex is None:
+                missing_languages.add(doc.language)
+                continue
+            unless = test.unless.regex_for(doc.language) if test.unless else None
+            for unit in doc.units:
+                if not _in_scope(unit.scopes, test.scopes):
+                    continue
+                if regex.search(unit.normalised) and not (unless is not None and unless.search(unit.normalised)):
+                    hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))
+        notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
+                   f"text rules (structured fields were)" for lang in sorted(missing_languages)]
+        return set(hits), dict(hits), notices
+
+    def check(self, doc: Document) -> CheckResult:
+        """Evaluate one document; every matching rule gives one finding with all its evidence."""
+        text_hits, text_evidence, notices = self.scan_text(doc)
+        fired: dict[str, list[Evidence]] = defaultdict(list)
+        for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits)):
+            conj = self.conjuncts[name]
+            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, text_evidence))
+        findings = []
+        for rule_id, evidence in fired.items():
+            rule = self.rule_set.get(rule_id)
+            findings.append(make_finding(rule, evidence))
+        findings.sort(key=Finding.sort_key)
+        return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices,
+                           organisation=str(doc.data.get("organisation") or ""),
+                           title=str(doc.data.get("title") or ""))
+
+    def check_path(self, path: str | Path) -> CheckResult:
+        """Load and check one file; a file that cannot be read or checked becomes an error result."""
+        try:
+            doc = load_document(path)
+        except PolicyCheckError as exc:
+            return CheckResult(str(path), error=str(exc))
+        try:
+            return self.check(doc)
+        except PolicyCheckError as exc:
+            return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
+
+
+def replace_negation(test: TextTest) -> TextTest:
+    from dataclasses import replace
+    return replace(test, negated=False)
+
+
+def make_finding(rule: Rule, evidence: list[Evidence]) -> Finding:
+    unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
+    return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
+                   rule.rationale, rule.remediation, tuple(unique))
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

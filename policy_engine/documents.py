@@ -1,0 +1,233 @@
+"""Read a programme description (YAML, JSON, Markdown with front matter, plain text) into a Document.
+
+All formats end in one internal model: the structured fields (validated against the programme
+schema), the line of each field, and the text cut into sentences, each tagged with the field or
+narrative topic it belongs to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from .errors import InputError
+from .model import Document, TextUnit
+from .resources import load_resource_yaml, schema
+from .textscan import iter_strings, normalise, sentences, compile_pattern
+from .yamlsrc import Located, load_yaml
+
+MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
+STRUCTURED_SUFFIXES = {".yaml", ".yml", ".json"}
+NARRATIVE_SUFFIXES = {".md", ".markdown", ".txt"}
+SUPPORTED_SUFFIXES = STRUCTURED_SUFFIXES | NARRATIVE_SUFFIXES
+
+# Fields that hold codes or bookkeeping, not prose: never scanned by text rules.
+_NOT_PROSE = re.compile(r"^(id|language|period|country|expect|waivers|phases)(\.|$)|(^|\.)(type|recipient_type|"
+                        r"directed_by_type|legal_status|legal_status_required|legal_status_excluded)$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_NUMBERING = re.compile(r"^\s*((\d+(\.\d+)*|[a-z]|[ivx]+)[.)]|section \d+:?|\d+(\.\d+)*)\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema("programme"))
+    return cls(schema("programme"))
+
+
+@lru_cache(maxsize=1)
+def _section_topics() -> tuple[tuple[str, dict[str, Any]], ...]:
+    topics = load_resource_yaml("sections.yaml")
+    return tuple((topic, {lang: [compile_pattern(p) for p in pats] for lang, pats in by_lang.items()})
+                 for topic, by_lang in topics.items())
+
+
+def topics_for_heading(heading: str) -> tuple[str, ...]:
+    """The narrative topics a section heading belongs to (any language), in sections.yaml order."""
+    text = normalise(_NUMBERING.sub("", heading).rstrip(":"))
+    found = []
+    for topic, by_language in _section_topics():
+        if any(regex.search(text) for regexes in by_language.values() for regex in regexes):
+            found.append(topic)
+    return tuple(found)
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file too large ({size / 1048576:.1f} MB > {MAX_BYTES // 1048576} MB limit)", str(path))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    if not raw.strip():
+        raise InputError("file is empty", str(path))
+    if b"\x00" in raw[:8192]:
+        raise InputError("file is binary, not text", str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                         "save the file as UTF-8", str(path), line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_document(path: str | Path) -> Document:
+    """Load one programme description.
+
+    Raises:
+        InputError: unreadable, malformed, or not a programme description; the message has the line.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"unsupported file type '{suffix or path.name}' (expected one of: "
+                         f"{', '.join(sorted(SUPPORTED_SUFFIXES))})", str(path))
+    text = read_text(path)
+    return parse_document(text, str(path), suffix)
+
+
+def parse_document(text: str, name: str, suffix: str) -> Document:
+    """Parse text already read, as the format its suffix names."""
+    if suffix in STRUCTURED_SUFFIXES:
+        located = _load_structured(text, name, suffix)
+        body, body_line = "", 1
+    else:
+        located, body, body_line = _split_front_matter(text, name)
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        raise InputError(f"expected a mapping of fields at the top, found {type(data).__name__}", name, 1)
+    if located.duplicates:
+        key, line = located.duplicates[0]
+        first = located.lines.get(key)
+        raise InputError(f"duplicate key '{key}' (the later value would silently replace the earlier one)",
+                         name, line)
+    warnings = _validate(data, located, name)
+    units = list(_field_units(data, located))
+    sections = []
+    if body.strip():
+        for heading, topics, line, section_units in _body_units(body, body_line):
+            sections.append((heading, ",".join(topics), line))
+            units.extend(section_units)
+    language = str(data.get("language") or "en")
+    return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
+                    warnings=tuple(warnings), sections=tuple(sections))
+
+
+def _load_structured(text: str, name: str, suffix: str) -> Located:
+    if suffix == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise InputError("JSON nesting too deep", name) from None
+    # JSON is read through the YAML composer too, so that JSON files get line numbers.
+    return load_yaml(text, name)
+
+
+def _split_front_matter(text: str, name: str) -> tuple[Located, str, int]:
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].strip() in ("---", "..."):
+                front = "\n".join(lines[1:index])
+                located = load_yaml(front, name, line_offset=1)
+                return located, "\n".join(lines[index + 1:]), index + 2
+        raise InputError("front matter starts with '---' on line 1 but is never closed by a '---' line", name, 1)
+    return Located({}), text, 1
+
+
+def _suggest(value: object, options: Iterable[object]) -> str:
+    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _path_of(error: jsonschema.ValidationError) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out = f"{out}[{part}]" if isinstance(part, int) else (f"{out}.{part}" if out else str(part))
+    return out
+
+
+def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
+    """Schema errors raise; unknown fields come back as warnings."""
+    warnings: list[str] = []
+    errors = []
+    for error in _validator().iter_errors(data):
+        path = _path_of(error)
+        if error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            for key in sorted(set(error.instance) - set(known), key=str):
+                where = f"{path}.{key}" if path else str(key)
+                line = located.lines.get(where)
+                warnings.append(f"{name}:{line}: unknown field '{where}' is ignored{_suggest(key, known)}")
+            continue
+        if error.validator == "enum":
+            message = f"'{error.instance}' is not an allowed value{_suggest(error.instance, error.validator_value)}"
+        elif error.validator == "type":
+            expected = error.validator_value
+            message = f"expected {expected if isinstance(expected, str) else ' or '.join(expected)}, " \
+                      f"found {_type_name(error.instance)} {_short(error.instance)}"
+        else:
+            message = error.message
+        errors.append((located.lines.get(path) or 1, path, message))
+    if errors:
+        errors.sort()
+        line, path, message = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(f"field '{path or '(top)'}': {message}{more}", name, line)
+    return sorted(warnings)
+
+
+def _type_name(value: object) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
+    for path, value in iter_strings(data, ""):
+        scope = re.sub(r"\[\d+\]", "", path)
+        if _NOT_PROSE.search(scope):
+            continue
+        line = located.lines.get(path + "#text") or located.lines.get(path)
+        for at, sentence in sentences(value, line):
+            yield TextUnit((scope,), path, at, sentence, normalise(sentence))
+
+
+def _body_units(body: str, first_line: int) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
+    """Cut the narrative into sections by heading; yield each with its topics and sentences."""
+    heading, topics, start = "", ("summary",), first_line
+    chunk: list[str] = []
+
+    def flush() -> tuple[str, tuple[str, ...], int, list[TextUnit]]:
+        text = "\n".join(chunk)
+        field = f'section "{heading}"' if heading else "text"
+        scopes = topics or ("other",)
+        units = [TextUnit(scopes, field, at, s, normalise(s)) for at, s in sentences(text, start)]
+        return heading, scopes, start - 1 if heading else start, units
+
+    for offset, line in enumerate(body.split("\n")):
+        match = _HEADING.match(line)
+        if match:
+            if chunk and "\n".join(chunk).strip():
+                yield flush()
+            heading = match.group(2).strip()
+            topics = topics_for_heading(heading)
+            start, chunk = first_line + offset + 1, []
+        else:
+            chunk.append(line)
+    if "\n".join(chunk).strip():
+        yield flush()

@@ -1,0 +1,98 @@
+"""Small immutable records shared by every layer: documents, text units, evidence, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("violation", "warning", "advice")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One sentence of a document, with where it came from.
+
+    scopes: the dotted field path without list indices (eligibility.criteria), or the narrative
+        topics of the section it sits in (eligibility); rules select text by prefix of these.
+    field: the exact place, e.g. eligibility.criteria[1] or section "Target population".
+    """
+
+    scopes: tuple[str, ...]
+    field: str
+    line: int | None
+    text: str
+    normalised: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A programme description in the internal model, whatever format it came in."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[str, int]
+    units: tuple[TextUnit, ...]
+    language: str
+    warnings: tuple[str, ...] = ()
+    sections: tuple[tuple[str, str, int], ...] = ()  # (heading, topic, line)
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return str(value) if value is not None else ""
+
+    def line_of(self, path: str) -> int | None:
+        """The line of a field, or of its nearest parent that is in the file."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """What in the document triggered a rule: a field path or a quoted sentence, with its line."""
+
+    line: int | None
+    field: str
+    quote: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "line": self.line, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    principle: int
+    articles: tuple[str, ...]
+    title: str
+    message: str
+    rationale: str
+    remediation: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    waived: str | None = None  # the justification, when a waiver applies
+
+    def sort_key(self) -> tuple[Any, ...]:
+        first = self.evidence[0].line if self.evidence and self.evidence[0].line else 0
+        return (self.principle, SEVERITY_RANK[self.severity], self.rule, first)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "principle": self.principle,
+            "articles": list(self.articles),
+            "title": self.title,
+            "message": self.message,
+            "rationale": self.rationale,
+            "remediation": self.remediation,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.waived is not None:
+            out["waived"] = self.waived
+        return out

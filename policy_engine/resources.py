@@ -1,0 +1,37 @@
+"""Files shipped with the package (schemas) and the default rule folder."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .yamlsrc import load_yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = PACKAGE_DIR / "schemas"
+# The rule set lives in rules/ beside the package in a checkout, and is installed as package data.
+_CANDIDATE_RULE_DIRS = (PACKAGE_DIR.parent / "rules", PACKAGE_DIR / "rules")
+
+
+def default_rules_dir() -> Path:
+    for candidate in _CANDIDATE_RULE_DIRS:
+        if (candidate / "policy.yaml").is_file():
+            return candidate
+    return _CANDIDATE_RULE_DIRS[0]
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in policy_engine/schemas ('programme' or 'rules')."""
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def load_resource_yaml(name: str, rules_dir: str | None = None) -> Any:
+    """A data file of the rule folder (sections.yaml, vocabulary.yaml, policy.yaml)."""
+    path = Path(rules_dir) if rules_dir else default_rules_dir()
+    file = path / name
+    return load_yaml(file.read_text(encoding="utf-8"), str(file)).data

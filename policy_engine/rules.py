@@ -1,0 +1,479 @@
+"""Rule files: load, validate (with file:line for every mistake) and parse conditions into a tree.
+
+A rule is data. Its `when` condition is parsed here into small frozen nodes; compiler.py turns
+those into durable_rules patterns. Nothing in a rule file is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Union
+
+import jsonschema
+
+from .errors import InputError, RuleError
+from .policy import Policy, load_policy
+from .resources import schema
+from .textscan import PatternError, PatternSet, compile_patterns
+from .yamlsrc import Located, join, load_yaml
+
+COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
+ITEM_QUANTIFIERS = ("any_item", "no_item", "all_items")
+DATA_FILES = {"policy.yaml", "vocabulary.yaml", "sections.yaml"}
+
+
+# ---- condition tree -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class All:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Condition"
+
+
+@dataclass(frozen=True)
+class FieldTest:
+    path: str
+    op: str
+    value: Any
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ItemTest:
+    quantifier: str  # any_item | no_item | all_items
+    collection: str
+    where: "Condition | None"
+
+
+@dataclass(frozen=True)
+class TextTest:
+    key: str            # unique id of this test inside the rule set (rule id + position)
+    scopes: tuple[str, ...]
+    matches: PatternSet
+    unless: PatternSet | None
+    negated: bool = False
+
+
+Condition = Union[All, AnyOf, Not, FieldTest, ItemTest, TextTest]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    principle: int
+    articles: tuple[str, ...]
+    severity: str
+    message: str
+    rationale: str
+    remediation: str
+    when: Condition
+    source: str           # file:line of the rule
+    aliases: tuple[str, ...] = ()
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False, hash=False)
+    raw_when: Any = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    policy: Policy
+    rules: tuple[Rule, ...]
+    digest: str
+    directory: str
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id or rule_id in rule.aliases:
+                return rule
+        raise KeyError(f'no such rule: "{rule_id}"')
+
+    def ids(self) -> list[str]:
+        return sorted(rule.id for rule in self.rules)
+
+
+# ---- programme schema look-ups ----------------------------------------------------------------
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref and ref.startswith("#/$defs/"):
+        return schema("programme")["$defs"][ref.split("/")[-1]]
+    return node
+
+
+def schema_at(path: str, base: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The programme-schema node for a dotted path (list items are stepped through), or None."""
+    node = _resolve(base if base is not None else schema("programme"))
+    for part in path.split("."):
+        while node.get("type") == "array":
+            node = _resolve(node.get("items", {}))
+        props = node.get("properties", {})
+        if part not in props:
+            return None
+        node = _resolve(props[part])
+    return node
+
+
+def is_object_list(node: dict[str, Any] | None) -> bool:
+    return bool(node) and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object"
+
+
+def is_scalar_list(node: dict[str, Any] | None) -> bool:
+    return bool(node) and node.get("type") == "array" and not is_object_list(node)
+
+
+# ---- parsing ------------------------------------------------------------------------------------
+
+class _Parser:
+    """Turns one rule's `when` mapping into a condition tree, collecting located errors."""
+
+    def __init__(self, rule_id: str, file: str, located: Located, vocabulary: dict[str, Any],
+                 topics: set[str]) -> None:
+        self.rule_id = rule_id
+        self.file = file
+        self.located = located
+        self.vocabulary = vocabulary
+        self.topics = topics
+        self.errors: list[RuleError] = []
+        self.text_count = 0
+
+    def error(self, message: str, path: str) -> None:
+        line = self.located.lines.get(path)
+        while line is None and path:
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+            line = self.located.lines.get(path)
+        self.errors.append(RuleError(f"rule '{self.rule_id}': {message}", self.file, line))
+
+    def condition(self, node: Any, path: str, item_schema: dict[str, Any] | None = None) -> Condition | None:
+        if not isinstance(node, dict) or not node:
+            self.error("a condition must be a mapping such as {field: ..., equals: ...}, "
+                       "{all: [...]}, {any: [...]}, {not: ...}, {any_item: ...} or {text: ...}", path)
+            return None
+        keys = set(node)
+        if keys & {"all", "any"}:
+            key = "all" if "all" in keys else "any"
+            if keys - {key}:
+                self.error(f"'{key}' cannot be combined with {sorted(keys - {key})} in one mapping; "
+                           f"put them inside the '{key}' list", path)
+                return None
+            items = node[key]
+            if not isinstance(items, list) or not items:
+                self.error(f"'{key}' needs a non-empty list of conditions", join(path, key))
+                return None
+            parsed = [self.condition(child, join(join(path, key), index), item_schema)
+                      for index, child in enumerate(items)]
+            if any(p is None for p in parsed):
+                return None
+            return All(tuple(parsed)) if key == "all" else AnyOf(tuple(parsed))  # type: ignore[arg-type]
+        if "not" in keys:
+            if keys != {"not"}:
+                self.error("'not' takes exactly one condition and nothing beside it", path)
+                return None
+            inner = self.condition(node["not"], join(path, "not"), item_schema)
+            return Not(inner) if inner is not None else None
+        if "field" in keys:
+            return self.field_test(node, path, item_schema)
+        if keys & set(ITEM_QUANTIFIERS):
+            if item_schema is not None:
+                self.error("a list test cannot be nested inside another list test's 'where'", path)
+                return None
+            return self.item_test(node, path)
+        if "text" in keys:
+            if item_schema is not None:
+                self.error("a text test cannot go inside 'where'; put it beside the list test in an 'all'", path)
+                return None
+            return self.text_test(node, path)
+        self.error(f"unknown condition keys {sorted(map(str, keys))}; expected one of: all, any, not, field, "
+                   "any_item, no_item, all_items, text", path)
+        return None
+
+    def field_test(self, node: dict[str, Any], path: str, item_schema: dict[str, Any] | None) -> Condition | None:
+        field_path = node.get("field")
+        ops = [k for k in node if k != "field"]
+        unknown = [k for k in ops if k not in COMPARISONS]
+        if unknown:
+            self.error(f"unknown operator '{unknown[0]}' for field test; use one of: {', '.join(COMPARISONS)}",
+                       join(path, unknown[0]))
+            return None
+        if len(ops) != 1:
+            self.error(f"a field test needs exactly one operator ({', '.join(COMPARISONS)}), found {len(ops)}", path)
+            return None
+        if not isinstance(field_path, str) or not field_path:
+            self.error("'field' must be a dotted field name such as needs_assessment.done", join(path, "field"))
+            return None
+        op, value = ops[0], node[ops[0]]
+        target = schema_at(field_path, item_schema)
+        if target is None:
+            where = "the list item" if item_schema is not None else "the programme schema"
+            self.error(f"field '{field_path}' does not exist in {where}", join(path, "field"))
+            return None
+        if op in ("exists", "missing") and value is not True:
+            self.error(f"'{op}' takes the value true", join(path, op))
+            return None
+        if op in ("gt", "gte", "lt", "lte") and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            self.error(f"'{op}' compares with a number, not {value!r}", join(path, op))
+            return None
+        if op in ("one_of", "contains_any") and (not isinstance(value, list) or not value):
+            self.error(f"'{op}' takes a non-empty list of values", join(path, op))
+            return None
+        if op in ("equals", "contains") and not isinstance(value, (str, int, float, bool)):
+            self.error(f"'{op}' takes one plain value (text, number, true or false)", join(path, op))
+            return None
+        if op in ("contains", "contains_any"):
+            if not is_scalar_list(target):
+                self.error(f"'{op}' needs a list of values, but '{field_path}' is not one", join(path, "field"))
+                return None
+            if item_schema is not None:
+                self.error(f"'{op}' is not supported inside 'where'", join(path, op))
+                return None
+            values = [value] if op == "contains" else list(value)
+            self._check_enum(_resolve(target.get("items", {})), values, join(path, op))
+            where = AnyOf(tuple(FieldTest("v", "equals", v) for v in values)) if len(values) > 1 \
+                else FieldTest("v", "equals", values[0])
+            return ItemTest("any_item", field_path, where)
+        if op in ("equals", "one_of"):
+            self._check_enum(target, value if op == "one_of" else [value], join(path, op))
+        if is_object_list(target) and op not in ("exists", "missing"):
+            self.error(f"'{field_path}' is a list of items; test its items with any_item / no_item / all_items",
+                       join(path, "field"))
+            return None
+        return FieldTest(field_path, op, tuple(value) if isinstance(value, list) else value)
+
+    def _check_enum(self, target: dict[str, Any], values: list[Any], path: str) -> None:
+        allowed = target.get("enum")
+        if allowed:
+            for value in values:
+                if value not in allowed:
+                    self.error(f"value '{value}' can never match: allowed values are {', '.join(map(str, allowed))}",
+                               path)
+        expected = target.get("type")
+        if expected == "boolean":
+            for value in values:
+                if not isinstance(value, bool):
+                    self.error(f"field holds true/false, so {value!r} can never match", path)
+
+    def item_test(self, node: dict[str, Any], path: str) -> Condition | None:
+        quantifiers = [k for k in ITEM_QUANTIFIERS if k in node]
+        extra = set(node) - set(ITEM_QUANTIFIERS) - {"where"}
+        if len(quantifiers) != 1 or extra:
+            self.error("a list test has one of any_item / no_item / all_items, and optionally 'where'", path)
+            return None
+        quantifier = quantifiers[0]
+        collection = node[quantifier]
+        target = schema_at(collection) if isinstance(collection, str) else None
+        if is_object_list(target):
+            item_schema = _resolve(target["items"])  # type: ignore[index]
+        elif is_scalar_list(target):
+            # a list of plain values: each item is seen as {v: value}
+            item_schema = {"type": "object", "properties": {"v": target.get("items", {})}}  # type: ignore[union-attr]
+        else:
+            self.error(f"'{collection}' is not a list in the programme schema "
+                       "(lists are e.g. partners, activities, funding, data_sharing, eligibility.criteria)",
+                       join(path, quantifier))
+            return None
+        where = None
+        if "where" in node:
+            where = self.condition(node["where"], join(path, "where"), item_schema)
+            if where is None:
+                return None
+        elif quantifier == "all_items":
+            self.error("'all_items' needs a 'where' condition", path)
+            return None
+        return ItemTest(quantifier, collection, where)
+
+    def text_test(self, node: dict[str, Any], path: str) -> Condition | None:
+        body = node.get("text")
+        if set(node) != {"text"} or not isinstance(body, dict):
+            self.error("'text' takes a mapping with 'matches' (and optionally 'in' and 'unless')", path)
+            return None
+        unknown = set(body) - {"in", "matches", "unless"}
+        if unknown:
+            self.error(f"unknown key '{sorted(unknown)[0]}' in text test; use in, matches, unless",
+                       join(join(path, "text"), sorted(unknown)[0]))
+            return None
+        scopes = body.get("in", ["*"])
+        if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) for s in scopes):
+            self.error("'in' takes a list of field paths or topics", join(join(path, "text"), "in"))
+            return None
+        for index, scope in enumerate(scopes):
+            if scope != "*" and scope not in self.topics and schema_at(scope) is None:
+                self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
+                           f"({', '.join(sorted(self.topics))})", join(join(join(path, "text"), "in"), index))
+                return None
+        if "matches" not in body:
+            self.error("a text test needs 'matches'", join(path, "text"))
+            return None
+        matches = self.patterns(body["matches"], join(join(path, "text"), "matches"))
+        unless = self.patterns(body["unless"], join(join(path, "text"), "unless")) if "unless" in body else None
+        if matches is None or ("unless" in body and unless is None):
+            return None
+        self.text_count += 1
+        return TextTest(f"{self.rule_id}#{self.text_count}", tuple(scopes), matches, unless)
+
+    def patterns(self, spec: Any, path: str) -> PatternSet | None:
+        valid_list = isinstance(spec, list) and spec and all(isinstance(p, str) and p for p in spec)
+        valid_map = isinstance(spec, dict) and spec and all(
+            isinstance(lang, str) and len(lang) == 2 and isinstance(pats, list) and pats
+            and all(isinstance(p, str) and p for p in pats) for lang, pats in spec.items())
+        if not (valid_list or valid_map):
+            self.error("patterns are a list of texts, or a mapping from language code (en, es, fr) to such a list",
+                       path)
+            return None
+        try:
+            return compile_patterns(spec, self.vocabulary)
+        except PatternError as exc:
+            self.error(str(exc), path)
+            return None
+
+
+@lru_cache(maxsize=1)
+def _rule_validator() -> jsonschema.protocols.Validator:
+    # The shipped schema describes conditions for editors; here conditions are checked by _Parser,
+    # whose messages are precise where jsonschema's oneOf messages are not.
+    relaxed = dict(schema("rules"))
+    defs = dict(relaxed["$defs"])
+    rule = dict(defs["rule"])
+    rule["properties"] = dict(rule["properties"], when={}, examples={"type": "object"})
+    defs["rule"] = rule
+    relaxed["$defs"] = defs
+    cls = jsonschema.validators.validator_for(relaxed)
+    return cls(relaxed)
+
+
+def _schema_errors(data: Any, located: Located, file: str) -> list[RuleError]:
+    errors = []
+    for error in _rule_validator().iter_errors(data):
+        path = ""
+        for part in error.absolute_path:
+            path = join(path, part)
+        line = located.lines.get(path)
+        probe = path
+        while line is None and probe:
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+            line = located.lines.get(probe)
+        where = f"at '{path}': " if path else ""
+        rule_id = None
+        if error.absolute_path and len(error.absolute_path) >= 2:
+            parts = list(error.absolute_path)
+            rule = data["rules"][parts[1]] if parts[0] == "rules" and isinstance(data.get("rules"), list) else None
+            rule_id = rule.get("id") if isinstance(rule, dict) else None
+        prefix = f"rule '{rule_id}': " if rule_id else ""
+        message = error.message
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+            message = f"unknown key '{extra[0]}' (allowed: {', '.join(sorted(error.schema.get('properties', {})))})"
+            line = located.lines.get(join(path, extra[0]), line)
+        elif error.validator == "enum":
+            message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        errors.append(RuleError(prefix + where + message, file, line))
+    return sorted(errors, key=lambda e: (e.line or 0, e.message))
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Rule files of a folder (every .yaml but the shared data files), sorted by name."""
+    if directory.is_file():
+        return [directory]
+    return sorted(p for p in directory.glob("*.y*ml") if p.name not in DATA_FILES and not p.name.startswith("."))
+
+
+def load_rule_set(directory: Path | str | None = None, files: list[Path] | None = None) -> tuple[RuleSet, list[RuleError]]:
+    """Load every rule file of a rule folder.
+
+    Returns:
+        the rule set built from the valid rules, and every problem found (empty when all is well).
+    """
+    from .resources import default_rules_dir, load_resource_yaml
+
+    directory = Path(directory) if directory else default_rules_dir()
+    base = directory if directory.is_dir() else directory.parent
+    problems: list[RuleError] = []
+    try:
+        policy = load_policy(base / "policy.yaml")
+    except RuleError as exc:
+        problems.append(exc)
+        policy = Policy("", "", {})
+    vocabulary, topics = {}, set()
+    for name in ("vocabulary.yaml", "sections.yaml"):
+        try:
+            loaded = load_resource_yaml(name, str(base)) if (base / name).is_file() else {}
+        except InputError as exc:
+            problems.append(RuleError(exc.message, exc.path, exc.line, exc.column))
+            loaded = {}
+        if name == "vocabulary.yaml":
+            vocabulary = loaded or {}
+        else:
+            topics = set(loaded or {})
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file in (files or rule_files(directory)):
+        try:
+            raw = file.read_bytes()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(RuleError(f"cannot read rule file: {exc}", str(file)))
+            continue
+        digest.update(file.name.encode() + b"\0" + raw + b"\0")
+        try:
+            located = load_yaml(text, str(file))
+        except InputError as exc:
+            problems.append(RuleError(exc.message, exc.path, exc.line, exc.column))
+            continue
+        for key, line in located.duplicates:
+            problems.append(RuleError(f"duplicate key '{key}' (the later value would silently replace the "
+                                      "earlier one)", str(file), line))
+        schema_problems = _schema_errors(located.data, located, str(file))
+        problems.extend(schema_problems)
+        data = located.data if isinstance(located.data, dict) else {}
+        for index, body in enumerate(data.get("rules") or []):
+            path = f"rules[{index}]"
+            if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in schema_problems) \
+                    or not all(k in body for k in ("id", "title", "principle", "articles", "severity",
+                                                   "message", "rationale", "remediation", "when")):
+                continue
+            rule_id = str(body["id"])
+            where = f"{file}:{located.lines.get(path)}"
+            if rule_id in seen:
+                problems.append(RuleError(f"duplicate rule id '{rule_id}' (first defined at {seen[rule_id]})",
+                                          str(file), located.lines.get(join(path, "id"))))
+                continue
+            seen[rule_id] = where
+            principle = policy.principles.get(body["principle"]) if policy.principles else None
+            if policy.principles and principle is None:
+                problems.append(RuleError(f"rule '{rule_id}': unknown principle {body['principle']}", str(file),
+                                          located.lines.get(join(path, "principle"))))
+            for a_index, article in enumerate(body.get("articles") or []):
+                if policy.principles and policy.article(str(article)) is None:
+                    known = ", ".join(a for _, a, _ in policy.all_articles())
+                    problems.append(RuleError(f"rule '{rule_id}': unknown article '{article}' (known: {known})",
+                                              str(file), located.lines.get(join(join(path, "articles"), a_index))))
+            parser = _Parser(rule_id, str(file), located, vocabulary, topics)
+            when = parser.condition(body["when"], join(path, "when"))
+            problems.extend(parser.errors)
+            if when is None or parser.errors:
+                continue
+            rules.append(Rule(
+                id=rule_id, title=body["title"], principle=body["principle"],
+                articles=tuple(str(a) for a in body["articles"]), severity=body["severity"],
+                message=body["message"].strip(), rationale=body["rationale"].strip(),
+                remediation=body["remediation"].strip(), when=when, source=where,
+                aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
+                raw_when=body["when"]))
+    for extra in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
+        if (base / extra).is_file():
+            digest.update(extra.encode() + b"\0" + (base / extra).read_bytes() + b"\0")
+    rules.sort(key=lambda r: r.id)
+    return RuleSet(policy, tuple(rules), digest.hexdigest()[:16], str(directory)), problems

@@ -1,0 +1,131 @@
+"""Sentences, normalisation and text patterns.
+
+Patterns run on Google's RE2 engine, which guarantees time linear in the text: a rule author
+cannot write a pattern that backtracks catastrophically. Text and patterns are both normalised
+(case-folded, accents stripped) so that 'résidence', 'Residence' and 'residencia' are matched by
+patterns written plainly, and RE2's ASCII word boundaries work for English, Spanish and French.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping
+
+import re2
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # errors become our own messages, not lines on stderr
+_RE2_OPTIONS.max_mem = 8 << 20   # a pattern whose automaton needs more is refused
+
+MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of this size
+
+# A sentence ends at . ! ? before a word that is not lower-case (so 'e.g. this' and 1.5 stay whole),
+# at ';', at a blank line, or before a bullet.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=;)\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
+_VOCAB_REF = re.compile(r"\{([a-z_]+)\}")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Case-fold, strip accents and collapse white space."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def sentences(text: str, first_line: int | None) -> Iterator[tuple[int | None, str]]:
+    """Split text into sentences, each with its 1-based line (None when the text has no line)."""
+    position = 0
+    line = first_line
+    for match in _SENTENCE_END.finditer(text + "\n\n"):
+        chunk = text[position:match.start()]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            at = None if line is None else line + chunk.count("\n", 0, lead)
+            for start in range(0, len(stripped), MAX_UNIT_CHARS):
+                yield at, stripped[start:start + MAX_UNIT_CHARS]
+        if line is not None:
+            line += text.count("\n", position, match.end())
+        position = match.end()
+        if position >= len(text):
+            break
+
+
+class PatternError(ValueError):
+    """A text pattern that cannot be compiled; the message says why."""
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Patterns per language ('*' = every language), compiled into one RE2 alternation each."""
+
+    by_language: Mapping[str, object]
+    sources: Mapping[str, tuple[str, ...]]
+
+    def languages(self) -> set[str]:
+        return set(self.sources)
+
+    def regex_for(self, language: str) -> object | None:
+        return self.by_language.get(language) or self.by_language.get("*")
+
+    def search(self, language: str, text: str) -> bool:
+        regex = self.regex_for(language)
+        return regex is not None and regex.search(text) is not None  # type: ignore[attr-defined]
+
+
+def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str) -> str:
+    """Replace {name} by the vocabulary's alternation of terms for the language."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in vocabulary:
+            raise PatternError(f"unknown vocabulary term list {{{name}}}")
+        terms = vocabulary[name].get(language) or vocabulary[name].get("*")
+        if terms is None:
+            terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
+        return "(?:" + "|".join(terms) + ")"
+
+    return _VOCAB_REF.sub(substitute, pattern)
+
+
+def compile_pattern(pattern: str) -> object:
+    """Compile one normalised, word-bounded, case-insensitive RE2 pattern."""
+    body = normalise(pattern) if pattern.isascii() is False else pattern.lower()
+    try:
+        return re2.compile(r"\b(?:" + body + r")\b", _RE2_OPTIONS)
+    except re2.error as exc:
+        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        detail = detail.split(": ", 1)[0]  # RE2 appends our internal wrapping; keep only the reason
+        raise PatternError(f"invalid pattern {pattern!r}: {detail}") from None
+
+
+def compile_patterns(spec: list[str] | Mapping[str, list[str]],
+                     vocabulary: Mapping[str, Mapping[str, list[str]]]) -> PatternSet:
+    """Compile a rule's pattern list (one list, or a list per language)."""
+    per_language: Mapping[str, list[str]] = spec if isinstance(spec, Mapping) else {"*": list(spec)}
+    compiled: dict[str, object] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    for language, patterns in sorted(per_language.items()):
+        bodies = []
+        for pattern in patterns:
+            expanded = expand(pattern, vocabulary, language)
+            compile_pattern(expanded)  # validates each pattern alone, for a precise message
+            bodies.append(expanded)
+        compiled[language] = compile_pattern("|".join(f"(?:{b})" for b in bodies))
+        sources[language] = tuple(patterns)
+    return PatternSet(compiled, sources)
+
+
+def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:
+    """Every string leaf under value, with its path (a.b[0])."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from iter_strings(child, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from iter_strings(child, f"{path}[{index}]")

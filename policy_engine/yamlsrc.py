@@ -1,0 +1,146 @@
+"""Safe YAML loading that remembers where every value came from.
+
+We compose the node tree ourselves instead of calling yaml.safe_load because we need three things
+safe_load does not give: the line of every field (for evidence), duplicate keys (YAML keeps the
+last one silently, which drops a designer's text), and hard limits on size, depth and alias
+expansion (so a hostile file cannot exhaust memory). Only SafeConstructor ever builds a value,
+so no tag can run code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is not built.
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_NODES = 200_000  # values built from one file, counting each alias expansion
+MAX_DEPTH = 64       # nesting of mappings and lists
+
+
+@dataclass
+class Located:
+    """Data loaded from YAML, with the 1-based line of each path (a.b[0].c)."""
+
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+class _Builder:
+    def __init__(self, path: str, line_offset: int) -> None:
+        self.file = path
+        self.offset = line_offset
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.out = Located(None)
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def fail(self, message: str, node: yaml.Node | None) -> InputError:
+        return InputError(message, self.file, self.line(node) if node is not None else None)
+
+    def build(self, node: yaml.Node, path: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(f"too many values (more than {MAX_NODES:,}); is this an alias bomb?", node)
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                child_path = join(path, index)
+                self.out.lines.setdefault(child_path, self.line(child))
+                items.append(self.build(child, child_path, depth + 1))
+            return items
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(f"unsupported YAML value ({exc.problem})", node) from None
+        except (ValueError, OverflowError) as exc:
+            raise self.fail(f"invalid value {node.value!r} ({exc})", node) from None
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        if isinstance(value, bytes):
+            raise self.fail("binary values are not supported", node)
+        return value
+
+    def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[Any, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise self.fail(f"unsupported YAML tag {node.tag}", node)
+        try:
+            self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(f"invalid merge key ({exc.problem})", node) from None
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail("a key must be a plain name, not a list or mapping", key_node)
+            key = self.build(key_node, path, depth + 1)
+            if isinstance(key, float) or key is None:
+                key = str(key_node.value)
+            child_path = join(path, str(key))
+            if key in result:
+                self.out.duplicates.append((child_path, self.line(key_node)))
+            self.out.lines[child_path] = self.line(key_node)
+            value = self.build(value_node, child_path, depth + 1)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                self.out.lines[child_path + "#text"] = self.line(value_node) + 1
+            elif isinstance(value_node, yaml.ScalarNode):
+                self.out.lines[child_path + "#text"] = self.line(value_node)
+            result[key] = value
+        return result
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
+    """Parse one YAML document from text.
+
+    Args:
+        text: the YAML source.
+        path: the file name used in error messages.
+        line_offset: added to every line (for front matter that starts below line 1).
+
+    Raises:
+        InputError: a syntax error, an unsafe tag, or a limit exceeded, with its line.
+    """
+    builder = _Builder(path, line_offset)
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 + line_offset if mark else None
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise InputError(f"YAML syntax error: {problem}", path, line,
+                             mark.column + 1 if mark else None) from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"YAML error: {str(exc).splitlines()[0]}", path) from None
+        except RecursionError:
+            raise InputError(f"nesting too deep to read (limit {MAX_DEPTH} levels)", path) from None
+        if node is None:
+            return builder.out
+        try:
+            builder.out.data = builder.build(node, "", 0)
+        except RecursionError:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
+        return builder.out
+    finally:
+        loader.dispose()
