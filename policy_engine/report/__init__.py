@@ -1,0 +1,65 @@
+"""Reports: the results are serialised once into the JSON-report dictionary, and every output
+format is a small function of that dictionary, registered in FORMATS under its name."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from .. import __version__
+from ..checker import CheckResult
+from ..model import SEVERITIES
+from ..rules import RuleSet
+
+Formatter = Callable[[dict[str, Any]], str]
+FORMATS: dict[str, Formatter] = {}
+
+
+def register(name: str) -> Callable[[Formatter], Formatter]:
+    def wrap(func: Formatter) -> Formatter:
+        FORMATS[name] = func
+        return func
+    return wrap
+
+
+def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str, Any]:
+    """The JSON report (a documented contract): tool, documents, summary."""
+    documents = []
+    summary: dict[str, int] = {"documents": 0, "errors": 0, **{s: 0 for s in SEVERITIES}, "waived": 0}
+    for result in results:
+        summary["documents"] += 1
+        if result.error is not None:
+            summary["errors"] += 1
+        for finding in result.findings:
+            if finding.waived is not None:
+                summary["waived"] += 1
+            else:
+                summary[finding.severity] += 1
+        documents.append({
+            "path": result.path,
+            "id": result.id,
+            "title": result.title,
+            "organisation": result.organisation,
+            "status": result.status,
+            "error": result.error,
+            "findings": [f.to_dict() for f in result.findings],
+            "warnings": list(result.warnings),
+        })
+    return {
+        "tool": {
+            "name": "policy-check",
+            "version": __version__,
+            "policy": {"name": rule_set.policy.name, "version": rule_set.policy.version},
+            "rules_digest": rule_set.digest,
+            "rules": len(rule_set.rules),
+        },
+        "principles": {str(n): p.title for n, p in sorted(rule_set.policy.principles.items())},
+        "documents": documents,
+        "summary": summary,
+    }
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    return FORMATS[fmt](report)
+
+
+from . import text, machine  # noqa: E402,F401  (register the built-in formats)

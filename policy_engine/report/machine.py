@@ -1,0 +1,30 @@
+"""Machine-readable formats: JSON (the contract) and one line per finding for editors and grep."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import register
+
+
+@register("json")
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+@register("line")
+def to_lines(report: dict[str, Any]) -> str:
+    """file:line:col: [severity] message (rule-id), as compilers and linters print."""
+    out = []
+    for doc in report["documents"]:
+        if doc["error"]:
+            out.append(f"{doc['error'] if doc['error'].startswith(doc['path']) else doc['path'] + ': ' + doc['error']}"
+                       " [error]")
+            continue
+        for f in doc["findings"]:
+            first = f["evidence"][0] if f["evidence"] else {"line": None}
+            line = first.get("line") or 1
+            status = "waived " if f.get("waived") is not None else ""
+            out.append(f"{doc['path']}:{line}:1: [{status}{f['severity']}] {f['title']} ({f['rule']})")
+    return "\n".join(out) + ("\n" if out else "")
