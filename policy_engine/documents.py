@@ -41,20 +41,18 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 @lru_cache(maxsize=1)
-def _section_topics() -> tuple[tuple[str, dict[str, Any]], ...]:
+def _section_topics() -> tuple[tuple[str, Any], ...]:
+    """One regex per topic, joining its heading patterns in every language."""
     topics = load_resource_yaml("sections.yaml")
-    return tuple((topic, {lang: [compile_pattern(p) for p in pats] for lang, pats in by_lang.items()})
+    return tuple((topic, compile_pattern("|".join(f"(?:{p})" for pats in by_lang.values() for p in pats)))
                  for topic, by_lang in topics.items())
 
 
+@lru_cache(maxsize=4096)  # the same headings recur across a batch of drafts
 def topics_for_heading(heading: str) -> tuple[str, ...]:
     """The narrative topics a section heading belongs to (any language), in sections.yaml order."""
     text = normalise(_NUMBERING.sub("", heading).rstrip(":"))
-    found = []
-    for topic, by_language in _section_topics():
-        if any(regex.search(text) for regexes in by_language.values() for regex in regexes):
-            found.append(topic)
-    return tuple(found)
+    return tuple(topic for topic, regex in _section_topics() if regex.search(text))
 
 
 def read_text(path: Path) -> str:

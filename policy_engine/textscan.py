@@ -30,9 +30,10 @@ _SPACES = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     """Case-fold, strip accents and collapse white space."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", folded).strip()
 
 
 def sentences(text: str, first_line: int | None) -> Iterator[tuple[int | None, str]]:
