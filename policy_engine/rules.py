@@ -18,7 +18,8 @@ from .errors import InputError, RuleError
 from .policy import Policy, load_policy
 from .resources import schema
 from .textscan import PatternError, PatternSet, compile_patterns
-from .yamlsrc import Located, join, load_yaml
+from .cache import load_yaml_file
+from .yamlsrc import Located, join
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
 ITEM_QUANTIFIERS = ("any_item", "no_item", "all_items")
@@ -422,13 +423,17 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     for file in (files or rule_files(directory)):
         try:
             raw = file.read_bytes()
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(RuleError(f"cannot read rule file: {exc}", str(file)))
+            raw.decode("utf-8")
+        except OSError as exc:
+            problems.append(RuleError(f"cannot read rule file: {exc.strerror or exc}", str(file)))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(RuleError(f"rule file is not UTF-8 text (byte offset {exc.start})", str(file),
+                                      raw.count(b"\n", 0, exc.start) + 1))
             continue
         digest.update(file.name.encode() + b"\0" + raw + b"\0")
         try:
-            located = load_yaml(text, str(file))
+            located = load_yaml_file(raw, str(file))
         except InputError as exc:
             problems.append(RuleError(exc.message, exc.path, exc.line, exc.column))
             continue
