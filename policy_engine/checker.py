@@ -92,8 +92,7 @@ class Checker:
         missing_languages: set[str] = set()
         joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit]]] = {}
         for test in self.text_tests:
-            regex = test.matches.regex_for(doc.language)
-            if regex is None:
+            if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
                 missing_languages.add(doc.language)
                 continue
             group = joined.get(test.scopes)
@@ -107,7 +106,9 @@ class Checker:
                 # bytes, so that the wrapper neither re-encodes the text nor maps offsets back
                 group = joined[test.scopes] = (_SEPARATOR.join(encoded), starts, units)
             text, starts, units = group
-            unless = test.unless.regex_for(doc.language) if test.unless else None
+            if not units:
+                continue  # nothing to read: the pattern need not even be compiled
+            regex = test.matches.regex_for(doc.language)
             position = 0
             while position < len(text):
                 match = regex.search(text, position)  # type: ignore[attr-defined]
@@ -115,7 +116,7 @@ class Checker:
                     break
                 index = bisect_right(starts, match.start()) - 1
                 unit = units[index]
-                if unless is None or unless.search(unit.normalised) is None:  # type: ignore[attr-defined]
+                if test.unless is None or not test.unless.search(doc.language, unit.normalised):
                     hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))
                 position = starts[index + 1] if index + 1 < len(starts) else len(text)
         notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
