@@ -67,6 +67,8 @@ class Checker:
             for t in conj.absent_texts:
                 texts[t.key] = replace_negation(t)
         self.text_tests = [texts[k] for k in sorted(texts)]
+        positive = {t.key for c in self.conjuncts.values() for _, t in c.texts}
+        self.only_negated = {t.key for c in self.conjuncts.values() for t in c.absent_texts} - positive
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
 
@@ -90,10 +92,15 @@ class Checker:
         """
         hits: dict[str, list[Evidence]] = defaultdict(list)
         missing_languages: set[str] = set()
+        unreadable: set[str] = set()
         joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit]]] = {}
         for test in self.text_tests:
             if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
                 missing_languages.add(doc.language)
+                if test.key in self.only_negated:
+                    # We cannot read this language: do not claim the text is absent (that would
+                    # fire "not stated" rules on every Arabic draft). The notice says so.
+                    unreadable.add(test.key)
                 continue
             group = joined.get(test.scopes)
             if group is None:
@@ -116,12 +123,15 @@ class Checker:
                     break
                 index = bisect_right(starts, match.start()) - 1
                 unit = units[index]
-                if test.unless is None or not test.unless.search(doc.language, unit.normalised):
+                # A pattern such as [^ ]+ could run across the separator: confirm on the sentence alone.
+                within = match.end() <= starts[index] + len(unit.normalised.encode("utf-8")) \
+                    or regex.search(unit.normalised) is not None  # type: ignore[attr-defined]
+                if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
                     hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))
                 position = starts[index + 1] if index + 1 < len(starts) else len(text)
         notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
                    f"text rules (structured fields were)" for lang in sorted(missing_languages)]
-        return set(hits), dict(hits), notices
+        return set(hits) | unreadable, dict(hits), notices
 
     def check(self, doc: Document) -> CheckResult:
         """Evaluate one document; every matching rule gives one finding with all its evidence."""
