@@ -81,6 +81,98 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules
     sys.exit(exit_code(report, fail_on))
 
 
+# ---- rule authoring ------------------------------------------------------------------------------
+
+rules_path_argument = click.argument("path", required=False, type=click.Path(exists=True))
+cases_option = click.option("--cases", "cases_dir", type=click.Path(exists=True, file_okay=False),
+                            help="Cases folder whose expectations count as rule tests [default: cases/ beside "
+                                 "the rule folder].")
+
+
+def rules_path(path: str | None) -> Path:
+    """The rule folder or file given, or the bundled rules/ (relative to here when below, for short messages)."""
+    import os
+
+    from policy_engine.resources import default_rules_dir
+
+    if path:
+        return Path(path)
+    default = default_rules_dir()
+    try:
+        return Path(os.path.relpath(default)) if default.is_relative_to(Path.cwd()) else default
+    except ValueError:  # another drive
+        return default
+
+
+@main.group()
+def rules() -> None:
+    """Write, test and publish the rules (for rule authors)."""
+
+
+@rules.command("lint")
+@rules_path_argument
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) -> None:
+    """Check rule files (a folder, or one file) and report every problem as file:line:col."""
+    import json
+
+    from policy_engine.lint import lint, render_text
+    from policy_engine.rules import rule_files
+
+    target = rules_path(path)
+    problems, _ = lint(target, cases_dir)
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [p.to_dict() for p in problems]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(problems, len(rule_files(target))), nl=False)
+    failing = ("error", "warning") if strict else ("error",)
+    sys.exit(EXIT_FINDINGS if any(p.level in failing for p in problems) else EXIT_OK)
+
+
+@rules.command("test")
+@rules_path_argument
+@cases_option
+@click.option("--no-cases", is_flag=True, help="Run only the rules' own examples.")
+@click.option("--rule", "only", multiple=True, metavar="ID", help="Test only this rule (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
+def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tuple[str, ...], fmt: str,
+               verbose: bool) -> None:
+    """Run every rule's examples and the expectations in cases/; exit 1 on any failure.
+
+    With a rule file as PATH, only that file's rules are tested (with the cases that name them).
+    """
+    import json
+
+    from policy_engine import ruletest
+    from policy_engine.checker import Checker
+    from policy_engine.rules import load_rule_set
+    from policy_engine.rulesrc import rule_sources
+
+    target = rules_path(path)
+    folder = target if target.is_dir() else target.parent
+    checker = Checker.from_directory(folder)
+    selected: set[str] | None = None
+    if target.is_file():
+        file_rules, _ = load_rule_set(target)
+        selected = set(file_rules.ids())
+    if only:
+        unknown = [r for r in only if r not in checker.rule_set.ids()]
+        if unknown:
+            raise click.BadParameter(f"no such rule: \"{unknown[0]}\"", param_hint="--rule")
+        selected = set(only) if selected is None else selected & set(only)
+    cases = [] if no_cases else ruletest.load_cases(cases_dir or ruletest.default_cases_dir(folder))
+    items = ruletest.collect(checker.rule_set, rule_sources(checker.rule_set), cases, selected)
+    results = [ruletest.run(checker, item) for item in items]
+    if fmt == "json":
+        click.echo(json.dumps(ruletest.to_json_dict(results), indent=2, ensure_ascii=False))
+    else:
+        click.echo(ruletest.render_text(results, verbose), nl=False)
+    sys.exit(EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK)
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     try:

@@ -380,6 +380,7 @@ class _Parser:
             return compile_patterns(spec, self.vocabulary)
         except PatternError as exc:
             text = str(exc)
+            path = self._failing_pattern(spec, path)
             if "too large" in text:
                 self.error(text, path, "slow-pattern",
                            "the pattern's automaton needs more than the 8 MB allowed; shorten bounded repeats "
@@ -390,6 +391,18 @@ class _Parser:
                 self.error(text, path, "invalid-pattern",
                            "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
             return None
+
+
+    def _failing_pattern(self, spec: Any, path: str) -> str:
+        """The path of the first pattern that does not compile alone (else the list's own path)."""
+        lists = spec.items() if isinstance(spec, dict) else [("*", spec)]
+        for language, patterns in lists:
+            for index, pattern in enumerate(patterns):
+                try:
+                    compile_patterns({language: [pattern]} if language != "*" else [pattern], self.vocabulary)
+                except PatternError:
+                    return join(join(path, language), index) if language != "*" else join(path, index)
+        return path
 
 
 @lru_cache(maxsize=1)
