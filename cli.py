@@ -173,6 +173,35 @@ def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tu
     sys.exit(EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK)
 
 
+@rules.command("coverage")
+@rules_path_argument
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="List the rules and cases behind each row.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a principle or article has no rule.")
+def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: bool, strict: bool) -> None:
+    """Table of principles and articles with the rules and test cases behind each, and the gaps."""
+    import json
+
+    from policy_engine import coverage
+    from policy_engine.checker import Checker
+    from policy_engine.ruletest import default_cases_dir, load_cases
+
+    target = rules_path(path)
+    rule_set = Checker.from_directory(target).rule_set
+    cases = load_cases(cases_dir or default_cases_dir(target))
+    rows = coverage.coverage(rule_set, cases)
+    found = coverage.gaps(rows, rule_set, cases)
+    if fmt == "json":
+        click.echo(json.dumps(coverage.to_dict(rows, found), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(coverage.render_markdown(rows, found), nl=False)
+    else:
+        click.echo(coverage.render_text(rows, found, verbose), nl=False)
+    missing = found["principles_without_rules"] or found["articles_without_rules"]
+    sys.exit(EXIT_FINDINGS if strict and missing else EXIT_OK)
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     try:
