@@ -51,8 +51,8 @@ def _quiet(case: Case, names: set[str], rules: list[Rule]) -> bool:
     return bool(case.expect.get("no_violation")) and any(r.severity == "violation" for r in rules)
 
 
-def _row(scope: str, title: str, rules: list[Rule], cases: Iterable[Case]) -> Row:
-    names = {r.id for r in rules} | {a for r in rules for a in r.aliases} | {scope, scope.lower()}
+def _row(scope: str, title: str, rules: list[Rule], cases: Iterable[Case], also: Iterable[str] = ()) -> Row:
+    names = {r.id for r in rules} | {a for r in rules for a in r.aliases} | {scope, scope.lower(), *also}
     cases = list(cases)
     examples = sum(len(r.examples.get(kind) or []) for r in rules for kind in ("violating", "compliant"))
     return Row(scope, title, tuple(sorted(r.id for r in rules)), examples,
@@ -66,7 +66,7 @@ def coverage(rule_set: RuleSet, cases: list[Case]) -> list[Row]:
     for number, principle in sorted(rule_set.policy.principles.items()):
         # a principle's rules: those filed under it, and those citing one of its articles
         rules = [r for r in rule_set.rules if r.principle == number or set(r.articles) & set(principle.articles)]
-        rows.append(_row(f"P{number}", principle.title, rules, cases))
+        rows.append(_row(f"P{number}", principle.title, rules, cases, principle.articles))
         for article, summary in principle.articles.items():
             citing = [r for r in rule_set.rules if article in r.articles]
             rows.append(_row(article, summary, citing, cases))
