@@ -44,7 +44,7 @@ def emit(text: str, out: str | None) -> None:
 
 def load_checker(rules: str | None) -> Any:
     from policy_engine.checker import Checker
-    return Checker.from_directory(rules)
+    return Checker.from_directory(rules_path(rules))
 
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=True),
@@ -66,12 +66,21 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @fail_on_option
 @rules_option
-def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None) -> None:
+@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
+              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
+@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge waiver expiry as of this date [default: today].")
+def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None,
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt)."""
     from policy_engine.report import build_report, render
+    from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
     checker = load_checker(rules_dir)
-    results = [checker.check_path(f) for f in files]
+    waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
+                           inline=not ignore_inline_waivers, today=today.date() if today else None)
+    results = [checker.check_path(f, waivers) for f in files]
     report = build_report(results, checker.rule_set)
     emit(render(report, fmt), out)
     if fmt != "text" or out:  # the text report already shows errors on screen

@@ -37,6 +37,9 @@ GOOD_RULE = """\
         - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}
 """
 
+# The same rule, which used to be called old-feedback-id.
+ALIASED_RULE = GOOD_RULE.replace("    title:", "    aliases: [old-feedback-id]\n    title:", 1)
+
 
 def rule_folder(tmp_path: Path, files: dict[str, str], cases: dict[str, str] | None = None) -> Path:
     """tmp_path/rules with the shipped policy, vocabulary and sections, plus the given rule files;
