@@ -66,28 +66,80 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @fail_on_option
 @rules_option
+@click.option("--explain", is_flag=True,
+              help="Also show, per rule, whether it fired and, if not, the first condition that failed.")
 @click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
               help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
 @click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Judge waiver expiry as of this date [default: today].")
-def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None,
+def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None, explain: bool,
           waivers_file: str | None, ignore_inline_waivers: bool, today: Any) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt)."""
     from policy_engine.report import build_report, render
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
+    if explain and fmt == "line":
+        raise click.UsageError("--explain works with --format text or json")
     checker = load_checker(rules_dir)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
     results = [checker.check_path(f, waivers) for f in files]
     report = build_report(results, checker.rule_set)
-    emit(render(report, fmt), out)
+    explanations = explain_results(checker, results) if explain else {}
+    if fmt == "json" and explanations:
+        for doc in report["documents"]:
+            if doc["path"] in explanations:
+                doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
+    text = render(report, fmt)
+    if fmt == "text":
+        if explanations:
+            from policy_engine.explain import render_text as explain_text
+            text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
+    emit(text, out)
     if fmt != "text" or out:  # the text report already shows errors on screen
         for doc in report["documents"]:
             if doc["error"]:
                 click.echo(f"error: {doc['error']}", err=True)
     sys.exit(exit_code(report, fail_on))
+
+
+def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
+    """Per checked file (that could be read), the explanation of every rule."""
+    from policy_engine.documents import load_document
+    from policy_engine.explain import explain_document
+    from policy_engine.rulesrc import rule_sources
+
+    sources = rule_sources(checker.rule_set)
+    out = {}
+    for result in results:
+        if result.error is None:
+            doc = load_document(result.path)
+            out[result.path] = explain_document(checker, doc, result.findings, sources)
+    return out
+
+
+@main.command("explain")
+@click.argument("rule_id", metavar="RULE")
+@rules_option
+def explain_rule(rule_id: str, rules_dir: str | None) -> None:
+    """Explain a rule: what it finds, the article it protects, why, how to fix, and its examples."""
+    from policy_engine.explain import describe_builtin, describe_rule
+    from policy_engine.rules import did_you_mean
+    from policy_engine.rulesrc import rule_sources
+    from policy_engine.waivers import BUILTIN_RULES
+
+    rule_set = load_checker(rules_dir).rule_set
+    try:
+        rule = rule_set.get(rule_id)
+    except KeyError:
+        if rule_id in BUILTIN_RULES:
+            click.echo(describe_builtin(BUILTIN_RULES[rule_id]), nl=False)
+            return
+        hint = did_you_mean(rule_id, rule_set.ids() + sorted(BUILTIN_RULES))
+        raise click.BadParameter(f'no such rule: "{rule_id}"' + (f"; {hint}" if hint else "; see "
+                                 "'policy-check rules coverage -v' for every rule"), param_hint="RULE") from None
+    click.echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id)), nl=False)
 
 
 # ---- rule authoring ------------------------------------------------------------------------------
