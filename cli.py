@@ -73,8 +73,10 @@ def main() -> None:
 @click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Judge waiver expiry as of this date [default: today].")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="A previous JSON report: show only findings that are new since then.")
 def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None, explain: bool,
-          waivers_file: str | None, ignore_inline_waivers: bool, today: Any) -> None:
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt)."""
     from policy_engine.report import build_report, render
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
@@ -86,6 +88,10 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
     results = [checker.check_path(f, waivers) for f in files]
     report = build_report(results, checker.rule_set)
+    if baseline_file:
+        from policy_engine.baseline import filter_new, load_report
+        aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
+        report = filter_new(report, load_report(baseline_file), aliases, baseline_file)
     explanations = explain_results(checker, results) if explain else {}
     if fmt == "json" and explanations:
         for doc in report["documents"]:
@@ -93,6 +99,9 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules
                 doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
     text = render(report, fmt)
     if fmt == "text":
+        if baseline_file:
+            from policy_engine.baseline import render_text as baseline_text
+            text += "\n" + baseline_text(report["baseline"])
         if explanations:
             from policy_engine.explain import render_text as explain_text
             text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
