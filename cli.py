@@ -272,6 +272,22 @@ def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: b
     sys.exit(EXIT_FINDINGS if strict and missing else EXIT_OK)
 
 
+@rules.command("doc")
+@rules_path_argument
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the handbook into (created if needed).")
+@click.option("--format", "fmt", type=click.Choice(["both", "md", "html"]), default="both", show_default=True)
+def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
+    """Write the minimum-standards handbook (Markdown and HTML), one page per principle."""
+    from policy_engine import handbook
+
+    rule_set = load_checker(str(rules_path(path))).rule_set
+    formats = ("md", "html") if fmt == "both" else (fmt,)
+    written = handbook.write(rule_set, out_dir, formats)
+    first = Path(out_dir) / f"index.{formats[-1]}"
+    click.echo(f"Wrote {len(written)} files to {out_dir} ({len(rule_set.rules)} rules); start at {first}")
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     try:
