@@ -232,6 +232,8 @@ class Evaluator:
             shown = f"it is stated{self.line_note(where)}"
         elif isinstance(raw, list):
             shown = f"it has {len(raw)} item(s){self.line_note(where)}"
+        elif isinstance(raw, str):
+            shown = f"it is \"{quote(raw, 80)}\"{self.line_note(where)}"
         else:
             shown = f"it is {flow(raw, 80)}{self.line_note(where)}"
         op, wanted = test.op, test.value
