@@ -288,6 +288,16 @@ def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
     click.echo(f"Wrote {len(written)} files to {out_dir} ({len(rule_set.rules)} rules); start at {first}")
 
 
+@rules.command("schema")
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
+def rules_schema(show_path: bool) -> None:
+    """Print the JSON Schema of rule files, for editors (see README: the modeline)."""
+    from policy_engine.resources import SCHEMA_DIR
+
+    schema_file = SCHEMA_DIR / "rules.schema.json"
+    click.echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     try:
