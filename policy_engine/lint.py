@@ -31,7 +31,7 @@ from .resources import default_rules_dir, load_resource_yaml
 from .rules import Rule, RuleSet, load_rule_set, rule_files, schema_at
 from .rulesrc import RuleSource, rule_sources, walk_conditions
 from .ruletest import Case, default_cases_dir, load_cases
-from .textscan import PatternError, compile_pattern, expand, normalise
+from .textscan import PatternError, compile_pattern, expand
 from .yamlsrc import join
 
 # RE2 programs of the shipped patterns are 10-700 instructions. Far beyond that, a pattern is
@@ -238,7 +238,7 @@ def check_dead_text(rule: Rule, source: RuleSource, context: _Context) -> Iterat
                             "invalid-pattern",
                             f"pattern {pattern!r} uses \\{escape}, but patterns are lower-cased before matching, "
                             f"which turns it into \\{escape.lower()} (its opposite)",
-                            f"write the opposite class explicitly, e.g. [^a-z0-9_] for \\W, or use 'unless'")
+                            "write the opposite class explicitly, e.g. [^a-z0-9_] for \\W, or use 'unless'")
                     reason = unmatchable_reason(pattern)
                     if reason:
                         code = "dead-exception" if key == "unless" else "dead-condition"

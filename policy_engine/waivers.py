@@ -212,8 +212,8 @@ class WaiverPolicy:
             accepted.setdefault(rule.id, waiver)
         out = []
         for finding in findings:
-            waiver = accepted.get(finding.rule)
-            out.append(replace(finding, waived=_waived_text(waiver)) if waiver else finding)
+            granted = accepted.get(finding.rule)
+            out.append(replace(finding, waived=_waived_text(granted)) if granted else finding)
         out.extend(problems)
         out.sort(key=Finding.sort_key)
         return out, notes

@@ -200,4 +200,4 @@ def test_one_file_can_be_linted(tmp_path) -> None:
 def test_bundled_rules_are_clean() -> None:
     result = invoke("rules", "lint", str(ROOT / "rules"))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.endswith("0 errors, 0 warnings in " + result.stdout.split(" in ")[-1])
+    assert result.stdout.startswith("0 errors, 0 warnings in "), result.stdout
