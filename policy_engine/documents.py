@@ -19,7 +19,7 @@ import jsonschema
 from .errors import InputError
 from .model import Document, TextUnit
 from .resources import load_resource_yaml, schema
-from .textscan import iter_strings, normalise, sentences, compile_pattern
+from .textscan import MAX_UNIT_CHARS, compile_pattern, iter_strings, normalise, sentences
 from .yamlsrc import Located, load_yaml
 
 MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
@@ -31,6 +31,7 @@ SUPPORTED_SUFFIXES = STRUCTURED_SUFFIXES | NARRATIVE_SUFFIXES
 _NOT_PROSE = re.compile(r"^(id|language|period|country|expect|waivers|phases)(\.|$)|(^|\.)(type|recipient_type|"
                         r"directed_by_type|legal_status|legal_status_required|legal_status_excluded)$")
 _INDEX = re.compile(r"\[\d+\]")
+_MAY_SPLIT = re.compile(r"[.!?;]\s|\n")  # where textscan.sentences could cut
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _NUMBERING = re.compile(r"^\s*((\d+(\.\d+)*|[a-z]|[ivx]+)[.)]|section \d+:?|\d+(\.\d+)*)\s+", re.IGNORECASE)
 
@@ -294,6 +295,18 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _sentences(text: str, line: int | None) -> list[tuple[int | None, str]] | Iterable[tuple[int | None, str]]:
+    """textscan.sentences, with a short-cut for the commonest field value: one sentence.
+
+    sentences() splits only after . ! ? or ; followed by white space, or at a line break; text with
+    none of these comes back whole (stripped, in pieces of MAX_UNIT_CHARS), at the line it starts on.
+    """
+    if _MAY_SPLIT.search(text) is not None:
+        return sentences(text, line)
+    stripped = text.strip()
+    return [(line, stripped[start:start + MAX_UNIT_CHARS]) for start in range(0, len(stripped), MAX_UNIT_CHARS)]
+
+
 @lru_cache(maxsize=4096)  # the same field paths recur across a batch of drafts
 def _prose_scope(path: str) -> str | None:
     """The scope of a field path (list indices dropped), or None for fields that hold no prose."""
@@ -307,7 +320,7 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
         if scope is None:
             continue
         line = located.lines.get(path + "#text") or located.lines.get(path)
-        for at, sentence in sentences(value, line):
+        for at, sentence in _sentences(value, line):
             yield TextUnit((scope,), path, at, sentence, normalise(sentence))
 
 

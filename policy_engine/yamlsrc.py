@@ -18,9 +18,34 @@ import yaml
 from .errors import InputError
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is not built.
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, with tag resolution short-cut where its answer is known in advance.
+
+    libyaml calls back into Python to resolve the tag of every node. For a plain scalar whose first
+    character starts no implicit type (most text: 'Reception centre', 'Legal advice'), a quoted
+    scalar, a list or a mapping, Resolver.resolve always returns the default tag; we return it
+    without the lookups. Everything else goes to Resolver.resolve. Path resolvers are never
+    registered by us; if someone did, the short-cut switches itself off.
+    """
+
+    _implicit_first = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k is not None)
+    _shortcut = None not in _BaseLoader.yaml_implicit_resolvers and not _BaseLoader.yaml_path_resolvers
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if self._shortcut:
+            if kind is yaml.ScalarNode:
+                if not implicit[0] or (value and value[0] not in self._implicit_first):
+                    return self.DEFAULT_SCALAR_TAG  # type: ignore[no-any-return]
+            elif kind is yaml.MappingNode:
+                return self.DEFAULT_MAPPING_TAG  # type: ignore[no-any-return]
+            elif kind is yaml.SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 MAX_NODES = 200_000  # values built from one file, counting each alias expansion
 MAX_DEPTH = 64       # nesting of mappings and lists

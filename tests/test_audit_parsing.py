@@ -100,3 +100,35 @@ def test_yaml_fast_path_keeps_merge_keys_lines_and_types() -> None:
     assert doc.data["period"] == "2024-01-01"
     assert doc.data["funding"] == [{"amount": 3}]
     assert doc.lines["partners[1]"] == 1 and doc.lines["funding[0].amount"] == 9
+
+
+SENTENCE_TEXT = st.text(alphabet=st.sampled_from(list("ab A1.!?;:,-*+•)\n\t \u2028\x85\xa0é")), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SENTENCE_TEXT, st.one_of(st.none(), st.integers(1, 50)))
+def test_single_sentence_shortcut_matches_textscan(text: str, line: int | None) -> None:
+    from policy_engine.textscan import sentences
+    assert list(documents._sentences(text, line)) == list(sentences(text, line))
+
+
+def test_single_sentence_shortcut_cuts_long_text_like_textscan() -> None:
+    from policy_engine.textscan import MAX_UNIT_CHARS, sentences
+    text = "  " + "word " * (MAX_UNIT_CHARS // 2) + "end"
+    assert documents._MAY_SPLIT.search(text) is None
+    assert list(documents._sentences(text, 3)) == list(sentences(text, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aTtNn~01.-+<=!&*' \"xyz:")), min_size=0, max_size=8))
+def test_tag_resolution_shortcut_matches_pyyaml(value: str) -> None:
+    import yaml
+    from policy_engine.yamlsrc import _Loader
+    fast, slow = _Loader(""), yaml.SafeLoader("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            for implicit in ((True, False), (False, True), (False, False)):
+                assert fast.resolve(kind, value, implicit) == slow.resolve(kind, value, implicit)
+    finally:
+        fast.dispose()
+        slow.dispose()
