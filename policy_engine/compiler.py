@@ -2,9 +2,10 @@
 
 A rule's condition is brought to negation normal form and then to a disjunction of conjunctions;
 each conjunction becomes one durable_rules rule whose patterns are:
-  item facts (one per list item: {"t": "partners", "i": 0, ...}) and text-hit facts, then
   the anchor fact ({"t": "programme", ...}) carrying the programme's scalar fields, then
-  negated patterns ($not) for "no such item" and "no such text".
+  negated patterns ($not) for "no such item" and "no such text", then
+  item facts (one per list item: {"t": "partners", "i": 0, ...}) and text-hit facts.
+Documents assert item and text facts first and the anchor last.
 Only one document is ever in a session, so facts need no join key.
 Text patterns run in Python on RE2 (linear time, Unicode-aware after normalisation); each test that
 hits asserts one text fact, so the combination logic still runs on durable_rules.
@@ -134,18 +135,21 @@ class Conjunct:
     absent_texts: tuple[TextTest, ...]
 
     def to_durable(self) -> dict[str, Any]:
-        patterns: list[dict[str, Any]] = []
-        for fact_name, test in self.items:
-            exprs = [item_expression(test.where)] if test.where is not None else []
-            patterns.append({fact_name: pattern(test.collection, exprs)})
-        for fact_name, text in self.texts:
-            patterns.append({fact_name: pattern(TEXT, [{"k": text.key}])})
-        patterns.append({"p": pattern(ANCHOR, [field_expression(t) for t in self.fields])})
+        # Order matters. A $not pattern only sees facts asserted before the first fact of the
+        # sequence it sits in, so the sequence starts with the anchor, which is asserted last
+        # (after every item and text fact); the negations follow it, then the positive patterns,
+        # which join with facts already stored. Tested in tests/test_engine.py.
+        patterns: list[dict[str, Any]] = [{"p": pattern(ANCHOR, [field_expression(t) for t in self.fields])}]
         for n, test in enumerate(self.absent_items):
             exprs = [item_expression(test.where)] if test.where is not None else []
             patterns.append({f"n{n}$not": pattern(test.collection, exprs)})
         for n, text in enumerate(self.absent_texts):
             patterns.append({f"m{n}$not": pattern(TEXT, [{"k": text.key}])})
+        for fact_name, test in self.items:
+            exprs = [item_expression(test.where)] if test.where is not None else []
+            patterns.append({fact_name: pattern(test.collection, exprs)})
+        for fact_name, text in self.texts:
+            patterns.append({fact_name: pattern(TEXT, [{"k": text.key}])})
         return {"all": patterns}
 
 
@@ -278,6 +282,11 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
 
 
 def quote(value: Any, limit: int = 300) -> str:
+    """A value as shown in evidence: text as is; a mapping or list by the texts inside it."""
+    if isinstance(value, (dict, list)):
+        from .textscan import iter_strings
+        texts = [t for _, t in iter_strings(value, "")]
+        value = "; ".join(texts) if texts else f"{len(value)} item(s)"
     text = value if isinstance(value, str) else (
         "true" if value is True else "false" if value is False else str(value))
     text = " ".join(text.split())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RuleError
-from .yamlsrc import load_yaml
+from .cache import load_yaml_file
 from .errors import InputError
 
 
@@ -37,7 +37,7 @@ def load_policy(path: Path) -> Policy:
     """Read policy.yaml; every mistake is a RuleError with its line."""
     name = str(path)
     try:
-        located = load_yaml(path.read_text(encoding="utf-8"), name)
+        located = load_yaml_file(path.read_bytes(), name)
     except OSError as exc:
         raise RuleError(f"cannot read policy file: {exc.strerror or exc}", name) from None
     except UnicodeDecodeError:

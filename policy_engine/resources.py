@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .yamlsrc import load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
@@ -32,6 +31,8 @@ def schema(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=None)
 def load_resource_yaml(name: str, rules_dir: str | None = None) -> Any:
     """A data file of the rule folder (sections.yaml, vocabulary.yaml, policy.yaml)."""
+    from .cache import load_yaml_file
+
     path = Path(rules_dir) if rules_dir else default_rules_dir()
     file = path / name
-    return load_yaml(file.read_text(encoding="utf-8"), str(file)).data
+    return load_yaml_file(file.read_bytes(), str(file)).data

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
 import re2
@@ -59,18 +58,26 @@ class PatternError(ValueError):
     """A text pattern that cannot be compiled; the message says why."""
 
 
-@dataclass(frozen=True)
 class PatternSet:
-    """Patterns per language ('*' = every language), compiled into one RE2 alternation each."""
+    """Patterns per language ('*' = every language). Each language's patterns are joined into one RE2
+    alternation, compiled on first use: a run over English drafts never compiles the French ones."""
 
-    by_language: Mapping[str, object]
-    sources: Mapping[str, tuple[str, ...]]
+    def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]]) -> None:
+        self.expanded = dict(expanded)   # language -> the joined pattern, vocabulary expanded
+        self.sources = dict(sources)     # language -> the patterns as written
+        self._compiled: dict[str, object] = {}
 
     def languages(self) -> set[str]:
         return set(self.sources)
 
     def regex_for(self, language: str) -> object | None:
-        return self.by_language.get(language) or self.by_language.get("*")
+        key = language if language in self.expanded else "*"
+        if key not in self.expanded:
+            return None
+        regex = self._compiled.get(key)
+        if regex is None:
+            regex = self._compiled[key] = compile_pattern(self.expanded[key])
+        return regex
 
     def search(self, language: str, text: str) -> bool:
         regex = self.regex_for(language)
@@ -92,11 +99,21 @@ def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], lang
     return _VOCAB_REF.sub(substitute, pattern)
 
 
+def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def compile_pattern(pattern: str) -> object:
-    """Compile one normalised, word-bounded, case-insensitive RE2 pattern."""
-    body = normalise(pattern) if pattern.isascii() is False else pattern.lower()
+    """Compile one word-bounded, case-insensitive RE2 pattern, accents stripped like the text.
+
+    Case is handled by RE2's (?i), never by lower-casing the pattern: that would turn the
+    escapes \\S \\W \\D \\B into their opposites.
+    """
+    body = strip_accents(pattern)
     try:
-        return re2.compile(r"\b(?:" + body + r")\b", _RE2_OPTIONS)
+        return re2.compile(r"(?i)\b(?:" + body + r")\b", _RE2_OPTIONS)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         detail = detail.split(": ", 1)[0]  # RE2 appends our internal wrapping; keep only the reason
@@ -104,20 +121,30 @@ def compile_pattern(pattern: str) -> object:
 
 
 def compile_patterns(spec: list[str] | Mapping[str, list[str]],
-                     vocabulary: Mapping[str, Mapping[str, list[str]]]) -> PatternSet:
-    """Compile a rule's pattern list (one list, or a list per language)."""
+                     vocabulary: Mapping[str, Mapping[str, list[str]]], validate: bool = True) -> PatternSet:
+    """Prepare a rule's pattern list (one list, or a list per language).
+
+    With validate, each language's alternation is compiled once now, and only if that fails is each
+    pattern compiled alone, to name the one at fault.
+    """
     per_language: Mapping[str, list[str]] = spec if isinstance(spec, Mapping) else {"*": list(spec)}
-    compiled: dict[str, object] = {}
+    expanded: dict[str, str] = {}
     sources: dict[str, tuple[str, ...]] = {}
     for language, patterns in sorted(per_language.items()):
-        bodies = []
-        for pattern in patterns:
-            expanded = expand(pattern, vocabulary, language)
-            compile_pattern(expanded)  # validates each pattern alone, for a precise message
-            bodies.append(expanded)
-        compiled[language] = compile_pattern("|".join(f"(?:{b})" for b in bodies))
+        bodies = [expand(pattern, vocabulary, language) for pattern in patterns]
+        expanded[language] = "|".join(f"(?:{b})" for b in bodies)
         sources[language] = tuple(patterns)
-    return PatternSet(compiled, sources)
+        if validate:
+            try:
+                compile_pattern(expanded[language])
+            except PatternError:
+                for pattern, body in zip(patterns, bodies):
+                    try:
+                        compile_pattern(body)
+                    except PatternError as exc:
+                        raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
+                raise
+    return PatternSet(expanded, sources)
 
 
 def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:

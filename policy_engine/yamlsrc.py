@@ -10,6 +10,7 @@ so no tag can run code.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,10 +56,11 @@ _MERGE_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")  # what fla
 
 @dataclass
 class Located:
-    """Data loaded from YAML, with the 1-based line of each path (a.b[0].c)."""
+    """Data loaded from YAML, with the 1-based line (and column) of each path (a.b[0].c)."""
 
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)  # 1-based, where the key (or list item) starts
     duplicates: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -96,11 +98,14 @@ class _Builder:
         if node_class is yaml.MappingNode or isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if node_class is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(f"unsupported YAML tag {node.tag}", node)
             items = []
-            lines = self.out.lines
+            lines, columns = self.out.lines, self.out.columns
             for index, child in enumerate(node.value):
                 child_path = f"{path}[{index}]"
                 lines.setdefault(child_path, child.start_mark.line + 1 + self.offset)
+                columns.setdefault(child_path, child.start_mark.column + 1)
                 items.append(self.build(child, child_path, depth + 1))
             return items
         try:
@@ -124,7 +129,7 @@ class _Builder:
             except yaml.constructor.ConstructorError as exc:
                 raise self.fail(f"invalid merge key ({exc.problem})", node) from None
         result: dict[Any, Any] = {}
-        lines = self.out.lines
+        lines, columns = self.out.lines, self.out.columns
         offset = 1 + self.offset
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -137,12 +142,38 @@ class _Builder:
             if key in result:
                 self.out.duplicates.append((child_path, key_line))
             lines[child_path] = key_line
+            columns[child_path] = key_node.start_mark.column + 1
             value = self.build(value_node, child_path, depth + 1)
             if type(value_node) is yaml.ScalarNode or isinstance(value_node, yaml.ScalarNode):
                 value_line = value_node.start_mark.line + offset
                 lines[child_path + "#text"] = value_line + 1 if value_node.style in ("|", ">") else value_line
             result[key] = value
         return result
+
+
+# Nesting this deep is refused before parsing: libyaml would otherwise build the whole tree first.
+_TOO_DEEP = re.compile(r"(?:[\[{][ \t\n]*){%d}|(?:- +){%d}" % (MAX_DEPTH + 1, MAX_DEPTH + 1))
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the tree holds once aliases are expanded, counted without expanding them
+    (each distinct node is visited once; a shared node counts once per reference)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if children_done:
+            sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
@@ -156,6 +187,10 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
     Raises:
         InputError: a syntax error, an unsafe tag, or a limit exceeded, with its line.
     """
+    deep = _TOO_DEEP.search(text)
+    if deep:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path,
+                         text.count("\n", 0, deep.start()) + 1 + line_offset)
     builder = _Builder(path, line_offset)
     loader = _Loader(text)
     try:
@@ -173,6 +208,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
             raise InputError(f"nesting too deep to read (limit {MAX_DEPTH} levels)", path) from None
         if node is None:
             return builder.out
+        if _expanded_size(node) > MAX_NODES:
+            raise InputError(f"too many values once aliases are expanded (more than {MAX_NODES:,}); "
+                             "is this an alias bomb?", path, node.start_mark.line + 1 + line_offset)
         try:
             builder.out.data = builder.build(node, "", 0)
         except RecursionError:

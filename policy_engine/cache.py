@@ -1,0 +1,86 @@
+"""A small on-disk cache of parsed rule-folder files, keyed by the file's content hash.
+
+Loading the rule folder means parsing some hundred KB of YAML on every run; the parse result
+(data, lines, duplicate keys) is cached as JSON (never pickle: a cache file can hold no code).
+A changed file has a new hash, so the cache never needs invalidating. Set POLICY_CHECK_CACHE_DIR
+to choose the folder, or to an empty string to switch the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .yamlsrc import Located, load_yaml
+
+_FORMAT = 2
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("POLICY_CHECK_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "policy-check"
+
+
+def _encode(value: Any) -> Any:
+    # JSON object keys must be strings; YAML keys need not be (principle numbers), so mappings
+    # are stored as lists of pairs.
+    if isinstance(value, dict):
+        return {"m": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_decode(k): _decode(v) for k, v in value["m"]}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def load_yaml_file(raw: bytes, name: str) -> Located:
+    """Parse a rule-folder YAML file (raw bytes), through the cache when one is available."""
+    folder = cache_dir()
+    entry = None
+    if folder is not None:
+        digest = hashlib.sha256(raw + name.encode()).hexdigest()
+        entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
+        try:
+            cached = json.loads(entry.read_text(encoding="utf-8"))
+            return Located(_decode(cached["data"]), lines=cached["lines"], columns=cached["columns"],
+                           duplicates=[tuple(d) for d in cached["duplicates"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    located = load_yaml(raw.decode("utf-8"), name)
+    if entry is not None:
+        try:
+            from .atomic import write_atomic
+            write_atomic(entry, json.dumps({"data": _encode(located.data), "lines": located.lines,
+                                            "duplicates": located.duplicates, "columns": located.columns}))
+        except OSError:
+            pass  # a read-only home is fine: we just parse every time
+    return located
+
+
+def is_validated(digest: str) -> bool:
+    """Whether a rule folder with this digest was loaded before with no problem at all."""
+    folder = cache_dir()
+    return folder is not None and (folder / f"valid-{_FORMAT}-{digest}").is_file()
+
+
+def mark_validated(digest: str) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        from .atomic import write_atomic
+        write_atomic(folder / f"valid-{_FORMAT}-{digest}", digest)
+    except OSError:
+        pass

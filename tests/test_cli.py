@@ -1,0 +1,108 @@
+"""The check command through click's runner: exit codes, formats, errors and determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.conftest import ROOT, write
+
+VIOLATING = str(ROOT / "cases/violating/eligibility-documents.yaml")
+COMPLIANT = str(ROOT / "cases/compliant/transit-town-health-post.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("args,code", [
+    ((VIOLATING,), 1),
+    ((COMPLIANT,), 0),
+    ((VIOLATING, "--fail-on", "never"), 0),
+    ((COMPLIANT, "--fail-on", "advice"), 0),
+])
+def test_exit_codes(args, code) -> None:
+    assert run("check", *args)[0] == code
+
+
+def test_warning_threshold(tmp_path) -> None:
+    only_warnings = write(tmp_path, "w.yaml", "id: w\ntitle: Food\n")  # no needs assessment: a warning
+    assert run("check", str(only_warnings))[0] == 0
+    assert run("check", "--fail-on", "warning", str(only_warnings))[0] == 1
+
+
+def test_json_contract() -> None:
+    code, out, _ = run("check", "--format", "json", VIOLATING, COMPLIANT)
+    report = json.loads(out)
+    assert code == 1
+    assert report["tool"]["name"] == "policy-check"
+    assert report["tool"]["policy"] == {"name": "IFRC Policy on Migration", "version": "2009"}
+    assert len(report["tool"]["rules_digest"]) == 16
+    first, second = report["documents"]
+    assert [first["path"], second["path"]] == [VIOLATING, COMPLIANT]
+    assert first["status"] == "ok" and first["error"] is None
+    finding = next(f for f in first["findings"] if f["rule"] == "eligibility-documents")
+    assert finding["severity"] == "violation" and finding["principle"] == 1 and finding["articles"] == ["1.2", "1.3"]
+    assert set(finding) >= {"rule", "severity", "principle", "articles", "title", "message", "remediation", "evidence"}
+    assert finding["evidence"][0]["line"] == 20 and finding["evidence"][0]["quote"] == "Valid residence permit"
+    assert second["findings"] == []
+    assert report["summary"]["documents"] == 2 and report["summary"]["violation"] >= 1
+    assert report["summary"]["errors"] == 0
+
+
+def test_bad_file_is_an_error_line_and_the_rest_is_checked(tmp_path) -> None:
+    bad = write(tmp_path, "bad.yaml", "id: x\nneeds_assessment:\n  done: [1\n")
+    code, out, err = run("check", "--format", "json", str(bad), VIOLATING)
+    report = json.loads(out)
+    assert code == 2
+    assert report["documents"][0]["status"] == "error"
+    assert report["documents"][0]["error"].startswith(f"{bad}:")
+    assert report["documents"][1]["findings"]
+    assert err.strip().splitlines() == [f"error: {report['documents'][0]['error']}"]
+
+
+def test_text_report_shows_article_evidence_and_fix() -> None:
+    code, out, _ = run("check", VIOLATING)
+    assert "Principle 1: Focus on the needs and vulnerabilities of migrants" in out
+    assert "eligibility-documents  (Art. 1.2, Art. 1.3)" in out
+    assert f'at    {VIOLATING}:20  eligibility.documents_required[0]: "Valid residence permit"' in out
+    assert "fix   Drop document requirements" in out
+    assert out.rstrip().splitlines()[-1].startswith("Summary: 1 document, 1 violation")
+
+
+def test_line_format() -> None:
+    code, out, _ = run("check", "--format", "line", VIOLATING)
+    assert f"{VIOLATING}:20:1: [violation] Eligibility requires identity or residence documents " \
+           "(eligibility-documents)" in out.splitlines()
+
+
+def test_output_is_deterministic(tmp_path) -> None:
+    outputs = set()
+    for _ in range(3):
+        code, out, _ = run("check", "--format", "json", VIOLATING, COMPLIANT)
+        outputs.add(out)
+    assert len(outputs) == 1
+
+
+def test_out_file_is_written(tmp_path) -> None:
+    target = tmp_path / "sub" / "report.json"
+    code, out, _ = run("check", "--format", "json", "--out", str(target), VIOLATING)
+    assert out == "" and json.loads(target.read_text())["summary"]["violation"] >= 1
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temporary left behind
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("check")[0] == 2
+    assert run("check", "--format", "pdf", VIOLATING)[0] == 2
+
+
+def test_broken_rule_folder_is_a_located_error(tmp_path) -> None:
+    for name in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
+        (tmp_path / name).write_text((ROOT / "rules" / name).read_text())
+    (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n    title: Bad rule\n    principle: 11\n")
+    result = CliRunner().invoke(main, ["check", "--rules", str(tmp_path), COMPLIANT], standalone_mode=False)
+    assert result.exception is not None and str(tmp_path / "r.yaml") in str(result.exception)

@@ -1,0 +1,83 @@
+"""Reading programme descriptions: one model for YAML, JSON and Markdown, and located errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policy_engine.documents import load_document
+from policy_engine.errors import InputError
+from tests.conftest import write
+
+YAML = """id: p1
+title: Health post
+eligibility:
+  criteria:
+    - Open to all.
+partners:
+  - name: Clinic
+    type: ngo
+"""
+
+
+def test_yaml_json_and_markdown_give_the_same_fields(tmp_path) -> None:
+    y = load_document(write(tmp_path, "a.yaml", YAML))
+    j = load_document(write(tmp_path, "a.json", json.dumps(y.data, indent=1)))
+    m = load_document(write(tmp_path, "a.md", "---\n" + YAML + "---\n# Background\nText.\n"))
+    assert y.data == j.data == m.data
+    assert y.lines["partners[0].type"] == 8
+    assert m.lines["partners[0].type"] == 9  # front matter starts on line 2
+    assert j.lines["partners[0].type"] > 1
+
+
+def test_markdown_sections_are_recognised_by_heading(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "a.md", "---\nid: x\n---\n# 1. Background\nOne. Two.\n\n"
+                                                 "## Eligibility criteria\nA residence card is required.\n"
+                                                 "## Something else\nMore text.\n"))
+    assert [(h, t) for h, t, _ in doc.sections] == [("1. Background", "background"),
+                                                     ("Eligibility criteria", "eligibility"),
+                                                     ("Something else", "other")]
+    unit = next(u for u in doc.units if "residence" in u.text)
+    assert unit.scopes == ("eligibility",) and unit.line == 8 and unit.field == 'section "Eligibility criteria"'
+
+
+def test_sentences_keep_their_own_line(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "a.md", "# Activities\nFirst sentence here.\n"
+                                                 "Second one on line three. Third.\n"))
+    assert [(u.line, u.text) for u in doc.units] == [(2, "First sentence here."),
+                                                     (3, "Second one on line three."), (3, "Third.")]
+
+
+@pytest.mark.parametrize("name,text,message,line", [
+    ("bad.yaml", "id: x\nphases: [origin\n", "YAML syntax error", 3),
+    ("type.yaml", "id: x\nneeds_assessment:\n  done: yes please\n", "field 'needs_assessment.done': expected boolean", 3),
+    ("enum.yaml", "partners:\n  - type: border_authorty\n", "did you mean 'border_authority'", 2),
+    ("dup.yaml", "id: x\ntitle: a\ntitle: b\n", "duplicate key 'title'", 3),
+    ("list.yaml", "- a\n- b\n", "expected a mapping of fields", 1),
+    ("tag.yaml", "id: !!python/object:os.system x\n", "unsupported YAML value", 1),
+    ("bad.json", '{"id": "x",\n "title": }', "JSON syntax error", 2),
+    ("open.md", "---\nid: x\n# no closing line\n", "never closed", 1),
+    ("empty.yaml", "  \n", "file is empty", None),
+])
+def test_bad_input_is_one_located_error(tmp_path, name, text, message, line) -> None:
+    with pytest.raises(InputError) as info:
+        load_document(write(tmp_path, name, text))
+    assert message in info.value.message
+    assert info.value.line == line
+    assert str(info.value).startswith(str(tmp_path / name))
+
+
+def test_unknown_field_is_a_warning_not_an_error(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "a.yaml", "id: x\nbudjet: 10\npartners:\n  - nme: A\n"))
+    assert doc.warnings == (f"{tmp_path / 'a.yaml'}:2: unknown field 'budjet' is ignored",
+                            f"{tmp_path / 'a.yaml'}:4: unknown field 'partners[0].nme' is ignored; did you mean 'name'?")
+
+
+def test_not_utf8_and_unsupported_type(tmp_path) -> None:
+    bad = tmp_path / "latin.yaml"
+    bad.write_bytes("id: café\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_document(bad)
+    with pytest.raises(InputError, match="unsupported file type"):
+        load_document(write(tmp_path, "a.pdf", "x"))

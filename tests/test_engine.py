@@ -1,0 +1,129 @@
+"""The durable_rules layer and the compiler: conditions mean what the DSL says, and no state is left."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from policy_engine.checker import Checker
+from policy_engine.documents import parse_document
+from policy_engine.engine import Engine
+from tests.conftest import ROOT
+
+POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
+VOCAB = (ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8")
+SECTIONS = (ROOT / "rules" / "sections.yaml").read_text(encoding="utf-8")
+
+
+def make_checker(tmp_path, when: dict) -> Checker:
+    (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "vocabulary.yaml").write_text(VOCAB, encoding="utf-8")
+    (tmp_path / "sections.yaml").write_text(SECTIONS, encoding="utf-8")
+    rule = {"id": "r", "title": "Test rule", "principle": 7, "articles": ["7.5"], "severity": "violation",
+            "message": "msg", "rationale": "why", "remediation": "fix", "when": when}
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
+    return Checker.from_directory(tmp_path)
+
+
+def fires(checker: Checker, data: dict, body: str = "") -> bool:
+    text = yaml.safe_dump(data) if not body else "---\n" + yaml.safe_dump(data) + "---\n" + body
+    doc = parse_document(text, "d.md" if body else "d.yaml", ".md" if body else ".yaml")
+    return any(f.rule == "r" for f in checker.check(doc).findings)
+
+
+CORRELATION = {"all": [
+    {"field": "awareness", "exists": True},
+    {"any_item": "funding", "where": {"field": "type", "one_of": ["border_authority", "immigration_authority"]}},
+]}
+
+
+@pytest.mark.parametrize("when,data,expected", [
+    ({"field": "needs_assessment.done", "equals": False}, {"needs_assessment": {"done": False}}, True),
+    ({"field": "needs_assessment.done", "equals": False}, {"needs_assessment": {"done": True}}, False),
+    ({"field": "needs_assessment", "missing": True}, {}, True),
+    ({"field": "needs_assessment", "missing": True}, {"needs_assessment": {"done": True}}, False),
+    ({"not": {"field": "needs_assessment.done", "equals": True}}, {}, True),  # not equals: true when missing
+    ({"field": "funding", "exists": True}, {"funding": []}, False),          # an empty list is not there
+    ({"field": "phases", "contains": "return"}, {"phases": ["origin", "return"]}, True),
+    ({"field": "phases", "contains": "return"}, {"phases": ["origin"]}, False),
+    ({"not": {"field": "phases", "contains": "return"}}, {"phases": ["origin"]}, True),
+    ({"any_item": "partners", "where": {"field": "type", "equals": "police"}},
+     {"partners": [{"type": "ngo"}, {"type": "police"}]}, True),
+    ({"no_item": "partners", "where": {"field": "type", "equals": "police"}},
+     {"partners": [{"type": "ngo"}, {"type": "police"}]}, False),
+    ({"no_item": "partners"}, {}, True),
+    ({"all_items": "partners", "where": {"field": "type", "equals": "ngo"}}, {"partners": [{"type": "ngo"}]}, True),
+    ({"all_items": "partners", "where": {"field": "type", "equals": "ngo"}},
+     {"partners": [{"type": "ngo"}, {"type": "police"}]}, False),
+    ({"all_items": "partners", "where": {"field": "type", "equals": "ngo"}}, {}, False),
+    (CORRELATION, {"awareness": {"aims": ["x"]}, "funding": [{"type": "border_authority"}]}, True),
+    (CORRELATION, {"awareness": {"aims": ["x"]}, "funding": [{"type": "ngo"}]}, False),
+    (CORRELATION, {"funding": [{"type": "border_authority"}]}, False),
+    ({"any": [{"field": "return_assistance.voluntary", "equals": False},
+              {"not": {"any_item": "partners"}}]}, {"partners": [{"type": "ngo"}]}, False),
+    ({"field": "funding", "exists": True}, {"funding": [{"amount": 10}]}, True),
+    # a negation must see items asserted after the first positive item (engine ordering regression)
+    ({"all": [{"any_item": "partners"}, {"no_item": "partners", "where": {"field": "type", "equals": "police"}}]},
+     {"partners": [{"type": "ngo"}, {"type": "police"}]}, False),
+    ({"all": [{"any_item": "partners"}, {"no_item": "partners", "where": {"field": "type", "equals": "police"}}]},
+     {"partners": [{"type": "ngo"}, {"type": "un_agency"}]}, True),
+])
+def test_condition_semantics(tmp_path, when, data, expected) -> None:
+    assert fires(make_checker(tmp_path, when), data) is expected
+
+
+def test_text_scope_exceptions_and_sections(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"in": ["eligibility"], "matches": ["residence (card|permit)s?"],
+                                                "unless": ["no [a-z ]*(is|are) required"]}})
+    assert fires(checker, {"eligibility": {"criteria": ["A residence card is checked."]}})
+    assert not fires(checker, {"eligibility": {"criteria": ["No residence permit is required."]}})
+    assert not fires(checker, {"summary": "A residence card is checked."})  # out of scope
+    assert fires(checker, {"id": "x"}, "## Eligibility\nA valid Résidence Card is checked.\n")
+    assert not fires(checker, {"id": "x"}, "## Background\nA residence card is checked.\n")
+
+
+def test_findings_carry_evidence_with_lines(tmp_path) -> None:
+    checker = make_checker(tmp_path, CORRELATION)
+    doc = parse_document("id: x\nawareness:\n  aims: [inform]\nfunding:\n  - source: Border fund\n"
+                         "    type: border_authority\n", "d.yaml", ".yaml")
+    (finding,) = checker.check(doc).findings
+    assert [(e.line, e.field, e.quote) for e in finding.evidence] == [
+        (2, "awareness", "inform"), (6, "funding[0].type", "border_authority")]
+
+
+def test_engine_leaves_no_state_behind(checker) -> None:
+    violating = parse_document((ROOT / "cases/violating/eligibility-documents.yaml").read_text(), "v.yaml", ".yaml")
+    compliant = parse_document((ROOT / "cases/compliant/transit-town-health-post.yaml").read_text(), "c.yaml", ".yaml")
+    first = [f.to_dict() for f in checker.check(compliant).findings]
+    for _ in range(50):
+        assert checker.check(violating).findings
+        assert [f.to_dict() for f in checker.check(compliant).findings] == first
+
+
+def test_engine_direct_matches_are_sorted_and_complete() -> None:
+    engine = Engine({"a": {"all": [{"x": {"t": "item"}}, {"p": {"t": "programme"}}]},
+                     "b": {"all": [{"p": {"t": "programme"}}, {"n$not": {"t": "item"}}]}}, name="test_direct")
+    assert sorted(name for name, _ in engine.evaluate([{"t": "item", "i": 0}, {"t": "programme"}])) == ["a"]
+    assert sorted(name for name, _ in engine.evaluate([{"t": "programme"}])) == ["b"]
+    two = engine.evaluate([{"t": "item", "i": 0}, {"t": "item", "i": 1}, {"t": "programme"}])
+    assert [name for name, _ in two] == ["a", "a"]
+
+
+def test_upper_case_escapes_keep_their_meaning(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"matches": [r"card\S+ required"]}})
+    assert fires(checker, {"summary": "Cards! required."})
+    assert not fires(checker, {"summary": "Card  required."})
+
+
+def test_a_match_never_spans_two_sentences(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card"]}})
+    assert not fires(checker, {"summary": "We discussed residence. Card games were played."})
+    assert fires(checker, {"summary": "We discussed it. A residence-card is asked."})
+
+
+def test_unreadable_language_is_not_taken_as_absent_text(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"not": {"text": {"matches": {"en": ["migrants were consulted"]}}}})
+    assert fires(checker, {"language": "en", "summary": "Nothing about it."})
+    assert not fires(checker, {"language": "es", "summary": "Nada."})
+    doc = parse_document("language: es\nsummary: Nada.\n", "d.yaml", ".yaml")
+    assert any("no text patterns for language 'es'" in w for w in checker.check(doc).warnings)
