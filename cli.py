@@ -175,8 +175,16 @@ def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
               help="Show a progress bar (default: only on an interactive terminal, never in CI).")
 @fail_on_option
 @rules_option
+@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
+              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
+@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge waiver expiry as of this date [default: today].")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="A previous JSON report: show only findings that are new since then.")
 def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs: tuple[str, ...],
-          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, rules_dir: str | None) -> None:
+          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, rules_dir: str | None,
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
     """Audit many submissions: folders (searched recursively), glob patterns and files.
 
     Every core is used; a file that cannot be read, parsed or checked is reported as an error for that
@@ -187,10 +195,11 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     import signal
     import time
 
-    from policy_engine.batch import AuditPool, Discovery, default_jobs, discover, read_file_list
+    from policy_engine.batch import AuditPool, Discovery, StreamingBaseline, default_jobs, discover, read_file_list
     from policy_engine.report import add_to_summary, new_summary
     from policy_engine.report.stream import STREAMS, BatchInfo, atomic_output, context_for
     from policy_engine.report.text import summary_line
+    from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
     outputs = resolve_outputs(fmt, outs)
     sources = list(inputs) + (read_file_list(files_from) if files_from else [])
@@ -198,6 +207,13 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
         raise click.UsageError("nothing to audit: give files, folders or glob patterns, or --files-from")
     checker = load_checker(rules_dir)
     context = context_for(checker.rule_set, fail_on)
+    waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
+                           inline=not ignore_inline_waivers, today=today.date() if today else None)
+    baseline = None
+    if baseline_file:
+        from policy_engine.baseline import load_report
+        aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
+        baseline = StreamingBaseline(load_report(baseline_file), aliases, baseline_file)
     jobs = jobs or default_jobs()
     bar_wanted = show_progress(progress, any(path is None for _, path in outputs))
     total = sum(1 for _ in discover(sources, Discovery())) if bar_wanted else 0
@@ -219,10 +235,12 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                 writers.append(STREAMS[name].create(handle, context))
             for writer in writers:
                 writer.begin()
-            pool = stack.enter_context(AuditPool(checker, rules_dir, jobs, timeout))
+            pool = stack.enter_context(AuditPool(checker, str(rules_path(rules_dir)), jobs, timeout, waivers))
             bar = stack.enter_context(click.progressbar(length=total, label="Auditing", file=sys.stderr,
                                                         show_pos=True, show_eta=True)) if bar_wanted else None
             for entry in pool.imap(discover(sources, stats)):
+                if baseline is not None:
+                    entry = baseline.apply(entry)
                 add_to_summary(summary, entry)
                 failing = failing or document_fails(entry, fail_on)
                 if entry["error"] is not None:
@@ -231,7 +249,8 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                     writer.add(entry)
                 if bar is not None:
                     bar.update(1)
-            batch = BatchInfo(stats.hidden, stats.skipped_unsupported, dict(stats.unsupported), list(stats.unmatched))
+            batch = BatchInfo(stats.hidden, stats.skipped_unsupported, dict(stats.unsupported), list(stats.unmatched),
+                              baseline.section() if baseline is not None else None)
             for writer in writers:
                 writer.finish(summary, batch)
     finally:

@@ -224,7 +224,7 @@ def _run_test_hook(hooks: dict[str, list[str]], path: str) -> None:
         time.sleep(10 ** 6)
 
 
-def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None) -> None:
+def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any) -> None:
     """A worker's life: build the Checker (unless inherited), then check each path it is sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     checker = _INHERITED if _INHERITED is not None else Checker.from_directory(rules_dir)
@@ -240,7 +240,7 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None) 
             if hooks is not None:
                 _run_test_hook(hooks, path)
             try:
-                entry = document_entry(checker.check_path(path))
+                entry = document_entry(checker.check_path(path, waivers))
             except Exception as exc:  # a bug for this one document; report it as its error, go on
                 entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
                                                                f"({type(exc).__name__}: {exc})"))
@@ -263,11 +263,13 @@ class AuditPool:
         rules_dir: where workers started with spawn load the rules from.
         jobs: number of worker processes.
         timeout: seconds one document may take before its worker is killed.
+        waivers: how waivers apply (a WaiverPolicy, as for `check`); None for the default.
     """
 
     def __init__(self, checker: Checker, rules_dir: str | None = None, jobs: int = 1,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, waivers: Any = None) -> None:
         self.checker = checker
+        self.waivers = waivers
         self.rules_dir = rules_dir
         self.jobs = max(1, jobs)
         self.timeout = timeout
@@ -288,7 +290,7 @@ class AuditPool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.rules_dir), daemon=True,
+        process = self.context.Process(target=_worker, args=(child, self.rules_dir, self.waivers), daemon=True,
                                        name="policy-check-worker")
         process.start()
         child.close()
@@ -388,6 +390,45 @@ class AuditPool:
                 # cannot loop: the batch still ends, with every document accounted for.
                 self.workers[index] = self._start()
                 self.replaced += 1
+
+
+class StreamingBaseline:
+    """baseline.filter_new applied one document at a time, so that an audit can stream.
+
+    Each document is matched to the previous report's as filter_new does (by id, else by path) and
+    filtered by filter_new itself; the totals and the 'baseline' section are gathered as it goes.
+    """
+
+    def __init__(self, previous: dict[str, Any], aliases: dict[str, str], name: str) -> None:
+        self.previous = previous
+        self.aliases = aliases
+        self.name = name
+        self.by_id = {str(d["id"]): d for d in previous["documents"] if d.get("id")}
+        self.by_path = {str(d.get("path")): d for d in previous["documents"]}
+        self.matched: set[int] = set()
+        self.known = self.new = 0
+        self.resolved: list[dict[str, Any]] = []
+
+    def apply(self, entry: dict[str, Any]) -> dict[str, Any]:
+        from .baseline import filter_new
+        from .report import new_summary
+
+        before = self.by_id.get(str(entry.get("id"))) if entry.get("id") else None
+        before = before if before is not None else self.by_path.get(str(entry.get("path")))
+        if before is not None:
+            self.matched.add(id(before))
+        one = filter_new({"documents": [entry], "summary": new_summary()},
+                         {"documents": [before] if before is not None else []}, self.aliases, self.name)
+        section = one["baseline"]
+        self.known += section["known"]
+        self.new += section["new"]
+        self.resolved.extend(section["resolved"])
+        return one["documents"][0]  # type: ignore[no-any-return]
+
+    def section(self) -> dict[str, Any]:
+        gone = [d.get("id") or d.get("path") for d in self.previous["documents"] if id(d) not in self.matched]
+        return {"file": self.name, "known": self.known, "new": self.new, "resolved": self.resolved,
+                "documents_not_checked_again": gone}
 
 
 def _exit_reason(code: int | None) -> str:

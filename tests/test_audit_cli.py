@@ -224,3 +224,67 @@ def test_an_interrupted_audit_leaves_the_old_report_intact(tmp_path: Path, sig: 
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # and no worker left behind
         os.killpg(process.pid, 0)
+
+
+# ---- waivers and baselines, as for check ---------------------------------------------------------------
+
+PROGRAMME = """\
+id: prog-1
+title: Test programme
+eligibility:
+  nationalities_only: [Syrian]
+needs_assessment: {done: true, covers_vulnerabilities: true}
+referral: {pathways: [{need: legal advice, to: legal clinic}]}
+participation: {migrants_consulted: true, migrant_volunteers: true}
+waivers:
+  - rule: eligibility-nationality
+    justification: Resettlement programme for a caseload named by the government.
+    approved_by: Head of protection
+    expires: 2025-12-31
+"""
+CENTRAL = """\
+waivers:
+  - document: "*other.yaml"
+    rule: eligibility-nationality
+    justification: Pilot in the other region.
+"""
+
+
+def test_waivers_apply_as_in_check(tmp_path: Path) -> None:
+    (tmp_path / "prog.yaml").write_text(PROGRAMME, encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(PROGRAMME.split("waivers:")[0].replace("prog-1", "prog-2"),
+                                         encoding="utf-8")
+    (tmp_path / "central.yaml").write_text(CENTRAL, encoding="utf-8")
+    files = [str(tmp_path / "other.yaml"), str(tmp_path / "prog.yaml")]
+    for extra in ([], ["--today", "2026-02-01"], ["--ignore-inline-waivers"],
+                  ["--waivers", str(tmp_path / "central.yaml"), "--today", "2025-06-01"]):
+        audited = audit(*files, "--format", "json", "--today", "2025-06-01", *extra)
+        checked = CliRunner().invoke(main, ["check", *files, "--format", "json", "--today", "2025-06-01", *extra])
+        assert audited.stdout == checked.stdout, extra
+        assert audited.exit_code == checked.exit_code, extra
+    waived = json.loads(audit(*files, "--format", "json", "--today", "2025-06-01").stdout)
+    assert [f.get("waived") is not None for d in waived["documents"] for f in d["findings"]
+            if f["rule"] == "eligibility-nationality"] == [False, True]
+
+
+def test_baseline_shows_only_new_findings_as_in_check(corpus: Path, tmp_path: Path) -> None:
+    audit(str(corpus), "-o", str(tmp_path / "round-1.json"))
+    previous = json.loads((tmp_path / "round-1.json").read_text(encoding="utf-8"))
+    # one submission dropped from the baseline: its findings are new; one resolved finding
+    previous["documents"] = [d for d in previous["documents"] if not d["path"].endswith("violating.yaml")]
+    first_with_findings = next(d for d in previous["documents"] if d["findings"])
+    first_with_findings["findings"].append({**first_with_findings["findings"][0], "rule": "old-rule"})
+    (tmp_path / "baseline.json").write_text(json.dumps(previous), encoding="utf-8")
+    paths = [d["path"] for d in documents(tmp_path / "round-1.json")]
+    for fmt in ("json", "text"):
+        audited = audit(str(corpus), "--format", fmt, "--baseline", str(tmp_path / "baseline.json"))
+        checked = CliRunner().invoke(main, ["check", *paths, "--format", fmt, "--baseline",
+                                            str(tmp_path / "baseline.json")])
+        assert audited.stdout == checked.stdout, fmt
+    report = json.loads(audit(str(corpus), "--format", "json", "--baseline", str(tmp_path / "baseline.json")).stdout)
+    section = report["baseline"]
+    assert section["new"] == sum(len(d["findings"]) for d in report["documents"]) > 0
+    assert [r["rule"] for r in section["resolved"]] == ["old-rule"]
+    page = audit(str(corpus), "-o", str(tmp_path / "r.html"), "--baseline", str(tmp_path / "baseline.json"))
+    assert page.exit_code in (1, 2)
+    assert '"baseline":{"file":' in (tmp_path / "r.html").read_text(encoding="utf-8")

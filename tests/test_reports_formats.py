@@ -282,7 +282,7 @@ def test_html_is_self_contained_and_escaped() -> None:
     payload = json.loads(data.group(1))
     assert payload["meta"]["summary"] == report()["summary"]
     assert payload["meta"]["batch"] == {"hidden": 2, "unsupported": 3, "unsupported_suffixes": {".pdf": 3},
-                                        "unmatched_patterns": []}
+                                        "unmatched_patterns": [], "baseline": None}
     assert payload["documents"][0]["title"] == HOSTILE
     assert [d["verdicts"][:3] for d in payload["documents"]] == [
         ["fail", "pass", "n/a"], ["error"] * 3, ["pass", "pass", "n/a"], ["needs review", "pass", "n/a"]]

@@ -128,6 +128,11 @@ SCRIPT = r"""
     }
     document.getElementById("skipped").textContent = "Skipped: " + parts.join(", ") + " file(s).";
   }
+  if (skipped.baseline) {
+    document.getElementById("baseline").textContent = "Baseline " + skipped.baseline.file + ": " +
+      skipped.baseline["new"] + " new finding(s) shown, " + skipped.baseline.known + " already known hidden, " +
+      skipped.baseline.resolved + " resolved since then.";
+  }
 
   // ---- by principle
   var assessed = {};
@@ -365,6 +370,7 @@ The same results are available with --format json, csv or matrix.</p></noscript>
 <h2 id="summary-h">Summary</h2>
 <dl class="cards" id="summary-cards"></dl>
 <p class="note" id="skipped"></p>
+<p class="note" id="baseline"></p>
 </section>
 <section id="by-principle" aria-labelledby="principle-h">
 <h2 id="principle-h">By principle</h2>

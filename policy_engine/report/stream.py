@@ -58,11 +58,15 @@ class BatchInfo:
     skipped_unsupported: int = 0
     unsupported_suffixes: dict[str, int] = field(default_factory=dict)
     unmatched_patterns: list[str] = field(default_factory=list)
+    baseline: dict[str, Any] | None = None  # the JSON report's 'baseline' section, with --baseline
 
     def to_dict(self) -> dict[str, Any]:
         return {"hidden": self.skipped_hidden, "unsupported": self.skipped_unsupported,
                 "unsupported_suffixes": dict(sorted(self.unsupported_suffixes.items())),
-                "unmatched_patterns": list(self.unmatched_patterns)}
+                "unmatched_patterns": list(self.unmatched_patterns),
+                "baseline": None if self.baseline is None else {
+                    "file": self.baseline["file"], "new": self.baseline["new"], "known": self.baseline["known"],
+                    "resolved": len(self.baseline["resolved"])}}
 
 
 def context_for(rule_set: RuleSet, fail_on: str = "violation") -> ReportContext:
@@ -135,7 +139,7 @@ def render_whole(factory: WriterFactory, report: dict[str, Any], context: Report
     writer.begin()
     for document in report["documents"]:
         writer.add(document)
-    writer.finish(report["summary"], batch or BatchInfo())
+    writer.finish(report["summary"], batch or BatchInfo(baseline=report.get("baseline")))
     return out.getvalue()
 
 
@@ -234,7 +238,10 @@ class JsonWriter:
         self.count += 1
 
     def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
-        self.out.write(("\n  ]" if self.count else "]") + ',\n  "summary": ' + _nested(summary, "  ") + "\n}\n")
+        self.out.write(("\n  ]" if self.count else "]") + ',\n  "summary": ' + _nested(summary, "  "))
+        if batch.baseline is not None:
+            self.out.write(',\n  "baseline": ' + _nested(batch.baseline, "  "))
+        self.out.write("\n}\n")
 
 
 @register_stream("text", (".txt",), "for people: findings by principle, with evidence, why and how to fix")
@@ -251,3 +258,6 @@ class TextWriter:
 
     def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
         self.out.write(summary_line(summary) + "\n")
+        if batch.baseline is not None:  # as `check --baseline` prints it
+            from ..baseline import render_text
+            self.out.write("\n" + render_text(batch.baseline))
