@@ -191,13 +191,11 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     file and the others are still audited. Hidden and unsupported files in folders are skipped and
     counted. Exit codes are those of `check`.
     """
-    import contextlib
     import signal
-    import time
 
-    from policy_engine.batch import AuditPool, Discovery, StreamingBaseline, default_jobs, discover, read_file_list
-    from policy_engine.report import add_to_summary, new_summary
-    from policy_engine.report.stream import STREAMS, BatchInfo, atomic_output, context_for
+    from policy_engine.batch import (Discovery, NothingToAudit, StreamingBaseline, default_jobs, discover,
+                                     read_file_list, run_audit, skipped_note)
+    from policy_engine.report.stream import context_for
     from policy_engine.report.text import summary_line
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
@@ -206,7 +204,6 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     if not sources:
         raise click.UsageError("nothing to audit: give files, folders or glob patterns, or --files-from")
     checker = load_checker(rules_dir)
-    context = context_for(checker.rule_set, fail_on)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
     baseline = None
@@ -216,78 +213,53 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
         baseline = StreamingBaseline(load_report(baseline_file), aliases, baseline_file)
     jobs = jobs or default_jobs()
     bar_wanted = show_progress(progress, any(path is None for _, path in outputs))
-    total = sum(1 for _ in discover(sources, Discovery())) if bar_wanted else 0
-    stats = Discovery()
-    summary = new_summary()
-    failing = False
-    errors: list[str] = []
-    started = time.monotonic()
 
     def stop(signum: int, frame: Any) -> None:  # SIGTERM (a cancelled CI job) cleans up like Ctrl-C
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop) if _main_thread() else None
     try:
-        with contextlib.ExitStack() as stack:
-            writers = []
-            for name, path in outputs:
-                handle = stack.enter_context(atomic_output(path)) if path else sys.stdout
-                writers.append(STREAMS[name].create(handle, context))
-            for writer in writers:
-                writer.begin()
-            pool = stack.enter_context(AuditPool(checker, str(rules_path(rules_dir)), jobs, timeout, waivers))
-            bar = stack.enter_context(click.progressbar(length=total, label="Auditing", file=sys.stderr,
-                                                        show_pos=True, show_eta=True)) if bar_wanted else None
-            for entry in pool.imap(discover(sources, stats)):
-                if baseline is not None:
-                    entry = baseline.apply(entry)
-                add_to_summary(summary, entry)
-                failing = failing or document_fails(entry, fail_on)
-                if entry["error"] is not None:
-                    errors.append(entry["error"]) if len(errors) < MAX_ERRORS_SHOWN else None
-                for writer in writers:
-                    writer.add(entry)
-                if bar is not None:
-                    bar.update(1)
-            batch = BatchInfo(stats.hidden, stats.skipped_unsupported, dict(stats.unsupported), list(stats.unmatched),
-                              baseline.section() if baseline is not None else None)
-            for writer in writers:
-                writer.finish(summary, batch)
+        reports = tuple(path for _, path in outputs if path)
+        total = sum(1 for _ in discover(sources, Discovery(reports=reports))) if bar_wanted else 0
+        with click.progressbar(length=total, label="Auditing", file=sys.stderr, show_pos=True, show_eta=True) \
+                if bar_wanted else _no_bar() as bar:
+            outcome = run_audit(sources, checker, outputs, context_for(checker.rule_set, fail_on), jobs=jobs,
+                                timeout=timeout, rules_dir=str(rules_path(rules_dir)), waivers=waivers,
+                                baseline=baseline, fails=lambda doc: document_fails(doc, fail_on),
+                                on_document=(lambda: bar.update(1)) if bar_wanted else None,
+                                max_errors=MAX_ERRORS_SHOWN)
+    except NothingToAudit as exc:
+        for pattern in exc.discovery.unmatched:
+            click.echo(f"warning: no supported file matches '{pattern}'", err=True)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    elapsed = time.monotonic() - started
 
+    summary, stats = outcome.summary, outcome.discovery
     for pattern in stats.unmatched:
         click.echo(f"warning: no supported file matches '{pattern}'", err=True)
-    if summary["documents"] == 0:
-        click.echo("error: no submissions found to audit" + _skipped_note(stats), err=True)
-        sys.exit(EXIT_ERROR)
-    to_screen_as_text = any(path is None and name == "text" for name, path in outputs)
-    if not to_screen_as_text:
-        for message in errors:
+    if any(path is None and name == "text" for name, path in outputs):  # the report on screen says it all
+        if stats.hidden or stats.skipped_unsupported:
+            click.echo(skipped_note(stats).strip("; "), err=True)
+    else:
+        for message in outcome.errors:
             click.echo(f"error: {message}", err=True)
-        if summary["errors"] > len(errors):
-            click.echo(f"error: ... and {summary['errors'] - len(errors)} more (see the report)", err=True)
-        rate = summary["documents"] / elapsed if elapsed > 0 else 0.0
-        click.echo(f"{summary_line(summary)} ({elapsed:.1f} s, {rate:,.0f} per second, {jobs} worker(s))"
-                   + _skipped_note(stats), err=True)
+        if summary["errors"] > len(outcome.errors):
+            click.echo(f"error: ... and {summary['errors'] - len(outcome.errors)} more (see the report)", err=True)
+        rate = summary["documents"] / outcome.seconds if outcome.seconds > 0 else 0.0
+        click.echo(f"{summary_line(summary)} ({outcome.seconds:.1f} s, {rate:,.0f} per second, {jobs} worker(s))"
+                   + skipped_note(stats), err=True)
         for name, path in outputs:
             if path:
                 click.echo(f"wrote {name} report to {path}", err=True)
-    elif stats.hidden or stats.skipped_unsupported:
-        click.echo(_skipped_note(stats).strip("; "), err=True)
-    sys.exit(EXIT_ERROR if summary["errors"] else EXIT_FINDINGS if failing else EXIT_OK)
+    sys.exit(EXIT_ERROR if summary["errors"] else EXIT_FINDINGS if outcome.failing else EXIT_OK)
 
 
-def _skipped_note(stats: Any) -> str:
-    parts = []
-    if stats.hidden:
-        parts.append(f"{stats.hidden} hidden")
-    if stats.skipped_unsupported:
-        kinds = ", ".join(f"{suffix} {n}" for suffix, n in sorted(stats.unsupported.items()))
-        parts.append(f"{stats.skipped_unsupported} unsupported ({kinds})")
-    return f"; skipped {' and '.join(parts)} file(s)" if parts else ""
+def _no_bar() -> Any:
+    import contextlib
+    return contextlib.nullcontext(None)
 
 
 def _main_thread() -> bool:

@@ -30,14 +30,15 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import contextlib
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from .checker import CheckResult, Checker
 from .documents import SUPPORTED_SUFFIXES
-from .report import document_entry
+from .report import add_to_summary, document_entry, new_summary
 
 DEFAULT_TIMEOUT = 60.0  # seconds for one document; a typical one takes a few milliseconds
 PREFETCH = 4            # documents queued per worker, so that a worker never waits for the parent
@@ -59,10 +60,19 @@ class Discovery:
     hidden: int = 0                                          # hidden files and folders inside folders
     unsupported: Counter[str] = field(default_factory=Counter)  # by suffix
     unmatched: list[str] = field(default_factory=list)       # glob patterns that matched nothing
+    reports: tuple[str, ...] = ()  # the audit's own report files: never audited, nor counted as skipped
 
     @property
     def skipped_unsupported(self) -> int:
         return sum(self.unsupported.values())
+
+    def own_files(self, folder: str) -> tuple[set[str], tuple[str, ...]]:
+        """Names in folder that are this audit's reports, and the prefixes of their temporary files."""
+        if not self.reports:
+            return set(), ()
+        here = os.path.abspath(folder)
+        names = {os.path.basename(r) for r in self.reports if os.path.dirname(os.path.abspath(r)) == here}
+        return names, tuple(f".{name}." for name in names)
 
 
 def _is_glob(text: str) -> bool:
@@ -95,8 +105,11 @@ def _listing(folder: str) -> list[tuple[str, bool, bool]]:
 def _walk(folder: str, stats: Discovery) -> Iterator[str]:
     """Supported files under folder, depth first, each folder's entries in name order (which is
     the order of _key), skipping hidden entries."""
+    own, temporary = stats.own_files(folder)
     for name, is_dir, is_file in _listing(folder):
         path = name if folder == "." else os.path.join(folder, name)
+        if name in own or (temporary and name.startswith(temporary)):
+            continue
         if name.startswith("."):
             stats.hidden += 1
         elif is_dir:
@@ -143,8 +156,11 @@ def _glob(pattern: str, stats: Discovery) -> Iterator[str]:
     rest = parts[literal:]
 
     def walk(folder: str, below: tuple[str, ...]) -> Iterator[str]:
+        own, temporary = stats.own_files(folder)
         for name, is_dir, is_file in _listing(folder):
             path = name if folder == "." else os.path.join(folder, name)
+            if name in own or (temporary and name.startswith(temporary)):
+                continue
             if is_dir:
                 if _could_match(rest, below + (name,)):
                     yield from walk(path, below + (name,))
@@ -166,8 +182,10 @@ def discover(inputs: Iterable[str], stats: Discovery) -> Iterator[str]:
     files of unsupported types, each counted in stats. A glob pattern ('subs/**/*.yaml', quoted so
     the shell leaves it alone) is expanded the same way. A file named explicitly is audited even if
     hidden; if its type is unsupported it is skipped and counted; if it does not exist it is
-    passed on, so that its error appears in the report.
+    passed on, so that its error appears in the report. The audit's own reports (stats.reports) are
+    never audited: a report.json written into the submissions folder is not a submission.
     """
+    own = {os.path.abspath(r) for r in stats.reports}
     files: list[str] = []
     streams: list[Iterator[str]] = []
     for raw in inputs:
@@ -176,6 +194,8 @@ def discover(inputs: Iterable[str], stats: Discovery) -> Iterator[str]:
             streams.append(_walk(text, stats))
         elif not os.path.exists(text) and _is_glob(text):
             streams.append(_glob(raw, stats))
+        elif os.path.abspath(text) in own:
+            continue
         elif os.path.exists(text) and not _supported(os.path.basename(text), stats):
             continue
         else:
@@ -446,3 +466,85 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+# ---- one audit, start to finish ---------------------------------------------------------------------
+
+class NothingToAudit(Exception):
+    """No submission was found: no report is written (an older one stays as it was)."""
+
+    def __init__(self, discovery: Discovery) -> None:
+        super().__init__("no submissions found to audit" + skipped_note(discovery))
+        self.discovery = discovery
+
+
+@dataclass
+class AuditOutcome:
+    summary: dict[str, int]
+    failing: bool                 # some document has a finding at or above the threshold
+    errors: list[str]             # the first max_errors error messages
+    discovery: Discovery
+    seconds: float
+
+
+def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str | None]], context: Any, *,
+              jobs: int, timeout: float = DEFAULT_TIMEOUT, rules_dir: str | None = None, waivers: Any = None,
+              baseline: StreamingBaseline | None = None, fails: Callable[[dict[str, Any]], bool] = lambda d: False,
+              on_document: Callable[[], None] | None = None, stdout: TextIO | None = None,
+              max_errors: int = 10) -> AuditOutcome:
+    """Audit every submission the sources name and write every report, streaming.
+
+    Args:
+        sources: folders, glob patterns and files (see discover).
+        outputs: (format name, path) pairs; a None path writes to stdout.
+        context: the report context (report.stream.context_for).
+        fails: whether a report document fails the run (the --fail-on threshold).
+        on_document: called after each document (a progress bar).
+
+    Reports are written atomically: they appear only if the audit ends normally with at least one
+    document; an exception (Ctrl-C included) or NothingToAudit leaves older reports untouched.
+    """
+    from .report.stream import STREAMS, BatchInfo, atomic_output
+
+    stats = Discovery(reports=tuple(path for _, path in outputs if path))
+    summary = new_summary()
+    failing = False
+    errors: list[str] = []
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        writers = []
+        for name, path in outputs:
+            handle = stack.enter_context(atomic_output(path)) if path else (stdout or sys.stdout)
+            writers.append(STREAMS[name].create(handle, context))
+        for writer in writers:
+            writer.begin()
+        pool = stack.enter_context(AuditPool(checker, rules_dir, jobs, timeout, waivers))
+        for entry in pool.imap(discover(sources, stats)):
+            if baseline is not None:
+                entry = baseline.apply(entry)
+            add_to_summary(summary, entry)
+            failing = failing or fails(entry)
+            if entry["error"] is not None and len(errors) < max_errors:
+                errors.append(entry["error"])
+            for writer in writers:
+                writer.add(entry)
+            if on_document is not None:
+                on_document()
+        if summary["documents"] == 0:
+            raise NothingToAudit(stats)
+        batch = BatchInfo(stats.hidden, stats.skipped_unsupported, dict(stats.unsupported), list(stats.unmatched),
+                          baseline.section() if baseline is not None else None)
+        for writer in writers:
+            writer.finish(summary, batch)
+    return AuditOutcome(summary, failing, errors, stats, time.monotonic() - started)
+
+
+def skipped_note(stats: Discovery) -> str:
+    """'; skipped 2 hidden and 3 unsupported (.pdf 3) file(s)', or '' when nothing was skipped."""
+    parts = []
+    if stats.hidden:
+        parts.append(f"{stats.hidden} hidden")
+    if stats.skipped_unsupported:
+        kinds = ", ".join(f"{suffix} {n}" for suffix, n in sorted(stats.unsupported.items()))
+        parts.append(f"{stats.skipped_unsupported} unsupported ({kinds})")
+    return f"; skipped {' and '.join(parts)} file(s)" if parts else ""

@@ -78,10 +78,16 @@ def test_globs_file_lists_and_duplicates(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_a_pattern_that_matches_nothing_is_a_warning_and_nothing_to_audit_is_an_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["audit", str(tmp_path / "*.yaml")])
+    (tmp_path / "report.html").write_text("the previous report\n", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "*.yaml"), str(tmp_path), "-o",
+                                       str(tmp_path / "report.html")])
     assert result.exit_code == 2
-    assert "warning: no supported file matches" in result.stderr
-    assert "error: no submissions found to audit" in result.stderr
+    assert f"warning: no supported file matches '{tmp_path / '*.yaml'}'" in result.stderr
+    # the audit's own report (and its temporary file) is neither a submission nor a skipped file
+    assert "error: no submissions found to audit; skipped 1 unsupported (.pdf 1) file(s)" in result.stderr
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "the previous report\n"  # not emptied
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "scan.pdf"]
     assert CliRunner().invoke(main, ["audit"]).exit_code == 2  # usage error
 
 
@@ -152,6 +158,14 @@ def test_reports_are_identical_whatever_the_number_of_jobs(corpus: Path, tmp_pat
     for spec in FORMATS.values():
         name = spec.rpartition(":")[2]
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_a_report_written_into_the_submissions_folder_is_not_audited_next_time(tmp_path: Path) -> None:
+    shutil.copy(COMPLIANT, tmp_path / "a.yaml")
+    for _ in range(2):
+        result = audit(str(tmp_path), "-o", str(tmp_path / "report.json"), "-o", str(tmp_path / "report.html"))
+        assert result.exit_code == 0 and "skipped" not in result.stderr
+        assert [Path(d["path"]).name for d in documents(tmp_path / "report.json")] == ["a.yaml"]
 
 
 def test_new_reports_are_readable_by_others(tmp_path: Path) -> None:
@@ -288,3 +302,34 @@ def test_baseline_shows_only_new_findings_as_in_check(corpus: Path, tmp_path: Pa
     page = audit(str(corpus), "-o", str(tmp_path / "r.html"), "--baseline", str(tmp_path / "baseline.json"))
     assert page.exit_code in (1, 2)
     assert '"baseline":{"file":' in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ci,shown", [(None, True), ("true", False)])
+def test_progress_bar_on_an_interactive_terminal_only(tmp_path: Path, ci: str | None, shown: bool) -> None:
+    import pty
+    for n in range(3):
+        shutil.copy(COMPLIANT, tmp_path / f"s{n}.yaml")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci:
+        env["CI"] = ci
+    env["TERM"] = "xterm"
+    master, slave = pty.openpty()  # standard error is a terminal, as when a reviewer runs the command
+    try:
+        process = subprocess.run([sys.executable, str(ROOT / "cli.py"), "audit", str(tmp_path), "-o",
+                                  str(tmp_path / "r.json")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                 stderr=slave, timeout=120)
+        os.close(slave)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    assert (b"Auditing" in output) is shown
+    assert b"3 documents" in output
