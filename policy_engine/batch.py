@@ -267,6 +267,16 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
             conn.send((seq, entry))
 
 
+def _compile_patterns(checker: Checker) -> None:
+    """Compile every text pattern now, in the parent, so that forked workers (and their replacements)
+    inherit them instead of each compiling them on first use."""
+    for test in getattr(checker, "text_tests", ()):
+        for patterns in (test.matches, test.unless):
+            if patterns is not None:
+                for language in sorted(patterns.languages()):
+                    patterns.regex_for(language)
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -301,6 +311,7 @@ class AuditPool:
     def __enter__(self) -> "AuditPool":
         global _INHERITED
         if self.context.get_start_method() == "fork":
+            _compile_patterns(self.checker)
             _INHERITED = self.checker  # every worker forked from now on, replacements too, inherits it
         self.workers = [self._start() for _ in range(self.jobs)]
         return self
