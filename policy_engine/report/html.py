@@ -43,7 +43,7 @@ th { background: var(--bg2); position: sticky; top: 0; z-index: 1; }
 th button { font: inherit; font-weight: 600; border: 0; background: none; cursor: pointer; padding: 0; }
 th[aria-sort=ascending] button::after { content: " \\25B2"; } th[aria-sort=descending] button::after { content: " \\25BC"; }
 td.num, th.num { text-align: right; }
-td.v { text-align: center; font-size: .8em; white-space: nowrap; }
+td.v { text-align: center; font-size: .8em; white-space: nowrap; width: 6.5em; }
 .pass { color: var(--pass); } .needs-review { color: var(--review); } .fail { color: var(--fail); font-weight: 600; }
 .n-a, .error { color: var(--na); }
 td.v.fail { background: #fbe9e7; } td.v.needs-review { background: #fff4d6; } td.v.pass { background: #eaf6ec; }
