@@ -14,7 +14,7 @@ hits asserts one text fact, so the combination logic still runs on durable_rules
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .errors import RuleError
 from .model import Document, Evidence
@@ -124,8 +124,7 @@ def pattern(tag: str, expressions: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{"t": tag}, *expressions]} if expressions else {"t": tag}
 
 
-@dataclass(frozen=True)
-class Conjunct:
+class Conjunct(NamedTuple):
     rule: Rule
     name: str                                   # durable rule name
     fields: tuple[FieldTest, ...]               # tests on the anchor

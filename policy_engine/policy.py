@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import RuleError
 from .cache import load_yaml_file
 from .errors import InputError
 
 
-@dataclass(frozen=True)
-class Principle:
+class Principle(NamedTuple):
     number: int
     title: str
     summary: str
     articles: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     name: str
     version: str
     principles: dict[int, Principle]

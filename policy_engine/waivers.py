@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -213,7 +213,7 @@ class WaiverPolicy:
         out = []
         for finding in findings:
             granted = accepted.get(finding.rule)
-            out.append(replace(finding, waived=_waived_text(granted)) if granted else finding)
+            out.append(finding._replace(waived=_waived_text(granted)) if granted else finding)
         out.extend(problems)
         out.sort(key=Finding.sort_key)
         return out, notes
