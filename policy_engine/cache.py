@@ -66,3 +66,20 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
         except OSError:
             pass  # a read-only home is fine: we just parse every time
     return located
+
+
+def is_validated(digest: str) -> bool:
+    """Whether a rule folder with this digest was loaded before with no problem at all."""
+    folder = cache_dir()
+    return folder is not None and (folder / f"valid-{_FORMAT}-{digest}").is_file()
+
+
+def mark_validated(digest: str) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        from .atomic import write_atomic
+        write_atomic(folder / f"valid-{_FORMAT}-{digest}", digest)
+    except OSError:
+        pass

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,11 @@ from .compiler import Conjunct, FactPlan, compile_rule, evidence_for, plan_for
 from .documents import load_document
 from .engine import Engine
 from .errors import PolicyCheckError, RuleError
-from .model import Document, Evidence, Finding
+from .model import Document, Evidence, Finding, TextUnit
 from .rules import Rule, RuleSet, TextTest, load_rule_set
+
+
+_SEPARATOR = b"\n\x1f\n"  # between sentences: no pattern's words or spaces can span it
 
 
 @dataclass
@@ -34,6 +39,7 @@ class CheckResult:
         return "error" if self.error is not None else "ok"
 
 
+@lru_cache(maxsize=65536)  # few distinct (field, scope) pairs recur in every document
 def _in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
     for wanted in test_scopes:
         if wanted == "*":
@@ -61,6 +67,8 @@ class Checker:
             for t in conj.absent_texts:
                 texts[t.key] = replace_negation(t)
         self.text_tests = [texts[k] for k in sorted(texts)]
+        positive = {t.key for c in self.conjuncts.values() for _, t in c.texts}
+        self.only_negated = {t.key for c in self.conjuncts.values() for t in c.absent_texts} - positive
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
 
@@ -76,23 +84,54 @@ class Checker:
         return cls(rule_set)
 
     def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
-        """Run every text test over the document's sentences (in Python, on RE2)."""
+        """Run every text test over the document's sentences (in Python, on RE2).
+
+        The sentences a test reads are joined into one text and searched in one call per hit: the
+        RE2 wrapper converts its input on every call, so one call per sentence would cost far more
+        than the matching itself. The separator cannot be crossed by the patterns' word classes.
+        """
         hits: dict[str, list[Evidence]] = defaultdict(list)
         missing_languages: set[str] = set()
+        unreadable: set[str] = set()
+        joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit]]] = {}
         for test in self.text_tests:
-            regex = test.matches.regex_for(doc.language)
-            if regex is None:
+            if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
                 missing_languages.add(doc.language)
+                if test.key in self.only_negated:
+                    # We cannot read this language: do not claim the text is absent (that would
+                    # fire "not stated" rules on every Arabic draft). The notice says so.
+                    unreadable.add(test.key)
                 continue
-            unless = test.unless.regex_for(doc.language) if test.unless else None
-            for unit in doc.units:
-                if not _in_scope(unit.scopes, test.scopes):
-                    continue
-                if regex.search(unit.normalised) and not (unless is not None and unless.search(unit.normalised)):
+            group = joined.get(test.scopes)
+            if group is None:
+                units = [u for u in doc.units if _in_scope(u.scopes, test.scopes)]
+                encoded = [u.normalised.encode("utf-8") for u in units]
+                starts, position = [], 0
+                for chunk in encoded:
+                    starts.append(position)
+                    position += len(chunk) + len(_SEPARATOR)
+                # bytes, so that the wrapper neither re-encodes the text nor maps offsets back
+                group = joined[test.scopes] = (_SEPARATOR.join(encoded), starts, units)
+            text, starts, units = group
+            if not units:
+                continue  # nothing to read: the pattern need not even be compiled
+            regex = test.matches.regex_for(doc.language)
+            position = 0
+            while position < len(text):
+                match = regex.search(text, position)  # type: ignore[attr-defined]
+                if match is None:
+                    break
+                index = bisect_right(starts, match.start()) - 1
+                unit = units[index]
+                # A pattern such as [^ ]+ could run across the separator: confirm on the sentence alone.
+                within = match.end() <= starts[index] + len(unit.normalised.encode("utf-8")) \
+                    or regex.search(unit.normalised) is not None  # type: ignore[attr-defined]
+                if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
                     hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))
+                position = starts[index + 1] if index + 1 < len(starts) else len(text)
         notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
                    f"text rules (structured fields were)" for lang in sorted(missing_languages)]
-        return set(hits), dict(hits), notices
+        return set(hits) | unreadable, dict(hits), notices
 
     def check(self, doc: Document) -> CheckResult:
         """Evaluate one document; every matching rule gives one finding with all its evidence."""

@@ -18,7 +18,7 @@ from .errors import InputError, RuleError
 from .policy import Policy, load_policy
 from .resources import schema
 from .textscan import PatternError, PatternSet, compile_patterns
-from .cache import load_yaml_file
+from .cache import is_validated, load_yaml_file, mark_validated
 from .yamlsrc import Located, join
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
@@ -140,7 +140,8 @@ class _Parser:
     """Turns one rule's `when` mapping into a condition tree, collecting located errors."""
 
     def __init__(self, rule_id: str, file: str, located: Located, vocabulary: dict[str, Any],
-                 topics: set[str]) -> None:
+                 topics: set[str], validate: bool = True) -> None:
+        self.validate = validate
         self.rule_id = rule_id
         self.file = file
         self.located = located
@@ -333,7 +334,7 @@ class _Parser:
                        path)
             return None
         try:
-            return compile_patterns(spec, self.vocabulary)
+            return compile_patterns(spec, self.vocabulary, validate=self.validate)
         except PatternError as exc:
             self.error(str(exc), path)
             return None
@@ -417,10 +418,13 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             vocabulary = loaded or {}
         else:
             topics = set(loaded or {})
-    digest = hashlib.sha256()
+    files = files or rule_files(directory)
+    digest = folder_digest(base, files)
+    # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
+    trusted = is_validated(digest)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for file in (files or rule_files(directory)):
+    for file in files:
         try:
             raw = file.read_bytes()
             raw.decode("utf-8")
@@ -431,7 +435,6 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             problems.append(RuleError(f"rule file is not UTF-8 text (byte offset {exc.start})", str(file),
                                       raw.count(b"\n", 0, exc.start) + 1))
             continue
-        digest.update(file.name.encode() + b"\0" + raw + b"\0")
         try:
             located = load_yaml_file(raw, str(file))
         except InputError as exc:
@@ -440,7 +443,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         for key, line in located.duplicates:
             problems.append(RuleError(f"duplicate key '{key}' (the later value would silently replace the "
                                       "earlier one)", str(file), line))
-        schema_problems = _schema_errors(located.data, located, str(file))
+        schema_problems = [] if trusted else _schema_errors(located.data, located, str(file))
         problems.extend(schema_problems)
         data = located.data if isinstance(located.data, dict) else {}
         for index, body in enumerate(data.get("rules") or []):
@@ -465,7 +468,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                     known = ", ".join(a for _, a, _ in policy.all_articles())
                     problems.append(RuleError(f"rule '{rule_id}': unknown article '{article}' (known: {known})",
                                               str(file), located.lines.get(join(join(path, "articles"), a_index))))
-            parser = _Parser(rule_id, str(file), located, vocabulary, topics)
+            parser = _Parser(rule_id, str(file), located, vocabulary, topics, validate=not trusted)
             when = parser.condition(body["when"], join(path, "when"))
             problems.extend(parser.errors)
             if when is None or parser.errors:
@@ -477,8 +480,18 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 remediation=body["remediation"].strip(), when=when, source=where,
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
                 raw_when=body["when"]))
-    for extra in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
-        if (base / extra).is_file():
-            digest.update(extra.encode() + b"\0" + (base / extra).read_bytes() + b"\0")
     rules.sort(key=lambda r: r.id)
-    return RuleSet(policy, tuple(rules), digest.hexdigest()[:16], str(directory)), problems
+    if not problems and not trusted:
+        mark_validated(digest)
+    return RuleSet(policy, tuple(rules), digest, str(directory)), problems
+
+
+def folder_digest(base: Path, files: list[Path]) -> str:
+    """A digest of every file that shapes the rule set: the rule files, policy, vocabulary, sections."""
+    digest = hashlib.sha256()
+    for file in [*files, *(base / name for name in sorted(DATA_FILES))]:
+        try:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        except OSError:
+            digest.update(file.name.encode() + b"\0missing\0")
+    return digest.hexdigest()[:16]

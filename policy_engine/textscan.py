@@ -107,11 +107,21 @@ def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], lang
     return _VOCAB_REF.sub(substitute, pattern)
 
 
+def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def compile_pattern(pattern: str) -> object:
-    """Compile one normalised, word-bounded, case-insensitive RE2 pattern."""
-    body = normalise(pattern) if pattern.isascii() is False else pattern.lower()
+    """Compile one word-bounded, case-insensitive RE2 pattern, accents stripped like the text.
+
+    Case is handled by RE2's (?i), never by lower-casing the pattern: that would turn the
+    escapes \\S \\W \\D \\B into their opposites.
+    """
+    body = strip_accents(pattern)
     try:
-        return re2.compile(r"\b(?:" + body + r")\b", _RE2_OPTIONS)
+        return re2.compile(r"(?i)\b(?:" + body + r")\b", _RE2_OPTIONS)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         detail = detail.split(": ", 1)[0]  # RE2 appends our internal wrapping; keep only the reason

@@ -10,6 +10,7 @@ so no tag can run code.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(f"unsupported YAML tag {node.tag}", node)
             items = []
             for index, child in enumerate(node.value):
                 child_path = join(path, index)
@@ -109,6 +112,31 @@ class _Builder:
         return result
 
 
+# Nesting this deep is refused before parsing: libyaml would otherwise build the whole tree first.
+_TOO_DEEP = re.compile(r"(?:[\[{][ \t\n]*){%d}|(?:- +){%d}" % (MAX_DEPTH + 1, MAX_DEPTH + 1))
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the tree holds once aliases are expanded, counted without expanding them
+    (each distinct node is visited once; a shared node counts once per reference)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if children_done:
+            sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
     """Parse one YAML document from text.
 
@@ -120,6 +148,10 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
     Raises:
         InputError: a syntax error, an unsafe tag, or a limit exceeded, with its line.
     """
+    deep = _TOO_DEEP.search(text)
+    if deep:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path,
+                         text.count("\n", 0, deep.start()) + 1 + line_offset)
     builder = _Builder(path, line_offset)
     loader = _Loader(text)
     try:
@@ -137,6 +169,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
             raise InputError(f"nesting too deep to read (limit {MAX_DEPTH} levels)", path) from None
         if node is None:
             return builder.out
+        if _expanded_size(node) > MAX_NODES:
+            raise InputError(f"too many values once aliases are expanded (more than {MAX_NODES:,}); "
+                             "is this an alias bomb?", path, node.start_mark.line + 1 + line_offset)
         try:
             builder.out.data = builder.build(node, "", 0)
         except RecursionError:

@@ -107,3 +107,23 @@ def test_engine_direct_matches_are_sorted_and_complete() -> None:
     assert sorted(name for name, _ in engine.evaluate([{"t": "programme"}])) == ["b"]
     two = engine.evaluate([{"t": "item", "i": 0}, {"t": "item", "i": 1}, {"t": "programme"}])
     assert [name for name, _ in two] == ["a", "a"]
+
+
+def test_upper_case_escapes_keep_their_meaning(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"matches": [r"card\S+ required"]}})
+    assert fires(checker, {"summary": "Cards! required."})
+    assert not fires(checker, {"summary": "Card  required."})
+
+
+def test_a_match_never_spans_two_sentences(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card"]}})
+    assert not fires(checker, {"summary": "We discussed residence. Card games were played."})
+    assert fires(checker, {"summary": "We discussed it. A residence-card is asked."})
+
+
+def test_unreadable_language_is_not_taken_as_absent_text(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"not": {"text": {"matches": {"en": ["migrants were consulted"]}}}})
+    assert fires(checker, {"language": "en", "summary": "Nothing about it."})
+    assert not fires(checker, {"language": "es", "summary": "Nada."})
+    doc = parse_document("language: es\nsummary: Nada.\n", "d.yaml", ".yaml")
+    assert any("no text patterns for language 'es'" in w for w in checker.check(doc).warnings)

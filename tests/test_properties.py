@@ -1,0 +1,106 @@
+"""Property-based tests: for any input, the loaders, the rule compiler and the reporters give a
+result or a clean PolicyCheckError, never another exception."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policy_engine.documents import parse_document
+from policy_engine.errors import PolicyCheckError
+from policy_engine.report import FORMATS, build_report
+from policy_engine.checker import CheckResult
+from policy_engine.model import Evidence, Finding
+from policy_engine.rules import load_rule_set
+from tests.conftest import ROOT
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=30),
+                    st.sampled_from(["origin", "return", "border_authority", "police", "ngo", "any", True, False]))
+keys = st.sampled_from(["id", "title", "phases", "partners", "type", "role", "eligibility", "criteria",
+                        "documents_required", "needs_assessment", "done", "funding", "awareness", "aims",
+                        "data_sharing", "recipient_type", "consent", "unknown", "language"])
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                        st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
+
+
+@SETTINGS
+@given(st.text(max_size=400), st.sampled_from([".yaml", ".json", ".md", ".txt"]))
+def test_any_text_loads_or_fails_cleanly(text, suffix) -> None:
+    try:
+        parse_document(text, "x" + suffix, suffix)
+    except PolicyCheckError as exc:
+        assert "\n" not in exc.message
+
+
+@SETTINGS
+@given(st.dictionaries(keys, values, max_size=8), st.text(max_size=200))
+def test_any_structure_checks_or_fails_cleanly(checker, data, body) -> None:
+    for text, suffix in ((yaml.safe_dump(data), ".yaml"), (json.dumps(data), ".json"),
+                         ("---\n" + yaml.safe_dump(data) + "---\n" + body, ".md")):
+        try:
+            doc = parse_document(text, "x" + suffix, suffix)
+        except PolicyCheckError:
+            continue
+        result = checker.check(doc)
+        report = build_report([result], checker.rule_set)
+        for fmt in FORMATS.values():
+            assert isinstance(fmt(report), str)
+
+
+conditions = st.recursive(
+    st.one_of(
+        st.fixed_dictionaries({"field": st.sampled_from(["needs_assessment.done", "phases", "nope", "awareness"]),
+                               "equals": scalars}),
+        st.sampled_from(["exists", "missing", "contains", "gt", "bogus"]).flatmap(
+            lambda op: st.fixed_dictionaries({"field": st.sampled_from(["phases", "needs_assessment"]), op: scalars})),
+        st.sampled_from(["any_item", "no_item", "all_items"]).flatmap(
+            lambda q: st.fixed_dictionaries({q: st.sampled_from(["partners", "phases", "title", "zzz"])})),
+        st.fixed_dictionaries({"text": st.fixed_dictionaries(
+            {"matches": st.lists(st.sampled_from(["a(b", "residence", "{enforcement_body}", "{nope}", "", "x{2,1}"]),
+                                 max_size=3)})}),
+        values,
+    ),
+    lambda inner: st.one_of(st.fixed_dictionaries({"all": st.lists(inner, max_size=3)}),
+                            st.fixed_dictionaries({"any": st.lists(inner, max_size=3)}),
+                            st.fixed_dictionaries({"not": inner})),
+    max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(conditions)
+def test_any_rule_condition_compiles_or_fails_cleanly(tmp_path_factory, when) -> None:
+    folder = tmp_path_factory.mktemp("rules")
+    for name in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
+        (folder / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    rule = {"id": "prop", "title": "Property rule", "principle": 1, "articles": ["1.1"], "severity": "advice",
+            "message": "msg", "rationale": "why", "remediation": "fix", "when": when}
+    (folder / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
+    rule_set, problems = load_rule_set(folder)
+    for problem in problems:
+        assert isinstance(problem, PolicyCheckError) and "\n" not in problem.message
+    if not problems:
+        from policy_engine.checker import Checker
+        checker = Checker(rule_set)
+        checker.check(parse_document("id: x\nphases: [origin]\n", "x.yaml", ".yaml"))
+
+
+text_st = st.text(max_size=60)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(text_st, st.sampled_from(["violation", "warning", "advice"]), st.integers(1, 10),
+                          st.one_of(st.none(), st.integers(1, 10_000)), text_st), max_size=6), text_st)
+def test_reporters_never_fail(findings, path) -> None:
+    from policy_engine.rules import RuleSet
+    from policy_engine.policy import Policy
+    result = CheckResult(path or "p", "id", [Finding(rule or "r", sev, principle, ("1.1",), rule, rule, rule, rule,
+                                                     (Evidence(line, "field", rule),))
+                                             for rule, sev, principle, line, _ in findings])
+    report = build_report([result, CheckResult("bad", error=path)], RuleSet(Policy("p", "1", {}), (), "d", "r"))
+    for fmt in FORMATS.values():
+        assert isinstance(fmt(report), str)
