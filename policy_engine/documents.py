@@ -38,13 +38,13 @@ SUPPORTED_SUFFIXES = STRUCTURED_SUFFIXES | NARRATIVE_SUFFIXES
 DEFAULT_LANGUAGE = "en"
 OTHER_TOPIC = "other"  # text under a heading that names no known topic
 
-# What patterns see of a sentence. Inside a sentence, commas, brackets, quotes, colons and dashes
-# only pace the prose: "the campaign, financed by the Ministry's border programme, aims to" must
+# What patterns see of a sentence. Inside a sentence, commas, semicolons (prose_sentences keeps the
+# clauses around one together), brackets, quotes, colons and dashes only pace the prose: "the campaign, financed by the Ministry's border programme, aims to" must
 # read like "the campaign financed by the ministry's border programme aims to", so that a word gap
 # ( \w+){0,6} in a pattern can cross them. Typographic apostrophes (Word's d’identité) become plain
 # ones, and ligatures that Unicode does not decompose are spelt out.
 _SOFT_PUNCTUATION = str.maketrans({
-    ",": " ", "(": " ", ")": " ", "[": " ", "]": " ", ":": " ", '"': " ", "“": " ", "”": " ", "„": " ",
+    ",": " ", ";": " ", "(": " ", ")": " ", "[": " ", "]": " ", ":": " ", '"': " ", "“": " ", "”": " ", "„": " ",
     "«": " ", "»": " ", "–": " ", "—": " ", "/": " ", "*": " ", "_": " ",
     "’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "\u2010": "-", "\u2011": "-",
     "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
@@ -84,6 +84,30 @@ def topics_for_heading(heading: str) -> tuple[str, ...]:
 def matching_text(sentence: str) -> str:
     """The form of a sentence that text patterns are matched on (see _SOFT_PUNCTUATION)."""
     return normalise(_SPACED_HYPHEN.sub(" ", sentence.translate(_SOFT_PUNCTUATION)))
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])\s")
+
+
+def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | None, str]]:
+    """Sentences of prose, with their line; clauses that a semicolon joins stay one sentence.
+
+    textscan.sentences cuts at ';' too, which suits lists ('a; b; c'), but in prose the clauses
+    around a semicolon make one statement: "new arrivals are directed first to the aliens police;
+    once registered, they can access hot meals" says that help depends on registration only when
+    both halves are read together. List items (a bullet or number at the start) stay apart.
+    """
+    pending: tuple[int | None, str] | None = None
+    for at, sentence in sentences(text, first_line):
+        if pending is not None and pending[1].endswith(";") and not _LIST_MARK.match(pending[1]) \
+                and not _LIST_MARK.match(sentence):
+            pending = (pending[0], pending[1] + " " + sentence)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (at, sentence)
+    if pending is not None:
+        yield pending
 
 
 def _is_topic(heading: str) -> bool:
@@ -269,7 +293,7 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
         if _NOT_PROSE.search(scope):
             continue
         line = located.lines.get(path + "#text") or located.lines.get(path)
-        for at, sentence in sentences(value, line):
+        for at, sentence in prose_sentences(value, line):
             yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 
@@ -295,7 +319,7 @@ def _body_units(blocks: list[Block]) -> Iterable[tuple[str, tuple[str, ...], int
         run: list[Block] = []
 
         def cut(text: str, line: int, unit_scopes: tuple[str, ...]) -> None:
-            units.extend(TextUnit(unit_scopes, field, at, s, matching_text(s)) for at, s in sentences(text, line))
+            units.extend(TextUnit(unit_scopes, field, at, s, matching_text(s)) for at, s in prose_sentences(text, line))
 
         for block in pending + [Block(0, "", own_unit=True)]:
             if block.own_unit or block.topics:
