@@ -87,6 +87,7 @@ def matching_text(sentence: str) -> str:
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])\s")
+_BARE_MARK = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 
 
 def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | None, str]]:
@@ -99,6 +100,10 @@ def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | N
     """
     pending: tuple[int | None, str] | None = None
     for at, sentence in sentences(text, first_line):
+        if pending is not None and _BARE_MARK.match(pending[1]):
+            # "1. Night shelter" was cut after "1." (a full stop before a capital): put it back
+            pending = (pending[0], pending[1] + " " + sentence)
+            continue
         if pending is not None and pending[1].endswith(";") and not _LIST_MARK.match(pending[1]) \
                 and not _LIST_MARK.match(sentence):
             pending = (pending[0], pending[1] + " " + sentence)
