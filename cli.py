@@ -44,7 +44,7 @@ def emit(text: str, out: str | None) -> None:
 
 def load_checker(rules: str | None) -> Any:
     from policy_engine.checker import Checker
-    return Checker.from_directory(rules)
+    return Checker.from_directory(rules_path(rules))
 
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=True),
@@ -66,19 +66,236 @@ def main() -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @fail_on_option
 @rules_option
-def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None) -> None:
+@click.option("--explain", is_flag=True,
+              help="Also show, per rule, whether it fired and, if not, the first condition that failed.")
+@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
+              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
+@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge waiver expiry as of this date [default: today].")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="A previous JSON report: show only findings that are new since then.")
+def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None, explain: bool,
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt)."""
     from policy_engine.report import build_report, render
+    from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
+    if explain and fmt == "line":
+        raise click.UsageError("--explain works with --format text or json")
     checker = load_checker(rules_dir)
-    results = [checker.check_path(f) for f in files]
+    waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
+                           inline=not ignore_inline_waivers, today=today.date() if today else None)
+    results = [checker.check_path(f, waivers) for f in files]
     report = build_report(results, checker.rule_set)
-    emit(render(report, fmt), out)
+    if baseline_file:
+        from policy_engine.baseline import filter_new, load_report
+        aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
+        report = filter_new(report, load_report(baseline_file), aliases, baseline_file)
+    explanations = explain_results(checker, results) if explain else {}
+    if fmt == "json" and explanations:
+        for doc in report["documents"]:
+            if doc["path"] in explanations:
+                doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
+    text = render(report, fmt)
+    if fmt == "text":
+        if baseline_file:
+            from policy_engine.baseline import render_text as baseline_text
+            text += "\n" + baseline_text(report["baseline"])
+        if explanations:
+            from policy_engine.explain import render_text as explain_text
+            text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
+    emit(text, out)
     if fmt != "text" or out:  # the text report already shows errors on screen
         for doc in report["documents"]:
             if doc["error"]:
                 click.echo(f"error: {doc['error']}", err=True)
     sys.exit(exit_code(report, fail_on))
+
+
+def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
+    """Per checked file (that could be read), the explanation of every rule."""
+    from policy_engine.documents import load_document
+    from policy_engine.explain import explain_document
+    from policy_engine.rulesrc import rule_sources
+
+    sources = rule_sources(checker.rule_set)
+    out = {}
+    for result in results:
+        if result.error is None:
+            doc = load_document(result.path)
+            out[result.path] = explain_document(checker, doc, result.findings, sources)
+    return out
+
+
+@main.command("explain")
+@click.argument("rule_id", metavar="RULE")
+@rules_option
+def explain_rule(rule_id: str, rules_dir: str | None) -> None:
+    """Explain a rule: what it finds, the article it protects, why, how to fix, and its examples."""
+    from policy_engine.explain import describe_builtin, describe_rule
+    from policy_engine.rules import did_you_mean
+    from policy_engine.rulesrc import rule_sources
+    from policy_engine.waivers import BUILTIN_RULES
+
+    rule_set = load_checker(rules_dir).rule_set
+    try:
+        rule = rule_set.get(rule_id)
+    except KeyError:
+        if rule_id in BUILTIN_RULES:
+            click.echo(describe_builtin(BUILTIN_RULES[rule_id]), nl=False)
+            return
+        hint = did_you_mean(rule_id, rule_set.ids() + sorted(BUILTIN_RULES))
+        raise click.BadParameter(f'no such rule: "{rule_id}"' + (f"; {hint}" if hint else "; see "
+                                 "'policy-check rules coverage -v' for every rule"), param_hint="RULE") from None
+    click.echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id)), nl=False)
+
+
+# ---- rule authoring ------------------------------------------------------------------------------
+
+rules_path_argument = click.argument("path", required=False, type=click.Path(exists=True))
+cases_option = click.option("--cases", "cases_dir", type=click.Path(exists=True, file_okay=False),
+                            help="Cases folder whose expectations count as rule tests [default: cases/ beside "
+                                 "the rule folder].")
+
+
+def rules_path(path: str | None) -> Path:
+    """The rule folder or file given, or the bundled rules/ (relative to here when below, for short messages)."""
+    import os
+
+    from policy_engine.resources import default_rules_dir
+
+    if path:
+        return Path(path)
+    default = default_rules_dir()
+    try:
+        return Path(os.path.relpath(default)) if default.is_relative_to(Path.cwd()) else default
+    except ValueError:  # another drive
+        return default
+
+
+@main.group()
+def rules() -> None:
+    """Write, test and publish the rules (for rule authors)."""
+
+
+@rules.command("lint")
+@rules_path_argument
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) -> None:
+    """Check rule files (a folder, or one file) and report every problem as file:line:col."""
+    import json
+
+    from policy_engine.lint import lint, render_text
+    from policy_engine.rules import rule_files
+
+    target = rules_path(path)
+    problems, _ = lint(target, cases_dir)
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [p.to_dict() for p in problems]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(problems, len(rule_files(target))), nl=False)
+    failing = ("error", "warning") if strict else ("error",)
+    sys.exit(EXIT_FINDINGS if any(p.level in failing for p in problems) else EXIT_OK)
+
+
+@rules.command("test")
+@rules_path_argument
+@cases_option
+@click.option("--no-cases", is_flag=True, help="Run only the rules' own examples.")
+@click.option("--rule", "only", multiple=True, metavar="ID", help="Test only this rule (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
+def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tuple[str, ...], fmt: str,
+               verbose: bool) -> None:
+    """Run every rule's examples and the expectations in cases/; exit 1 on any failure.
+
+    With a rule file as PATH, only that file's rules are tested (with the cases that name them).
+    """
+    import json
+
+    from policy_engine import ruletest
+    from policy_engine.checker import Checker
+    from policy_engine.rules import load_rule_set
+    from policy_engine.rulesrc import rule_sources
+
+    target = rules_path(path)
+    folder = target if target.is_dir() else target.parent
+    checker = Checker.from_directory(folder)
+    selected: set[str] | None = None
+    if target.is_file():
+        file_rules, _ = load_rule_set(target)
+        selected = set(file_rules.ids())
+    if only:
+        unknown = [r for r in only if r not in checker.rule_set.ids()]
+        if unknown:
+            raise click.BadParameter(f"no such rule: \"{unknown[0]}\"", param_hint="--rule")
+        selected = set(only) if selected is None else selected & set(only)
+    cases = [] if no_cases else ruletest.load_cases(cases_dir or ruletest.default_cases_dir(folder))
+    items = ruletest.collect(checker.rule_set, rule_sources(checker.rule_set), cases, selected)
+    results = [ruletest.run(checker, item) for item in items]
+    if fmt == "json":
+        click.echo(json.dumps(ruletest.to_json_dict(results), indent=2, ensure_ascii=False))
+    else:
+        click.echo(ruletest.render_text(results, verbose), nl=False)
+    sys.exit(EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK)
+
+
+@rules.command("coverage")
+@rules_path_argument
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="List the rules and cases behind each row.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a principle or article has no rule.")
+def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: bool, strict: bool) -> None:
+    """Table of principles and articles with the rules and test cases behind each, and the gaps."""
+    import json
+
+    from policy_engine import coverage
+    from policy_engine.checker import Checker
+    from policy_engine.ruletest import default_cases_dir, load_cases
+
+    target = rules_path(path)
+    rule_set = Checker.from_directory(target).rule_set
+    cases = load_cases(cases_dir or default_cases_dir(target))
+    rows = coverage.coverage(rule_set, cases)
+    found = coverage.gaps(rows, rule_set, cases)
+    if fmt == "json":
+        click.echo(json.dumps(coverage.to_dict(rows, found), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(coverage.render_markdown(rows, found), nl=False)
+    else:
+        click.echo(coverage.render_text(rows, found, verbose), nl=False)
+    missing = found["principles_without_rules"] or found["articles_without_rules"]
+    sys.exit(EXIT_FINDINGS if strict and missing else EXIT_OK)
+
+
+@rules.command("doc")
+@rules_path_argument
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the handbook into (created if needed).")
+@click.option("--format", "fmt", type=click.Choice(["both", "md", "html"]), default="both", show_default=True)
+def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
+    """Write the minimum-standards handbook (Markdown and HTML), one page per principle."""
+    from policy_engine import handbook
+
+    rule_set = load_checker(str(rules_path(path))).rule_set
+    formats = ("md", "html") if fmt == "both" else (fmt,)
+    written = handbook.write(rule_set, out_dir, formats)
+    first = Path(out_dir) / f"index.{formats[-1]}"
+    click.echo(f"Wrote {len(written)} files to {out_dir} ({len(rule_set.rules)} rules); start at {first}")
+
+
+@rules.command("schema")
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
+def rules_schema(show_path: bool) -> None:
+    """Print the JSON Schema of rule files, for editors (see README: the modeline)."""
+    from policy_engine.resources import SCHEMA_DIR
+
+    schema_file = SCHEMA_DIR / "rules.schema.json"
+    click.echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
 
 
 def run() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .yamlsrc import Located, load_yaml
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -54,7 +54,8 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
         entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
         try:
             cached = json.loads(entry.read_text(encoding="utf-8"))
-            return Located(_decode(cached["data"]), cached["lines"], [tuple(d) for d in cached["duplicates"]])
+            return Located(_decode(cached["data"]), lines=cached["lines"], columns=cached["columns"],
+                           duplicates=[tuple(d) for d in cached["duplicates"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
     located = load_yaml(raw.decode("utf-8"), name)
@@ -62,7 +63,7 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
         try:
             from .atomic import write_atomic
             write_atomic(entry, json.dumps({"data": _encode(located.data), "lines": located.lines,
-                                            "duplicates": located.duplicates}))
+                                            "duplicates": located.duplicates, "columns": located.columns}))
         except OSError:
             pass  # a read-only home is fine: we just parse every time
     return located

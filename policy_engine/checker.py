@@ -19,6 +19,7 @@ from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .model import Document, Evidence, Finding, TextUnit
 from .rules import Rule, RuleSet, TextTest, load_rule_set
+from .waivers import WaiverPolicy
 
 
 _SEPARATOR = b"\n\x1f\n"  # between sentences: no pattern's words or spaces can span it
@@ -133,8 +134,13 @@ class Checker:
                    f"text rules (structured fields were)" for lang in sorted(missing_languages)]
         return set(hits) | unreadable, dict(hits), notices
 
-    def check(self, doc: Document) -> CheckResult:
-        """Evaluate one document; every matching rule gives one finding with all its evidence."""
+    def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
+        """Evaluate one document; every matching rule gives one finding with all its evidence.
+
+        Args:
+            doc: the document.
+            waivers: how waivers apply; by default those written in the document, judged against today.
+        """
         text_hits, text_evidence, notices = self.scan_text(doc)
         fired: dict[str, list[Evidence]] = defaultdict(list)
         for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits)):
@@ -145,18 +151,19 @@ class Checker:
             rule = self.rule_set.get(rule_id)
             findings.append(make_finding(rule, evidence))
         findings.sort(key=Finding.sort_key)
-        return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices,
+        findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
+        return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
                            organisation=str(doc.data.get("organisation") or ""),
                            title=str(doc.data.get("title") or ""))
 
-    def check_path(self, path: str | Path) -> CheckResult:
+    def check_path(self, path: str | Path, waivers: WaiverPolicy | None = None) -> CheckResult:
         """Load and check one file; a file that cannot be read or checked becomes an error result."""
         try:
             doc = load_document(path)
         except PolicyCheckError as exc:
             return CheckResult(str(path), error=str(exc))
         try:
-            return self.check(doc)
+            return self.check(doc, waivers)
         except PolicyCheckError as exc:
             return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
 

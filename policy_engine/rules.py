@@ -6,6 +6,7 @@ those into durable_rules patterns. Nothing in a rule file is ever evaluated as c
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,35 @@ from .yamlsrc import Located, join
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
 ITEM_QUANTIFIERS = ("any_item", "no_item", "all_items")
 DATA_FILES = {"policy.yaml", "vocabulary.yaml", "sections.yaml"}
+
+
+class RuleProblem(RuleError):
+    """A located problem in a rule file, with a stable code (shown by `rules lint`) and an optional hint.
+
+    Codes: yaml-syntax, duplicate-key, schema, condition, duplicate-id, unknown-principle, unknown-article,
+    unknown-field, impossible-value, invalid-pattern, slow-pattern.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, column: int | None = None,
+                 code: str = "schema", hint: str | None = None) -> None:
+        super().__init__(message, path, line, column)
+        self.code = code
+        self.hint = hint
+
+
+def locate(located: Located, path: str) -> tuple[int | None, int | None]:
+    """Line and column of a path in a rule file, or of its nearest parent that has one."""
+    while path:
+        if path in located.lines:
+            return located.lines[path], located.columns.get(path)
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None, None
+
+
+def did_you_mean(value: object, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 # ---- condition tree -------------------------------------------------------------------------
@@ -126,6 +156,20 @@ def schema_at(path: str, base: dict[str, Any] | None = None) -> dict[str, Any] |
     return node
 
 
+def schema_paths(base: dict[str, Any] | None = None, prefix: str = "", depth: int = 0) -> list[str]:
+    """Every dotted field path of the programme schema (list items stepped through), sorted."""
+    node = _resolve(base if base is not None else schema("programme"))
+    while node.get("type") == "array":
+        node = _resolve(node.get("items", {}))
+    out: list[str] = []
+    for name, child in node.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        out.append(path)
+        if depth < 4:
+            out.extend(schema_paths(_resolve(child), path, depth + 1))
+    return sorted(out)
+
+
 def is_object_list(node: dict[str, Any] | None) -> bool:
     return bool(node) and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object"
 
@@ -150,13 +194,9 @@ class _Parser:
         self.errors: list[RuleError] = []
         self.text_count = 0
 
-    def error(self, message: str, path: str) -> None:
-        line = self.located.lines.get(path)
-        while line is None and path:
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-            line = self.located.lines.get(path)
-        self.errors.append(RuleError(f"rule '{self.rule_id}': {message}", self.file, line))
+    def error(self, message: str, path: str, code: str = "condition", hint: str | None = None) -> None:
+        line, column = locate(self.located, path)
+        self.errors.append(RuleProblem(f"rule '{self.rule_id}': {message}", self.file, line, column, code, hint))
 
     def condition(self, node: Any, path: str, item_schema: dict[str, Any] | None = None) -> Condition | None:
         if not isinstance(node, dict) or not node:
@@ -219,7 +259,9 @@ class _Parser:
         target = schema_at(field_path, item_schema)
         if target is None:
             where = "the list item" if item_schema is not None else "the programme schema"
-            self.error(f"field '{field_path}' does not exist in {where}", join(path, "field"))
+            options = schema_paths(item_schema) if item_schema is not None else schema_paths()
+            self.error(f"field '{field_path}' does not exist in {where}", join(path, "field"), "unknown-field",
+                       did_you_mean(field_path, options))
             return None
         if op in ("exists", "missing") and value is not True:
             self.error(f"'{op}' takes the value true", join(path, op))
@@ -259,12 +301,12 @@ class _Parser:
             for value in values:
                 if value not in allowed:
                     self.error(f"value '{value}' can never match: allowed values are {', '.join(map(str, allowed))}",
-                               path)
+                               path, "impossible-value", did_you_mean(value, [str(a) for a in allowed]))
         expected = target.get("type")
         if expected == "boolean":
             for value in values:
                 if not isinstance(value, bool):
-                    self.error(f"field holds true/false, so {value!r} can never match", path)
+                    self.error(f"field holds true/false, so {value!r} can never match", path, "impossible-value")
 
     def item_test(self, node: dict[str, Any], path: str) -> Condition | None:
         quantifiers = [k for k in ITEM_QUANTIFIERS if k in node]
@@ -283,7 +325,9 @@ class _Parser:
         else:
             self.error(f"'{collection}' is not a list in the programme schema "
                        "(lists are e.g. partners, activities, funding, data_sharing, eligibility.criteria)",
-                       join(path, quantifier))
+                       join(path, quantifier), "unknown-field",
+                       did_you_mean(collection, [p for p in schema_paths() if is_object_list(schema_at(p))
+                                                 or is_scalar_list(schema_at(p))]))
             return None
         where = None
         if "where" in node:
@@ -312,7 +356,8 @@ class _Parser:
         for index, scope in enumerate(scopes):
             if scope != "*" and scope not in self.topics and schema_at(scope) is None:
                 self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
-                           f"({', '.join(sorted(self.topics))})", join(join(join(path, "text"), "in"), index))
+                           f"({', '.join(sorted(self.topics))})", join(join(join(path, "text"), "in"), index),
+                           "unknown-field", did_you_mean(scope, sorted(self.topics) + schema_paths()))
                 return None
         if "matches" not in body:
             self.error("a text test needs 'matches'", join(path, "text"))
@@ -336,8 +381,30 @@ class _Parser:
         try:
             return compile_patterns(spec, self.vocabulary, validate=self.validate)
         except PatternError as exc:
-            self.error(str(exc), path)
+            text = str(exc)
+            path = self._failing_pattern(spec, path)
+            if "too large" in text:
+                self.error(text, path, "slow-pattern",
+                           "the pattern's automaton needs more than the 8 MB allowed; shorten bounded repeats "
+                           "such as .{0,1000} or split the pattern")
+            elif "vocabulary" in text:
+                self.error(text, path, "invalid-pattern", "term lists are defined in rules/vocabulary.yaml")
+            else:
+                self.error(text, path, "invalid-pattern",
+                           "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
             return None
+
+
+    def _failing_pattern(self, spec: Any, path: str) -> str:
+        """The path of the first pattern that does not compile alone (else the list's own path)."""
+        lists = spec.items() if isinstance(spec, dict) else [("*", spec)]
+        for language, patterns in lists:
+            for index, pattern in enumerate(patterns):
+                try:
+                    compile_patterns({language: [pattern]} if language != "*" else [pattern], self.vocabulary)
+                except PatternError:
+                    return join(join(path, language), index) if language != "*" else join(path, index)
+        return path
 
 
 @lru_cache(maxsize=1)
@@ -354,18 +421,14 @@ def _rule_validator() -> jsonschema.protocols.Validator:
     return cls(relaxed)
 
 
-def _schema_errors(data: Any, located: Located, file: str) -> list[RuleError]:
+def _schema_errors(data: Any, located: Located, file: str) -> list[RuleProblem]:
     errors = []
     for error in _rule_validator().iter_errors(data):
         path = ""
         for part in error.absolute_path:
             path = join(path, part)
-        line = located.lines.get(path)
-        probe = path
-        while line is None and probe:
-            cut = max(probe.rfind("."), probe.rfind("["))
-            probe = probe[:cut] if cut > 0 else ""
-            line = located.lines.get(probe)
+        line, column = locate(located, path)
+        hint = None
         where = f"at '{path}': " if path else ""
         rule_id = None
         if error.absolute_path and len(error.absolute_path) >= 2:
@@ -376,12 +439,19 @@ def _schema_errors(data: Any, located: Located, file: str) -> list[RuleError]:
         message = error.message
         if error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
-            message = f"unknown key '{extra[0]}' (allowed: {', '.join(sorted(error.schema.get('properties', {})))})"
+            allowed = sorted(error.schema.get("properties", {}))
+            message = f"unknown key '{extra[0]}' (allowed: {', '.join(allowed)})"
             line = located.lines.get(join(path, extra[0]), line)
+            column = located.columns.get(join(path, extra[0]), column)
+            hint = did_you_mean(extra[0], allowed)
         elif error.validator == "enum":
             message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-        errors.append(RuleError(prefix + where + message, file, line))
-    return sorted(errors, key=lambda e: (e.line or 0, e.message))
+        code = "schema"
+        if path.endswith(".principle") and error.validator in ("minimum", "maximum", "type"):
+            code, where, message = "unknown-principle", "", f"unknown principle {error.instance!r} " \
+                "(principles are numbered 1 to 10)"
+        errors.append(RuleProblem(prefix + where + message, file, line, column, code, hint))
+    return sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -412,7 +482,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         try:
             loaded = load_resource_yaml(name, str(base)) if (base / name).is_file() else {}
         except InputError as exc:
-            problems.append(RuleError(exc.message, exc.path, exc.line, exc.column))
+            problems.append(RuleProblem(exc.message, exc.path, exc.line, exc.column, "yaml-syntax"))
             loaded = {}
         if name == "vocabulary.yaml":
             vocabulary = loaded or {}
@@ -429,20 +499,20 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             raw = file.read_bytes()
             raw.decode("utf-8")
         except OSError as exc:
-            problems.append(RuleError(f"cannot read rule file: {exc.strerror or exc}", str(file)))
+            problems.append(RuleProblem(f"cannot read rule file: {exc.strerror or exc}", str(file), code="yaml-syntax"))
             continue
         except UnicodeDecodeError as exc:
-            problems.append(RuleError(f"rule file is not UTF-8 text (byte offset {exc.start})", str(file),
-                                      raw.count(b"\n", 0, exc.start) + 1))
+            problems.append(RuleProblem(f"rule file is not UTF-8 text (byte offset {exc.start})", str(file),
+                                        raw.count(b"\n", 0, exc.start) + 1, code="yaml-syntax"))
             continue
         try:
             located = load_yaml_file(raw, str(file))
         except InputError as exc:
-            problems.append(RuleError(exc.message, exc.path, exc.line, exc.column))
+            problems.append(RuleProblem(exc.message, exc.path, exc.line, exc.column, "yaml-syntax"))
             continue
         for key, line in located.duplicates:
-            problems.append(RuleError(f"duplicate key '{key}' (the later value would silently replace the "
-                                      "earlier one)", str(file), line))
+            problems.append(RuleProblem(f"duplicate key '{key}' (the later value would silently replace the "
+                                        "earlier one)", str(file), line, located.columns.get(key), "duplicate-key"))
         schema_problems = [] if trusted else _schema_errors(located.data, located, str(file))
         problems.extend(schema_problems)
         data = located.data if isinstance(located.data, dict) else {}
@@ -455,19 +525,27 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             rule_id = str(body["id"])
             where = f"{file}:{located.lines.get(path)}"
             if rule_id in seen:
-                problems.append(RuleError(f"duplicate rule id '{rule_id}' (first defined at {seen[rule_id]})",
-                                          str(file), located.lines.get(join(path, "id"))))
+                problems.append(RuleProblem(f"duplicate rule id '{rule_id}' (first defined at {seen[rule_id]})",
+                                            str(file), *locate(located, join(path, "id")), "duplicate-id",
+                                            "give the new rule its own id; if it replaces the old one, delete the "
+                                            "old rule and list its id under 'aliases'"))
                 continue
             seen[rule_id] = where
             principle = policy.principles.get(body["principle"]) if policy.principles else None
-            if policy.principles and principle is None:
-                problems.append(RuleError(f"rule '{rule_id}': unknown principle {body['principle']}", str(file),
-                                          located.lines.get(join(path, "principle"))))
+            if policy.principles and principle is None and \
+                    not any(p.code == "unknown-principle" and p.line == located.lines.get(join(path, "principle"))
+                            for p in schema_problems):
+                problems.append(RuleProblem(f"rule '{rule_id}': unknown principle {body['principle']}", str(file),
+                                            *locate(located, join(path, "principle")), "unknown-principle",
+                                            "principles are numbered 1 to 10 in rules/policy.yaml"))
             for a_index, article in enumerate(body.get("articles") or []):
                 if policy.principles and policy.article(str(article)) is None:
                     known = ", ".join(a for _, a, _ in policy.all_articles())
-                    problems.append(RuleError(f"rule '{rule_id}': unknown article '{article}' (known: {known})",
-                                              str(file), located.lines.get(join(join(path, "articles"), a_index))))
+                    problems.append(RuleProblem(
+                        f"rule '{rule_id}': unknown article '{article}' (known: {known})", str(file),
+                        *locate(located, join(join(path, "articles"), a_index)), "unknown-article",
+                        did_you_mean(article, [a for _, a, _ in policy.all_articles()])
+                        or "cite only articles listed in rules/policy.yaml, or leave 'articles' empty"))
             parser = _Parser(rule_id, str(file), located, vocabulary, topics, validate=not trusted)
             when = parser.condition(body["when"], join(path, "when"))
             problems.extend(parser.errors)

@@ -29,10 +29,11 @@ MAX_DEPTH = 64       # nesting of mappings and lists
 
 @dataclass
 class Located:
-    """Data loaded from YAML, with the 1-based line of each path (a.b[0].c)."""
+    """Data loaded from YAML, with the 1-based line (and column) of each path (a.b[0].c)."""
 
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)  # 1-based, where the key (or list item) starts
     duplicates: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -71,6 +72,7 @@ class _Builder:
             for index, child in enumerate(node.value):
                 child_path = join(path, index)
                 self.out.lines.setdefault(child_path, self.line(child))
+                self.out.columns.setdefault(child_path, child.start_mark.column + 1)
                 items.append(self.build(child, child_path, depth + 1))
             return items
         try:
@@ -103,6 +105,7 @@ class _Builder:
             if key in result:
                 self.out.duplicates.append((child_path, self.line(key_node)))
             self.out.lines[child_path] = self.line(key_node)
+            self.out.columns[child_path] = key_node.start_mark.column + 1
             value = self.build(value_node, child_path, depth + 1)
             if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
                 self.out.lines[child_path + "#text"] = self.line(value_node) + 1

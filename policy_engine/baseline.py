@@ -1,0 +1,127 @@
+"""Baselines: report only what is new since a previous JSON report.
+
+    report = filter_new(report, load_report("round-1.json"))
+
+A finding is known when the previous report has, for the same document, a finding of the same
+rule with the same evidence fingerprint. Documents are matched by their id (so a renamed file still
+matches), else by path. The fingerprint ignores line numbers and list positions, and normalises the
+quoted text, so editing other parts of a document (lines shift, an item is inserted above) does not
+make old findings look new; new evidence for a rule does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import SEVERITIES
+from .textscan import normalise
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def fingerprint(finding: dict[str, Any]) -> str:
+    """A short hash of a finding's evidence that survives line shifts and reordered list items."""
+    parts = sorted({(_INDEX.sub("[]", str(e.get("field", ""))), normalise(e["quote"]) if e.get("quote") else "")
+                    for e in finding.get("evidence") or []})
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """Read a JSON report written by `policy-check check --format json` (or `audit`).
+
+    Raises:
+        InputError: unreadable, or not such a report.
+    """
+    name = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read baseline: {exc.strerror or exc}", name) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"baseline is not JSON ({exc}); give a report written with --format json", name,
+                         line) from None
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list) or \
+            not all(isinstance(d, dict) and isinstance(d.get("findings", []), list) for d in data["documents"]):
+        raise InputError("not a policy-check JSON report (expected a 'documents' list); give a report written "
+                         "with --format json", name)
+    return data
+
+
+def _key(finding: dict[str, Any], aliases: dict[str, str]) -> tuple[str, str]:
+    rule = str(finding.get("rule", ""))
+    return aliases.get(rule, rule), fingerprint(finding)
+
+
+def filter_new(report: dict[str, Any], previous: dict[str, Any], aliases: dict[str, str] | None = None,
+               name: str = "") -> dict[str, Any]:
+    """The report with only the findings not in the previous one, a recomputed summary, and a
+    'baseline' section (known, new, and resolved findings).
+
+    Args:
+        report: the current JSON report (build_report).
+        previous: an earlier JSON report.
+        aliases: former rule ids -> current ids, so renamed rules still match.
+        name: the baseline's file name, for the report.
+    """
+    aliases = aliases or {}
+    by_id = {str(d["id"]): d for d in previous["documents"] if d.get("id")}
+    by_path = {str(d.get("path")): d for d in previous["documents"]}
+    known_total = new_total = 0
+    resolved: list[dict[str, Any]] = []
+    documents = []
+    matched_previous: set[int] = set()
+    for doc in report["documents"]:
+        before = by_id.get(str(doc.get("id"))) if doc.get("id") else None
+        before = before if before is not None else by_path.get(str(doc.get("path")))
+        old = Counter(_key(f, aliases) for f in (before or {}).get("findings") or [])
+        if before is not None:
+            matched_previous.add(id(before))
+        remaining = old.copy()
+        fresh = []
+        for finding in doc["findings"]:
+            key = _key(finding, aliases)
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                known_total += 1
+            else:
+                fresh.append(finding)
+                new_total += 1
+        for finding in (before or {}).get("findings") or []:
+            key = _key(finding, aliases)
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                resolved.append({"document": doc.get("id") or doc.get("path"), "rule": key[0],
+                                 "title": finding.get("title", "")})
+        documents.append(dict(doc, findings=fresh))
+    summary = dict(report["summary"])
+    for severity in SEVERITIES:
+        summary[severity] = 0
+    summary["waived"] = 0
+    for doc in documents:
+        for finding in doc["findings"]:
+            if finding.get("waived") is not None:
+                summary["waived"] += 1
+            elif finding.get("severity") in SEVERITIES:
+                summary[finding["severity"]] += 1
+    gone = [d.get("id") or d.get("path") for d in previous["documents"] if id(d) not in matched_previous]
+    return dict(report, documents=documents, summary=summary, baseline={
+        "file": name, "known": known_total, "new": new_total, "resolved": resolved,
+        "documents_not_checked_again": gone})
+
+
+def render_text(section: dict[str, Any]) -> str:
+    """A short account of the baseline, printed under the text report."""
+    lines = [f"Baseline {section['file']}: {section['new']} new finding(s) shown, {section['known']} already "
+             f"known hidden, {len(section['resolved'])} resolved since then"]
+    for item in section["resolved"]:
+        lines.append(f"  resolved  {item['document']}  {item['rule']}")
+    for doc in section.get("documents_not_checked_again") or []:
+        lines.append(f"  not checked this time  {doc}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,413 @@
+"""Explanations for rule authors and reviewers.
+
+    describe_rule(rule, policy)          -> the text of `policy-check explain RULE`
+    explain_document(checker, doc, ...)  -> per rule: fired or not, and if not, the first condition that failed
+
+The durable_rules engine says which rules matched, not why the others did not. To say why, the
+rule's condition tree is evaluated again here in plain Python with the same meaning as the compiled
+rules (compiler.fact_value, the same text scan). Both answers are compared on every document, and
+the test suite checks they agree on every case and example.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .checker import Checker, _in_scope
+from .compiler import fact_value, get_path, quote
+from .model import Document, Finding
+from .policy import Policy
+from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, Rule, TextTest
+from .rulesrc import RuleSource
+from .yamlsrc import join
+
+WIDTH = 96
+
+
+# ---- describing conditions ------------------------------------------------------------------------
+
+def flow(value: Any, limit: int = 100) -> str:
+    """A value as one line of flow-style YAML, clipped."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False).strip()
+    text = text.removesuffix("...").strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_OPS = {"equals": "equals", "one_of": "is one of", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
+        "contains": "contains", "contains_any": "contains one of"}
+
+
+def describe_leaf(raw: dict[str, Any]) -> str:
+    """One line in plain words for a field, list or text test as written in the rule."""
+    if "field" in raw:
+        op = next((k for k in raw if k != "field"), "")
+        if op == "exists":
+            return f"{raw['field']} is stated"
+        if op == "missing":
+            return f"{raw['field']} is not stated"
+        value = raw.get(op)
+        shown = ", ".join(flow(v) for v in value) if isinstance(value, list) else flow(value)
+        return f"{raw['field']} {_OPS.get(op, op)} {shown}"
+    for quantifier, words in (("any_item", "some item of"), ("no_item", "no item of"),
+                              ("all_items", "every item of")):
+        if quantifier in raw:
+            where = f" matches {flow(raw['where'], 70)}" if "where" in raw else " exists"
+            if quantifier == "no_item" and "where" not in raw:
+                return f"{raw[quantifier]} has no items"
+            return f"{words} {raw[quantifier]}{where}"
+    if "text" in raw and isinstance(raw["text"], dict):
+        scopes = raw["text"].get("in") or ["*"]
+        where = "any text" if scopes == ["*"] else ", ".join(scopes)
+        unless = " (unless an exception matches too)" if "unless" in raw["text"] else ""
+        return f"a sentence in {where} matches a pattern{unless}"
+    return flow(raw)
+
+
+def describe_condition(raw: Any, indent: int = 0) -> list[str]:
+    """The whole `when` in plain words, one line per test, nested by indentation."""
+    pad = "  " * indent
+    if not isinstance(raw, dict):
+        return [pad + flow(raw)]
+    if "all" in raw:
+        return [pad + "all of:"] + [line for c in raw["all"] for line in describe_condition(c, indent + 1)]
+    if "any" in raw:
+        return [pad + "any of:"] + [line for c in raw["any"] for line in describe_condition(c, indent + 1)]
+    if "not" in raw:
+        return [pad + "not:"] + describe_condition(raw["not"], indent + 1)
+    lines = [pad + describe_leaf(raw)]
+    if "text" in raw and isinstance(raw["text"], dict):
+        for key, label in (("matches", "patterns"), ("unless", "exceptions (unless)")):
+            spec = raw["text"].get(key)
+            if spec is None:
+                continue
+            lines.append(f"{pad}    {label}:")
+            for language, patterns in (spec.items() if isinstance(spec, dict) else [("all languages", spec)]):
+                lines.append(f"{pad}      {language}:")
+                lines.extend(f"{pad}        {p}" for p in patterns)
+    return lines
+
+
+# ---- explain RULE --------------------------------------------------------------------------------
+
+def _para(title: str, text: str) -> list[str]:
+    return [title] + textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent="  ", subsequent_indent="  ") + [""]
+
+
+def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None) -> str:
+    """What `policy-check explain RULE` prints: the rule, the articles it protects, why, how to fix, examples."""
+    principle = policy.principles.get(rule.principle)
+    lines = [f"{rule.id}: {rule.title}", ""]
+    lines.append(f"  severity   {rule.severity}")
+    lines.append(f"  principle  {rule.principle}. {principle.title if principle else '(unknown)'}")
+    if rule.articles:
+        for n, article in enumerate(rule.articles):
+            summary = policy.article(article) or "(not in rules/policy.yaml)"
+            wrapped = textwrap.wrap(f"{article}  {summary}", WIDTH - 13, subsequent_indent=" " * (len(article) + 2))
+            for m, line in enumerate(wrapped):
+                lines.append(f"  {'articles' if n == 0 and m == 0 else '':<9}  {line}")
+    else:
+        lines.append("  articles   none: the rule rests on the principle as a whole")
+        if principle and principle.summary:
+            lines.extend(textwrap.wrap(principle.summary, WIDTH - 13, initial_indent=" " * 13,
+                                       subsequent_indent=" " * 13))
+    if rule.aliases:
+        lines.append(f"  aliases    {', '.join(rule.aliases)}")
+    lines.append(f"  defined at {source.location() if source else rule.source}")
+    lines.append("")
+    lines += _para("What it finds", rule.message)
+    lines += _para("Why it matters", rule.rationale)
+    lines += _para("How to fix it", rule.remediation)
+    lines.append("When it fires")
+    lines += ["  " + line for line in describe_condition(rule.raw_when)]
+    lines.append("")
+    for kind in ("violating", "compliant"):
+        examples = rule.examples.get(kind) or []
+        verb = "fires on" if kind == "violating" else "stays quiet on"
+        for index, example in enumerate(examples):
+            lines.append(f"Example {index + 1} it {verb} ({kind})")
+            dumped = yaml.safe_dump(example, allow_unicode=True, sort_keys=False, width=WIDTH - 4)
+            lines += ["    " + line for line in dumped.rstrip().splitlines()]
+            lines.append("")
+        if not examples:
+            lines.append(f"No {kind} example yet.")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def describe_builtin(rule: Any) -> str:
+    """What `explain` prints for a check made by policy-check itself (e.g. waiver-expired)."""
+    lines = [f"{rule.id}: {rule.title}", "", f"  severity   {rule.severity}",
+             "  principle  that of the rule the waiver names", "  defined in policy-check itself (waivers)", ""]
+    lines += _para("What it finds", rule.message)
+    lines += _para("Why it matters", rule.rationale)
+    lines += _para("How to fix it", rule.remediation)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---- evaluating a rule on a document, with reasons -------------------------------------------------
+
+@dataclass(frozen=True)
+class TextScan:
+    """For one text test on one document: sentences that matched, and those excused by an exception."""
+
+    hits: tuple[tuple[int | None, str], ...]
+    excused: tuple[tuple[int | None, str], ...]
+    no_patterns: bool = False
+
+
+def scan_text_test(test: TextTest, doc: Document) -> TextScan:
+    """The same scan as Checker.scan_text, keeping the sentences an exception excused."""
+    regex = test.matches.regex_for(doc.language)
+    if regex is None:
+        return TextScan((), (), True)
+    unless = test.unless.regex_for(doc.language) if test.unless else None
+    hits, excused = [], []
+    for unit in doc.units:
+        if not _in_scope(unit.scopes, test.scopes) or not regex.search(unit.normalised):  # type: ignore[attr-defined]
+            continue
+        if unless is not None and unless.search(unit.normalised):  # type: ignore[attr-defined]
+            excused.append((unit.line, quote(unit.text, 120)))
+        else:
+            hits.append((unit.line, quote(unit.text, 120)))
+    return TextScan(tuple(hits), tuple(excused))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The value of one condition of a rule on one document, and what was found."""
+
+    holds: bool
+    path: str                       # inside the rule: when.all[0].any[1]
+    condition: str                  # what the condition asks, in words
+    found: str                      # what the document has
+    kind: str                       # all | any | not | leaf
+    children: tuple["Trace", ...] = ()
+
+
+class Evaluator:
+    """Evaluates parsed conditions in Python, with the compiled rules' meaning."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.scans: dict[str, TextScan] = {}
+
+    def line_note(self, path: str) -> str:
+        line = self.doc.line_of(path)
+        return f" (line {line})" if line else ""
+
+    def trace(self, cond: Condition, raw: Any, path: str) -> Trace:
+        if isinstance(cond, All):
+            kids = tuple(self.trace(c, r, join(join(path, "all"), i))
+                         for i, (c, r) in enumerate(zip(cond.items, raw["all"])))
+            return Trace(all(k.holds for k in kids), path, "all of", "", "all", kids)
+        if isinstance(cond, AnyOf):
+            kids = tuple(self.trace(c, r, join(join(path, "any"), i))
+                         for i, (c, r) in enumerate(zip(cond.items, raw["any"])))
+            return Trace(any(k.holds for k in kids), path, "any of", "", "any", kids)
+        if isinstance(cond, Not):
+            inner = self.trace(cond.item, raw["not"], join(path, "not"))
+            return Trace(not inner.holds, path, "not", "", "not", (inner,))
+        if isinstance(cond, FieldTest):
+            holds, found = self.field(cond, self.doc.data, cond.path, cond.path)
+            return Trace(holds, path, describe_leaf(raw), found, "leaf")
+        if isinstance(cond, ItemTest):
+            holds, found = self.items(cond)
+            return Trace(holds, path, describe_leaf(raw), found, "leaf")
+        if isinstance(cond, TextTest):
+            holds, found = self.text(cond)
+            return Trace(holds, path, describe_leaf(raw), found, "leaf")
+        raise TypeError(cond)
+
+    def field(self, test: FieldTest, data: Any, name: str, where: str) -> tuple[bool, str]:
+        """A field test on the programme (or on one item), as compiler.field_expression means it."""
+        raw = get_path(data, name)
+        value = fact_value(raw)
+        if value is None:
+            shown = "not stated"
+        elif isinstance(raw, dict):
+            shown = f"it is stated{self.line_note(where)}"
+        elif isinstance(raw, list):
+            shown = f"it has {len(raw)} item(s){self.line_note(where)}"
+        elif isinstance(raw, str):
+            shown = f"it is \"{quote(raw, 80)}\"{self.line_note(where)}"
+        else:
+            shown = f"it is {flow(raw, 80)}{self.line_note(where)}"
+        op, wanted = test.op, test.value
+        if op == "exists":
+            holds = value is not None
+        elif op == "missing":
+            holds = value is None
+        elif op == "equals":
+            holds = value is not None and value == wanted
+        elif op == "one_of":
+            holds = value is not None and value in wanted
+        elif op in ("gt", "gte", "lt", "lte") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            holds = {"gt": value > wanted, "gte": value >= wanted, "lt": value < wanted, "lte": value <= wanted}[op]
+        else:
+            holds = False
+        if test.negated:
+            holds = not holds
+        return holds, shown
+
+    def items(self, test: ItemTest) -> tuple[bool, str]:
+        value = get_path(self.doc.data, test.collection)
+        items = value if isinstance(value, list) else []
+        if not items:
+            found = f"{test.collection} has no items"
+            return test.quantifier == "no_item", found
+        matching = [i for i, item in enumerate(items) if self.item_matches(test.where, item, f"{test.collection}[{i}]")]
+        failing = [i for i in range(len(items)) if i not in matching]
+
+        def at(i: int) -> str:
+            return f"{test.collection}[{i}]{self.line_note(f'{test.collection}[{i}]')}"
+
+        if test.where is None and test.quantifier != "all_items":
+            return test.quantifier == "any_item", f"it has {len(items)} item(s){self.line_note(test.collection)}"
+
+        if test.quantifier == "any_item":
+            return bool(matching), (f"{at(matching[0])} does" if matching
+                                    else f"none of its {len(items)} item(s) does")
+        if test.quantifier == "no_item":
+            return not matching, (f"{at(matching[0])} does" if matching
+                                  else f"none of its {len(items)} item(s) does")
+        return not failing, (f"{at(failing[0])} does not" if failing else f"all {len(items)} item(s) do")
+
+    def item_matches(self, where: Condition | None, item: Any, base: str) -> bool:
+        if where is None:
+            return True
+        if isinstance(where, All):
+            return all(self.item_matches(c, item, base) for c in where.items)
+        if isinstance(where, AnyOf):
+            return any(self.item_matches(c, item, base) for c in where.items)
+        if isinstance(where, Not):
+            return not self.item_matches(where.item, item, base)
+        if isinstance(where, FieldTest):
+            data = item if isinstance(item, dict) else {"v": item}
+            return self.field(where, data, where.path, f"{base}.{where.path}")[0]
+        raise TypeError(where)
+
+    def text(self, test: TextTest) -> tuple[bool, str]:
+        scan = self.scans.get(test.key)
+        if scan is None:
+            scan = self.scans[test.key] = scan_text_test(test, self.doc)
+        holds = bool(scan.hits) != test.negated
+        if scan.no_patterns:
+            return holds, f"no patterns for language '{self.doc.language}', so the text was not checked"
+        if scan.hits:
+            line, text = scan.hits[0]
+            more = f" (and {len(scan.hits) - 1} more)" if len(scan.hits) > 1 else ""
+            return holds, f"line {line}: \"{text}\"{more}" if line else f"\"{text}\"{more}"
+        if scan.excused:
+            line, text = scan.excused[0]
+            where = f"line {line}: " if line else ""
+            return holds, (f"{len(scan.excused)} sentence(s) matched, but an exception applied to each, "
+                           f"e.g. {where}\"{text}\"")
+        return holds, "no sentence matches"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a 'why not' explanation."""
+
+    depth: int
+    path: str
+    location: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"depth": self.depth, "path": self.path, "location": self.location, "text": self.text}
+
+
+@dataclass(frozen=True)
+class RuleExplanation:
+    rule: str
+    severity: str
+    fired: bool
+    waived: bool = False
+    steps: tuple[Step, ...] = ()          # for a rule that did not fire: the first failing condition
+    evidence: tuple[str, ...] = ()        # for a rule that fired
+    agrees: bool = True                   # the Python evaluation and the engine agree
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "severity": self.severity, "fired": self.fired, "waived": self.waived,
+                "first_failure": [s.to_dict() for s in self.steps], "evidence": list(self.evidence),
+                "agrees_with_engine": self.agrees}
+
+
+def first_failure(trace: Trace, source: RuleSource | None, depth: int = 0) -> list[Step]:
+    """The first condition that failed, descending through 'all', and every branch of a failed 'any'."""
+    def step(t: Trace, text: str, d: int = depth) -> Step:
+        return Step(d, t.path, source.location(t.path) if source else "", text)
+
+    if trace.kind == "all":
+        first = next(k for k in trace.children if not k.holds)
+        return first_failure(first, source, depth)
+    if trace.kind == "any":
+        out = [step(trace, f"none of these {len(trace.children)} alternatives holds:")]
+        for child in trace.children:
+            out.extend(first_failure(child, source, depth + 1))
+        return out
+    if trace.kind == "not":
+        inner = trace.children[0]
+        return [step(trace, f"the exception applies: {_summary(inner)}")]
+    return [step(trace, f"{trace.condition}: {trace.found}" if trace.found else trace.condition)]
+
+
+def _summary(trace: Trace) -> str:
+    if trace.kind == "leaf":
+        return f"{trace.condition}: {trace.found}" if trace.found else trace.condition
+    held = [k for k in trace.children if k.holds]
+    if trace.kind == "any" and held:
+        return _summary(held[0])
+    if trace.kind == "all":
+        return " and ".join(_summary(k) for k in trace.children)
+    return trace.condition
+
+
+def explain_document(checker: Checker, doc: Document, findings: list[Finding],
+                     sources: dict[str, RuleSource]) -> list[RuleExplanation]:
+    """Per rule of the checker, whether it fired on the document (as in findings) and, if not, why not."""
+    evaluator = Evaluator(doc)
+    by_rule = {f.rule: f for f in findings}
+    out = []
+    for rule in checker.rule_set.rules:
+        source = sources.get(rule.id)
+        trace = evaluator.trace(rule.when, rule.raw_when, "when")
+        finding = by_rule.get(rule.id)
+        fired = finding is not None
+        if fired:
+            assert finding is not None
+            evidence = tuple(f"{e.field}{f' (line {e.line})' if e.line else ''}: "
+                             f"{chr(34) + e.quote + chr(34) if e.quote else 'not stated'}"
+                             for e in finding.evidence)
+            out.append(RuleExplanation(rule.id, rule.severity, True, finding.waived is not None,
+                                       evidence=evidence, agrees=trace.holds))
+        else:
+            steps = tuple(first_failure(trace, source)) if not trace.holds else ()
+            out.append(RuleExplanation(rule.id, rule.severity, False, steps=steps, agrees=not trace.holds))
+    return out
+
+
+def render_text(path: str, explanations: list[RuleExplanation]) -> str:
+    lines = [f"Explanation for {path}"]
+    for item in explanations:
+        if item.fired:
+            status = "FIRED (waived)" if item.waived else "FIRED"
+            lines.append(f"  {status:<14} {item.rule}  [{item.severity}]")
+            lines.extend(f"  {'':<14}   {e}" for e in item.evidence[:3])
+            if len(item.evidence) > 3:
+                lines.append(f"  {'':<14}   … and {len(item.evidence) - 3} more")
+        else:
+            lines.append(f"  {'not fired':<14} {item.rule}")
+            for step in item.steps:
+                pad = "  " * step.depth
+                lines.append(f"  {'':<14}   {pad}{step.path}  {step.text}")
+                if step.location and step.depth == 0:
+                    lines.append(f"  {'':<14}   {pad}{' ' * len(step.path)}  (rule at {step.location})")
+        if not item.agrees:
+            lines.append(f"  {'':<14}   note: this explanation disagrees with the engine's result; please report it")
+    return "\n".join(lines) + "\n"

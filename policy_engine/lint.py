@@ -1,0 +1,406 @@
+"""`policy-check rules lint`: check rule files for mistakes a policy author can make, with exact places.
+
+Every problem the loader finds (YAML syntax, schema, unknown principle or article, duplicate id, a
+field the programme schema does not have, a pattern RE2 refuses) is reported, plus checks of meaning
+that the loader does not make because a rule can still run with them:
+
+  slow-pattern      a pattern whose RE2 program is huge (RE2 never backtracks, but each instruction
+                    is work for every character of every sentence)
+  dead-exception    an exception that can never apply: `unless` patterns for a language the
+                    `matches` list does not cover, an `unless` that can never match normalised text,
+                    or a `not` that its sibling conditions already rule out
+  dead-condition    a condition that can never hold, so the rule (or that branch) never fires
+  untested-rule     a rule with no violating example and no case that expects it
+  invalid-example   an example that is not a valid programme description
+
+Problems are records (LintProblem); the CLI prints them as file:line:col: [level] message (code).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import yaml
+
+from .documents import _NOT_PROSE, parse_document
+from .errors import PolicyCheckError, RuleError
+from .resources import default_rules_dir, load_resource_yaml
+from .rules import Rule, RuleSet, load_rule_set, rule_files, schema_at
+from .rulesrc import RuleSource, rule_sources, walk_conditions
+from .ruletest import Case, default_cases_dir, load_cases
+from .textscan import PatternError, compile_pattern, expand
+from .yamlsrc import join
+
+# RE2 programs of the shipped patterns are 10-700 instructions. Far beyond that, a pattern is
+# almost always a bounded repeat written too large ('.{0,1000}' alone is 9,006).
+MAX_PROGRAM_SIZE = 2000
+
+LEVELS = ("error", "warning")
+
+HINTS = {
+    "yaml-syntax": "check the indentation and quotes on that line; a pattern with ':' or '#' needs quotes",
+    "duplicate-key": "remove one of the two keys; YAML keeps only the last value",
+    "schema": "see the rule format in README 'Writing and testing rules', or add the schema modeline "
+              "so your editor checks as you type",
+    "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
+                 "{any_item: ..., where: ...} or {text: {matches: [...]}}",
+    "unknown-principle": "principles are numbered 1 to 10, as in rules/policy.yaml",
+    "unknown-article": "cite only articles listed in rules/policy.yaml, or leave 'articles' empty",
+    "duplicate-id": "every rule needs its own id; keep a retired id under 'aliases' of the rule that replaced it",
+    "unknown-field": "field names are those of the programme schema (policy_engine/schemas/programme.schema.json)",
+    "impossible-value": "use one of the allowed values listed",
+    "invalid-pattern": "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash",
+    "slow-pattern": "use a small bound, e.g. '( \\w+){0,6}' to allow up to six words in between",
+    "dead-exception": "remove the exception, or fix it so that it can apply",
+    "dead-condition": "the rule can never fire as written; check the 'not' and its siblings",
+    "untested-rule": "add examples: {violating: [...], compliant: [...]} to the rule, or a case in cases/ "
+                     "with expect: {must_flag: [rule-id]}",
+    "invalid-example": "an example is a small programme description; use the fields of the programme schema",
+    "policy-file": "rules/policy.yaml lists the ten principles and their articles",
+}
+
+
+@dataclass(frozen=True, order=True)
+class LintProblem:
+    """One problem in a rule file. Lines and columns are 1-based; 0 means unknown."""
+
+    file: str
+    line: int
+    column: int
+    level: str      # error | warning
+    code: str
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: [{self.level}] {self.message} ({self.code})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column, "level": self.level,
+                "code": self.code, "message": self.message, "hint": self.hint}
+
+
+def _from_error(error: RuleError) -> LintProblem:
+    code = getattr(error, "code", None) or ("policy-file" if (error.path or "").endswith("policy.yaml")
+                                            else "yaml-syntax")
+    hint = getattr(error, "hint", None) or HINTS.get(code)
+    return LintProblem(error.path or "<rules>", error.line or 0, error.column or 0, "error", code,
+                       error.message, hint)
+
+
+@dataclass
+class _Context:
+    """What every check needs: the rule set, where each rule is, the vocabulary and the cases."""
+
+    rule_set: RuleSet
+    sources: dict[str, RuleSource]
+    vocabulary: dict[str, Any]
+    cases: list[Case]
+
+    def problem(self, source: RuleSource, sub: str, level: str, code: str, message: str,
+                hint: str | None = None) -> LintProblem:
+        line, column = source.at(sub)
+        return LintProblem(source.file, line or 0, column or 0, level, code,
+                           f"rule '{source.rule_id}': {message}", hint or HINTS.get(code))
+
+
+def lint(path: str | Path | None = None, cases_dir: str | Path | None = None) -> tuple[list[LintProblem], RuleSet]:
+    """Lint a rule folder (or one rule file).
+
+    Args:
+        path: a rule folder or file; the bundled rules/ by default.
+        cases_dir: the cases that count as tests; cases/ beside the rule folder by default.
+
+    Returns:
+        every problem found, sorted by file, line and column; and the rule set (valid rules only).
+    """
+    path = Path(path) if path else default_rules_dir()
+    rule_set, errors = load_rule_set(path)
+    problems = [_from_error(e) for e in errors]
+    cases_dir = cases_dir if cases_dir is not None else default_cases_dir(path)
+    base = path if path.is_dir() else path.parent
+    try:
+        vocabulary = load_resource_yaml("vocabulary.yaml", str(base)) if (base / "vocabulary.yaml").is_file() else {}
+    except PolicyCheckError:
+        vocabulary = {}  # already reported by the loader
+    context = _Context(rule_set, rule_sources(rule_set), vocabulary or {}, load_cases(cases_dir))
+    for rule in rule_set.rules:
+        source = context.sources.get(rule.id)
+        if source is None:
+            continue
+        for check in CHECKS:
+            problems.extend(check(rule, source, context))
+    if not rule_files(path):
+        problems.append(LintProblem(str(path), 0, 0, "error", "schema", "no rule files found (expected *.yaml "
+                                    "files with a 'rules:' list)", None))
+    return sorted(set(problems)), rule_set
+
+
+# ---- checks of meaning ---------------------------------------------------------------------------
+
+def _text_tests(source: RuleSource) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every text test body ({in, matches, unless}) of a rule, with its path relative to the rule."""
+    for node, path in walk_conditions(source.body.get("when"), "when"):
+        if isinstance(node.get("text"), dict):
+            yield node["text"], join(path, "text")
+
+
+def _pattern_lists(spec: Any) -> dict[str, list[str]]:
+    if isinstance(spec, list):
+        return {"*": [p for p in spec if isinstance(p, str)]}
+    if isinstance(spec, dict):
+        return {str(k): [p for p in v if isinstance(p, str)] for k, v in spec.items() if isinstance(v, list)}
+    return {}
+
+
+def _pattern_path(base: str, spec: Any, language: str, index: int) -> str:
+    return join(base, index) if isinstance(spec, list) else join(join(base, language), index)
+
+
+def check_pattern_size(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """Refuse patterns whose RE2 program is huge."""
+    for body, path in _text_tests(source):
+        for key in ("matches", "unless"):
+            spec = body.get(key)
+            for language, patterns in _pattern_lists(spec).items():
+                for index, pattern in enumerate(patterns):
+                    try:
+                        regex = compile_pattern(expand(pattern, context.vocabulary, language))
+                    except PatternError:
+                        continue  # reported by the loader
+                    size = regex.programsize  # type: ignore[attr-defined]
+                    if size > MAX_PROGRAM_SIZE:
+                        yield context.problem(
+                            source, _pattern_path(join(path, key), spec, language, index), "error", "slow-pattern",
+                            f"pattern is too costly: its RE2 program has {size:,} instructions "
+                            f"(limit {MAX_PROGRAM_SIZE:,})",
+                            "RE2 never backtracks, so no pattern can hang, but every instruction is work for "
+                            "every character of every sentence, and a bounded repeat copies its body "
+                            "('.{0,1000}' is 1,000 copies). Use a small bound, e.g. '( \\w+){0,6}'")
+
+
+# Sentences are normalised before matching: case-folded, accents stripped, white space collapsed
+# to single spaces. A pattern that needs anything else can never match.
+_NEVER_IN_TEXT = (
+    (re.compile(r"\\[ntrfv]|[\n\t\r]"), "a line break or tab, but sentences are normalised to single spaces"),
+    (re.compile(r"  "), "two spaces in a row, but sentences are normalised to single spaces"),
+)
+
+
+def unmatchable_reason(pattern: str) -> str | None:
+    """Why a pattern can never match a normalised sentence, or None when it may."""
+    for regex, reason in _NEVER_IN_TEXT:
+        if regex.search(pattern):
+            return reason
+    return None
+
+
+def check_dead_text(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """Text tests whose exception (or whole test) can never apply."""
+    for body, path in _text_tests(source):
+        matches, unless = body.get("matches"), body.get("unless")
+        match_lists, unless_lists = _pattern_lists(matches), _pattern_lists(unless)
+        # 1. unless patterns for a language that has no matches patterns
+        if "*" not in match_lists:
+            for language in sorted(unless_lists):
+                if language != "*" and language not in match_lists:
+                    yield context.problem(
+                        source, join(join(path, "unless"), language), "error", "dead-exception",
+                        f"the '{language}' exception can never apply: 'matches' has no '{language}' patterns",
+                        f"add '{language}' patterns under 'matches', or remove the '{language}' exception")
+        # 2. an exception identical to a pattern it is meant to qualify: the test can never hit
+        for language, patterns in unless_lists.items():
+            targets = match_lists.get(language, []) + (match_lists.get("*", []) if language != "*" else [])
+            if language == "*":
+                targets = [p for ps in match_lists.values() for p in ps]
+            for index, pattern in enumerate(patterns):
+                if pattern in targets:
+                    yield context.problem(
+                        source, _pattern_path(join(path, "unless"), unless, language, index), "error",
+                        "dead-condition",
+                        f"exception {pattern!r} is also a 'matches' pattern, so every sentence it finds is "
+                        "excused: that part of the test can never hit",
+                        "an exception should describe the legitimate wording around a match, not the match")
+        # 3. patterns that can never match normalised text
+        for key, spec, lists in (("matches", matches, match_lists), ("unless", unless, unless_lists)):
+            for language, patterns in lists.items():
+                for index, pattern in enumerate(patterns):
+                    reason = unmatchable_reason(pattern)
+                    if reason:
+                        code = "dead-exception" if key == "unless" else "dead-condition"
+                        what = "exception" if key == "unless" else "pattern"
+                        yield context.problem(
+                            source, _pattern_path(join(path, key), spec, language, index), "error", code,
+                            f"{what} {pattern!r} can never match: it needs {reason}",
+                            "write one space between words, and use lower-case escapes such as \\w or \\s")
+        # 4. 'in' names only fields that are never read as text
+        scopes = body.get("in")
+        if isinstance(scopes, list) and scopes and all(isinstance(s, str) and _never_text(s) for s in scopes):
+            yield context.problem(
+                source, join(path, "in"), "error", "dead-condition",
+                f"text in {', '.join(scopes)} is never scanned (codes, numbers and true/false fields are not "
+                "prose), so this text test can never hit",
+                "look in the prose fields or section topics where people describe this, e.g. eligibility")
+
+
+def _never_text(scope: str) -> bool:
+    if scope == "*":
+        return False
+    node = schema_at(scope)
+    if node is None:
+        return False  # a narrative topic
+    if _NOT_PROSE.search(scope):
+        return True
+    return _holds_no_text(node)
+
+
+def _holds_no_text(node: dict[str, Any]) -> bool:
+    from .rules import _resolve
+    node = _resolve(node)
+    kind = node.get("type")
+    if kind == "array":
+        return _holds_no_text(node.get("items", {}))
+    if kind == "object":
+        return all(_holds_no_text(child) for child in node.get("properties", {}).values())
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    return bool(kinds) and None not in kinds and not kinds & {"string"}
+
+
+def _field_facts(node: Any) -> tuple[str, str, Any] | None:
+    if isinstance(node, dict) and isinstance(node.get("field"), str) and len(node) == 2:
+        op = next(k for k in node if k != "field")
+        return node["field"], op, node[op]
+    return None
+
+
+def _possible_values(op: str, value: Any) -> set[Any] | None:
+    """The values a field may hold for a positive test, when the test pins them down."""
+    if op == "equals":
+        return {value}
+    if op == "one_of" and isinstance(value, list):
+        return set(value)
+    return None
+
+
+PRESENT_OPS = ("exists", "equals", "one_of", "gt", "gte", "lt", "lte", "contains", "contains_any")
+
+
+def check_dead_not(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """A `not` beside positive tests of the same field that decide it already."""
+    for node, path in walk_conditions(source.body.get("when"), "when"):
+        siblings = node.get("all")
+        if not isinstance(siblings, list):
+            continue
+        positives = [(i, _field_facts(s)) for i, s in enumerate(siblings)]
+        for index, child in enumerate(siblings):
+            if not (isinstance(child, dict) and set(child) == {"not"}):
+                continue
+            inner = child["not"]
+            where = join(join(join(path, "all"), index), "not")
+            for other_index, other in enumerate(siblings):
+                if other_index != index and other == inner:
+                    yield context.problem(
+                        source, where, "error", "dead-condition",
+                        f"this 'not' excludes exactly what all[{other_index}] requires, so the rule can never fire")
+            facts = _field_facts(inner)
+            if facts is None:
+                continue
+            name, op, value = facts
+            for other_index, other_facts in positives:
+                if other_facts is None or other_facts[0] != name or other_index == index:
+                    continue
+                other_op, other_value = other_facts[1], other_facts[2]
+                if siblings[other_index] == inner:
+                    continue  # reported above
+                if other_op == "missing" and op != "missing":
+                    yield context.problem(
+                        source, where, "error", "dead-exception",
+                        f"this exception can never apply: all[{other_index}] requires '{name}' to be missing, "
+                        f"and a missing field never satisfies '{op}'")
+                elif op == "missing" and other_op in PRESENT_OPS:
+                    yield context.problem(
+                        source, where, "error", "dead-exception",
+                        f"this exception can never apply: all[{other_index}] requires '{name}' to be present")
+                elif op == "exists" and other_op in PRESENT_OPS:
+                    yield context.problem(
+                        source, where, "error", "dead-condition",
+                        f"the rule can never fire: all[{other_index}] requires '{name}' to be present and this "
+                        "'not' requires it to be missing")
+                else:
+                    wanted, excluded = _possible_values(other_op, other_value), _possible_values(op, value)
+                    if wanted is not None and excluded is not None:
+                        if not wanted & excluded:
+                            yield context.problem(
+                                source, where, "error", "dead-exception",
+                                f"this exception can never apply: all[{other_index}] already requires "
+                                f"'{name}' to be {_values(wanted)}, never {_values(excluded)}")
+                        elif wanted <= excluded:
+                            yield context.problem(
+                                source, where, "error", "dead-condition",
+                                f"the rule can never fire: all[{other_index}] requires '{name}' to be "
+                                f"{_values(wanted)} and this 'not' excludes it")
+
+
+def _values(values: set[Any]) -> str:
+    shown = sorted(yaml.safe_dump(v, default_flow_style=True).strip().removesuffix("...").strip() for v in values)
+    return shown[0] if len(shown) == 1 else "one of " + ", ".join(shown)
+
+
+def check_tested(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """A rule needs a test: a violating example or a case; and should have a compliant example."""
+    violating = rule.examples.get("violating") or []
+    compliant = rule.examples.get("compliant") or []
+    names = {rule.id, *rule.aliases}
+    flagged_by_case = any(names & {str(t) for t in case.targets("findings") + case.targets("must_flag")}
+                          for case in context.cases)
+    if not violating and not flagged_by_case:
+        yield context.problem(source, "", "error", "untested-rule",
+                              "rule has no test: no violating example, and no case expects it")
+    if not compliant:
+        yield context.problem(source, "examples" if "examples" in source.body else "", "warning", "untested-rule",
+                              "rule has no compliant example (one it must stay quiet on)")
+
+
+def check_examples(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """Every example must be a valid programme description, with no unknown fields."""
+    for kind in ("violating", "compliant"):
+        for index, example in enumerate(rule.examples.get(kind) or []):
+            sub = f"examples.{kind}[{index}]"
+            if not isinstance(example, dict):
+                yield context.problem(source, sub, "error", "invalid-example",
+                                      "an example must be a mapping of programme fields")
+                continue
+            text = yaml.safe_dump(example, allow_unicode=True, sort_keys=False)
+            try:
+                doc = parse_document(text, "example", ".yaml")
+            except PolicyCheckError as exc:
+                yield context.problem(source, sub, "error", "invalid-example",
+                                      f"{kind} example {index + 1} is not a valid programme description: "
+                                      f"{exc.message}")
+                continue
+            for warning in doc.warnings:
+                detail = warning.split(": ", 1)[-1]
+                yield context.problem(source, sub, "warning", "invalid-example",
+                                      f"{kind} example {index + 1}: {detail}")
+
+
+CHECKS = (check_pattern_size, check_dead_text, check_dead_not, check_tested, check_examples)
+
+
+# ---- output ---------------------------------------------------------------------------------------
+
+def render_text(problems: Iterable[LintProblem], files: int) -> str:
+    problems = list(problems)
+    lines = []
+    for problem in problems:
+        lines.append(problem.format())
+        if problem.hint:
+            lines.append(f"    hint: {problem.hint}")
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    lines.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+                 f"in {files} rule file{'s' if files != 1 else ''}")
+    return "\n".join(lines) + "\n"
