@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,17 +20,20 @@ EXIT_INTERNAL = 3    # a bug in policy-check itself
 FAIL_LEVELS = ("violation", "warning", "advice", "never")
 
 
+def document_fails(doc: dict[str, Any], fail_on: str) -> bool:
+    """Whether a report document has a finding at or above the threshold. Waived findings never fail."""
+    if fail_on == "never":
+        return False
+    levels = FAIL_LEVELS[:FAIL_LEVELS.index(fail_on) + 1]
+    return any(f["severity"] in levels and f.get("waived") is None for f in doc["findings"])
+
+
 def exit_code(report: dict[str, Any], fail_on: str) -> int:
     """Errors first (2), then findings at or above the threshold (1), else 0. Waived findings never fail."""
     if report["summary"]["errors"]:
         return EXIT_ERROR
-    if fail_on == "never":
-        return EXIT_OK
-    levels = FAIL_LEVELS[:FAIL_LEVELS.index(fail_on) + 1]
-    for doc in report["documents"]:
-        for f in doc["findings"]:
-            if f["severity"] in levels and f.get("waived") is None:
-                return EXIT_FINDINGS
+    if any(document_fails(doc, fail_on) for doc in report["documents"]):
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -113,6 +117,154 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules
     sys.exit(exit_code(report, fail_on))
 
 
+AUDIT_FORMATS = ("text", "json", "csv", "matrix", "sarif", "junit", "html")  # report.stream.STREAMS
+MAX_ERRORS_SHOWN = 10
+
+
+def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(format, path) for each report to write; path None means standard output.
+
+    An --out may say its format as FORMAT:PATH; otherwise --format decides, else the file's extension.
+    """
+    from policy_engine.report.stream import format_for_path
+
+    if not outs:
+        return [(fmt or "text", None)]
+    resolved: list[tuple[str, str | None]] = []
+    for out in outs:
+        prefix, sep, rest = out.partition(":")
+        if sep and prefix in AUDIT_FORMATS and rest:
+            resolved.append((prefix, rest))
+            continue
+        chosen = fmt or format_for_path(out)
+        if chosen is None:
+            raise click.UsageError(f"cannot tell the report format of '{out}' from its extension; use --format, or "
+                                   f"FORMAT:{out} with one of: {', '.join(AUDIT_FORMATS)}")
+        resolved.append((chosen, out))
+    paths = [os.path.abspath(p) for _, p in resolved if p]
+    if len(set(paths)) != len(paths):
+        raise click.UsageError("the same --out file is given twice")
+    return resolved
+
+
+def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
+    """Auto: only on an interactive terminal, never in CI, and not over a report written to the screen."""
+    if choice is not None:
+        return choice
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return False
+    if writes_stdout and sys.stdout.isatty():
+        return False
+    return sys.stderr.isatty()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--files-from", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read more inputs from this file, one per line ('-' for standard input).")
+@click.option("-f", "--format", "fmt", type=click.Choice(AUDIT_FORMATS),
+              help="Report format for standard output and for every --out without a FORMAT: prefix "
+                   "(default: from the --out file's extension, else text).")
+@click.option("-o", "--out", "outs", multiple=True, metavar="[FORMAT:]PATH",
+              help="Write a report to this file, atomically; repeat for several formats. Extensions: .txt .json "
+                   ".csv .sarif .xml (JUnit) .html; the matrix CSV needs matrix:PATH or --format matrix.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: every core).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds one submission may take; a worker that overruns is stopped and the file reported.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar (default: only on an interactive terminal, never in CI).")
+@fail_on_option
+@rules_option
+@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
+              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
+@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge waiver expiry as of this date [default: today].")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="A previous JSON report: show only findings that are new since then.")
+def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs: tuple[str, ...],
+          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, rules_dir: str | None,
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
+    """Audit many submissions: folders (searched recursively), glob patterns and files.
+
+    Every core is used; a file that cannot be read, parsed or checked is reported as an error for that
+    file and the others are still audited. Hidden and unsupported files in folders are skipped and
+    counted. Exit codes are those of `check`.
+    """
+    import signal
+
+    from policy_engine.batch import (Discovery, NothingToAudit, StreamingBaseline, default_jobs, discover,
+                                     read_file_list, run_audit, skipped_note)
+    from policy_engine.report.stream import context_for
+    from policy_engine.report.text import summary_line
+    from policy_engine.waivers import WaiverPolicy, load_waiver_file
+
+    outputs = resolve_outputs(fmt, outs)
+    sources = list(inputs) + (read_file_list(files_from) if files_from else [])
+    if not sources:
+        raise click.UsageError("nothing to audit: give files, folders or glob patterns, or --files-from")
+    checker = load_checker(rules_dir)
+    waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
+                           inline=not ignore_inline_waivers, today=today.date() if today else None)
+    baseline = None
+    if baseline_file:
+        from policy_engine.baseline import load_report
+        aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
+        baseline = StreamingBaseline(load_report(baseline_file), aliases, baseline_file)
+    jobs = jobs or default_jobs()
+    bar_wanted = show_progress(progress, any(path is None for _, path in outputs))
+
+    def stop(signum: int, frame: Any) -> None:  # SIGTERM (a cancelled CI job) cleans up like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop) if _main_thread() else None
+    try:
+        reports = tuple(path for _, path in outputs if path)
+        total = sum(1 for _ in discover(sources, Discovery(reports=reports))) if bar_wanted else 0
+        with click.progressbar(length=total, label="Auditing", file=sys.stderr, show_pos=True, show_eta=True) \
+                if bar_wanted else _no_bar() as bar:
+            outcome = run_audit(sources, checker, outputs, context_for(checker.rule_set, fail_on), jobs=jobs,
+                                timeout=timeout, rules_dir=str(rules_path(rules_dir)), waivers=waivers,
+                                baseline=baseline, fails=lambda doc: document_fails(doc, fail_on),
+                                on_document=(lambda: bar.update(1)) if bar_wanted else None,
+                                max_errors=MAX_ERRORS_SHOWN)
+    except NothingToAudit as exc:
+        for pattern in exc.discovery.unmatched:
+            click.echo(f"warning: no supported file matches '{pattern}'", err=True)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+    summary, stats = outcome.summary, outcome.discovery
+    for pattern in stats.unmatched:
+        click.echo(f"warning: no supported file matches '{pattern}'", err=True)
+    if any(path is None and name == "text" for name, path in outputs):  # the report on screen says it all
+        if stats.hidden or stats.skipped_unsupported:
+            click.echo(skipped_note(stats).strip("; "), err=True)
+    else:
+        for message in outcome.errors:
+            click.echo(f"error: {message}", err=True)
+        if summary["errors"] > len(outcome.errors):
+            click.echo(f"error: ... and {summary['errors'] - len(outcome.errors)} more (see the report)", err=True)
+        rate = summary["documents"] / outcome.seconds if outcome.seconds > 0 else 0.0
+        click.echo(f"{summary_line(summary)} ({outcome.seconds:.1f} s, {rate:,.0f} per second, {jobs} worker(s))"
+                   + skipped_note(stats), err=True)
+        for name, path in outputs:
+            if path:
+                click.echo(f"wrote {name} report to {path}", err=True)
+    sys.exit(EXIT_ERROR if summary["errors"] else EXIT_FINDINGS if outcome.failing else EXIT_OK)
+
+
+def _no_bar() -> Any:
+    import contextlib
+    return contextlib.nullcontext(None)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
 def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
     """Per checked file (that could be read), the explanation of every rule."""
     from policy_engine.documents import load_document

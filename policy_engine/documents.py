@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jsonschema
 
@@ -25,7 +25,7 @@ from .errors import InputError
 from .language import UNDETERMINED, declared_language, detect_language
 from .model import Document, TextUnit
 from .resources import load_resource_yaml, schema
-from .textscan import iter_strings, normalise, sentences, compile_pattern
+from .textscan import MAX_UNIT_CHARS, compile_pattern, iter_strings, normalise, sentences
 from .yamlsrc import Located, load_yaml
 
 MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
@@ -53,12 +53,109 @@ _SPACED_HYPHEN = re.compile(r"(^|\s)-+(?=\s|$)")
 # Fields that hold codes or bookkeeping, not prose: never scanned by text rules.
 _NOT_PROSE = re.compile(r"^(id|language|period|country|expect|waivers|phases)(\.|$)|(^|\.)(type|recipient_type|"
                         r"directed_by_type|legal_status|legal_status_required|legal_status_excluded)$")
+_INDEX = re.compile(r"\[\d+\]")
+_MAY_SPLIT = re.compile(r"[.!?;]\s|\n")  # where textscan.sentences could cut
 
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema("programme"))
     return cls(schema("programme"))
+
+
+# ---- fast path for valid documents ---------------------------------------------------------------
+# jsonschema takes about 1 ms to walk a typical description, most of it in generic machinery
+# (evolving validators, resolving $refs). Nearly every document in a batch is valid, so we first
+# ask a small checker compiled from the same schema whether the document is valid with no unknown
+# field; only when it says no (or cannot tell) does jsonschema run, so every message is unchanged.
+# The compiler understands a subset of JSON Schema; a schema using anything else gets no fast path.
+
+_Check = Callable[[Any], bool]
+_ANNOTATIONS = frozenset({"description", "title", "default", "examples", "$comment", "$schema", "$id", "$defs",
+                          "format", "deprecated", "readOnly", "writeOnly"})  # format is not asserted here
+_TYPE_TESTS: dict[str, _Check] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+class _Unsupported(Exception):
+    """The schema uses a keyword the fast checker does not implement."""
+
+
+def _compile_check(node: Any, root: dict[str, Any], depth: int = 0) -> _Check:
+    """A function that returns True only if jsonschema would find no error and no unknown field."""
+    if depth > 32 or not isinstance(node, dict):
+        raise _Unsupported(node)
+    if "$ref" in node:
+        ref = node["$ref"]
+        if set(node) - _ANNOTATIONS - {"$ref"} or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            raise _Unsupported(node)
+        return _compile_check(root["$defs"][ref[len("#/$defs/"):]], root, depth + 1)
+    checks: list[_Check] = []
+    for keyword in node:
+        if keyword not in _ANNOTATIONS and keyword not in ("type", "properties", "additionalProperties", "items",
+                                                           "enum", "pattern", "required"):
+            raise _Unsupported(keyword)
+    expected = node.get("type")
+    if expected is not None:
+        names = [expected] if isinstance(expected, str) else list(expected)
+        if not all(n in _TYPE_TESTS for n in names):
+            raise _Unsupported(expected)
+        tests = [_TYPE_TESTS[n] for n in names]
+        checks.append(tests[0] if len(tests) == 1 else (lambda v, tests=tests: any(t(v) for t in tests)))
+    if "enum" in node:
+        allowed = node["enum"]
+        if not all(isinstance(a, str) for a in allowed):
+            raise _Unsupported(allowed)  # jsonschema's equality for numbers and booleans differs from Python's
+        allowed_set = frozenset(allowed)
+        checks.append(lambda v: isinstance(v, str) and v in allowed_set)
+    if "pattern" in node:
+        regex = re.compile(node["pattern"])
+        checks.append(lambda v: not isinstance(v, str) or regex.search(v) is not None)
+    if "items" in node:
+        item_check = _compile_check(node["items"], root, depth + 1)
+        checks.append(lambda v: not isinstance(v, list) or all(item_check(i) for i in v))
+    if "properties" in node or "additionalProperties" in node or "required" in node:
+        checks.append(_compile_object(node, root, depth))
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: all(check(v) for check in checks)
+
+
+def _compile_object(node: dict[str, Any], root: dict[str, Any], depth: int) -> _Check:
+    properties = {name: _compile_check(sub, root, depth + 1) for name, sub in (node.get("properties") or {}).items()}
+    additional = node.get("additionalProperties", True)
+    if additional not in (True, False):
+        raise _Unsupported(additional)
+    required = tuple(node.get("required") or ())
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for key, item in value.items():
+            sub = properties.get(key)
+            if sub is None:
+                if additional is False:
+                    return False  # an unknown field: jsonschema words the warning
+            elif not sub(item):
+                return False
+        return all(name in value for name in required)
+
+    return check
+
+
+@lru_cache(maxsize=1)
+def _fast_check() -> _Check | None:
+    try:
+        return _compile_check(schema("programme"), schema("programme"))
+    except (_Unsupported, KeyError, re.error):
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -254,6 +351,9 @@ def _path_of(error: jsonschema.ValidationError) -> str:
 
 def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
     """Schema errors raise; unknown fields come back as warnings."""
+    fast = _fast_check()
+    if fast is not None and fast(data):
+        return []
     warnings: list[str] = []
     errors = []
     for error in _validator().iter_errors(data):
@@ -292,13 +392,32 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _sentences(text: str, line: int | None) -> list[tuple[int | None, str]] | Iterable[tuple[int | None, str]]:
+    """prose_sentences, with a short-cut for the commonest field value: one sentence.
+
+    sentences() splits only after . ! ? or ; followed by white space, or at a line break; text with
+    none of these comes back whole (stripped, in pieces of MAX_UNIT_CHARS), at the line it starts on.
+    """
+    if _MAY_SPLIT.search(text) is not None:
+        return prose_sentences(text, line)
+    stripped = text.strip()
+    return [(line, stripped[start:start + MAX_UNIT_CHARS]) for start in range(0, len(stripped), MAX_UNIT_CHARS)]
+
+
+@lru_cache(maxsize=4096)  # the same field paths recur across a batch of drafts
+def _prose_scope(path: str) -> str | None:
+    """The scope of a field path (list indices dropped), or None for fields that hold no prose."""
+    scope = _INDEX.sub("", path)
+    return None if _NOT_PROSE.search(scope) else scope
+
+
 def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
     for path, value in iter_strings(data, ""):
-        scope = re.sub(r"\[\d+\]", "", path)
-        if _NOT_PROSE.search(scope):
+        scope = _prose_scope(path)
+        if scope is None:
             continue
         line = located.lines.get(path + "#text") or located.lines.get(path)
-        for at, sentence in prose_sentences(value, line):
+        for at, sentence in _sentences(value, line):
             yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 

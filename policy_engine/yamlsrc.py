@@ -19,12 +19,39 @@ import yaml
 from .errors import InputError
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is not built.
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, with tag resolution short-cut where its answer is known in advance.
+
+    libyaml calls back into Python to resolve the tag of every node. For a plain scalar whose first
+    character starts no implicit type (most text: 'Reception centre', 'Legal advice'), a quoted
+    scalar, a list or a mapping, Resolver.resolve always returns the default tag; we return it
+    without the lookups. Everything else goes to Resolver.resolve. Path resolvers are never
+    registered by us; if someone did, the short-cut switches itself off.
+    """
+
+    _implicit_first = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k is not None)
+    _shortcut = None not in _BaseLoader.yaml_implicit_resolvers and not _BaseLoader.yaml_path_resolvers
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if self._shortcut:
+            if kind is yaml.ScalarNode:
+                if not implicit[0] or (value and value[0] not in self._implicit_first):
+                    return self.DEFAULT_SCALAR_TAG  # type: ignore[no-any-return]
+            elif kind is yaml.MappingNode:
+                return self.DEFAULT_MAPPING_TAG  # type: ignore[no-any-return]
+            elif kind is yaml.SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 MAX_NODES = 200_000  # values built from one file, counting each alias expansion
 MAX_DEPTH = 64       # nesting of mappings and lists
+_STR = "tag:yaml.org,2002:str"
+_MERGE_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")  # what flatten_mapping rewrites
 
 
 @dataclass
@@ -63,16 +90,22 @@ class _Builder:
             raise self.fail(f"too many values (more than {MAX_NODES:,}); is this an alias bomb?", node)
         if depth > MAX_DEPTH:
             raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", node)
-        if isinstance(node, yaml.MappingNode):
+        node_class = type(node)
+        if node_class is yaml.ScalarNode and node.tag == _STR:
+            # Most values are plain text: SafeConstructor would return node.value unchanged, so skip
+            # its dispatch (a third of the load time of a typical programme description).
+            return node.value
+        if node_class is yaml.MappingNode or isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
+        if node_class is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(f"unsupported YAML tag {node.tag}", node)
             items = []
+            lines, columns = self.out.lines, self.out.columns
             for index, child in enumerate(node.value):
-                child_path = join(path, index)
-                self.out.lines.setdefault(child_path, self.line(child))
-                self.out.columns.setdefault(child_path, child.start_mark.column + 1)
+                child_path = f"{path}[{index}]"
+                lines.setdefault(child_path, child.start_mark.line + 1 + self.offset)
+                columns.setdefault(child_path, child.start_mark.column + 1)
                 items.append(self.build(child, child_path, depth + 1))
             return items
         try:
@@ -90,27 +123,30 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[Any, Any]:
         if node.tag != "tag:yaml.org,2002:map":
             raise self.fail(f"unsupported YAML tag {node.tag}", node)
-        try:
-            self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
-        except yaml.constructor.ConstructorError as exc:
-            raise self.fail(f"invalid merge key ({exc.problem})", node) from None
+        if any(key_node.tag in _MERGE_TAGS for key_node, _ in node.value):
+            try:
+                self.constructor.flatten_mapping(node)  # resolves '<<' merge keys
+            except yaml.constructor.ConstructorError as exc:
+                raise self.fail(f"invalid merge key ({exc.problem})", node) from None
         result: dict[Any, Any] = {}
+        lines, columns = self.out.lines, self.out.columns
+        offset = 1 + self.offset
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail("a key must be a plain name, not a list or mapping", key_node)
             key = self.build(key_node, path, depth + 1)
             if isinstance(key, float) or key is None:
                 key = str(key_node.value)
-            child_path = join(path, str(key))
+            child_path = f"{path}.{key}" if path else str(key)
+            key_line = key_node.start_mark.line + offset
             if key in result:
-                self.out.duplicates.append((child_path, self.line(key_node)))
-            self.out.lines[child_path] = self.line(key_node)
-            self.out.columns[child_path] = key_node.start_mark.column + 1
+                self.out.duplicates.append((child_path, key_line))
+            lines[child_path] = key_line
+            columns[child_path] = key_node.start_mark.column + 1
             value = self.build(value_node, child_path, depth + 1)
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
-                self.out.lines[child_path + "#text"] = self.line(value_node) + 1
-            elif isinstance(value_node, yaml.ScalarNode):
-                self.out.lines[child_path + "#text"] = self.line(value_node)
+            if type(value_node) is yaml.ScalarNode or isinstance(value_node, yaml.ScalarNode):
+                value_line = value_node.start_mark.line + offset
+                lines[child_path + "#text"] = value_line + 1 if value_node.style in ("|", ">") else value_line
             result[key] = value
         return result
 

@@ -21,29 +21,38 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return wrap
 
 
-def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str, Any]:
-    """The JSON report (a documented contract): tool, documents, summary."""
-    documents = []
-    summary: dict[str, int] = {"documents": 0, "errors": 0, **{s: 0 for s in SEVERITIES}, "waived": 0}
-    for result in results:
-        summary["documents"] += 1
-        if result.error is not None:
-            summary["errors"] += 1
-        for finding in result.findings:
-            if finding.waived is not None:
-                summary["waived"] += 1
-            else:
-                summary[finding.severity] += 1
-        documents.append({
-            "path": result.path,
-            "id": result.id,
-            "title": result.title,
-            "organisation": result.organisation,
-            "status": result.status,
-            "error": result.error,
-            "findings": [f.to_dict() for f in result.findings],
-            "warnings": list(result.warnings),
-        })
+def document_entry(result: CheckResult) -> dict[str, Any]:
+    """One entry of report["documents"]: everything known about one checked file."""
+    return {
+        "path": result.path,
+        "id": result.id,
+        "title": result.title,
+        "organisation": result.organisation,
+        "status": result.status,
+        "error": result.error,
+        "findings": [f.to_dict() for f in result.findings],
+        "warnings": list(result.warnings),
+    }
+
+
+def new_summary() -> dict[str, int]:
+    return {"documents": 0, "errors": 0, **{s: 0 for s in SEVERITIES}, "waived": 0}
+
+
+def add_to_summary(summary: dict[str, int], document: dict[str, Any]) -> None:
+    """Count one document entry into a summary made by new_summary()."""
+    summary["documents"] += 1
+    if document["error"] is not None:
+        summary["errors"] += 1
+    for finding in document["findings"]:
+        if finding.get("waived") is not None:
+            summary["waived"] += 1
+        else:
+            summary[finding["severity"]] += 1
+
+
+def report_header(rule_set: RuleSet) -> dict[str, Any]:
+    """The parts of the report that describe the tool and the policy, not the documents."""
     return {
         "tool": {
             "name": "policy-check",
@@ -53,9 +62,18 @@ def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str,
             "rules": len(rule_set.rules),
         },
         "principles": {str(n): p.title for n, p in sorted(rule_set.policy.principles.items())},
-        "documents": documents,
-        "summary": summary,
     }
+
+
+def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str, Any]:
+    """The JSON report (a documented contract): tool, principles, documents, summary."""
+    documents = []
+    summary = new_summary()
+    for result in results:
+        entry = document_entry(result)
+        add_to_summary(summary, entry)
+        documents.append(entry)
+    return {**report_header(rule_set), "documents": documents, "summary": summary}
 
 
 def render(report: dict[str, Any], fmt: str) -> str:
@@ -63,3 +81,4 @@ def render(report: dict[str, Any], fmt: str) -> str:
 
 
 from . import text, machine  # noqa: E402,F401  (register the built-in formats)
+from . import stream, tables, sarif, junit, html  # noqa: E402,F401  (streaming formats for batch audits)

@@ -27,42 +27,47 @@ def _wrap(label: str, text: str) -> list[str]:
     return textwrap.wrap(text, width=96, initial_indent=f"      {label:<5} ", subsequent_indent=" " * 12)
 
 
+def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
+    """The lines for one document, ending with a blank line (the text report streams these)."""
+    lines: list[str] = []
+    name = doc["path"] + (f"  ({doc['id']})" if doc.get("id") else "")
+    if doc["error"]:
+        return [f"{name}\n  error: {doc['error']}", ""]
+    lines.append(name)
+    for warning in doc.get("warnings", []):
+        lines.append(f"  note: {warning}")
+    if not doc["findings"]:
+        lines.append("  no findings")
+    current = None
+    for f in doc["findings"]:
+        if f["principle"] != current:
+            current = f["principle"]
+            title = titles.get(current) or titles.get(str(current)) or ""
+            lines.append(f"  Principle {current}" + (f": {title}" if title else ""))
+        articles = ", ".join(f"Art. {a}" for a in f["articles"]) or f"Principle {f['principle']}"
+        waived = "  [waived]" if f.get("waived") is not None else ""
+        lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
+        lines.append(f"      {f['title']}")
+        for e in f["evidence"]:
+            where = f"{doc['path']}:{e['line']}" if e["line"] else doc["path"]
+            if e["quote"] is None:
+                lines.append(f"      at    {where}  {e['field']}: not stated")
+            else:
+                lines.append(f"      at    {where}  {e['field']}: \"{e['quote']}\"")
+        lines.extend(_wrap("what", f["message"]))
+        lines.extend(_wrap("why", f["rationale"]))
+        lines.extend(_wrap("fix", f["remediation"]))
+        if f.get("waived") is not None:
+            lines.extend(_wrap("waive", f"waived: {f['waived']}"))
+    lines.append("")
+    return lines
+
+
 @register("text")
 def to_text(report: dict[str, Any], principles: dict[int, str] | None = None) -> str:
     lines: list[str] = []
     titles = principles or report.get("principles") or {}
     for doc in report["documents"]:
-        name = doc["path"] + (f"  ({doc['id']})" if doc.get("id") else "")
-        if doc["error"]:
-            lines.append(f"{name}\n  error: {doc['error']}")
-            lines.append("")
-            continue
-        lines.append(name)
-        for warning in doc.get("warnings", []):
-            lines.append(f"  note: {warning}")
-        if not doc["findings"]:
-            lines.append("  no findings")
-        current = None
-        for f in doc["findings"]:
-            if f["principle"] != current:
-                current = f["principle"]
-                title = titles.get(current) or titles.get(str(current)) or ""
-                lines.append(f"  Principle {current}" + (f": {title}" if title else ""))
-            articles = ", ".join(f"Art. {a}" for a in f["articles"]) or f"Principle {f['principle']}"
-            waived = "  [waived]" if f.get("waived") is not None else ""
-            lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
-            lines.append(f"      {f['title']}")
-            for e in f["evidence"]:
-                where = f"{doc['path']}:{e['line']}" if e["line"] else doc["path"]
-                if e["quote"] is None:
-                    lines.append(f"      at    {where}  {e['field']}: not stated")
-                else:
-                    lines.append(f"      at    {where}  {e['field']}: \"{e['quote']}\"")
-            lines.extend(_wrap("what", f["message"]))
-            lines.extend(_wrap("why", f["rationale"]))
-            lines.extend(_wrap("fix", f["remediation"]))
-            if f.get("waived") is not None:
-                lines.extend(_wrap("waive", f"waived: {f['waived']}"))
-        lines.append("")
+        lines.extend(document_lines(doc, titles))
     lines.append(summary_line(report["summary"]))
     return "\n".join(lines) + "\n"

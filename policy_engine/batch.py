@@ -1,0 +1,561 @@
+"""Audit many submissions: find them, check them in worker processes under a watchdog, and stream
+the results back in path order.
+
+    stats = Discovery()
+    paths = discover(["submissions/", "late/*.md"], stats)        # lazy, sorted, deduplicated
+    with AuditPool(checker, jobs=4, timeout=30) as pool:
+        for entry in pool.imap(paths):                             # report["documents"] entries
+            ...                                                    # in the order of paths
+
+Why processes, and why a watchdog: the durable_rules C core is not thread-safe, and some rule
+shapes crash it (segfault) or hang it with the GIL held (see the developer notes on durable_rules).
+Each worker is a process that builds (or, with fork, inherits) the Checker once. The parent waits on
+the workers' pipes and process sentinels with a deadline per document: a worker that dies or
+overruns is killed and replaced, its document becomes an error entry ("...: evaluation crashed"
+or "...: evaluation timed out"), the documents it had queued go to other workers, and the batch
+goes on.
+
+Memory stays flat in the number of documents: paths are found lazily (each folder listed and
+sorted on its own), at most a few documents per worker are in flight, and results leave as soon as
+every earlier one has arrived.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import fnmatch
+import heapq
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import contextlib
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+from .checker import CheckResult, Checker
+from .documents import SUPPORTED_SUFFIXES
+from .report import add_to_summary, document_entry, new_summary
+
+DEFAULT_TIMEOUT = 60.0  # seconds for one document; a typical one takes a few milliseconds
+PREFETCH = 4            # documents queued per worker, so that a worker never waits for the parent
+_MAGIC = ("*", "?", "[")
+
+# Test-only hook, read by each worker when it starts. POLICY_CHECK_TEST_HOOK="crash:NAME,segv:NAME,hang:NAME"
+# makes the evaluation of any file whose path contains NAME end the worker at once (os._exit), kill
+# it with SIGSEGV (as a crash in the C core would) or sleep forever (as a hang in the C core would).
+# It lets the tests prove that one bad document cannot take the batch down; it has no other use.
+TEST_HOOK_ENV = "POLICY_CHECK_TEST_HOOK"
+
+
+# ---- discovery ------------------------------------------------------------------------------------
+
+@dataclass
+class Discovery:
+    """What discovery skipped, counted as it goes."""
+
+    hidden: int = 0                                          # hidden files and folders inside folders
+    unsupported: Counter[str] = field(default_factory=Counter)  # by suffix
+    unmatched: list[str] = field(default_factory=list)       # glob patterns that matched nothing
+    reports: tuple[str, ...] = ()  # the audit's own report files: never audited, nor counted as skipped
+
+    @property
+    def skipped_unsupported(self) -> int:
+        return sum(self.unsupported.values())
+
+    def own_files(self, folder: str) -> tuple[set[str], tuple[str, ...]]:
+        """Names in folder that are this audit's reports, and the prefixes of their temporary files."""
+        if not self.reports:
+            return set(), ()
+        here = os.path.abspath(folder)
+        names = {os.path.basename(r) for r in self.reports if os.path.dirname(os.path.abspath(r)) == here}
+        return names, tuple(f".{name}." for name in names)
+
+
+def _is_glob(text: str) -> bool:
+    return any(c in text for c in _MAGIC)
+
+
+def _key(path: str) -> tuple[str, ...]:
+    """Sort key: the path's components, so a folder's files stay together (a/b.md < a-b.md)."""
+    return tuple(path.replace("\\", "/").split("/"))
+
+
+def _supported(name: str, stats: Discovery) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return True
+    stats.unsupported[suffix or "(none)"] += 1
+    return False
+
+
+def _listing(folder: str) -> list[tuple[str, bool, bool]]:
+    """(name, is a folder, is a file) for each entry, sorted by name; empty if unreadable."""
+    try:
+        with os.scandir(folder) as entries:
+            # Symlinked folders are not followed (no loops); symlinked files are.
+            return sorted((e.name, e.is_dir(follow_symlinks=False), e.is_file()) for e in entries)
+    except OSError:
+        return []
+
+
+def _walk(folder: str, stats: Discovery) -> Iterator[str]:
+    """Supported files under folder, depth first, each folder's entries in name order (which is
+    the order of _key), skipping hidden entries."""
+    own, temporary = stats.own_files(folder)
+    for name, is_dir, is_file in _listing(folder):
+        path = name if folder == "." else os.path.join(folder, name)
+        if name in own or (temporary and name.startswith(temporary)):
+            continue
+        if name.startswith("."):
+            stats.hidden += 1
+        elif is_dir:
+            yield from _walk(path, stats)
+        elif is_file and _supported(name, stats):
+            yield path
+
+
+def _glob_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether path components match glob components; '**' matches any number of folders. As in
+    the shell, a wildcard does not match a name starting with '.'."""
+    if not pattern:
+        return not parts
+    head = pattern[0]
+    if head == "**":
+        return any(_glob_match(pattern[1:], parts[i:]) for i in range(len(parts) + 1)
+                   if not any(p.startswith(".") for p in parts[:i]))
+    if not parts or (parts[0].startswith(".") and not head.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(parts[0], head) and _glob_match(pattern[1:], parts[1:])
+
+
+def _could_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether a file below the folder whose components (below the base) are parts could match."""
+    for index, part in enumerate(parts):
+        if index >= len(pattern):
+            return False
+        if pattern[index] == "**":
+            return True
+        if not fnmatch.fnmatchcase(part, pattern[index]):
+            return False
+    return len(parts) < len(pattern)
+
+
+def _glob(pattern: str, stats: Discovery) -> Iterator[str]:
+    """Files matching a glob pattern ('subs/**/*.md'), in sorted order, found lazily."""
+    parts = _key(os.path.normpath(pattern))
+    literal = 0
+    while literal < len(parts) - 1 and not _is_glob(parts[literal]):
+        literal += 1
+    base = "/".join(parts[:literal]) if literal else "."
+    if base == "":  # the pattern starts at the root folder
+        base = "/"
+    rest = parts[literal:]
+
+    def walk(folder: str, below: tuple[str, ...]) -> Iterator[str]:
+        own, temporary = stats.own_files(folder)
+        for name, is_dir, is_file in _listing(folder):
+            path = name if folder == "." else os.path.join(folder, name)
+            if name in own or (temporary and name.startswith(temporary)):
+                continue
+            if is_dir:
+                if _could_match(rest, below + (name,)):
+                    yield from walk(path, below + (name,))
+            elif is_file and _glob_match(rest, below + (name,)) and _supported(name, stats):
+                yield path
+
+    found = False
+    for path in walk(base, ()):
+        found = True
+        yield path
+    if not found:
+        stats.unmatched.append(pattern)
+
+
+def discover(inputs: Iterable[str], stats: Discovery) -> Iterator[str]:
+    """Every submission named by the inputs, sorted by path components, each once.
+
+    A folder is searched recursively; hidden files and folders inside it are skipped, and so are
+    files of unsupported types, each counted in stats. A glob pattern ('subs/**/*.yaml', quoted so
+    the shell leaves it alone) is expanded the same way. A file named explicitly is audited even if
+    hidden; if its type is unsupported it is skipped and counted; if it does not exist it is
+    passed on, so that its error appears in the report. The audit's own reports (stats.reports) are
+    never audited: a report.json written into the submissions folder is not a submission.
+    """
+    own = {os.path.abspath(r) for r in stats.reports}
+    files: list[str] = []
+    streams: list[Iterator[str]] = []
+    for raw in inputs:
+        text = os.path.normpath(raw) if raw not in ("", ".") else "."
+        if os.path.isdir(text):
+            streams.append(_walk(text, stats))
+        elif not os.path.exists(text) and _is_glob(text):
+            streams.append(_glob(raw, stats))
+        elif os.path.abspath(text) in own:
+            continue
+        elif os.path.exists(text) and not _supported(os.path.basename(text), stats):
+            continue
+        else:
+            files.append(text)
+    streams.append(iter(sorted(set(files), key=_key)))
+    previous: tuple[str, ...] | None = None
+    for path in heapq.merge(*streams, key=_key):
+        key = _key(path)
+        if key != previous:
+            previous = key
+            yield path
+
+
+def read_file_list(source: str) -> list[str]:
+    """Inputs listed in a file (one per line; '-' reads standard input). Blank lines and lines
+    starting with '#' are ignored."""
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    try:
+        return [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+# ---- workers ----------------------------------------------------------------------------------------
+
+_INHERITED: Checker | None = None  # set in the parent before fork, so that workers need not rebuild it
+
+
+def _test_hook() -> dict[str, list[str]]:
+    hooks: dict[str, list[str]] = {"crash": [], "segv": [], "hang": []}
+    for item in os.environ.get(TEST_HOOK_ENV, "").split(","):
+        kind, _, name = item.partition(":")
+        if name and kind in hooks:
+            hooks[kind].append(name)
+    return hooks
+
+
+def _run_test_hook(hooks: dict[str, list[str]], path: str) -> None:
+    if any(name in path for name in hooks["crash"]):
+        os._exit(70)
+    if any(name in path for name in hooks["segv"]):
+        faulthandler.disable()  # a test runner's fault handler would print a traceback for this one
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if any(name in path for name in hooks["hang"]):
+        time.sleep(10 ** 6)
+
+
+def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any) -> None:
+    """A worker's life: build the Checker (unless inherited), then check each path it is sent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    checker = _INHERITED if _INHERITED is not None else Checker.from_directory(rules_dir)
+    hooks = _test_hook() if os.environ.get(TEST_HOOK_ENV) else None
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        for seq, path in batch:
+            if hooks is not None:
+                _run_test_hook(hooks, path)
+            try:
+                entry = document_entry(checker.check_path(path, waivers))
+            except Exception as exc:  # a bug for this one document; report it as its error, go on
+                entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
+                                                               f"({type(exc).__name__}: {exc})"))
+            conn.send((seq, entry))
+
+
+def _compile_patterns(checker: Checker) -> None:
+    """Compile every text pattern now, in the parent, so that forked workers (and their replacements)
+    inherit them instead of each compiling them on first use."""
+    for test in getattr(checker, "text_tests", ()):
+        for patterns in (test.matches, test.unless):
+            if patterns is not None:
+                for language in sorted(patterns.languages()):
+                    patterns.regex_for(language)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: multiprocessing.connection.Connection
+    queue: deque[tuple[int, str]] = field(default_factory=deque)  # sent, not yet answered, in order
+    started: float = 0.0  # when the worker began the head of its queue
+
+
+class AuditPool:
+    """Worker processes that check documents, with a per-document watchdog.
+
+    Args:
+        checker: the Checker to use; with the fork start method the workers inherit it.
+        rules_dir: where workers started with spawn load the rules from.
+        jobs: number of worker processes.
+        timeout: seconds one document may take before its worker is killed.
+        waivers: how waivers apply (a WaiverPolicy, as for `check`); None for the default.
+    """
+
+    def __init__(self, checker: Checker, rules_dir: str | None = None, jobs: int = 1,
+                 timeout: float = DEFAULT_TIMEOUT, waivers: Any = None) -> None:
+        self.checker = checker
+        self.waivers = waivers
+        self.rules_dir = rules_dir
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        methods = multiprocessing.get_all_start_methods()
+        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.workers: list[_Worker] = []
+        self.replaced = 0
+
+    def __enter__(self) -> "AuditPool":
+        global _INHERITED
+        if self.context.get_start_method() == "fork":
+            _compile_patterns(self.checker)
+            _INHERITED = self.checker  # every worker forked from now on, replacements too, inherits it
+        self.workers = [self._start() for _ in range(self.jobs)]
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close(graceful=exc[0] is None)
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(child, self.rules_dir, self.waivers), daemon=True,
+                                       name="policy-check-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _stop(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
+    def close(self, graceful: bool = True) -> None:
+        for worker in self.workers:
+            if graceful and worker.process.is_alive():
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + (2 if graceful else 0)
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            self._stop(worker)
+        self.workers = []
+        global _INHERITED
+        _INHERITED = None
+
+    def imap(self, paths: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The report entry of each path, in the order of paths, checked in parallel."""
+        source = iter(paths)
+        exhausted = False
+        todo: deque[tuple[int, str]] = deque()  # not yet sent: put back after a crash, or new
+        done: dict[int, dict[str, Any]] = {}
+        next_seq = next_out = 0
+        window = self.jobs * PREFETCH * 4      # documents between the oldest unreported and the newest read
+        while True:
+            while not exhausted and len(todo) < self.jobs * PREFETCH and next_seq - next_out < window:
+                try:
+                    todo.append((next_seq, next(source)))
+                    next_seq += 1
+                except StopIteration:
+                    exhausted = True
+            now = time.monotonic()
+            for index, worker in enumerate(self.workers):
+                if not worker.queue and not worker.process.is_alive():  # died idle: nothing to blame it on
+                    self._stop(worker)
+                    worker = self.workers[index] = self._start()
+                    self.replaced += 1
+                room = PREFETCH - len(worker.queue)
+                if room > 0 and todo:
+                    batch = [todo.popleft() for _ in range(min(room, len(todo)))]
+                    if not worker.queue:
+                        worker.started = now
+                    worker.queue.extend(batch)
+                    try:
+                        worker.conn.send(batch)
+                    except OSError:
+                        pass  # it died; the sentinel says so below
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            busy = [w for w in self.workers if w.queue]
+            if not busy:
+                if exhausted and not todo:
+                    return
+                continue
+            deadline = min(w.started for w in busy) + self.timeout
+            waitables = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+            ready = set(multiprocessing.connection.wait(waitables, max(0.0, deadline - time.monotonic())))
+            now = time.monotonic()
+            for index, worker in enumerate(list(self.workers)):
+                if not worker.queue:
+                    continue
+                died = False
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    try:
+                        while worker.queue and worker.conn.poll():
+                            seq, entry = worker.conn.recv()
+                            head = worker.queue.popleft()
+                            assert head[0] == seq, (head, seq)
+                            done[seq] = entry
+                            worker.started = now
+                    except (EOFError, OSError):
+                        died = True
+                    died = died or (worker.process.sentinel in ready and not worker.process.is_alive())
+                timed_out = not died and worker.queue and now - worker.started >= self.timeout
+                if not (died or timed_out):
+                    continue
+                seq, path = worker.queue.popleft()
+                self._stop(worker)
+                if timed_out:
+                    message = f"{path}: evaluation timed out after {self.timeout:g} s (the worker was stopped)"
+                else:
+                    message = f"{path}: evaluation crashed ({_exit_reason(worker.process.exitcode)})"
+                done[seq] = document_entry(CheckResult(path, error=message))
+                todo.extendleft(reversed(worker.queue))  # the rest of its queue goes to the others first
+                # Each failure uses up the document that caused it, so even workers that always fail
+                # cannot loop: the batch still ends, with every document accounted for.
+                self.workers[index] = self._start()
+                self.replaced += 1
+
+
+class StreamingBaseline:
+    """baseline.filter_new applied one document at a time, so that an audit can stream.
+
+    Each document is matched to the previous report's as filter_new does (by id, else by path) and
+    filtered by filter_new itself; the totals and the 'baseline' section are gathered as it goes.
+    """
+
+    def __init__(self, previous: dict[str, Any], aliases: dict[str, str], name: str) -> None:
+        self.previous = previous
+        self.aliases = aliases
+        self.name = name
+        self.by_id = {str(d["id"]): d for d in previous["documents"] if d.get("id")}
+        self.by_path = {str(d.get("path")): d for d in previous["documents"]}
+        self.matched: set[int] = set()
+        self.known = self.new = 0
+        self.resolved: list[dict[str, Any]] = []
+
+    def apply(self, entry: dict[str, Any]) -> dict[str, Any]:
+        from .baseline import filter_new
+        from .report import new_summary
+
+        before = self.by_id.get(str(entry.get("id"))) if entry.get("id") else None
+        before = before if before is not None else self.by_path.get(str(entry.get("path")))
+        if before is not None:
+            self.matched.add(id(before))
+        one = filter_new({"documents": [entry], "summary": new_summary()},
+                         {"documents": [before] if before is not None else []}, self.aliases, self.name)
+        section = one["baseline"]
+        self.known += section["known"]
+        self.new += section["new"]
+        self.resolved.extend(section["resolved"])
+        return one["documents"][0]  # type: ignore[no-any-return]
+
+    def section(self) -> dict[str, Any]:
+        gone = [d.get("id") or d.get("path") for d in self.previous["documents"] if id(d) not in self.matched]
+        return {"file": self.name, "known": self.known, "new": self.new, "resolved": self.resolved,
+                "documents_not_checked_again": gone}
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"the worker process was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"the worker process was killed by signal {-code}"
+    return f"the worker process exited with status {code}"
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ---- one audit, start to finish ---------------------------------------------------------------------
+
+class NothingToAudit(Exception):
+    """No submission was found: no report is written (an older one stays as it was)."""
+
+    def __init__(self, discovery: Discovery) -> None:
+        super().__init__("no submissions found to audit" + skipped_note(discovery))
+        self.discovery = discovery
+
+
+@dataclass
+class AuditOutcome:
+    summary: dict[str, int]
+    failing: bool                 # some document has a finding at or above the threshold
+    errors: list[str]             # the first max_errors error messages
+    discovery: Discovery
+    seconds: float
+
+
+def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str | None]], context: Any, *,
+              jobs: int, timeout: float = DEFAULT_TIMEOUT, rules_dir: str | None = None, waivers: Any = None,
+              baseline: StreamingBaseline | None = None, fails: Callable[[dict[str, Any]], bool] = lambda d: False,
+              on_document: Callable[[], None] | None = None, stdout: TextIO | None = None,
+              max_errors: int = 10) -> AuditOutcome:
+    """Audit every submission the sources name and write every report, streaming.
+
+    Args:
+        sources: folders, glob patterns and files (see discover).
+        outputs: (format name, path) pairs; a None path writes to stdout.
+        context: the report context (report.stream.context_for).
+        fails: whether a report document fails the run (the --fail-on threshold).
+        on_document: called after each document (a progress bar).
+
+    Reports are written atomically: they appear only if the audit ends normally with at least one
+    document; an exception (Ctrl-C included) or NothingToAudit leaves older reports untouched.
+    """
+    from .report.stream import STREAMS, BatchInfo, atomic_output
+
+    stats = Discovery(reports=tuple(path for _, path in outputs if path))
+    summary = new_summary()
+    failing = False
+    errors: list[str] = []
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        writers = []
+        for name, path in outputs:
+            handle = stack.enter_context(atomic_output(path)) if path else (stdout or sys.stdout)
+            writers.append(STREAMS[name].create(handle, context))
+        for writer in writers:
+            writer.begin()
+        pool = stack.enter_context(AuditPool(checker, rules_dir, jobs, timeout, waivers))
+        for entry in pool.imap(discover(sources, stats)):
+            if baseline is not None:
+                entry = baseline.apply(entry)
+            add_to_summary(summary, entry)
+            failing = failing or fails(entry)
+            if entry["error"] is not None and len(errors) < max_errors:
+                errors.append(entry["error"])
+            for writer in writers:
+                writer.add(entry)
+            if on_document is not None:
+                on_document()
+        if summary["documents"] == 0:
+            raise NothingToAudit(stats)
+        batch = BatchInfo(stats.hidden, stats.skipped_unsupported, dict(stats.unsupported), list(stats.unmatched),
+                          baseline.section() if baseline is not None else None)
+        for writer in writers:
+            writer.finish(summary, batch)
+    return AuditOutcome(summary, failing, errors, stats, time.monotonic() - started)
+
+
+def skipped_note(stats: Discovery) -> str:
+    """'; skipped 2 hidden and 3 unsupported (.pdf 3) file(s)', or '' when nothing was skipped."""
+    parts = []
+    if stats.hidden:
+        parts.append(f"{stats.hidden} hidden")
+    if stats.skipped_unsupported:
+        kinds = ", ".join(f"{suffix} {n}" for suffix, n in sorted(stats.unsupported.items()))
+        parts.append(f"{stats.skipped_unsupported} unsupported ({kinds})")
+    return f"; skipped {' and '.join(parts)} file(s)" if parts else ""

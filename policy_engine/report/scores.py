@@ -1,0 +1,49 @@
+"""Per-principle verdicts and scores for the submissions x principles matrix.
+
+In the spirit of MIPEX, each (submission, principle) pair gets 100, 50 or 0:
+    fail          0   an unwaived violation cites the principle
+    needs review 50   no violation, but an unwaived warning does
+    pass        100   neither (advice never lowers a score: it is a suggestion)
+    n/a               the rule set has no rule for the principle, so nothing was assessed
+    error             the submission could not be checked
+A submission's overall score is the mean of its scored principles, to one decimal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+PASS, REVIEW, FAIL, NOT_ASSESSED, ERROR = "pass", "needs review", "fail", "n/a", "error"
+SCORES = {PASS: 100, REVIEW: 50, FAIL: 0}
+PRINCIPLES = tuple(range(1, 11))
+
+
+def verdicts(document: dict[str, Any], assessed: Iterable[int]) -> dict[int, str]:
+    """The verdict for each of the ten principles."""
+    if document["error"] is not None:
+        return {n: ERROR for n in PRINCIPLES}
+    assessed = set(assessed)
+    worst: dict[int, str] = {n: PASS for n in PRINCIPLES if n in assessed}
+    for finding in document["findings"]:
+        if finding.get("waived") is not None or finding["principle"] not in worst:
+            continue
+        if finding["severity"] == "violation":
+            worst[finding["principle"]] = FAIL
+        elif finding["severity"] == "warning" and worst[finding["principle"]] != FAIL:
+            worst[finding["principle"]] = REVIEW
+    return {n: worst.get(n, NOT_ASSESSED) for n in PRINCIPLES}
+
+
+def overall(by_principle: dict[int, str]) -> float | None:
+    """The mean score of the scored principles, rounded to one decimal; None when none was scored."""
+    scored = [SCORES[v] for v in by_principle.values() if v in SCORES]
+    if not scored:
+        return None
+    return round(sum(scored) / len(scored), 1)
+
+
+def format_score(value: float | None) -> str:
+    """83.3, 100, 50: no trailing '.0', so spreadsheets and people read the same number."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"

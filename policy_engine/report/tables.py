@@ -1,0 +1,106 @@
+"""Spreadsheet reports: findings as CSV (one row per finding) and the submissions x principles matrix.
+
+Both are UTF-8 with a byte-order mark (so Excel does not read them as Latin-1), RFC 4180 quoting and
+CRLF line ends. A cell that a spreadsheet could take for a formula (it starts with = + - @, a tab or
+a carriage return) gets a leading apostrophe, as OWASP advises against CSV injection: a submission
+titled '=HYPERLINK(...)' stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any, TextIO
+
+from . import scores
+from .stream import BatchInfo, ReportContext, register_stream
+
+BOM = "\ufeff"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+FINDING_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "rule", "severity",
+                   "waived", "principle", "articles", "title", "message", "line", "field", "quote",
+                   "more_evidence", "remediation")
+MATRIX_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "score", "violations",
+                  "warnings", "advice", "waived") + tuple(
+    column for n in scores.PRINCIPLES for column in (f"P{n}", f"P{n} score"))
+
+
+def safe_cell(value: Any) -> Any:
+    """A value made safe for a spreadsheet: text that would start a formula is prefixed with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _CsvWriter:
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+        self.context = context
+        self.csv = csv.writer(out, lineterminator="\r\n")
+
+    def begin(self) -> None:
+        self.out.write(BOM)
+        self.csv.writerow(self.columns)
+
+    def row(self, values: dict[str, Any]) -> None:
+        self.csv.writerow([safe_cell(values.get(c, "")) for c in self.columns])
+
+    def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
+        pass
+
+
+def _evidence_text(evidence: dict[str, Any]) -> str:
+    where = f"line {evidence['line']}, " if evidence.get("line") else ""
+    quote = evidence.get("quote")
+    return f"{where}{evidence['field']}: " + ("not stated" if quote is None else quote)
+
+
+@register_stream("csv", (".csv",), "one row per finding (and per unreadable file), for spreadsheets")
+class FindingsCsvWriter(_CsvWriter):
+    columns = FINDING_COLUMNS
+
+    def add(self, document: dict[str, Any]) -> None:
+        base = {"path": document["path"], "submission_id": document["id"], "submission_title": document["title"],
+                "organisation": document["organisation"], "status": document["status"]}
+        if document["error"] is not None:
+            self.row({**base, "severity": "error", "message": document["error"]})
+            return
+        for finding in document["findings"]:
+            evidence = finding["evidence"]
+            first = evidence[0] if evidence else {}
+            self.row({**base, "rule": finding["rule"], "severity": finding["severity"],
+                      "waived": finding.get("waived") or "", "principle": finding["principle"],
+                      "articles": "; ".join(finding["articles"]), "title": finding["title"],
+                      "message": finding["message"], "line": first.get("line") or "",
+                      "field": first.get("field", ""), "quote": first.get("quote") or "",
+                      "more_evidence": "\n".join(_evidence_text(e) for e in evidence[1:]),
+                      "remediation": finding["remediation"]})
+
+
+def matrix_row(document: dict[str, Any], assessed: tuple[int, ...]) -> dict[str, Any]:
+    """The matrix columns for one document (shared with the HTML report)."""
+    by_principle = scores.verdicts(document, assessed)
+    counts = {"violation": 0, "warning": 0, "advice": 0, "waived": 0}
+    for finding in document["findings"]:
+        counts["waived" if finding.get("waived") is not None else finding["severity"]] += 1
+    row: dict[str, Any] = {
+        "path": document["path"], "submission_id": document["id"], "submission_title": document["title"],
+        "organisation": document["organisation"], "status": document["status"],
+        "score": scores.format_score(scores.overall(by_principle)),
+        "violations": counts["violation"], "warnings": counts["warning"], "advice": counts["advice"],
+        "waived": counts["waived"],
+    }
+    for n, verdict in by_principle.items():
+        row[f"P{n}"] = verdict
+        row[f"P{n} score"] = scores.SCORES.get(verdict, "")
+    return row
+
+
+@register_stream("matrix", (), "submissions x principles: pass / needs review / fail and scores, as CSV")
+class MatrixCsvWriter(_CsvWriter):
+    columns = MATRIX_COLUMNS
+
+    def add(self, document: dict[str, Any]) -> None:
+        self.row(matrix_row(document, self.context.assessed))

@@ -1,0 +1,164 @@
+"""The HTML report in a real browser (Debian's headless Chromium driven by Playwright): it opens with no
+error and no blocked resource, its numbers match the JSON report, filtering and sorting work, and no
+script from a submission runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.conftest import ROOT
+
+CHROMIUM = os.environ.get("POLICY_CHECK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
+                                                             "(pip install -e '.[test]')")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); the HTML report's browser tests are skipped",
+                allow_module_level=True)
+
+HOSTILE_TITLE = "<script>alert(1)</script>"
+HOSTILE_ORG = '<img src=x onerror="window.__xss=1;alert(2)">'
+HOSTILE_QUOTE = "</script><script>window.__xss=3;alert(3)</script>"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("browser")
+    subs = root / "subs"
+    runpy.run_path(str(ROOT / "bench" / "make_corpus"))["write_corpus"](30, subs / "generated", seed=5, broken=0.1)
+    for case in ("violating/eligibility-legal-status.yaml", "violating/referral-missing.yaml",
+                 "compliant/asylum-reception-centre.yaml", "violating/needs-assessment-no-vulnerabilities.yaml"):
+        shutil.copy(ROOT / "cases" / case, subs / Path(case).name)
+    (subs / "hostile.md").write_text(
+        f"---\nid: hostile\ntitle: {json.dumps(HOSTILE_TITLE)}\norganisation: {json.dumps(HOSTILE_ORG)}\n---\n"
+        f"## Eligibility\n\nOnly migrants holding a valid residence status may enrol {HOSTILE_QUOTE}.\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(subs), "-o", str(root / "report.html"),
+                                       "-o", str(root / "report.json")], catch_exceptions=False)
+    assert result.exit_code == 2, result.stderr  # the generated corpus has broken files
+    return root / "report.html", json.loads((root / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any, audited: tuple[Path, dict[str, Any]]) -> Iterator[Any]:
+    page = browser.new_page()
+    page.problems = []  # console errors, page errors, dialogs, requests other than the file itself
+    page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    url = audited[0].as_uri()
+    page.on("request", lambda r: page.problems.append(f"request: {r.url}") if r.url != url else None)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=15000)
+    yield page
+    page.close()
+
+
+def active(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in doc["findings"] if f.get("waived") is None]
+
+
+def matching(page: Any) -> int:
+    return int(page.get_attribute("#shown-count", "data-matching"))
+
+
+def test_opens_without_errors_blocked_resources_or_requests(page: Any) -> None:
+    assert page.title() == "policy-check audit report"
+    assert page.problems == []
+    # the stylesheet was allowed by the CSP (its hash matched): a violation badge is red
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize") != ""
+    assert page.evaluate("getComputedStyle(document.querySelector('.cards')).display") == "flex"
+
+
+def test_summary_numbers_match_the_json_report(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    summary = audited[1]["summary"]
+    for key in ("documents", "violation", "warning", "advice", "waived", "errors"):
+        assert page.text_content(f"[data-summary={key}] dd") == str(summary[key]), key
+    docs = audited[1]["documents"]
+    row = page.locator("#principle-rows tr[data-principle='1'] td")
+    p1 = [f for d in docs for f in active(d) if f["principle"] == 1]
+    assert row.nth(2).text_content() == str(sum(f["severity"] == "violation" for f in p1))
+    assert row.nth(3).text_content() == str(sum(f["severity"] == "warning" for f in p1))
+    failing = sum(1 for d in docs if any(f["principle"] == 1 and f["severity"] == "violation" for f in active(d)))
+    assert row.nth(5).text_content() == str(failing)
+    assert matching(page) == len(docs)
+    assert page.locator("#matrix-rows tr.doc-row").count() == len(docs)
+
+
+def test_filters(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    docs = audited[1]["documents"]
+    page.select_option("#f-severity", "violation")
+    with_violation = [d for d in docs if any(f["severity"] == "violation" for f in active(d))]
+    assert 0 < matching(page) == len(with_violation) < len(docs)
+    shown = page.locator("#matrix-rows tr.doc-row").evaluate_all("rows => rows.map(r => r.dataset.path)")
+    assert shown == sorted(d["path"] for d in with_violation)
+    page.select_option("#f-severity", "warning")
+    page.select_option("#f-principle", "1")
+    assert matching(page) == sum(1 for d in docs if any(f["severity"] == "warning" and f["principle"] == 1
+                                                        for f in active(d)))
+    page.select_option("#f-severity", "error")
+    page.select_option("#f-principle", "*")
+    assert matching(page) == sum(1 for d in docs if d["error"]) > 0
+    page.select_option("#f-severity", "*")
+    organisation = next(d["organisation"] for d in docs if d["organisation"] and not d["error"])
+    page.select_option("#f-org", organisation)
+    assert matching(page) == sum(1 for d in docs if d["organisation"] == organisation)
+    page.select_option("#f-org", "*")
+    page.fill("#f-text", "hostile")
+    assert matching(page) == 1
+
+
+def test_sorting_by_score(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    page.click("#matrix-head th[data-sort=score] button")
+    assert page.get_attribute("#matrix-head th[data-sort=score]", "aria-sort") == "ascending"
+    scores = page.locator("#matrix-rows td.score").evaluate_all("cells => cells.map(c => c.textContent)")
+    numbers = [float(s) if s else -1 for s in scores]
+    assert numbers == sorted(numbers)
+    page.click("#matrix-head th[data-sort=score] button")
+    scores = page.locator("#matrix-rows td.score").evaluate_all("cells => cells.map(c => c.textContent)")
+    assert [float(s) if s else -1 for s in scores] == sorted(numbers, reverse=True)
+
+
+def test_findings_show_their_quote_and_remediation(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    doc = next(d for d in audited[1]["documents"] if d["path"].endswith("eligibility-legal-status.yaml"))
+    row = page.locator(f"#matrix-rows tr.doc-row[data-path='{doc['path']}']")
+    row.locator("button.toggle").click()
+    details = page.locator("#matrix-rows tr.details")
+    finding = doc["findings"][0]
+    box = details.locator(f".finding[data-rule='{finding['rule']}']")
+    assert box.locator(".remediation").text_content() == finding["remediation"]
+    quotes = [e["quote"] for e in finding["evidence"] if e["quote"]]
+    assert box.locator("q.quote").all_text_contents() == quotes
+
+
+def test_nothing_from_a_submission_runs(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    page.fill("#f-text", "hostile")
+    row = page.locator("#matrix-rows tr.doc-row")
+    assert row.locator(".doc-title").text_content() == HOSTILE_TITLE
+    assert row.locator("td.org").text_content() == HOSTILE_ORG
+    row.locator("button.toggle").click()
+    quotes = page.locator("#matrix-rows tr.details q.quote").all_text_contents()
+    assert any(HOSTILE_QUOTE in q for q in quotes)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#matrix img").count() == 0 and page.locator("body script").count() == 2
+    assert page.problems == []
