@@ -1,8 +1,11 @@
-"""Read a programme description (YAML, JSON, Markdown with front matter, plain text) into a Document.
+"""Read a programme description (YAML, JSON, Markdown, plain text, Word) into a Document.
 
 All formats end in one internal model: the structured fields (validated against the programme
 schema), the line of each field, and the text cut into sentences, each tagged with the field or
-narrative topic it belongs to.
+narrative topic it belongs to. Narrative drafts (.md, .txt, .docx) may start with a YAML front-matter
+block holding the same fields; their prose is cut into sections by heading (drafts.py) and each
+section is given topics from rules/sections.yaml. The draft's language is the declared one, or
+else the one its words show (language.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from typing import Any, Callable, Iterable
 
 import jsonschema
 
+from . import drafts
+from .drafts import Block
 from .errors import InputError
+from .language import UNDETERMINED, declared_language, detect_language
 from .model import Document, TextUnit
 from .resources import load_resource_yaml, schema
 from .textscan import MAX_UNIT_CHARS, compile_pattern, iter_strings, normalise, sentences
@@ -24,16 +30,31 @@ from .yamlsrc import Located, load_yaml
 
 MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
 STRUCTURED_SUFFIXES = {".yaml", ".yml", ".json"}
-NARRATIVE_SUFFIXES = {".md", ".markdown", ".txt"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"}
+WORD_SUFFIXES = {".docx"}
+NARRATIVE_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | WORD_SUFFIXES
 SUPPORTED_SUFFIXES = STRUCTURED_SUFFIXES | NARRATIVE_SUFFIXES
+DEFAULT_LANGUAGE = "en"
+OTHER_TOPIC = "other"  # text under a heading that names no known topic
+
+# What patterns see of a sentence. Inside a sentence, commas, semicolons (prose_sentences keeps the
+# clauses around one together), brackets, quotes, colons and dashes only pace the prose: "the campaign, financed by the Ministry's border programme, aims to" must
+# read like "the campaign financed by the ministry's border programme aims to", so that a word gap
+# ( \w+){0,6} in a pattern can cross them. Typographic apostrophes (Word's d’identité) become plain
+# ones, and ligatures that Unicode does not decompose are spelt out.
+_SOFT_PUNCTUATION = str.maketrans({
+    ",": " ", ";": " ", "(": " ", ")": " ", "[": " ", "]": " ", ":": " ", '"': " ", "“": " ", "”": " ", "„": " ",
+    "«": " ", "»": " ", "–": " ", "—": " ", "/": " ", "*": " ", "_": " ",
+    "’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "\u2010": "-", "\u2011": "-",
+    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+_SPACED_HYPHEN = re.compile(r"(^|\s)-+(?=\s|$)")
 
 # Fields that hold codes or bookkeeping, not prose: never scanned by text rules.
 _NOT_PROSE = re.compile(r"^(id|language|period|country|expect|waivers|phases)(\.|$)|(^|\.)(type|recipient_type|"
                         r"directed_by_type|legal_status|legal_status_required|legal_status_excluded)$")
 _INDEX = re.compile(r"\[\d+\]")
 _MAY_SPLIT = re.compile(r"[.!?;]\s|\n")  # where textscan.sentences could cut
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_NUMBERING = re.compile(r"^\s*((\d+(\.\d+)*|[a-z]|[ivx]+)[.)]|section \d+:?|\d+(\.\d+)*)\s+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -139,28 +160,76 @@ def _fast_check() -> _Check | None:
 
 @lru_cache(maxsize=1)
 def _section_topics() -> tuple[tuple[str, Any], ...]:
-    """One regex per topic, joining its heading patterns in every language."""
+    """One regex per topic, joining its heading patterns in every language (a topic without
+    patterns, like 'other', is never given by a heading)."""
     topics = load_resource_yaml("sections.yaml")
-    return tuple((topic, compile_pattern("|".join(f"(?:{p})" for pats in by_lang.values() for p in pats)))
-                 for topic, by_lang in topics.items())
+    out = []
+    for topic, by_lang in topics.items():
+        patterns = [p for pats in (by_lang or {}).values() for p in pats or ()]
+        if patterns:
+            out.append((topic, compile_pattern("|".join(f"(?:{p})" for p in patterns))))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)  # the same headings recur across a batch of drafts
 def topics_for_heading(heading: str) -> tuple[str, ...]:
     """The narrative topics a section heading belongs to (any language), in sections.yaml order."""
-    text = normalise(_NUMBERING.sub("", heading).rstrip(":"))
+    text = normalise(drafts.heading_text(heading))
     return tuple(topic for topic, regex in _section_topics() if regex.search(text))
+
+
+def matching_text(sentence: str) -> str:
+    """The form of a sentence that text patterns are matched on (see _SOFT_PUNCTUATION)."""
+    return normalise(_SPACED_HYPHEN.sub(" ", sentence.translate(_SOFT_PUNCTUATION)))
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])\s")
+_BARE_MARK = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
+
+
+def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | None, str]]:
+    """Sentences of prose, with their line; clauses that a semicolon joins stay one sentence.
+
+    textscan.sentences cuts at ';' too, which suits lists ('a; b; c'), but in prose the clauses
+    around a semicolon make one statement: "new arrivals are directed first to the aliens police;
+    once registered, they can access hot meals" says that help depends on registration only when
+    both halves are read together. List items (a bullet or number at the start) stay apart.
+    """
+    pending: tuple[int | None, str] | None = None
+    for at, sentence in sentences(text, first_line):
+        if pending is not None and _BARE_MARK.match(pending[1]):
+            # "1. Night shelter" was cut after "1." (a full stop before a capital): put it back
+            pending = (pending[0], pending[1] + " " + sentence)
+            continue
+        if pending is not None and pending[1].endswith(";") and not _LIST_MARK.match(pending[1]) \
+                and not _LIST_MARK.match(sentence):
+            pending = (pending[0], pending[1] + " " + sentence)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (at, sentence)
+    if pending is not None:
+        yield pending
+
+
+def _is_topic(heading: str) -> bool:
+    return bool(topics_for_heading(heading))
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """Read a file, refusing what is bigger than the limit."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"file too large ({size / 1048576:.1f} MB > {limit // 1048576} MB limit)", str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
 
 
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file too large ({size / 1048576:.1f} MB > {MAX_BYTES // 1048576} MB limit)", str(path))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+    raw = read_bytes(path)
     if not raw.strip():
         raise InputError("file is empty", str(path))
     if b"\x00" in raw[:8192]:
@@ -185,6 +254,8 @@ def load_document(path: str | Path) -> Document:
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"unsupported file type '{suffix or path.name}' (expected one of: "
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))})", str(path))
+    if suffix in WORD_SUFFIXES:
+        return parse_docx(read_bytes(path, drafts.MAX_DOCX_BYTES), str(path))
     text = read_text(path)
     return parse_document(text, str(path), suffix)
 
@@ -192,10 +263,32 @@ def load_document(path: str | Path) -> Document:
 def parse_document(text: str, name: str, suffix: str) -> Document:
     """Parse text already read, as the format its suffix names."""
     if suffix in STRUCTURED_SUFFIXES:
-        located = _load_structured(text, name, suffix)
-        body, body_line = "", 1
+        return _build(_load_structured(text, name, suffix), [], name)
+    located, body, body_line = _split_front_matter(text, name)
+    if suffix in TEXT_SUFFIXES:
+        blocks = drafts.text_blocks(body, body_line, _is_topic)
     else:
-        located, body, body_line = _split_front_matter(text, name)
+        blocks = drafts.markdown_blocks(body, body_line, _is_topic)
+    return _build(located, blocks, name)
+
+
+def parse_docx(raw: bytes, name: str) -> Document:
+    """Parse a Word file: its line numbers are paragraph numbers (non-empty paragraphs and table
+    rows' paragraphs, counted from 1); an optional front-matter block opens the document."""
+    paragraphs = drafts.docx_paragraphs(raw, name)
+    located, first = Located({}), 0
+    front = drafts.docx_front_matter(paragraphs)
+    if front is not None:
+        yaml_text, _, first = front
+        located = load_yaml(yaml_text, name, line_offset=1)
+    elif paragraphs and not isinstance(paragraphs[0][1], list) and paragraphs[0][1].text.strip() in ("---", "—"):
+        raise InputError("front matter starts with '---' in paragraph 1 but is never closed by a '---' paragraph",
+                         name, 1)
+    blocks = drafts.docx_blocks(paragraphs[first:], _is_topic, topics_for_heading)
+    return _build(located, blocks, name)
+
+
+def _build(located: Located, blocks: list[Block], name: str) -> Document:
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping of fields at the top, found {type(data).__name__}", name, 1)
@@ -207,11 +300,15 @@ def parse_document(text: str, name: str, suffix: str) -> Document:
     warnings = _validate(data, located, name)
     units = list(_field_units(data, located))
     sections = []
-    if body.strip():
-        for heading, topics, line, section_units in _body_units(body, body_line):
-            sections.append((heading, ",".join(topics), line))
-            units.extend(section_units)
-    language = str(data.get("language") or "en")
+    for heading, topics, line, section_units in _body_units(blocks):
+        sections.append((heading, ",".join(topics), line))
+        units.extend(section_units)
+    language = declared_language(data.get("language"))
+    if language is None:
+        language = detect_language(u.text for u in units) or DEFAULT_LANGUAGE
+        if language == UNDETERMINED:
+            warnings.append(f"{name}: the draft's language is not English, Spanish, French or Arabic as far as "
+                            "its words show; declare it in front matter (language: en) if it is one of them")
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
                     warnings=tuple(warnings), sections=tuple(sections))
 
@@ -296,13 +393,13 @@ def _short(value: object) -> str:
 
 
 def _sentences(text: str, line: int | None) -> list[tuple[int | None, str]] | Iterable[tuple[int | None, str]]:
-    """textscan.sentences, with a short-cut for the commonest field value: one sentence.
+    """prose_sentences, with a short-cut for the commonest field value: one sentence.
 
     sentences() splits only after . ! ? or ; followed by white space, or at a line break; text with
     none of these comes back whole (stripped, in pieces of MAX_UNIT_CHARS), at the line it starts on.
     """
     if _MAY_SPLIT.search(text) is not None:
-        return sentences(text, line)
+        return prose_sentences(text, line)
     stripped = text.strip()
     return [(line, stripped[start:start + MAX_UNIT_CHARS]) for start in range(0, len(stripped), MAX_UNIT_CHARS)]
 
@@ -321,30 +418,55 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
             continue
         line = located.lines.get(path + "#text") or located.lines.get(path)
         for at, sentence in _sentences(value, line):
-            yield TextUnit((scope,), path, at, sentence, normalise(sentence))
+            yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 
-def _body_units(body: str, first_line: int) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
-    """Cut the narrative into sections by heading; yield each with its topics and sentences."""
-    heading, topics, start = "", ("summary",), first_line
-    chunk: list[str] = []
+def _body_units(blocks: list[Block]) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
+    """Group body blocks into sections by heading; yield each section with its topics and sentences.
+
+    A heading that names no known topic takes the topics of the nearest enclosing heading
+    (a sub-heading '4.1 Mobile clinic' under '4. Activities' is about activities); at the top
+    level it gets the topic 'other'. A first heading that no other heading equals in rank is the
+    draft's title ('# Concept note: ...'), which passes no topic down. Text before the first
+    heading is the summary.
+    """
+    enclosing: list[tuple[int, tuple[str, ...]]] = []   # (level, topics) of the open headings
+    levels = [b.heading for b in blocks if b.heading]
+    title_at = blocks.index(next(b for b in blocks if b.heading)) \
+        if levels and all(level > levels[0] for level in levels[1:]) else None
+    heading, scopes, heading_line = "", ("summary",), blocks[0].line if blocks else 1
+    pending: list[Block] = []
 
     def flush() -> tuple[str, tuple[str, ...], int, list[TextUnit]]:
-        text = "\n".join(chunk)
         field = f'section "{heading}"' if heading else "text"
-        scopes = topics or ("other",)
-        units = [TextUnit(scopes, field, at, s, normalise(s)) for at, s in sentences(text, start)]
-        return heading, scopes, start - 1 if heading else start, units
+        units: list[TextUnit] = []
+        run: list[Block] = []
 
-    for offset, line in enumerate(body.split("\n")):
-        match = _HEADING.match(line)
-        if match:
-            if chunk and "\n".join(chunk).strip():
-                yield flush()
-            heading = match.group(2).strip()
-            topics = topics_for_heading(heading)
-            start, chunk = first_line + offset + 1, []
-        else:
-            chunk.append(line)
-    if "\n".join(chunk).strip():
+        def cut(text: str, line: int, unit_scopes: tuple[str, ...]) -> None:
+            units.extend(TextUnit(unit_scopes, field, at, s, matching_text(s)) for at, s in prose_sentences(text, line))
+
+        for block in pending + [Block(0, "", own_unit=True)]:
+            if block.own_unit or block.topics:
+                if run:
+                    cut("\n".join(b.text for b in run), run[0].line, scopes)
+                    run.clear()
+                if block.text:
+                    cut(block.text, block.line, block.topics or scopes)
+            else:
+                run.append(block)
+        return heading, scopes, heading_line, units
+
+    for index, block in enumerate(blocks):
+        if not block.heading:
+            pending.append(block)
+            continue
+        if any(b.text.strip() for b in pending):
+            yield flush()
+        pending = []
+        while enclosing and enclosing[-1][0] >= block.heading:
+            enclosing.pop()
+        heading, heading_line = block.text.strip().rstrip(":").strip(), block.line
+        scopes = topics_for_heading(heading) or (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
+        enclosing.append((block.heading, (OTHER_TOPIC,) if index == title_at else scopes))
+    if any(b.text.strip() for b in pending):
         yield flush()

@@ -84,17 +84,25 @@ class PatternSet:
         return regex is not None and regex.search(text) is not None  # type: ignore[attr-defined]
 
 
-def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str) -> str:
-    """Replace {name} by the vocabulary's alternation of terms for the language."""
+def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str,
+           _seen: tuple[str, ...] = ()) -> str:
+    """Replace {name} by the vocabulary's alternation of terms for the language.
+
+    Terms may themselves use {other} lists (a phrase list built on a term list); a list that
+    refers back to itself is refused.
+    """
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in vocabulary:
             raise PatternError(f"unknown vocabulary term list {{{name}}}")
+        if name in _seen:
+            raise PatternError(f"vocabulary term list {{{name}}} refers to itself "
+                               f"({' -> '.join(_seen + (name,))})")
         terms = vocabulary[name].get(language) or vocabulary[name].get("*")
         if terms is None:
             terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
-        return "(?:" + "|".join(terms) + ")"
+        return "(?:" + "|".join(expand(t, vocabulary, language, _seen + (name,)) for t in terms) + ")"
 
     return _VOCAB_REF.sub(substitute, pattern)
 

@@ -45,7 +45,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / ".git").mkdir()
     (root / ".git" / "config.yaml").write_text("id: x\n", encoding="utf-8")
     (root / "budget.pdf").write_bytes(b"%PDF-1.4")
-    (root / "notes.docx").write_bytes(b"PK")
+    (root / "notes.odt").write_bytes(b"PK")  # .docx is read now; .odt is not
     return root
 
 
@@ -61,7 +61,7 @@ def test_folders_are_searched_recursively_and_skips_are_counted(corpus: Path, tm
     assert len(paths) == 43
     assert paths == sorted(paths, key=lambda p: p.split("/"))
     assert not any("/." in p for p in paths)
-    assert "skipped 2 hidden and 2 unsupported (.docx 1, .pdf 1) file(s)" in result.stderr
+    assert "skipped 2 hidden and 2 unsupported (.odt 1, .pdf 1) file(s)" in result.stderr
 
 
 def test_globs_file_lists_and_duplicates(corpus: Path, tmp_path: Path) -> None:

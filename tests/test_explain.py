@@ -103,13 +103,15 @@ def test_check_explain_fired_and_any_branches(tmp_path) -> None:
     doc = ROOT / "cases" / "violating" / "eligibility-nationality.yaml"
     lines = invoke("check", "--explain", str(doc)).stdout.split("\n\nExplanation for ")[1].splitlines()
     start = lines.index("  not fired      eligibility-legal-status")
-    assert [line.strip() for line in lines[start + 1:start + 6]] == [
-        "when  none of these 3 alternatives holds:",
-        "(rule at rules/p1-needs-and-access.yaml:76:5)",
+    assert [line.strip() for line in lines[start + 1:start + 7]] == [
+        "when  none of these 4 alternatives holds:",
+        "(rule at rules/p1-needs-and-access.yaml:82:5)",
         "when.any[0].all[0]  eligibility.legal_status_required is stated: not stated",
         "when.any[1]  eligibility.legal_status_excluded is stated: not stated",
-        "when.any[2]  a sentence in eligibility, target_groups, activities, summary matches a pattern (unless "
+        "when.any[2]  a sentence in eligibility, target_groups matches a pattern (unless "
         "an exception matches too): no sentence matches",
+        "when.any[3]  a sentence in eligibility, target_groups, activities, summary, other matches a pattern "
+        "(unless an exception matches too): no sentence matches",
     ]
     fired = lines.index("  FIRED          eligibility-nationality  [violation]")
     assert lines[fired + 1].strip() == "eligibility.nationalities_only (line 19): \"Syrian; Afghan\""
@@ -122,7 +124,8 @@ def test_check_explain_shows_an_exception_that_applied(checker, tmp_path) -> Non
     lines = invoke("check", "--explain", str(doc)).stdout.splitlines()
     start = lines.index("  not fired      eligibility-nationality")
     assert lines[start + 5].strip() == (
-        "when.any[2]  a sentence in eligibility, target_groups, activities matches a pattern (unless an exception "
+        "when.any[2]  a sentence in eligibility, target_groups, activities, summary, other matches a pattern "
+        "(unless an exception "
         "matches too): 1 sentence(s) matched, but an exception applied to each, e.g. line 4: \"Open to people of "
         "all nationalities, unlike the schemes reserved for Syrian nationals.\"")
 

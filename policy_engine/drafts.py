@@ -1,0 +1,433 @@
+"""Narrative drafts as people write them: Markdown, plain text and Word (.docx).
+
+Each format is cut into blocks: a line (Markdown, plain text) or a paragraph or table row (Word),
+and each block is either body text or a heading with a level. documents.py then groups blocks into
+sections by heading and tags each sentence with the section's topics.
+
+Headings are found the way a reader finds them:
+- Markdown: '#' headings, underlined (setext) headings, and lines that are bold and nothing else;
+- plain text: short lines that are numbered ('3. Activities', '2.1 Mobile clinic'), in capitals,
+  underlined with '===' or '---', end with a colon, or name a known section ('Eligibility criteria');
+- Word: the Heading 1..9 styles (or an outline level), and short paragraphs that are bold or numbered.
+A heading is only a heading when it is short and does not end like a sentence.
+
+Word files are untrusted zip archives: their declared sizes are checked before anything is
+decompressed, their text parts are then inflated in bounded steps into a clean copy (see
+safe_docx_package), and any failure to read one becomes a one-line InputError.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .errors import InputError
+
+# Heading levels: a heading only encloses headings of a greater level. Bold-only lines and
+# 'Label:' lines are the weakest kind of heading, below any styled one.
+WEAK_LEVEL = 7
+
+MAX_DOCX_BYTES = 20 * 1024 * 1024         # images make Word files bigger than their text
+MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024   # sum of the declared sizes of the XML parts
+MAX_DOCX_MEMBERS = 2000
+MAX_RATIO = 200                           # uncompressed/compressed size, above which a big member is a bomb
+RATIO_FLOOR = 2 * 1024 * 1024             # members smaller than this are never suspicious
+MAX_TEXT_CHARS = 2 * 1024 * 1024          # a draft's text; more is not a programme description
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NUMBERED = re.compile(r"^\s*(?:(\d{1,2}(?:\.\d{1,2}){0,3})\.?|([a-hA-H]|[ivxIVX]{1,4})[.)])\s+(?=\S)")
+_SECTION_WORD = re.compile(r"^\s*(?:section|part|chapter|secci[oó]n|parte|cap[ií]tulo|partie|chapitre)\s+"
+                           r"(?:\d+|[ivxIVX]+)\s*[:.\-–—]?\s*", re.IGNORECASE)
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*$")
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•–]|\d+[.)])\s")
+_SENTENCE_END = re.compile(r"[.;,!?…]['\"”’)]*$")
+_DASH_LINE = re.compile(r"^\s*(?:-{3,}|\.{3}|[—–]+)\s*$")
+_SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line (Markdown, text) or paragraph (Word) of a draft's body.
+
+    line: 1-based line, or paragraph number in a Word file.
+    heading: the heading level, or 0 for body text.
+    topics: topics fixed by the block itself (a table row labelled 'Eligibility'), else None.
+    own_unit: the block ends its sentences (a Word paragraph), instead of running on into the next line.
+    """
+
+    line: int
+    text: str
+    heading: int = 0
+    topics: tuple[str, ...] | None = None
+    own_unit: bool = False
+
+
+def heading_text(text: str) -> str:
+    """A heading without its numbering, markup and final colon."""
+    text = _SECTION_WORD.sub("", text)
+    text = _NUMBERED.sub("", text, count=1)
+    return text.strip().strip("*_").strip().rstrip(":").strip()
+
+
+def _looks_short(text: str, max_words: int = 12) -> bool:
+    words = text.split()
+    return 0 < len(words) <= max_words and len(text) <= 100 and any(ch.isalpha() for ch in text) \
+        and not _SENTENCE_END.search(text.rstrip(":").rstrip())
+
+
+def _numbering_level(text: str) -> int | None:
+    match = _NUMBERED.match(text)
+    if match is None:
+        return 1 if _SECTION_WORD.match(text) else None
+    if match.group(1):
+        return match.group(1).count(".") + 1
+    return 2  # a) b) ... or i. ii. ...: below numbered sections
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+# ---- Markdown and plain text ----------------------------------------------------------------
+
+def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> list[Block]:
+    """Blocks of a Markdown body: '#' and underlined headings, bold-only lines, and numbered or
+    plain lines that name a known section."""
+    lines = body.split("\n")
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        number = first_line + index
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        previous_blank = index == 0 or not lines[index - 1].strip()
+        atx = _ATX.match(line)
+        if atx:
+            blocks.append(Block(number, atx.group(2).strip(), len(atx.group(1))))
+        elif line.strip() and previous_blank and _SETEXT.match(following) and not _LIST_ITEM.match(line) \
+                and _looks_short(line.strip(), 16):
+            blocks.append(Block(number, line.strip(), 1 if following.strip()[0] == "=" else 2))
+            blocks.append(Block(number + 1, ""))
+            index += 2
+            continue
+        elif (bold := _BOLD_LINE.match(line)) and _looks_short(bold.group("text").strip().rstrip(":"), 14):
+            blocks.append(Block(number, bold.group("text").strip().rstrip(":").strip(), WEAK_LEVEL))
+        elif previous_blank and _plain_heading(line, following, is_topic, require_topic=True):
+            blocks.append(Block(number, line.strip(), _numbering_level(line) or 1))
+        else:
+            blocks.append(Block(number, line))
+        index += 1
+    return blocks
+
+
+def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], require_topic: bool) -> bool:
+    """Whether a line, preceded by a blank line, reads as a heading in a plain-text draft."""
+    text = line.strip()
+    if not text or not _looks_short(text) or text.startswith(("-", "*", "+", "•", ">", "|")):
+        return False
+    label = heading_text(text)
+    names_topic = bool(label) and len(label.split()) <= 8 and is_topic(label)
+    if not following.strip():
+        # a short line alone between blank lines is a one-line paragraph (a list item, a
+        # signature) unless it names a section
+        return names_topic
+    if names_topic:
+        return True
+    if require_topic or _LIST_ITEM.match(following) and _NUMBERED.match(text):
+        return False  # a numbered line followed by more items is a list
+    return bool(_numbering_level(text) or _is_caps(text) or text.endswith(":") and len(text.split()) <= 6)
+
+
+def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> list[Block]:
+    """Blocks of a plain-text draft: headings are recognised by their shape (see the module doc)."""
+    lines = body.split("\n")
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        number = first_line + index
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        previous_blank = index == 0 or not lines[index - 1].strip()
+        stripped = line.strip()
+        if stripped and previous_blank and _SETEXT.match(following) and _looks_short(stripped, 16):
+            blocks.append(Block(number, stripped, 1 if following.strip()[0] == "=" else 2))
+            blocks.append(Block(number + 1, ""))
+            index += 2
+            continue
+        if previous_blank and _plain_heading(line, following, is_topic, require_topic=False):
+            if _numbering_level(stripped) is not None:
+                level = _numbering_level(stripped) or 1
+            elif stripped.endswith(":") and not is_topic(heading_text(stripped)):
+                level = WEAK_LEVEL
+            else:
+                level = 1
+            blocks.append(Block(number, stripped, level))
+        else:
+            blocks.append(Block(number, line))
+        index += 1
+    return blocks
+
+
+# ---- Word --------------------------------------------------------------------------------------
+
+def safe_docx_package(raw: bytes, name: str) -> bytes:
+    """A clean copy of a .docx for python-docx to open, or a one-line InputError.
+
+    A .docx is an untrusted zip archive. Its declared sizes are checked first (a bomb that admits
+    its size is refused at once). That is not enough on its own: zipfile's read() inflates a whole
+    member in one call before cutting it to the declared size, so an archive that lies about its
+    sizes could still exhaust memory inside python-docx. So every XML part is inflated here in small
+    chunks, never past its declared size, and written into a new, uncompressed archive; binary
+    parts (images, fonts, embedded files) are kept as empty files, since only text is read.
+    """
+    if len(raw) > MAX_DOCX_BYTES:
+        raise InputError(f"file too large ({len(raw) / 1048576:.1f} MB > {MAX_DOCX_BYTES // 1048576} MB limit)", name)
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError("not a .docx file: this is an old Word 97-2003 .doc (or an encrypted document); "
+                         "save it as .docx, without a password", name)
+    if raw[:4] != b"PK\x03\x04":
+        raise InputError("not a Word .docx file (it is not a zip archive); save the draft as .docx", name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a readable .docx file (damaged zip archive: {exc})", name) from None
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise InputError(f"not a plausible .docx file ({len(members)} files in the archive > {MAX_DOCX_MEMBERS})",
+                         name)
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names and not any(n.endswith("/document.xml") for n in names):
+        raise InputError("not a Word .docx file (the zip archive has no word/document.xml)", name)
+    text_parts = [m for m in members if _is_text_part(m.filename)]
+    total = 0
+    for member in text_parts:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InputError(f"refused: '{member.filename}' would inflate {ratio:.0f} times to "
+                             f"{member.file_size / 1048576:.0f} MB (a zip bomb?)", name)
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise InputError(f"refused: the archive would inflate to {total / 1048576:.0f} MB "
+                         f"(> {MAX_DOCX_UNCOMPRESSED // 1048576} MB limit)", name)
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
+            for member in members:
+                if member.is_dir():
+                    continue
+                data = _inflate_bounded(archive, member) if member in text_parts else b""
+                clean.writestr(member.filename, data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
+            NotImplementedError) as exc:  # damaged data, bad CRC, encryption, unknown compression
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise InputError(f"not a readable .docx file ({detail})", name) from None
+    return out.getvalue()
+
+
+def _is_text_part(filename: str) -> bool:
+    return filename.lower().endswith((".xml", ".rels"))
+
+
+def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """Inflate one member in 1 MB steps; zipfile stops at the declared size (checked above) and
+    raises on a CRC mismatch, so memory never exceeds what was declared."""
+    chunks: list[bytes] = []
+    with archive.open(member) as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@dataclass
+class _Para:
+    text: str             # white space collapsed
+    raw: str              # as typed (front matter needs its indentation)
+    style: str
+    outline: int | None
+    bold: bool
+    numbered: int | None  # list level + 1 for auto-numbered paragraphs
+
+
+def _run_is_bold(run: Any) -> bool | None:
+    if run.bold is not None:
+        return bool(run.bold)
+    style = getattr(run, "style", None)
+    font = getattr(style, "font", None)
+    return bool(font.bold) if font is not None and font.bold is not None else None
+
+
+def _paragraph(p_element: Any, parent: Any) -> _Para:
+    from docx.text.paragraph import Paragraph
+
+    para = Paragraph(p_element, parent)
+    raw = para.text.replace("\n", " ").rstrip()
+    text = " ".join(raw.split())
+    try:
+        style = para.style
+        style_name = style.name or "" if style is not None else ""
+    except (KeyError, ValueError, AttributeError):  # a style id missing from styles.xml
+        style, style_name = None, ""
+    outline = None
+    ppr = p_element.pPr
+    if ppr is not None:
+        node = ppr.find(f"{_W}outlineLvl")
+        if node is not None and (node.get(f"{_W}val") or "").isdigit():
+            outline = int(node.get(f"{_W}val")) + 1
+    numbered = None
+    if ppr is not None and ppr.numPr is not None:
+        ilvl = ppr.numPr.ilvl
+        numbered = (ilvl.val if ilvl is not None and ilvl.val is not None else 0) + 1
+    style_bold = None
+    font = getattr(style, "font", None)
+    if font is not None and font.bold is not None:
+        style_bold = bool(font.bold)
+    runs = [r for r in para.runs if r.text.strip()]
+    bold = bool(runs) and all((_run_is_bold(r) if _run_is_bold(r) is not None else style_bold) for r in runs)
+    return _Para(text, raw, style_name, outline, bold, numbered)
+
+
+def _heading_level(para: _Para, is_topic: Callable[[str], bool]) -> int:
+    """The heading level of a Word paragraph, or 0 for body text."""
+    match = re.match(r"(?i)heading\s*(\d)$", para.style.strip())
+    if match:
+        return int(match.group(1))
+    if para.outline is not None and para.outline <= 9:
+        return para.outline
+    text = para.text
+    if not _looks_short(text):
+        return 0
+    level = _numbering_level(text)
+    if para.bold:
+        return level or WEAK_LEVEL
+    if level is not None and is_topic(heading_text(text)):
+        return level
+    if para.numbered is not None and is_topic(heading_text(text)):
+        return para.numbered
+    if _is_caps(text) and len(text.split()) <= 8:
+        return 1
+    return 0
+
+
+def _iter_body(container: Any) -> Iterator[Any]:
+    """Paragraphs and tables of a body or cell in reading order, looking inside content controls."""
+    for child in container.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _iter_body(content)
+
+
+def _cell_texts(tbl: Any, parent: Any, counter: list[int]) -> Iterator[tuple[int | None, list[str]]]:
+    """Each row of a table: the paragraph number of its first text, and the text of each cell."""
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        first: int | None = None
+        cells: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            parts: list[str] = []
+            for child in _iter_body(tc):
+                if child.tag == f"{_W}p":
+                    text = _paragraph(child, parent).text
+                    if text:
+                        counter[0] += 1
+                        first = first or counter[0]
+                        parts.append(text)
+                else:
+                    for line, inner in _cell_texts(child, parent, counter):
+                        first = first or line
+                        parts.append("; ".join(c for c in inner if c))
+            cells.append(" ".join(parts))
+        if any(cells):
+            yield first, cells
+
+
+def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]]:
+    """The non-empty paragraphs and table rows of a Word file, numbered as paragraphs from 1.
+
+    Raises:
+        InputError: not a .docx, damaged, or too big; the message is one line.
+    """
+    package = safe_docx_package(raw, name)
+    try:
+        import docx  # python-docx
+
+        document = docx.Document(io.BytesIO(package))
+        body = document.element.body
+        out: list[tuple[int, _Para | list[str]]] = []
+        counter = [0]
+        chars = 0
+        for child in _iter_body(body):
+            if child.tag == f"{_W}p":
+                para = _paragraph(child, document.part)
+                if para.text:
+                    counter[0] += 1
+                    out.append((counter[0], para))
+                    chars += len(para.text)
+            else:
+                for line, cells in _cell_texts(child, document.part, counter):
+                    out.append((line or counter[0], cells))
+                    chars += sum(len(c) for c in cells)
+            if chars > MAX_TEXT_CHARS:
+                raise InputError(f"too much text for a programme description (> {MAX_TEXT_CHARS // 1048576} MB)", name)
+        return out
+    except InputError:
+        raise
+    # Anything python-docx or lxml raises on a damaged or hostile file (KeyError for a missing part,
+    # ValueError for a wrong content type, XMLSyntaxError, ...) is a property of the input, not a bug.
+    except Exception as exc:  # noqa: BLE001
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise InputError(f"cannot read the Word file ({detail}); open it in Word and save it again as .docx",
+                         name) from None
+
+
+def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Callable[[str], bool],
+                topics_of: Callable[[str], tuple[str, ...]]) -> list[Block]:
+    """Blocks of a Word body: styled, bold or numbered headings; table rows as 'label: text'."""
+    blocks: list[Block] = []
+    for line, item in paragraphs:
+        if isinstance(item, list):
+            cells = [c for c in item if c]
+            label = heading_text(cells[0]) if cells else ""
+            topics = topics_of(label) if len(cells) >= 2 and _looks_short(label, 8) else ()
+            if len(cells) == 2:
+                text = f"{cells[0].rstrip().rstrip(':')}: {cells[1]}"
+            else:
+                text = "; ".join(cells)
+            blocks.append(Block(line, text, 0, topics or None, True))
+            continue
+        level = _heading_level(item, is_topic)
+        blocks.append(Block(line, item.text, level, None, True))
+    return blocks
+
+
+def docx_front_matter(paragraphs: list[tuple[int, _Para | list[str]]]) -> tuple[str, int, int] | None:
+    """A YAML front-matter block at the top of a Word file: a paragraph '---', one paragraph per YAML
+    line, and a closing '---'. Word's typographic quotes and dashes are turned back into YAML's.
+
+    Returns:
+        (the YAML text, whose line n is paragraph n + 1; the paragraph number of the closing line;
+        the index of the first body paragraph), or None when there is no front matter.
+    """
+    if not paragraphs or isinstance(paragraphs[0][1], list) or not _DASH_LINE.match(paragraphs[0][1].text):
+        return None
+    lines: list[str] = []
+    for index in range(1, len(paragraphs)):
+        number, item = paragraphs[index]
+        if isinstance(item, list):
+            return None
+        if _DASH_LINE.match(item.text):
+            return "\n".join(lines), number, index + 1
+        # paragraphs are numbered without empty ones, so YAML line n is paragraph n + 1
+        lines.append(item.raw.translate(_SMART).replace("\t", "  "))
+    return None

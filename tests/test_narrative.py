@@ -1,0 +1,358 @@
+"""Narrative drafts: plain text and Word files, headings, language, contradictions, hostile files."""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from policy_engine.documents import load_document, matching_text, prose_sentences
+from policy_engine.errors import InputError
+from policy_engine.expectations import case_files
+from policy_engine.language import declared_language, detect_language
+from policy_engine.rules import All, AnyOf, Not, TextTest, load_rule_set
+from tests.conftest import ROOT, write
+
+EN = ("The branch runs a health post for people in transit. It is open every day and the nurses see about "
+      "forty people. Volunteers also help families to call their relatives, and they give information on "
+      "the services that are available in the town and further along the route. ") * 2
+ES = ("La seccional atiende a las personas en tránsito en un puesto de salud. Está abierto todos los días y "
+      "las enfermeras atienden a unas cuarenta personas. Los voluntarios también ayudan a las familias a "
+      "llamar a sus parientes y dan información sobre los servicios disponibles en la ciudad. ") * 2
+FR = ("La délégation gère un poste de santé pour les personnes en transit. Il est ouvert tous les jours et les "
+      "infirmières reçoivent une quarantaine de personnes. Les bénévoles aident aussi les familles à joindre "
+      "leurs proches et donnent des informations sur les services disponibles dans la ville. ") * 2
+AR = ("يقدم الفرع خدمات صحية للمهاجرين في مركز المدينة كل يوم. يساعد المتطوعون العائلات على الاتصال بأقاربهم "
+      "ويقدمون معلومات عن الخدمات المتاحة في المدينة وعلى طول الطريق. ") * 3
+DE = ("Die Zweigstelle betreibt eine Gesundheitsstation für Menschen auf der Durchreise. Sie ist jeden Tag "
+      "geöffnet und die Pflegekräfte sehen etwa vierzig Personen. Freiwillige helfen den Familien, ihre "
+      "Angehörigen anzurufen, und geben Auskunft über die Dienste in der Stadt. ") * 2
+
+
+# ---- language -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [(EN, "en"), (ES, "es"), (FR, "fr"), (AR, "ar"), (DE * 2, "und"),
+                                           ("Health post.", None), ("", None)])
+def test_language_is_detected_from_function_words_or_script(text: str, expected: str | None) -> None:
+    assert detect_language([text]) == expected
+
+
+@pytest.mark.parametrize("value,code", [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("Español", "es"),
+                                        ("français", "fr"), ("Arabic", "ar"), ("pt", "pt"), (None, None)])
+def test_declared_language_is_read_leniently(value: object, code: str | None) -> None:
+    assert declared_language(value) == code
+
+
+def test_declared_language_wins_over_the_words(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "a.md", f"---\nlanguage: fr\n---\n# Background\n{EN}\n"))
+    assert doc.language == "fr"
+    assert load_document(write(tmp_path, "b.md", f"# Contexto\n{ES}\n")).language == "es"
+
+
+def test_arabic_draft_gets_a_notice_not_a_silent_pass(checker, tmp_path) -> None:
+    result = checker.check_path(write(tmp_path, "ar.md", f"# الخلفية\n{AR}\n"))
+    assert any("no text patterns for language 'ar'" in w for w in result.warnings)
+    # "not stated" rules cannot claim that an unreadable text is silent
+    assert not {f.rule for f in result.findings} & {"needs-assessment-missing", "referral-missing",
+                                                     "migrants-not-consulted"}
+
+
+def test_a_draft_in_another_language_is_told_to_declare_it(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "de.md", f"# Hintergrund\n{DE * 2}\n"))
+    assert doc.language == "und"
+    assert any("not English, Spanish, French or Arabic" in w for w in doc.warnings)
+
+
+# ---- plain text and Markdown headings --------------------------------------------------------------
+
+TXT = """Concept note: winter shelter
+
+BACKGROUND
+The town is a transit point. People arrive daily.
+
+1. Eligibility criteria
+Registration requires a valid residence card.
+
+2. Activities
+We run three things:
+1. Night shelter
+2. Hot meals
+3. Showers
+
+2.1 Mobile clinic
+The clinic visits the camp.
+
+Sustainability:
+The municipality will take over.
+
+Timeline
+========
+Twelve months.
+"""
+
+
+def test_plain_text_headings_are_recognised_by_their_shape(tmp_path) -> None:
+    doc = load_document(write(tmp_path, "a.txt", TXT))
+    assert [(h, t) for h, t, _ in doc.sections] == [
+        ("BACKGROUND", "background"), ("1. Eligibility criteria", "eligibility"), ("2. Activities", "activities"),
+        ("2.1 Mobile clinic", "activities"), ("Sustainability", "activities"), ("Timeline", "other")]
+    by_text = {u.text: u for u in doc.units}
+    assert by_text["Registration requires a valid residence card."].scopes == ("eligibility",)
+    assert by_text["Registration requires a valid residence card."].line == 7
+    assert by_text["1. Night shelter"].scopes == ("activities",)  # a numbered list is not a heading
+    assert by_text["The clinic visits the camp."].scopes == ("activities",)  # 2.1 is under 2.
+    assert by_text["Twelve months."].scopes == ("other",)
+    assert by_text["Twelve months."].line == 23
+
+
+def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:
+    text = ("# Safe Journeys\n\nIntro text here.\n\n## Activities\n\n### Mobile clinic\n"
+            "Clinic text.\n\n**Eligibility**\nOnly adults.\n\n## Sustainability\nLater.\n")
+    doc = load_document(write(tmp_path, "a.md", text))
+    scopes = {u.text: u.scopes for u in doc.units}
+    assert scopes["Intro text here."] == ("other",)       # a lone top heading is the title
+    assert scopes["Clinic text."] == ("activities",)      # unrecognised sub-heading inherits
+    assert scopes["Only adults."] == ("eligibility",)     # a bold line is a heading
+    assert scopes["Later."] == ("other",)                 # unrecognised at its level: other
+
+
+def test_semicolons_join_clauses_but_not_list_items() -> None:
+    got = list(prose_sentences("Arrivals go to the police; once registered, they eat. Next.\n- a;\n- b;\n", 1))
+    assert got == [(1, "Arrivals go to the police; once registered, they eat."), (1, "Next."),
+                   (2, "- a;"), (3, "- b;")]
+
+
+def test_patterns_see_soft_punctuation_and_plain_apostrophes() -> None:
+    assert matching_text("The campaign, financed by the Ministry of the Interior’s border programme, aims "
+                         "to “discourage” departures (sic).") == \
+        "the campaign financed by the ministry of the interior's border programme aims to discourage departures sic ."
+    assert matching_text("Pièce d’identité ; sœur") == "piece d'identite soeur"
+
+
+# ---- Word ---------------------------------------------------------------------------------------------
+
+def word_draft(path: Path, front: list[str] | None = None) -> Path:
+    document = docx.Document()
+    if front:
+        for line in ["---", *front, "---"]:
+            document.add_paragraph(line)
+    document.add_paragraph("Concept note: winter shelter", style="Title")
+    document.add_heading("1. Background", 1)
+    document.add_paragraph("Many people sleep rough in the town.")
+    document.add_paragraph("")                                       # empty: not counted
+    document.add_heading("2. Target population", 1)
+    document.add_paragraph().add_run("Selection criteria").bold = True
+    document.add_paragraph("Registration at the desk requires a valid residence card.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Eligibility", "Holders of a valid residence permit only"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Duration", "Six months"
+    document.add_heading("3. Activities", 1)
+    document.add_heading("3.1 Night shelter", 2)
+    document.add_paragraph("Beds for 40 people.")
+    document.save(path)
+    return path
+
+
+def test_word_headings_tables_and_paragraph_numbers(tmp_path) -> None:
+    doc = load_document(word_draft(tmp_path / "a.docx"))
+    units = {u.text: u for u in doc.units}
+    assert units["Many people sleep rough in the town."].line == 3       # title=1, heading=2
+    assert units["Registration at the desk requires a valid residence card."].scopes == ("eligibility",)
+    assert units["Registration at the desk requires a valid residence card."].line == 6
+    row = units["Eligibility: Holders of a valid residence permit only"]
+    assert (row.line, row.scopes) == (7, ("eligibility",))               # a row scoped by its label
+    assert units["Beds for 40 people."].scopes == ("activities",)         # 3.1 is under 3.
+    assert doc.sections[0] == ("", "summary", 1)
+
+
+def test_word_front_matter_in_the_first_paragraphs(checker, tmp_path) -> None:
+    path = word_draft(tmp_path / "a.docx", ["id: w1", "eligibility: {irrespective_of_legal_status: true}",
+                                            "expect: {must_flag: [eligibility-documents]}"])
+    doc = load_document(path)
+    assert doc.data["id"] == "w1" and doc.lines["eligibility.irrespective_of_legal_status"] == 3
+    finding = next(f for f in checker.check(doc).findings if f.rule == "contradiction-open-access")
+    assert [(e.line, e.field) for e in finding.evidence][:2] == [
+        (3, "eligibility.irrespective_of_legal_status"), (11, 'section "Selection criteria"')]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _lying_zip(tmp_path: Path) -> bytes:
+    """A .docx whose document.xml declares its first bytes only (with a matching CRC) but inflates to
+    200 MB. Written in a stream, so that building it does not itself take 200 MB."""
+    real = word_draft(tmp_path / "real.docx").read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(real))
+    head = source.read("word/document.xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            if name != "word/document.xml":
+                archive.writestr(name, source.read(name))
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(head)
+            for _ in range(200):
+                member.write(b" " * (1024 * 1024))
+    raw = bytearray(out.getvalue())
+    name = b"word/document.xml"
+    crc = zlib.crc32(head) & 0xFFFFFFFF
+    at = raw.find(name)
+    while at >= 0:
+        if raw[at - 30:at - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", raw, at - 30 + 14, crc)
+        elif raw[at - 46:at - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", raw, at - 46 + 16, crc)
+            if struct.unpack_from("<I", raw, at - 46 + 24)[0] != 0xFFFFFFFF:
+                struct.pack_into("<I", raw, at - 46 + 24, len(head))   # the size zipfile trusts
+        at = raw.find(name, at + 1)
+    # where a size lives in a zip64 extra field, declare the head's length there too
+    for field_at in _zip64_fields(raw, name):
+        struct.pack_into("<QQ", raw, field_at, len(head), struct.unpack_from("<QQ", raw, field_at)[1])
+    return bytes(raw)
+
+
+def _zip64_fields(raw: bytearray, name: bytes) -> list[int]:
+    """Offsets of the (uncompressed, compressed) sizes in the zip64 extra fields after each header of name."""
+    found = []
+    at = raw.find(name)
+    while at >= 0:
+        local = raw[at - 30:at - 26] == b"PK\x03\x04"
+        central = raw[at - 46:at - 42] == b"PK\x01\x02"
+        if local or central:
+            extra_len = struct.unpack_from("<H", raw, at - (30 - 28 if local else 46 - 30))[0]
+            extra = at + len(name)
+            end = extra + extra_len
+            while extra + 4 <= end:
+                tag, size = struct.unpack_from("<HH", raw, extra)
+                if tag == 0x0001 and size >= 16:
+                    found.append(extra + 4)
+                extra += 4 + size
+        at = raw.find(name, at + 1)
+    return found
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda tmp: b"plain text pretending to be Word", "not a zip archive"),
+    (lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old Word 97-2003 .doc"),
+    (lambda tmp: _zip({"hello.txt": b"x"}), "no word/document.xml"),
+    (lambda tmp: _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * (40 * 1024 * 1024)}),
+     "zip bomb"),
+    (lambda tmp: word_draft(tmp / "t.docx").read_bytes()[:2000], "damaged zip archive"),
+    (lambda tmp: _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document"}),
+     "cannot read the Word file"),
+])
+def test_hostile_word_files_give_one_line_errors(tmp_path, make, message) -> None:
+    path = tmp_path / "bad.docx"
+    path.write_bytes(make(tmp_path))
+    with pytest.raises(InputError) as info:
+        load_document(path)
+    assert message in info.value.message and "\n" not in str(info.value)
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "line"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_zip_that_lies_about_its_size_is_never_inflated(tmp_path) -> None:
+    # zipfile.read() would inflate all 200 MB before cutting to the declared size; the loader reads in
+    # bounded steps, so this stays small and fast. Run in a child process to measure its memory.
+    path = tmp_path / "liar.docx"
+    path.write_bytes(_lying_zip(tmp_path))
+    # VmHWM (peak resident memory) resets at exec, unlike ru_maxrss, which Linux carries over from the parent.
+    code = ("from policy_engine.documents import load_document\n"
+            "from policy_engine.errors import InputError\n"
+            f"try:\n    load_document({str(path)!r})\nexcept InputError as exc:\n    print(exc.message)\n"
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.split()[-1]) < 150 * 1024  # KiB: far below the 200 MB the archive hides
+
+
+# ---- contradictions -------------------------------------------------------------------------------------
+
+def test_a_contradiction_quotes_the_field_and_the_sentence(checker, tmp_path) -> None:
+    path = write(tmp_path, "c.md", "---\nid: c\ndata_protection:\n  shares_personal_data: false\n---\n"
+                                   "# Coordination\nBeneficiary lists will be shared monthly with the "
+                                   "municipality and the regional immigration office.\n")
+    findings = {f.rule: f for f in checker.check_path(path).findings}
+    contradiction = findings["contradiction-data-to-enforcement"]
+    assert [(e.line, e.field, e.quote) for e in contradiction.evidence] == [
+        (4, "data_protection.shares_personal_data", "false"),
+        (7, 'section "Coordination"', "Beneficiary lists will be shared monthly with the municipality and "
+                                      "the regional immigration office.")]
+    assert "data-shared-with-enforcement" in findings  # the underlying problem is its own finding
+
+
+def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None:
+    path = write(tmp_path, "c.md", "---\nid: c\ndata_protection:\n  shares_personal_data: false\n---\n"
+                                   "# Data protection\nBeneficiary lists are never shared with the police or "
+                                   "the immigration office.\n")
+    assert not [f for f in checker.check_path(path).findings if f.rule.startswith("contradiction-")]
+
+
+# ---- rules, corpus and bench ------------------------------------------------------------------------
+
+def _text_tests(condition):
+    if isinstance(condition, TextTest):
+        yield condition
+    elif isinstance(condition, (All, AnyOf)):
+        for item in condition.items:
+            yield from _text_tests(item)
+    elif isinstance(condition, Not):
+        yield from _text_tests(condition.item)
+
+
+def test_every_text_rule_reads_english_spanish_and_french() -> None:
+    rule_set, problems = load_rule_set(ROOT / "rules")
+    assert problems == []
+    missing = []
+    for rule in rule_set.rules:
+        for test in _text_tests(rule.when):
+            for part, patterns in (("matches", test.matches), ("unless", test.unless)):
+                if patterns is not None and not {"en", "es", "fr"} <= patterns.languages():
+                    missing.append(f"{test.key} {part}: {sorted(patterns.languages())}")
+    assert missing == []
+
+
+NARRATIVE = list(case_files(ROOT / "cases" / "narrative"))
+
+
+def test_the_narrative_corpus_is_what_the_issue_asks_for() -> None:
+    languages = [load_document(p).language for p in NARRATIVE]
+    assert len(NARRATIVE) >= 30
+    assert sum(lang in ("es", "fr") for lang in languages) >= 6
+    assert {p.suffix for p in NARRATIVE} == {".md", ".txt", ".docx"}
+    for path in NARRATIVE:
+        doc = load_document(path)
+        words = sum(len(u.text.split()) for u in doc.units if u.field.startswith("section") or u.field == "text")
+        assert 250 <= words <= 700, f"{path.name}: {words} words of prose"
+        assert doc.data.get("expect"), f"{path.name} states no expectations"
+
+
+def test_word_drafts_are_built_from_their_sources() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "build_docx_cases"), "--check"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_bench_accuracy_on_the_narrative_corpus() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "accuracy"), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    import json
+    figures = json.loads(out.stdout)
+    assert figures["drafts"] == len(NARRATIVE) and figures["errors"] == 0
+    assert figures["recall"] >= 0.95
+    assert figures["false_alarms"] == 0
