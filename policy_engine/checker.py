@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compiler import Conjunct, FactPlan, compile_rule, evidence_for, plan_for
+from .compiler import Conjunct, FactPlan, compile_rule, evidence_for, fact_value, get_path, plan_for
 from .documents import load_document
 from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .model import Document, Evidence, Finding, TextUnit
-from .rules import Rule, RuleSet, TextTest, load_rule_set
+from .rules import FieldTest, Rule, RuleSet, TextTest, load_rule_set
 from .waivers import WaiverPolicy
 
 
@@ -70,6 +70,11 @@ class Checker:
         self.text_tests = [texts[k] for k in sorted(texts)]
         positive = {t.key for c in self.conjuncts.values() for _, t in c.texts}
         self.only_negated = {t.key for c in self.conjuncts.values() for t in c.absent_texts} - positive
+        # Which conjunctions read each text test: a test none of them can use is not scanned.
+        self.readers: dict[str, list[Conjunct]] = defaultdict(list)
+        for conj in self.conjuncts.values():
+            for text in [t for _, t in conj.texts] + list(conj.absent_texts):
+                self.readers[text.key].append(conj)
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
 
@@ -96,6 +101,8 @@ class Checker:
         unreadable: set[str] = set()
         joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit]]] = {}
         for test in self.text_tests:
+            if not any(_may_hold(conj.fields, doc) for conj in self.readers[test.key]):
+                continue  # every rule that reads this test already fails on a field: skip the text
             if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
                 missing_languages.add(doc.language)
                 if test.key in self.only_negated:
@@ -116,6 +123,9 @@ class Checker:
             text, starts, units = group
             if not units:
                 continue  # nothing to read: the pattern need not even be compiled
+            words = test.matches.literals_for(doc.language)
+            if words is not None and not any(word in text for word in words):
+                continue  # none of the words every match needs is there
             regex = test.matches.regex_for(doc.language)
             position = 0
             while position < len(text):
@@ -166,6 +176,28 @@ class Checker:
             return self.check(doc, waivers)
         except PolicyCheckError as exc:
             return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
+
+
+def _may_hold(tests: tuple[FieldTest, ...], doc: Document) -> bool:
+    """False only when one of the anchor's field tests is certainly false on this document.
+
+    A cheap pre-check, so it only decides the clear cases (presence, and equality between values
+    of the same plain type); anything else is left to durable_rules, whose comparisons are looser.
+    """
+    for test in tests:
+        value = fact_value(get_path(doc.data, test.path))
+        if test.op in ("exists", "missing"):
+            holds = (value is not None) == (test.op == "exists")
+        elif test.op == "equals" and value is not None and type(value) is type(test.value) \
+                and isinstance(value, (bool, str)):
+            holds = value == test.value
+        elif test.op == "equals" and value is None:
+            holds = False
+        else:
+            continue
+        if holds == test.negated:
+            return False
+    return True
 
 
 def replace_negation(test: TextTest) -> TextTest:

@@ -79,6 +79,14 @@ class PatternSet:
             regex = self._compiled[key] = compile_pattern(self.expanded[key])
         return regex
 
+    def literals_for(self, language: str) -> tuple[bytes, ...] | None:
+        """Words one of which any match contains (see prefilter.py), or None when unknown."""
+        key = language if language in self.expanded else "*"
+        if key not in self.expanded:
+            return None
+        from .prefilter import literals
+        return literals(self.expanded[key])
+
     def search(self, language: str, text: str) -> bool:
         regex = self.regex_for(language)
         return regex is not None and regex.search(text) is not None  # type: ignore[attr-defined]

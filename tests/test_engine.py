@@ -127,3 +127,15 @@ def test_unreadable_language_is_not_taken_as_absent_text(tmp_path) -> None:
     assert not fires(checker, {"language": "es", "summary": "Nada."})
     doc = parse_document("language: es\nsummary: Nada.\n", "d.yaml", ".yaml")
     assert any("no text patterns for language 'es'" in w for w in checker.check(doc).warnings)
+
+
+def test_skipping_unusable_text_tests_changes_no_finding(checker, monkeypatch) -> None:
+    """The pre-check that skips text no rule can use must never change a result."""
+    import policy_engine.checker as module
+    from policy_engine.expectations import case_files
+    from policy_engine.documents import load_document
+
+    docs = [load_document(p) for p in case_files(ROOT / "cases")]
+    fast = [[f.to_dict() for f in checker.check(d).findings] for d in docs]
+    monkeypatch.setattr(module, "_may_hold", lambda tests, doc: True)
+    assert [[f.to_dict() for f in checker.check(d).findings] for d in docs] == fast

@@ -1,0 +1,102 @@
+"""Literal prefilters for text patterns: words that every match must contain.
+
+A text test whose words appear nowhere in a document cannot match it, so its pattern need not be
+compiled or run: most tests are skipped on most drafts. The words are derived from the pattern's
+syntax tree (Python's own regex parser reads RE2's common syntax); where a pattern uses syntax it
+does not know, or has a branch with no required word, there is no prefilter and the pattern always
+runs. Derivation is slow for big patterns, so results are cached as JSON by pattern hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re._constants as sre
+import re._parser as sre_parse
+import warnings
+from typing import Any
+
+from .cache import cache_dir
+from .textscan import fold_case, strip_accents
+
+MIN_WORD = 3  # shorter literals are too common to filter anything
+_FORMAT = 1
+_memo: dict[str, list[str] | None] | None = None
+
+
+def _required(items: Any) -> set[str] | None:
+    """A set of strings one of which every match of this sequence contains, or None."""
+    candidates: list[set[str]] = []
+    run = ""
+
+    def flush() -> None:
+        nonlocal run
+        if len(run.strip()) >= MIN_WORD:
+            candidates.append({run})
+        run = ""
+
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run += chr(arg)
+            continue
+        if op is sre.AT:  # \b and anchors take no text
+            continue
+        flush()
+        need: set[str] | None = None
+        if op is sre.SUBPATTERN:
+            need = _required(arg[3])
+        elif op is sre.BRANCH:
+            parts = [_required(branch) for branch in arg[1]]
+            need = None if any(p is None for p in parts) else set().union(*parts)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+            need = _required(arg[2])
+        if need:
+            candidates.append(need)
+    flush()
+    if not candidates:
+        return None
+    # the most selective requirement: longest shortest word, then fewest words
+    return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
+
+
+def derive(pattern: str) -> list[str] | None:
+    """The words (folded like the text) one of which every match contains; None when unknown."""
+    body = fold_case(strip_accents(pattern))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = sre_parse.parse(body)
+        except Exception:  # syntax Python's parser does not share with RE2: no prefilter
+            return None
+    need = _required(list(tree))
+    return None if need is None else sorted(need)
+
+
+def _path() -> Any:
+    folder = cache_dir()
+    return None if folder is None else folder / f"literals-{_FORMAT}.json"
+
+
+def literals(pattern: str) -> tuple[bytes, ...] | None:
+    """Cached derive(), as UTF-8 bytes ready to look for in the encoded text."""
+    global _memo
+    if _memo is None:
+        _memo = {}
+        path = _path()
+        if path is not None:
+            try:
+                _memo = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                _memo = {}
+    key = hashlib.sha256(pattern.encode()).hexdigest()[:24]
+    if key not in _memo:
+        _memo[key] = derive(pattern)
+        path = _path()
+        if path is not None:
+            try:
+                from .atomic import write_atomic
+                write_atomic(path, json.dumps(_memo, sort_keys=True))
+            except OSError:
+                pass
+    words = _memo[key]
+    return None if words is None else tuple(w.encode("utf-8") for w in words)
