@@ -16,7 +16,7 @@ from typing import Any
 
 from .yamlsrc import Located, load_yaml
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def cache_dir() -> Path | None:
@@ -25,6 +25,15 @@ def cache_dir() -> Path | None:
         return Path(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "policy-check"
+
+
+def _plain(value: Any) -> bool:
+    """True when JSON can hold the value as it is (every mapping key a string)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return True
 
 
 def _encode(value: Any) -> Any:
@@ -54,7 +63,8 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
         entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
         try:
             cached = json.loads(entry.read_text(encoding="utf-8"))
-            return Located(_decode(cached["data"]), lines=cached["lines"], columns=cached["columns"],
+            data = cached["data"] if cached.get("plain") else _decode(cached["data"])
+            return Located(data, lines=cached["lines"], columns=cached["columns"],
                            duplicates=[tuple(d) for d in cached["duplicates"]])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -62,7 +72,10 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
     if entry is not None:
         try:
             from .atomic import write_atomic
-            write_atomic(entry, json.dumps({"data": _encode(located.data), "lines": located.lines,
+            plain = _plain(located.data)  # most files: stored as is, decoded by json alone (fast)
+            write_atomic(entry, json.dumps({"plain": plain,
+                                            "data": located.data if plain else _encode(located.data),
+                                            "lines": located.lines,
                                             "duplicates": located.duplicates, "columns": located.columns}))
         except OSError:
             pass  # a read-only home is fine: we just parse every time

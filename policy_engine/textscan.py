@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import re2
 
@@ -63,7 +63,7 @@ class PatternSet:
     alternation, compiled on first use: a run over English drafts never compiles the French ones."""
 
     def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]]) -> None:
-        self.expanded = dict(expanded)   # language -> the joined pattern, vocabulary expanded
+        self.expanded = expanded if isinstance(expanded, dict) else dict(expanded)  # language -> the joined pattern, vocabulary expanded
         self.sources = dict(sources)     # language -> the patterns as written
         self._compiled: dict[str, object] = {}
 
@@ -145,30 +145,75 @@ def compile_pattern(pattern: str) -> object:
         raise PatternError(f"invalid pattern {pattern!r}: {detail}") from None
 
 
+class _Expansions(dict):  # type: ignore[type-arg]
+    """language -> joined pattern, expanded from the vocabulary on first use of each language,
+    so that a run over English drafts never expands the Spanish and French lists."""
+
+    def __init__(self, raw: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, list[str]]]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._vocabulary = vocabulary
+
+    def _expand(self, language: str) -> str:
+        value = "|".join(f"(?:{expand(p, self._vocabulary, language)})" for p in self._raw[language])
+        super().__setitem__(language, value)
+        return value
+
+    def __getitem__(self, language: str) -> str:
+        if dict.__contains__(self, language):
+            return dict.__getitem__(self, language)
+        if language not in self._raw:
+            raise KeyError(language)
+        return self._expand(language)
+
+    def __contains__(self, language: object) -> bool:
+        return language in self._raw
+
+    def get(self, language: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[language] if language in self._raw else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def keys(self) -> Any:  # type: ignore[override]
+        return self._raw.keys()
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(language, self[language]) for language in self._raw]
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self[language] for language in self._raw]
+
+
 def compile_patterns(spec: list[str] | Mapping[str, list[str]],
                      vocabulary: Mapping[str, Mapping[str, list[str]]], validate: bool = True) -> PatternSet:
     """Prepare a rule's pattern list (one list, or a list per language).
 
-    With validate, each language's alternation is compiled once now, and only if that fails is each
-    pattern compiled alone, to name the one at fault.
+    With validate, each language's alternation is expanded and compiled once now, and only if that
+    fails is each pattern compiled alone, to name the one at fault. Without it (a rule folder
+    already validated), expansion waits until a language is first needed.
     """
     per_language: Mapping[str, list[str]] = spec if isinstance(spec, Mapping) else {"*": list(spec)}
+    raw = {language: list(patterns) for language, patterns in sorted(per_language.items())}
+    sources = {language: tuple(patterns) for language, patterns in raw.items()}
+    if not validate:
+        return PatternSet(_Expansions(raw, vocabulary), sources)
     expanded: dict[str, str] = {}
-    sources: dict[str, tuple[str, ...]] = {}
-    for language, patterns in sorted(per_language.items()):
+    for language, patterns in raw.items():
         bodies = [expand(pattern, vocabulary, language) for pattern in patterns]
         expanded[language] = "|".join(f"(?:{b})" for b in bodies)
-        sources[language] = tuple(patterns)
-        if validate:
-            try:
-                compile_pattern(expanded[language])
-            except PatternError:
-                for pattern, body in zip(patterns, bodies):
-                    try:
-                        compile_pattern(body)
-                    except PatternError as exc:
-                        raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
-                raise
+        try:
+            compile_pattern(expanded[language])
+        except PatternError:
+            for pattern, body in zip(patterns, bodies):
+                try:
+                    compile_pattern(body)
+                except PatternError as exc:
+                    raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
+            raise
     return PatternSet(expanded, sources)
 
 
