@@ -81,4 +81,5 @@ def render(report: dict[str, Any], fmt: str) -> str:
 
 
 from . import text, machine  # noqa: E402,F401  (register the built-in formats)
-from . import stream, tables, sarif, junit, html  # noqa: E402,F401  (streaming formats for batch audits)
+# The streaming formats of batch audits (CSV, SARIF, JUnit, HTML) register themselves when
+# report.stream is imported: a single `check` does not pay for loading them.

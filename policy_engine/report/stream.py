@@ -261,3 +261,6 @@ class TextWriter:
         if batch.baseline is not None:  # as `check --baseline` prints it
             from ..baseline import render_text
             self.out.write("\n" + render_text(batch.baseline))
+
+
+from . import tables, sarif, junit, html  # noqa: E402,F401  (register the other streaming formats)
