@@ -115,3 +115,14 @@ def test_spawned_workers_build_their_own_checker(checker, pool_files: list[str],
         entries = list(pool.imap(pool_files[:3]))
     with AuditPool(checker, jobs=1, timeout=60) as forked:
         assert entries == list(forked.imap(pool_files[:3]))
+
+
+def test_the_benchmark_corpus_is_deterministic_and_varied(tmp_path: Path) -> None:
+    import runpy
+    write_corpus = runpy.run_path(str(ROOT / "bench" / "make_corpus"))["write_corpus"]
+    first = write_corpus(120, tmp_path / "a", seed=3, broken=0.05)
+    second = write_corpus(120, tmp_path / "b", seed=3, broken=0.05)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert {p.suffix for p in first} == {".yaml", ".json", ".md", ".txt"}
+    words = sorted(len(p.read_text(encoding="utf-8", errors="replace").split()) for p in first)
+    assert 380 <= words[len(words) // 2] <= 620  # about 500 words each
