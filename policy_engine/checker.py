@@ -99,7 +99,12 @@ class Checker:
         hits: dict[str, list[Evidence]] = defaultdict(list)
         missing_languages: set[str] = set()
         unreadable: set[str] = set()
-        joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit]]] = {}
+        joined: dict[tuple[str, ...], tuple[bytes, list[int], list[TextUnit], list[bytes]]] = {}
+        # Units grouped by their scopes once: a document has a few distinct scopes and many units.
+        by_scopes: dict[tuple[str, ...], list[int]] = {}
+        for index, unit in enumerate(doc.units):
+            by_scopes.setdefault(unit.scopes, []).append(index)
+        encoded_units: list[bytes | None] = [None] * len(doc.units)
         for test in self.text_tests:
             if not any(_may_hold(conj.fields, doc) for conj in self.readers[test.key]):
                 continue  # every rule that reads this test already fails on a field: skip the text
@@ -112,20 +117,28 @@ class Checker:
                 continue
             group = joined.get(test.scopes)
             if group is None:
-                units = [u for u in doc.units if _in_scope(u.scopes, test.scopes)]
-                encoded = [u.normalised.encode("utf-8") for u in units]
+                chosen = sorted(i for scopes, indexes in by_scopes.items() if _in_scope(scopes, test.scopes)
+                                for i in indexes)
+                for i in chosen:
+                    if encoded_units[i] is None:
+                        encoded_units[i] = doc.units[i].normalised.encode("utf-8")
+                units = [doc.units[i] for i in chosen]
+                encoded = [encoded_units[i] for i in chosen]
                 starts, position = [], 0
                 for chunk in encoded:
                     starts.append(position)
                     position += len(chunk) + len(_SEPARATOR)
                 # bytes, so that the wrapper neither re-encodes the text nor maps offsets back
-                group = joined[test.scopes] = (_SEPARATOR.join(encoded), starts, units)
-            text, starts, units = group
+                group = joined[test.scopes] = (_SEPARATOR.join(encoded), starts, units, encoded)
+            text, starts, units, encoded = group
             if not units:
                 continue  # nothing to read: the pattern need not even be compiled
-            words = test.matches.literals_for(doc.language)
-            if words is not None and not any(word in text for word in words):
-                continue  # none of the words every match needs is there
+            if not test.matches.is_compiled(doc.language):
+                # Compiling costs more than a search: skip it while none of the words every match
+                # needs is in the text (this matters for a single check; a batch compiles up front).
+                words = test.matches.literals_for(doc.language)
+                if words is not None and not any(word in text for word in words):
+                    continue
             regex = test.matches.regex_for(doc.language)
             position = 0
             while position < len(text):
@@ -135,7 +148,7 @@ class Checker:
                 index = bisect_right(starts, match.start()) - 1
                 unit = units[index]
                 # A pattern such as [^ ]+ could run across the separator: confirm on the sentence alone.
-                within = match.end() <= starts[index] + len(unit.normalised.encode("utf-8")) \
+                within = match.end() <= starts[index] + len(encoded[index]) \
                     or regex.search(unit.normalised) is not None  # type: ignore[attr-defined]
                 if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
                     hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))

@@ -66,6 +66,7 @@ class PatternSet:
         self.expanded = expanded if isinstance(expanded, dict) else dict(expanded)  # language -> the joined pattern, vocabulary expanded
         self.sources = dict(sources)     # language -> the patterns as written
         self._compiled: dict[str, object] = {}
+        self._literals: dict[str, tuple[bytes, ...] | None] = {}
 
     def languages(self) -> set[str]:
         return set(self.sources)
@@ -79,13 +80,18 @@ class PatternSet:
             regex = self._compiled[key] = compile_pattern(self.expanded[key])
         return regex
 
+    def is_compiled(self, language: str) -> bool:
+        return (language if language in self.expanded else "*") in self._compiled
+
     def literals_for(self, language: str) -> tuple[bytes, ...] | None:
         """Words one of which any match contains (see prefilter.py), or None when unknown."""
         key = language if language in self.expanded else "*"
         if key not in self.expanded:
             return None
-        from .prefilter import literals
-        return literals(self.expanded[key])
+        if key not in self._literals:
+            from .prefilter import literals
+            self._literals[key] = literals(self.expanded[key])
+        return self._literals[key]
 
     def search(self, language: str, text: str) -> bool:
         regex = self.regex_for(language)
