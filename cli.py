@@ -53,6 +53,24 @@ def load_checker(rules: str | None) -> Any:
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=True),
                             help="Rule folder to use instead of the bundled rules/.")
+_WAIVER_OPTIONS = (
+    click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
+                 help="A central waiver file (reviewers'), applied on top of waivers written in the programmes."),
+    click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files."),
+    click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                 help="Judge waiver expiry as of this date [default: today]."),
+    click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+                 help="A previous JSON report: show only findings that are new since then."),
+)
+
+
+def waiver_options(func: Any) -> Any:
+    """The waiver and baseline options, shared by check and audit."""
+    for option in reversed(_WAIVER_OPTIONS):
+        func = option(func)
+    return func
+
+
 fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="violation", show_default=True,
                               help="Exit with 1 when a finding of this severity or worse is found.")
 
@@ -72,16 +90,10 @@ def main() -> None:
 @rules_option
 @click.option("--explain", is_flag=True,
               help="Also show, per rule, whether it fired and, if not, the first condition that failed.")
-@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
-              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
-@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Judge waiver expiry as of this date [default: today].")
-@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
-              help="A previous JSON report: show only findings that are new since then.")
+@waiver_options
 def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None, explain: bool,
           waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
-    """Check one or more programme descriptions (.yaml, .json, .md, .txt)."""
+    """Check one or more programme descriptions (.yaml, .json, .md, .txt, .docx)."""
     from policy_engine.report import build_report, render
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
@@ -175,13 +187,7 @@ def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
               help="Show a progress bar (default: only on an interactive terminal, never in CI).")
 @fail_on_option
 @rules_option
-@click.option("--waivers", "waivers_file", type=click.Path(exists=True, dir_okay=False),
-              help="A central waiver file (reviewers'), applied on top of waivers written in the programmes.")
-@click.option("--ignore-inline-waivers", is_flag=True, help="Refuse waivers written inside the programme files.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Judge waiver expiry as of this date [default: today].")
-@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
-              help="A previous JSON report: show only findings that are new since then.")
+@waiver_options
 def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs: tuple[str, ...],
           jobs: int | None, timeout: float, progress: bool | None, fail_on: str, rules_dir: str | None,
           waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:

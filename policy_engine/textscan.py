@@ -23,7 +23,7 @@ MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of thi
 # A sentence ends at . ! ? before a word that is not lower-case (so 'e.g. this' and 1.5 stay whole),
 # at ';', at a blank line, or before a bullet.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=;)\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
-_VOCAB_REF = re.compile(r"\{([a-z_]+)\}")
+_VOCAB_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a letter first: {2} is a repeat
 _SPACES = re.compile(r"\s+")
 
 
