@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from .compiler import Conjunct, FactPlan, compile_rule, evidence_for, fact_value, get_path, plan_for
+from .compiler import (Conjunct, FactPlan, compile_rule, evidence_for, fact_value, get_path, plan_for,
+                       quote)
 from .documents import load_document
 from .engine import Engine
 from .errors import PolicyCheckError, RuleError
@@ -66,7 +66,7 @@ class Checker:
             for _, t in conj.texts:
                 texts[t.key] = t
             for t in conj.absent_texts:
-                texts[t.key] = replace_negation(t)
+                texts[t.key] = t  # the scan reads key, scopes and patterns; negation is the rule's business
         self.text_tests = [texts[k] for k in sorted(texts)]
         positive = {t.key for c in self.conjuncts.values() for _, t in c.texts}
         self.only_negated = {t.key for c in self.conjuncts.values() for t in c.absent_texts} - positive
@@ -151,7 +151,7 @@ class Checker:
                 within = match.end() <= starts[index] + len(encoded[index]) \
                     or regex.search(unit.normalised) is not None  # type: ignore[attr-defined]
                 if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
-                    hits[test.key].append(Evidence(unit.line, unit.field, _clip(unit.text)))
+                    hits[test.key].append(Evidence(unit.line, unit.field, quote(unit.text)))
                 position = starts[index + 1] if index + 1 < len(starts) else len(text)
         notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
                    f"text rules (structured fields were)" for lang in sorted(missing_languages)]
@@ -213,17 +213,7 @@ def _may_hold(tests: tuple[FieldTest, ...], doc: Document) -> bool:
     return True
 
 
-def replace_negation(test: TextTest) -> TextTest:
-    from dataclasses import replace
-    return replace(test, negated=False)
-
-
 def make_finding(rule: Rule, evidence: list[Evidence]) -> Finding:
     unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
     return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
                    rule.rationale, rule.remediation, tuple(unique))
-
-
-def _clip(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"

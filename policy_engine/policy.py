@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import RuleError
 from .cache import load_yaml_file
-from .errors import InputError
+from .errors import InputError, RuleError
 
 
 class Principle(NamedTuple):
