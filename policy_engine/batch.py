@@ -247,7 +247,10 @@ def _run_test_hook(hooks: dict[str, list[str]], path: str) -> None:
 def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any) -> None:
     """A worker's life: build the Checker (unless inherited), then check each path it is sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    checker = _INHERITED if _INHERITED is not None else Checker.from_directory(rules_dir)
+    checker = _INHERITED
+    if checker is None:  # started with spawn: nothing inherited
+        checker = Checker.from_directory(rules_dir)
+        checker.prepare_batch()
     hooks = _test_hook() if os.environ.get(TEST_HOOK_ENV) else None
     while True:
         try:
@@ -265,16 +268,6 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
                 entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
                                                                f"({type(exc).__name__}: {exc})"))
             conn.send((seq, entry))
-
-
-def _compile_patterns(checker: Checker) -> None:
-    """Compile every text pattern now, in the parent, so that forked workers (and their replacements)
-    inherit them instead of each compiling them on first use."""
-    for test in getattr(checker, "text_tests", ()):
-        for patterns in (test.matches, test.unless):
-            if patterns is not None:
-                for language in sorted(patterns.languages()):
-                    patterns.regex_for(language)
 
 
 @dataclass
@@ -311,7 +304,7 @@ class AuditPool:
     def __enter__(self) -> "AuditPool":
         global _INHERITED
         if self.context.get_start_method() == "fork":
-            _compile_patterns(self.checker)
+            self.checker.prepare_batch()
             _INHERITED = self.checker  # every worker forked from now on, replacements too, inherits it
         self.workers = [self._start() for _ in range(self.jobs)]
         return self

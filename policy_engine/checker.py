@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .compiler import (Conjunct, FactPlan, compile_rule, evidence_for, fact_value, get_path, plan_for,
                        quote)
@@ -19,6 +20,7 @@ from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .model import Document, Evidence, Finding, TextUnit
 from .rules import FieldTest, Rule, RuleSet, TextTest, load_rule_set
+from .textscan import MultiPattern, PatternSet
 from .waivers import WaiverPolicy
 
 
@@ -38,6 +40,14 @@ class CheckResult:
     @property
     def status(self) -> str:
         return "error" if self.error is not None else "ok"
+
+
+class _LanguageIndex(NamedTuple):
+    """Every text test's patterns for one language, each kind in one RE2 Set (see prepare_batch)."""
+
+    matches: MultiPattern   # ids are indexes into Checker.text_tests
+    unless: MultiPattern
+    unreadable: tuple[int, ...]  # tests with no pattern for the language
 
 
 @lru_cache(maxsize=65536)  # few distinct (field, scope) pairs recur in every document
@@ -77,6 +87,7 @@ class Checker:
                 self.readers[text.key].append(conj)
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
+        self._indexes: dict[str, _LanguageIndex] | None = None  # set by prepare_batch
 
     @classmethod
     def from_directory(cls, directory: str | Path | None = None) -> "Checker":
@@ -89,8 +100,79 @@ class Checker:
             raise RuleError(first.message + more, first.path, first.line, first.column)
         return cls(rule_set)
 
+    def prepare_batch(self) -> None:
+        """Get ready to check many documents: index each language's patterns in one RE2 Set.
+
+        A single check compiles only the patterns a draft may need and searches them one by one;
+        a batch pays once for compiling everything and then reads each sentence once for all
+        tests. Called before workers fork, so that they inherit the compiled Sets.
+        """
+        self._indexes = {}
+        languages = sorted({lang for t in self.text_tests for lang in t.matches.languages()} - {"*"})
+        for language in languages:
+            self._index_for(language)
+
+    def _index_for(self, language: str) -> _LanguageIndex:
+        assert self._indexes is not None
+        index = self._indexes.get(language)
+        if index is None:
+            def expanded(patterns: PatternSet | None) -> str | None:
+                key = language if patterns is not None and language in patterns.expanded else "*"
+                return patterns.expanded[key] if patterns is not None and key in patterns.expanded else None
+
+            matches = [(i, expanded(t.matches)) for i, t in enumerate(self.text_tests)]
+            unless = [(i, expanded(t.unless)) for i, t in enumerate(self.text_tests)]
+            index = self._indexes[language] = _LanguageIndex(
+                MultiPattern((i, p) for i, p in matches if p is not None),
+                MultiPattern((i, p) for i, p in unless if p is not None),
+                tuple(i for i, p in matches if p is None))
+        return index
+
+    def _live(self, test: TextTest, doc: Document) -> bool:
+        """Whether a rule reading this test could still fire (none fails on a field already)."""
+        return any(_may_hold(conj.fields, doc) for conj in self.readers[test.key])
+
     def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
         """Run every text test over the document's sentences (in Python, on RE2).
+
+        Returns the keys of the tests that hold (or that cannot be judged in the draft's language),
+        the evidence of each test that matched, and notices for the report.
+        """
+        if self._indexes is not None:
+            return self._scan_indexed(doc)
+        return self._scan_each(doc)
+
+    def _scan_indexed(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
+        """The batch scan: each sentence goes once through the language's Set of every pattern;
+        only the sentences that match some test go through the Set of exceptions."""
+        index = self._index_for(doc.language)
+        tests = self.text_tests
+        unreadable = {tests[i].key for i in index.unreadable
+                      if tests[i].key in self.only_negated and self._live(tests[i], doc)}
+        missing = bool(unreadable) or any(self._live(tests[i], doc) for i in index.unreadable)
+        found: dict[int, list[Evidence]] = {}
+        for unit in doc.units:
+            text = unit.normalised.encode("utf-8")
+            excused: list[int] | None = None
+            for i in index.matches.matches(text):
+                if not _in_scope(unit.scopes, tests[i].scopes):
+                    continue
+                if tests[i].unless is not None:
+                    if excused is None:
+                        excused = index.unless.matches(text)
+                    if i in excused:
+                        continue
+                found.setdefault(i, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
+        hits = {tests[i].key: evidence for i, evidence in sorted(found.items()) if self._live(tests[i], doc)}
+        return set(hits) | unreadable, hits, self._language_notices(doc, [doc.language] if missing else [])
+
+    @staticmethod
+    def _language_notices(doc: Document, languages: list[str]) -> list[str]:
+        return [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
+                f"text rules (structured fields were)" for lang in sorted(languages)]
+
+    def _scan_each(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
+        """The single-check scan: each test's patterns are compiled when first needed.
 
         The sentences a test reads are joined into one text and searched in one call per hit: the
         RE2 wrapper converts its input on every call, so one call per sentence would cost far more
@@ -106,7 +188,7 @@ class Checker:
             by_scopes.setdefault(unit.scopes, []).append(index)
         encoded_units: list[bytes | None] = [None] * len(doc.units)
         for test in self.text_tests:
-            if not any(_may_hold(conj.fields, doc) for conj in self.readers[test.key]):
+            if not self._live(test, doc):
                 continue  # every rule that reads this test already fails on a field: skip the text
             if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
                 missing_languages.add(doc.language)
@@ -153,9 +235,7 @@ class Checker:
                 if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
                     hits[test.key].append(Evidence(unit.line, unit.field, quote(unit.text)))
                 position = starts[index + 1] if index + 1 < len(starts) else len(text)
-        notices = [f"{doc.path}: no text patterns for language '{lang}': the prose was not checked by "
-                   f"text rules (structured fields were)" for lang in sorted(missing_languages)]
-        return set(hits) | unreadable, dict(hits), notices
+        return set(hits) | unreadable, dict(hits), self._language_notices(doc, sorted(missing_languages))
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
         """Evaluate one document; every matching rule gives one finding with all its evidence.

@@ -136,19 +136,60 @@ def fold_case(pattern: str) -> str:
     return _ESCAPE_OR_TEXT.sub(lambda m: m.group(1) or m.group(2).casefold(), pattern)
 
 
-def compile_pattern(pattern: str) -> object:
-    """Compile one word-bounded RE2 pattern, folded (case, accents) like the text it reads.
+def _bounded(pattern: str) -> str:
+    """A pattern as RE2 runs it: word-bounded and folded (case, accents) like the text it reads.
 
     The text is already case-folded, so the pattern is folded too rather than compiled with
     RE2's (?i), which doubles compile time.
     """
-    body = fold_case(strip_accents(pattern))
+    return r"\b(?:" + fold_case(strip_accents(pattern)) + r")\b"
+
+
+def compile_pattern(pattern: str) -> object:
+    """Compile one pattern (see _bounded)."""
     try:
-        return re2.compile(r"\b(?:" + body + r")\b", _RE2_OPTIONS)
+        return re2.compile(_bounded(pattern), _RE2_OPTIONS)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         detail = detail.split(": ", 1)[0]  # RE2 appends our internal wrapping; keep only the reason
         raise PatternError(f"invalid pattern {pattern!r}: {detail}") from None
+
+
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+# A Set runs on RE2's DFA alone, which answers "no match" if its memory runs out, so it gets a
+# budget no sentence of ours can exhaust (the DFA's cache is bounded by it and reset when full).
+_SET_OPTIONS.max_mem = 256 << 20
+
+
+class MultiPattern:
+    """Many patterns searched in one pass: which of them occur in a text (an RE2 Set).
+
+    One pass over a sentence answers for every pattern at once, where a search per pattern reads
+    it once each and also works out where the match is; a batch of drafts needs only the former.
+
+    Args:
+        patterns: (id, pattern) pairs, patterns as PatternSet.expanded holds them.
+    """
+
+    def __init__(self, patterns: Iterable[tuple[int, str]]) -> None:
+        self._ids: list[int] = []
+        self._set = re2.Set.SearchSet(_SET_OPTIONS)
+        for ident, pattern in patterns:
+            self._set.Add(_bounded(pattern))
+            self._ids.append(ident)
+        if self._ids:
+            self._set.Compile()  # raises re2.error if the combined automaton is too big
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def matches(self, text: bytes) -> list[int]:
+        """The ids of the patterns that occur in text (UTF-8), in increasing order."""
+        if not self._ids:
+            return []
+        found = self._set.Match(text)
+        return sorted(self._ids[i] for i in found) if found else []
 
 
 class _Expansions(dict):  # type: ignore[type-arg]

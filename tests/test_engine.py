@@ -139,3 +139,33 @@ def test_skipping_unusable_text_tests_changes_no_finding(checker, monkeypatch) -
     fast = [[f.to_dict() for f in checker.check(d).findings] for d in docs]
     monkeypatch.setattr(module, "_may_hold", lambda tests, doc: True)
     assert [[f.to_dict() for f in checker.check(d).findings] for d in docs] == fast
+
+
+def test_the_batch_scan_finds_what_the_single_check_finds(tmp_path) -> None:
+    """prepare_batch swaps the per-test search for one RE2 Set pass per sentence: every case, and
+    drafts in a language without patterns, must come out the same, notices included."""
+    from policy_engine.expectations import case_files
+    from policy_engine.documents import load_document
+
+    arabic = tmp_path / "ar.md"
+    arabic.write_text("---\nlanguage: ar\n---\n# الأنشطة\nنقدم المساعدة لجميع المهاجرين.\n", encoding="utf-8")
+    docs = [load_document(p) for p in case_files(ROOT / "cases")] + [load_document(arabic)]
+    single, batch = Checker.from_directory(ROOT / "rules"), Checker.from_directory(ROOT / "rules")
+    batch.prepare_batch()
+    outcomes = []
+    for checker in (single, batch):
+        outcomes.append([([f.to_dict() for f in r.findings], r.warnings) for r in map(checker.check, docs)])
+    assert outcomes[0] == outcomes[1]
+    assert any(findings for findings, _ in outcomes[1])
+    assert any("no text patterns for language 'ar'" in w for w in outcomes[1][-1][1])
+
+
+def test_the_batch_scan_keeps_exceptions_scopes_and_sentences_apart(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card", "no papers"],
+                                               "unless": ["papers are not needed"], "in": ["eligibility"]}})
+    checker.prepare_batch()
+    assert fires(checker, {"eligibility": {"criteria": ["A residence-card is asked."]}})
+    assert not fires(checker, {"summary": "A residence-card is asked."})  # out of scope
+    assert not fires(checker, {"eligibility": {"criteria": ["We discussed residence. Card games were played."]}})
+    assert fires(checker, {"eligibility": {"criteria": ["No papers, no help."]}})
+    assert not fires(checker, {"eligibility": {"criteria": ["No papers: papers are not needed here."]}})
