@@ -180,7 +180,8 @@ def topics_for_heading(heading: str) -> tuple[str, ...]:
 
 def matching_text(sentence: str) -> str:
     """The form of a sentence that text patterns are matched on (see _SOFT_PUNCTUATION)."""
-    return normalise(_SPACED_HYPHEN.sub(" ", sentence.translate(_SOFT_PUNCTUATION)))
+    text = sentence.translate(_SOFT_PUNCTUATION)
+    return normalise(_SPACED_HYPHEN.sub(" ", text) if "-" in text else text)
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])\s")

@@ -38,10 +38,7 @@ _ARABIC_SHARE = 0.3    # share of letters in Arabic script above which a draft i
 _SAMPLE_CHARS = 40_000
 
 
-def _is_arabic(ch: str) -> bool:
-    code = ord(ch)
-    return (0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0x08A0 <= code <= 0x08FF
-            or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF)
+_ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
 def _fold(text: str) -> str:
@@ -54,7 +51,7 @@ def _fold(text: str) -> str:
 def scores(text: str) -> dict[str, int]:
     """How many function words of each language the text holds (plus 'ar': Arabic letters)."""
     sample = text[:_SAMPLE_CHARS]
-    arabic = sum(1 for ch in sample if _is_arabic(ch))
+    arabic = 0 if sample.isascii() else len(_ARABIC_LETTER.findall(sample))
     out = {"ar": arabic}
     words = _WORD.findall(_fold(sample))
     for language, stop in STOPWORDS.items():
@@ -73,7 +70,7 @@ def detect_language(texts: Iterable[str]) -> str | None:
         languages; None when there is too little text to tell.
     """
     text = "\n".join(texts)
-    letters = sum(1 for ch in text[:_SAMPLE_CHARS] if ch.isalpha())
+    letters = sum(map(str.isalpha, text[:_SAMPLE_CHARS]))
     if not letters:
         return None
     counts = scores(text)

@@ -24,7 +24,6 @@ MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of thi
 # at ';', at a blank line, or before a bullet.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=;)\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
 _VOCAB_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a letter first: {2} is a repeat
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
@@ -32,7 +31,7 @@ def normalise(text: str) -> str:
     folded = text.casefold()
     if not folded.isascii():
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", folded).strip()
+    return " ".join(folded.split())  # split() and re's \s agree on what white space is
 
 
 def sentences(text: str, first_line: int | None) -> Iterator[tuple[int | None, str]]:

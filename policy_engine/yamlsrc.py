@@ -187,7 +187,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
     Raises:
         InputError: a syntax error, an unsafe tag, or a limit exceeded, with its line.
     """
-    deep = _TOO_DEEP.search(text)
+    # The regex is slow on long text; it cannot match without that many brackets or dashes.
+    deep = (text.count("[") + text.count("{") > MAX_DEPTH or text.count("- ") > MAX_DEPTH) \
+        and _TOO_DEEP.search(text)
     if deep:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path,
                          text.count("\n", 0, deep.start()) + 1 + line_offset)
@@ -208,7 +210,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
             raise InputError(f"nesting too deep to read (limit {MAX_DEPTH} levels)", path) from None
         if node is None:
             return builder.out
-        if _expanded_size(node) > MAX_NODES:
+        if "*" in text and _expanded_size(node) > MAX_NODES:  # no '*', no alias
             raise InputError(f"too many values once aliases are expanded (more than {MAX_NODES:,}); "
                              "is this an alias bomb?", path, node.start_mark.line + 1 + line_offset)
         try:
