@@ -15,9 +15,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from . import drafts
 from .drafts import Block
@@ -59,6 +60,8 @@ _MAY_SPLIT = re.compile(r"[.!?;]\s|\n")  # where textscan.sentences could cut
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only documents the fast check below cannot pass need it (costly to import)
+
     cls = jsonschema.validators.validator_for(schema("programme"))
     return cls(schema("programme"))
 

@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from .errors import InputError, RuleError
 from .policy import Policy, load_policy
@@ -409,6 +410,8 @@ class _Parser:
 
 @lru_cache(maxsize=1)
 def _rule_validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only a rule folder not yet validated needs it (about 40 ms to import)
+
     # The shipped schema describes conditions for editors; here conditions are checked by _Parser,
     # whose messages are precise where jsonschema's oneOf messages are not.
     relaxed = dict(schema("rules"))

@@ -29,9 +29,10 @@ import fnmatch
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from .errors import InputError
 from .model import Document, Evidence, Finding
@@ -129,6 +130,8 @@ def inline_waivers(doc: Document) -> list[Waiver]:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only a central waiver file needs it (costly to import)
+
     return jsonschema.Draft202012Validator(_SCHEMA)
 
 

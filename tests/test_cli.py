@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -106,3 +109,24 @@ def test_broken_rule_folder_is_a_located_error(tmp_path) -> None:
     (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n    title: Bad rule\n    principle: 11\n")
     result = CliRunner().invoke(main, ["check", "--rules", str(tmp_path), COMPLIANT], standalone_mode=False)
     assert result.exception is not None and str(tmp_path / "r.yaml") in str(result.exception)
+
+
+def _check_in_fresh_process(cache: str, *files: str) -> tuple[int, bool]:
+    """Run `check` in a new interpreter; return its exit code and whether it imported jsonschema."""
+    code = ("import sys\nfrom cli import main\n"
+            "try:\n    main(['check', *sys.argv[1:]], standalone_mode=False)\nexcept SystemExit as e:\n    c = e.code\n"
+            "print(c, 'jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "POLICY_CHECK_CACHE_DIR": cache}, timeout=120, check=True)
+    exit_code, imported = out.stdout.split()[-2:]
+    return int(exit_code), imported == "True"
+
+
+def test_check_of_a_valid_document_does_not_import_jsonschema(tmp_path) -> None:
+    # jsonschema costs about 40 ms to import: a check needs it only to validate a rule folder not yet
+    # seen clean, or a document that the fast schema check cannot pass.
+    cache = str(tmp_path / "cache")
+    assert _check_in_fresh_process(cache, VIOLATING) == (1, True)    # first run validates the rules
+    assert _check_in_fresh_process(cache, VIOLATING) == (1, False)
+    unknown = write(tmp_path, "u.yaml", "id: u\ntitle: Food\nbudjet: 3\n")
+    assert _check_in_fresh_process(cache, str(unknown)) == (0, True)  # the warning is worded by jsonschema
