@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import faulthandler
 import fnmatch
+import gc
 import heapq
 import multiprocessing
 import multiprocessing.connection
@@ -41,7 +42,8 @@ from .documents import SUPPORTED_SUFFIXES
 from .report import add_to_summary, document_entry, new_summary
 
 DEFAULT_TIMEOUT = 60.0  # seconds for one document; a typical one takes a few milliseconds
-PREFETCH = 4            # documents queued per worker, so that a worker never waits for the parent
+CHUNK = 8               # documents sent to a worker at once, and answered in one message
+PREFETCH = 2 * CHUNK    # documents queued per worker: it starts a chunk while the parent reads the last
 _MAGIC = ("*", "?", "[")
 
 # Test-only hook, read by each worker when it starts. POLICY_CHECK_TEST_HOOK="crash:NAME,segv:NAME,hang:NAME"
@@ -244,8 +246,15 @@ def _run_test_hook(hooks: dict[str, list[str]], path: str) -> None:
         time.sleep(10 ** 6)
 
 
-def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any) -> None:
-    """A worker's life: build the Checker (unless inherited), then check each path it is sent."""
+def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any,
+            progress: Any, slot: int) -> None:
+    """A worker's life: build the Checker (unless inherited), then check each chunk of paths it is
+    sent and answer with the whole chunk's entries.
+
+    progress[2 * slot] holds the sequence number of the document being checked (-1 between
+    chunks) and progress[2 * slot + 1] when it began: the parent's watchdog reads them, so one
+    message per chunk is enough and a crash or hang is still blamed on the right document.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     checker = _INHERITED
     if checker is None:  # started with spawn: nothing inherited
@@ -254,12 +263,15 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
     hooks = _test_hook() if os.environ.get(TEST_HOOK_ENV) else None
     while True:
         try:
-            batch = conn.recv()
+            chunk = conn.recv()
         except (EOFError, OSError):
             return
-        if batch is None:
+        if chunk is None:
             return
-        for seq, path in batch:
+        answers = []
+        for seq, path in chunk:
+            progress[2 * slot + 1] = time.monotonic()
+            progress[2 * slot] = seq
             if hooks is not None:
                 _run_test_hook(hooks, path)
             try:
@@ -267,15 +279,17 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
             except Exception as exc:  # a bug for this one document; report it as its error, go on
                 entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
                                                                f"({type(exc).__name__}: {exc})"))
-            conn.send((seq, entry))
+            answers.append((seq, entry))
+        progress[2 * slot] = -1
+        conn.send(answers)
 
 
 @dataclass
 class _Worker:
     process: Any
     conn: multiprocessing.connection.Connection
+    slot: int  # its place in the shared progress array
     queue: deque[tuple[int, str]] = field(default_factory=deque)  # sent, not yet answered, in order
-    started: float = 0.0  # when the worker began the head of its queue
 
 
 class AuditPool:
@@ -300,25 +314,37 @@ class AuditPool:
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.workers: list[_Worker] = []
         self.replaced = 0
+        # Per worker: the document it is checking (-1: none) and since when. Lock-free: each
+        # value has one writer, and the watchdog only needs a recent answer.
+        self.progress = self.context.RawArray("d", 2 * self.jobs)
 
     def __enter__(self) -> "AuditPool":
         global _INHERITED
         if self.context.get_start_method() == "fork":
             self.checker.prepare_batch()
             _INHERITED = self.checker  # every worker forked from now on, replacements too, inherits it
-        self.workers = [self._start() for _ in range(self.jobs)]
+            # Move everything built so far out of the collector's sight: the workers' collections
+            # then skip the rule set, and its pages stay shared with the parent.
+            gc.freeze()
+        self.workers = [self._start(slot) for slot in range(self.jobs)]
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close(graceful=exc[0] is None)
 
-    def _start(self) -> _Worker:
+    def _start(self, slot: int) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.rules_dir, self.waivers), daemon=True,
-                                       name="policy-check-worker")
+        self.progress[2 * slot] = -1
+        process = self.context.Process(target=_worker, args=(child, self.rules_dir, self.waivers, self.progress, slot),
+                                       daemon=True, name="policy-check-worker")
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, slot)
+
+    def _current(self, worker: _Worker) -> tuple[int, float] | None:
+        """(sequence number, start time) of the document the worker is checking, if any."""
+        seq = int(self.progress[2 * worker.slot])
+        return None if seq < 0 else (seq, self.progress[2 * worker.slot + 1])
 
     def _stop(self, worker: _Worker) -> None:
         if worker.process.is_alive():
@@ -356,20 +382,18 @@ class AuditPool:
                     next_seq += 1
                 except StopIteration:
                     exhausted = True
-            now = time.monotonic()
             for index, worker in enumerate(self.workers):
                 if not worker.queue and not worker.process.is_alive():  # died idle: nothing to blame it on
                     self._stop(worker)
-                    worker = self.workers[index] = self._start()
+                    worker = self.workers[index] = self._start(worker.slot)
                     self.replaced += 1
                 room = PREFETCH - len(worker.queue)
-                if room > 0 and todo:
-                    batch = [todo.popleft() for _ in range(min(room, len(todo)))]
-                    if not worker.queue:
-                        worker.started = now
-                    worker.queue.extend(batch)
+                # Whole chunks only, so that answers come a chunk at a time; the tail goes as it is.
+                if todo and (room >= CHUNK or (exhausted and room > 0)):
+                    chunk = [todo.popleft() for _ in range(min(room, CHUNK, len(todo)))]
+                    worker.queue.extend(chunk)
                     try:
-                        worker.conn.send(batch)
+                        worker.conn.send(chunk)
                     except OSError:
                         pass  # it died; the sentinel says so below
             while next_out in done:
@@ -380,9 +404,11 @@ class AuditPool:
                 if exhausted and not todo:
                     return
                 continue
-            deadline = min(w.started for w in busy) + self.timeout
+            now = time.monotonic()
+            running = [current[1] for current in map(self._current, busy) if current is not None]
+            deadline = min(running, default=now) + self.timeout
             waitables = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-            ready = set(multiprocessing.connection.wait(waitables, max(0.0, deadline - time.monotonic())))
+            ready = set(multiprocessing.connection.wait(waitables, max(0.0, deadline - now)))
             now = time.monotonic()
             for index, worker in enumerate(list(self.workers)):
                 if not worker.queue:
@@ -391,28 +417,33 @@ class AuditPool:
                 if worker.conn in ready or worker.process.sentinel in ready:
                     try:
                         while worker.queue and worker.conn.poll():
-                            seq, entry = worker.conn.recv()
-                            head = worker.queue.popleft()
-                            assert head[0] == seq, (head, seq)
-                            done[seq] = entry
-                            worker.started = now
+                            for seq, entry in worker.conn.recv():
+                                head = worker.queue.popleft()
+                                assert head[0] == seq, (head, seq)
+                                done[seq] = entry
                     except (EOFError, OSError):
                         died = True
                     died = died or (worker.process.sentinel in ready and not worker.process.is_alive())
-                timed_out = not died and worker.queue and now - worker.started >= self.timeout
+                current = self._current(worker)
+                timed_out = not died and current is not None and now - current[1] >= self.timeout
                 if not (died or timed_out):
                     continue
-                seq, path = worker.queue.popleft()
                 self._stop(worker)
+                # Blame the document it was on; the rest of its queue (including any it had checked
+                # but not yet answered) goes to the others first.
+                blamed = next((item for item in worker.queue if current is not None and item[0] == current[0]),
+                              worker.queue[0])
+                worker.queue.remove(blamed)
+                seq, path = blamed
                 if timed_out:
                     message = f"{path}: evaluation timed out after {self.timeout:g} s (the worker was stopped)"
                 else:
                     message = f"{path}: evaluation crashed ({_exit_reason(worker.process.exitcode)})"
                 done[seq] = document_entry(CheckResult(path, error=message))
-                todo.extendleft(reversed(worker.queue))  # the rest of its queue goes to the others first
+                todo.extendleft(reversed(worker.queue))
                 # Each failure uses up the document that caused it, so even workers that always fail
                 # cannot loop: the batch still ends, with every document accounted for.
-                self.workers[index] = self._start()
+                self.workers[index] = self._start(worker.slot)
                 self.replaced += 1
 
 
