@@ -214,8 +214,40 @@ def _mode_for(path: Path) -> int:
 
 # ---- JSON (the contract) and text, streamed ------------------------------------------------------
 
+_quote = json.encoder.encode_basestring  # the C version where built: what json.dumps uses
+_SCALARS = {True: "true", False: "false", None: "null"}
+
+
 def _nested(value: Any, indent: str) -> str:
-    """json.dumps(value, indent=2) as it appears nested at the given indent (first line not indented)."""
+    """json.dumps(value, indent=2, ensure_ascii=False) as it appears nested at the given indent
+    (first line not indented).
+
+    Python's json builds indented output in pure Python, a generator per container, which made it
+    the largest cost of an audit's parent process; this walks our plain values directly and
+    leaves anything else (floats, keys that are not text) to json.dumps.
+    """
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+            parts.append(_quote(key) + ": " + _nested(item, inner))
+        return "{\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + inner + (",\n" + inner).join([_nested(item, inner) for item in value]) + "\n" + indent + "]"
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or kind is bool:
+        return _SCALARS[value]
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
 
 
