@@ -169,3 +169,27 @@ def test_the_batch_scan_keeps_exceptions_scopes_and_sentences_apart(tmp_path) ->
     assert not fires(checker, {"eligibility": {"criteria": ["We discussed residence. Card games were played."]}})
     assert fires(checker, {"eligibility": {"criteria": ["No papers, no help."]}})
     assert not fires(checker, {"eligibility": {"criteria": ["No papers: papers are not needed here."]}})
+
+
+def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) -> None:
+    import json
+    import policy_engine.engine as module
+
+    text = {"$and": [{"t": "text"}, {"k": "w"}]}
+    rules = {f"a{n:02d}": {"all": [{"p": {"t": "programme"}}, {"x": {"$and": [{"t": "item"}, {"v": n}]}}]}
+             for n in range(50)}  # the first ruleset reads items; the second, one text key and an absence
+    rules["b0"] = {"all": [{"p": {"t": "programme"}}, {"x": text}]}
+    rules["b1"] = {"all": [{"p": {"t": "programme"}}, {"n$not": {"$and": [{"t": "text"}, {"k": "q"}]}}]}
+    engine = Engine(rules)
+    sent: list[tuple[int, str]] = []
+    real = module._core.assert_fact
+    monkeypatch.setattr(module._core, "assert_fact", lambda handle, fact: sent.append((handle, fact)) or real(handle, fact))
+    facts = [{"t": "item", "v": 3}, {"t": "text", "k": "w"}, {"t": "text", "k": "q"}, {"t": "text", "k": "z"},
+             {"t": "programme"}]
+    fired = sorted(name for name, _ in engine.evaluate(facts))
+    assert fired == ["a03", "b0"]  # b1 saw its text fact: the absence does not hold
+    first, second = engine._handles
+    assert [json.loads(f)["t"] for h, f in sent if h == first] == ["item", "programme"]
+    assert [json.loads(f).get("k") for h, f in sent if h == second] == ["w", "q", None]
+    # a pattern without a plain type tag: that ruleset takes every fact
+    assert module._routes({"r": {"all": [{"p": {"$or": [{"t": "a"}, {"t": "b"}]}}]}}) is None
