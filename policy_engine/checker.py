@@ -20,7 +20,7 @@ from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .model import Document, Evidence, Finding, TextUnit
 from .rules import FieldTest, Rule, RuleSet, TextTest, load_rule_set
-from .textscan import MultiPattern, PatternSet
+from .textscan import MultiPattern, PatternError, PatternSet
 from .waivers import WaiverPolicy
 
 
@@ -87,7 +87,7 @@ class Checker:
                 self.readers[text.key].append(conj)
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
-        self._indexes: dict[str, _LanguageIndex] | None = None  # set by prepare_batch
+        self._indexes: dict[str, _LanguageIndex | None] | None = None  # set by prepare_batch
 
     @classmethod
     def from_directory(cls, directory: str | Path | None = None) -> "Checker":
@@ -112,21 +112,24 @@ class Checker:
         for language in languages:
             self._index_for(language)
 
-    def _index_for(self, language: str) -> _LanguageIndex:
+    def _index_for(self, language: str) -> _LanguageIndex | None:
+        """The language's index, or None if RE2 cannot build it (then tests are searched one by one)."""
         assert self._indexes is not None
-        index = self._indexes.get(language)
-        if index is None:
+        if language not in self._indexes:
             def expanded(patterns: PatternSet | None) -> str | None:
                 key = language if patterns is not None and language in patterns.expanded else "*"
                 return patterns.expanded[key] if patterns is not None and key in patterns.expanded else None
 
             matches = [(i, expanded(t.matches)) for i, t in enumerate(self.text_tests)]
             unless = [(i, expanded(t.unless)) for i, t in enumerate(self.text_tests)]
-            index = self._indexes[language] = _LanguageIndex(
-                MultiPattern((i, p) for i, p in matches if p is not None),
-                MultiPattern((i, p) for i, p in unless if p is not None),
-                tuple(i for i, p in matches if p is None))
-        return index
+            try:
+                self._indexes[language] = _LanguageIndex(
+                    MultiPattern((i, p) for i, p in matches if p is not None),
+                    MultiPattern((i, p) for i, p in unless if p is not None),
+                    tuple(i for i, p in matches if p is None))
+            except PatternError:
+                self._indexes[language] = None
+        return self._indexes[language]
 
     def _live(self, test: TextTest, doc: Document) -> bool:
         """Whether a rule reading this test could still fire (none fails on a field already)."""
@@ -138,14 +141,15 @@ class Checker:
         Returns the keys of the tests that hold (or that cannot be judged in the draft's language),
         the evidence of each test that matched, and notices for the report.
         """
-        if self._indexes is not None:
-            return self._scan_indexed(doc)
+        index = self._index_for(doc.language) if self._indexes is not None else None
+        if index is not None:
+            return self._scan_indexed(doc, index)
         return self._scan_each(doc)
 
-    def _scan_indexed(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
+    def _scan_indexed(self, doc: Document, index: _LanguageIndex) \
+            -> tuple[set[str], dict[str, list[Evidence]], list[str]]:
         """The batch scan: each sentence goes once through the language's Set of every pattern;
         only the sentences that match some test go through the Set of exceptions."""
-        index = self._index_for(doc.language)
         tests = self.text_tests
         unreadable = {tests[i].key for i in index.unreadable
                       if tests[i].key in self.only_negated and self._live(tests[i], doc)}

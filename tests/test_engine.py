@@ -193,3 +193,26 @@ def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) 
     assert [json.loads(f).get("k") for h, f in sent if h == second] == ["w", "q", None]
     # a pattern without a plain type tag: that ruleset takes every fact
     assert module._routes({"r": {"all": [{"p": {"$or": [{"t": "a"}, {"t": "b"}]}}]}}) is None
+
+
+def test_a_pattern_set_reports_its_patterns_never_its_probe() -> None:
+    from policy_engine.textscan import _PROBE, MultiPattern
+
+    found = MultiPattern([(7, "border (police|guards)"), (3, "residence"), (5, "no")])
+    assert found.matches(b"residence checks by the border police") == [3, 7]
+    assert found.matches(b"nothing here " + _PROBE) == []
+    assert len(found) == 3
+
+
+def test_the_batch_falls_back_to_one_search_per_test_when_re2_cannot_build_the_set(monkeypatch) -> None:
+    import policy_engine.textscan as textscan
+    from policy_engine.documents import load_document
+    from policy_engine.expectations import case_files
+
+    docs = [load_document(p) for p in case_files(ROOT / "cases")][:20]
+    expected = [[f.to_dict() for f in r.findings] for r in map(Checker.from_directory(ROOT / "rules").check, docs)]
+    monkeypatch.setattr(textscan._SET_OPTIONS, "max_mem", 1 << 20)  # too small for the rule set's program
+    batch = Checker.from_directory(ROOT / "rules")
+    batch.prepare_batch()
+    assert batch._indexes and all(index is None for index in batch._indexes.values())
+    assert [[f.to_dict() for f in r.findings] for r in map(batch.check, docs)] == expected
