@@ -365,6 +365,8 @@ class AuditPool:
             self._stop(worker)
         self.workers = []
         global _INHERITED
+        if _INHERITED is not None:
+            gc.unfreeze()  # the parent goes on (a test run, a library caller): collect as usual again
         _INHERITED = None
 
     def imap(self, paths: Iterable[str]) -> Iterator[dict[str, Any]]:
