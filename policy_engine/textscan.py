@@ -59,20 +59,32 @@ class PatternError(ValueError):
 
 class PatternSet:
     """Patterns per language ('*' = every language). Each language's patterns are joined into one RE2
-    alternation, compiled on first use: a run over English drafts never compiles the French ones."""
+    alternation, compiled on first use: a run over English drafts never compiles the French ones.
 
-    def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]]) -> None:
+    A single check need not compile even that: regex_within compiles only the patterns whose words
+    occur in the text at hand (see prefilter.py).
+    """
+
+    def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]],
+                 parts: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.expanded = expanded if isinstance(expanded, dict) else dict(expanded)  # language -> the joined pattern, vocabulary expanded
         self.sources = dict(sources)     # language -> the patterns as written
+        self._parts = dict(parts or {})  # language -> each pattern expanded (an _Expansions fills it lazily)
         self._compiled: dict[str, object] = {}
+        self._partial: dict[str, tuple[frozenset[int], object]] = {}  # language -> (patterns joined, regex)
         self._literals: dict[str, tuple[bytes, ...] | None] = {}
+        self._part_literals: dict[str, list[tuple[bytes, ...] | None]] = {}
 
     def languages(self) -> set[str]:
         return set(self.sources)
 
-    def regex_for(self, language: str) -> object | None:
+    def _key(self, language: str) -> str | None:
         key = language if language in self.expanded else "*"
-        if key not in self.expanded:
+        return key if key in self.expanded else None
+
+    def regex_for(self, language: str) -> object | None:
+        key = self._key(language)
+        if key is None:
             return None
         regex = self._compiled.get(key)
         if regex is None:
@@ -84,13 +96,54 @@ class PatternSet:
 
     def literals_for(self, language: str) -> tuple[bytes, ...] | None:
         """Words one of which any match contains (see prefilter.py), or None when unknown."""
-        key = language if language in self.expanded else "*"
-        if key not in self.expanded:
+        key = self._key(language)
+        if key is None:
             return None
         if key not in self._literals:
             from .prefilter import literals
             self._literals[key] = literals(self.expanded[key])
         return self._literals[key]
+
+    def parts_for(self, language: str) -> tuple[str, ...]:
+        """The language's patterns, each vocabulary-expanded: expanded[language] is their alternation."""
+        key = self._key(language)
+        if key is None:
+            return ()
+        if key not in self._parts:
+            self._parts[key] = self.expanded.parts(key)  # type: ignore[attr-defined]
+        return self._parts[key]
+
+    def regex_within(self, language: str, text: bytes) -> object | None:
+        """A regex that finds in text, and in any piece of it, exactly what regex_for(language) finds;
+        None when nothing can match there.
+
+        A pattern none of whose words occur in the text can match nowhere in it, so leaving it out
+        of the alternation changes no match (RE2 tries alternatives in order at the leftmost
+        position, and a missing one never matched there): only the others are compiled.
+        """
+        key = self._key(language)
+        if key is None:
+            return None
+        if key in self._compiled:
+            return self._compiled[key]  # already paid for (explain, a batch, a test)
+        words = self._part_literals.get(key)
+        if words is None:
+            from .prefilter import literals
+            words = self._part_literals[key] = [literals(part) for part in self.parts_for(key)]
+        needed = frozenset(i for i, w in enumerate(words) if w is None or any(word in text for word in w))
+        if not needed:
+            return None
+        partial = self._partial.get(key)
+        if partial is not None and needed <= partial[0]:
+            return partial[1]  # the extra patterns cannot match this text either
+        if len(needed) == len(words) or partial is not None:
+            # Another draft needs other patterns (several files in one check): the whole
+            # alternation serves every text, rather than compiling a new subset for each.
+            return self.regex_for(language)
+        parts = self.parts_for(key)
+        regex = compile_pattern("|".join(f"(?:{parts[i]})" for i in sorted(needed)))
+        self._partial[key] = (needed, regex)
+        return regex
 
     def search(self, language: str, text: str) -> bool:
         regex = self.regex_for(language)
@@ -199,9 +252,16 @@ class _Expansions(dict):  # type: ignore[type-arg]
         super().__init__()
         self._raw = raw
         self._vocabulary = vocabulary
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    def parts(self, language: str) -> tuple[str, ...]:
+        """Each of the language's patterns, expanded."""
+        if language not in self._parts:
+            self._parts[language] = tuple(expand(p, self._vocabulary, language) for p in self._raw[language])
+        return self._parts[language]
 
     def _expand(self, language: str) -> str:
-        value = "|".join(f"(?:{expand(p, self._vocabulary, language)})" for p in self._raw[language])
+        value = "|".join(f"(?:{part})" for part in self.parts(language))
         super().__setitem__(language, value)
         return value
 
@@ -248,8 +308,9 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
     if not validate:
         return PatternSet(_Expansions(raw, vocabulary), sources)
     expanded: dict[str, str] = {}
+    parts: dict[str, tuple[str, ...]] = {}
     for language, patterns in raw.items():
-        bodies = [expand(pattern, vocabulary, language) for pattern in patterns]
+        bodies = parts[language] = tuple(expand(pattern, vocabulary, language) for pattern in patterns)
         expanded[language] = "|".join(f"(?:{b})" for b in bodies)
         try:
             compile_pattern(expanded[language])
@@ -260,7 +321,7 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
                 except PatternError as exc:
                     raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
             raise
-    return PatternSet(expanded, sources)
+    return PatternSet(expanded, sources, parts)
 
 
 def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:

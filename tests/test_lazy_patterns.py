@@ -1,0 +1,97 @@
+"""A single check compiles only the patterns whose words occur in the draft, and finds exactly what
+the whole compiled alternation finds."""
+
+from __future__ import annotations
+
+import pytest
+
+import policy_engine.textscan as textscan
+from policy_engine.checker import Checker
+from policy_engine.documents import load_document, parse_document
+from policy_engine.expectations import case_files
+from policy_engine.rules import load_rule_set
+from tests.conftest import ROOT
+from tests.test_engine import make_checker
+
+CASES = list(case_files(ROOT / "cases"))
+
+
+def outcome(checker: Checker, doc) -> tuple:
+    result = checker.check(doc)
+    return [f.to_dict() for f in result.findings], result.warnings
+
+
+@pytest.fixture(scope="module")
+def fully_compiled() -> Checker:
+    """Every language's whole alternation compiled up front, as before the lazy path existed."""
+    checker = Checker.from_directory(ROOT / "rules")
+    for test in checker.text_tests:
+        for patterns in (test.matches, test.unless):
+            for language in (patterns.languages() if patterns is not None else ()):
+                patterns.regex_for(language)
+    return checker
+
+
+def test_the_lazy_scan_finds_what_the_whole_alternation_finds(fully_compiled, monkeypatch) -> None:
+    """Every case, each checked by a fresh rule set (nothing compiled yet), gives the same findings,
+    evidence (sentences, lines, order) and notices; and the lazy path did leave patterns out."""
+    partial = []
+    compile_pattern = textscan.compile_pattern
+    monkeypatch.setattr(textscan, "compile_pattern", lambda p: partial.append(p) or compile_pattern(p))
+    assert len(CASES) > 100
+    for path in CASES:
+        doc = load_document(path)
+        expected = outcome(fully_compiled, doc)
+        fresh = Checker(load_rule_set(ROOT / "rules")[0])
+        assert outcome(fresh, doc) == expected, path
+    joined = {patterns.expanded[lang] for t in fully_compiled.text_tests
+              for patterns in (t.matches, t.unless) if patterns is not None for lang in patterns.languages()}
+    assert any(p not in joined for p in partial)  # subsets of the alternations were compiled
+
+
+def test_one_checker_over_many_drafts_finds_what_the_whole_alternation_finds(fully_compiled) -> None:
+    """Several files in one check: a pattern set compiled for one draft's words serves the next."""
+    lazy = Checker.from_directory(ROOT / "rules")
+    for path in CASES:
+        doc = load_document(path)
+        assert outcome(lazy, doc) == outcome(fully_compiled, doc), path
+
+
+def fires(checker: Checker, summary: str) -> bool:
+    doc = parse_document(f"summary: {summary}\n", "d.yaml", ".yaml")
+    return any(f.rule == "r" for f in checker.check(doc).findings)
+
+
+def test_only_the_patterns_whose_words_occur_are_compiled(tmp_path, monkeypatch) -> None:
+    checker = make_checker(tmp_path, {"text": {
+        "matches": ["residence card", r"deport\w*", "(a|b)c"],  # the last has no word: always compiled
+        "unless": ["card is optional", "no card needed"]}})
+    compiled: list[str] = []
+    compile_pattern = textscan.compile_pattern
+    monkeypatch.setattr(textscan, "compile_pattern", lambda p: compiled.append(p) or compile_pattern(p))
+
+    assert fires(checker, "A residence card is asked.")
+    assert compiled == ["(?:residence card)|(?:(a|b)c)"]  # no deport, no exception read
+
+    compiled.clear()
+    assert not fires(checker, "A residence card is asked, but no card needed for children.")
+    assert compiled == ["(?:no card needed)"]  # the same subset serves again; one exception
+
+    compiled.clear()
+    assert not fires(checker, "Nothing here.")  # no word of any pattern: nothing compiled
+    assert fires(checker, "It begins with bc.")  # (a|b)c alone: still the first subset
+    assert compiled == []
+
+    assert fires(checker, "They were deported.")  # another subset: the whole alternation, once
+    assert compiled == ["(?:residence card)|(?:deport\\w*)|(?:(a|b)c)"]
+    compiled.clear()
+    assert fires(checker, "A residence card, then deported.")
+    assert not fires(checker, "Deported, though the card is optional.")
+    assert compiled == ["(?:card is optional)|(?:no card needed)"]  # exceptions: their second subset
+
+
+def test_a_subset_still_confirms_a_match_on_its_sentence_alone(tmp_path) -> None:
+    """A match that runs past a sentence's end is confirmed on the sentence alone, with the subset."""
+    checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card", "no papers"]}})
+    assert not fires(checker, "We discussed residence. Card games were played.")  # compiles the first only
+    assert fires(checker, "A residence-card is asked.")
