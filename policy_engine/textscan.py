@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import re2
 
@@ -61,17 +61,19 @@ class PatternSet:
     """Patterns per language ('*' = every language). Each language's patterns are joined into one RE2
     alternation, compiled on first use: a run over English drafts never compiles the French ones.
 
-    A single check need not compile even that: regex_within compiles only the patterns whose words
-    occur in the text at hand (see prefilter.py).
+    A single check need not compile even that: regex_within compiles only the patterns, and the
+    vocabulary terms, whose words occur in the text at hand (see prefilter.py).
     """
 
     def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]],
-                 parts: Mapping[str, tuple[str, ...]] | None = None) -> None:
+                 parts: Mapping[str, tuple[str, ...]] | None = None,
+                 vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
         self.expanded = expanded if isinstance(expanded, dict) else dict(expanded)  # language -> the joined pattern, vocabulary expanded
         self.sources = dict(sources)     # language -> the patterns as written
         self._parts = dict(parts or {})  # language -> each pattern expanded (an _Expansions fills it lazily)
+        self._vocabulary = vocabulary if vocabulary is not None else {}
         self._compiled: dict[str, object] = {}
-        self._partial: dict[str, tuple[frozenset[int], object]] = {}  # language -> (patterns joined, regex)
+        self._partial: dict[str, tuple[bytes, object]] = {}  # language -> (the text, its regex)
         self._literals: dict[str, tuple[bytes, ...] | None] = {}
         self._part_literals: dict[str, list[tuple[bytes, ...] | None]] = {}
 
@@ -117,32 +119,40 @@ class PatternSet:
         """A regex that finds in text, and in any piece of it, exactly what regex_for(language) finds;
         None when nothing can match there.
 
-        A pattern none of whose words occur in the text can match nowhere in it, so leaving it out
-        of the alternation changes no match (RE2 tries alternatives in order at the leftmost
-        position, and a missing one never matched there): only the others are compiled.
+        A pattern, or a term of a vocabulary list, none of whose words occur in the text can match
+        nowhere in it. Leaving it out of its alternation changes no match: RE2 tries alternatives
+        in order at the leftmost position, and one that cannot match never was the one taken. So
+        only what can match is compiled, often a small part of the whole. That regex is kept for
+        this text only (a test's exceptions are read on the same text); another text gets the
+        whole alternation, which serves every text (several files in one check).
         """
         key = self._key(language)
         if key is None:
             return None
         if key in self._compiled:
             return self._compiled[key]  # already paid for (explain, a batch, a test)
+        from .prefilter import literals
         words = self._part_literals.get(key)
         if words is None:
-            from .prefilter import literals
             words = self._part_literals[key] = [literals(part) for part in self.parts_for(key)]
-        needed = frozenset(i for i, w in enumerate(words) if w is None or any(word in text for word in w))
+        needed = [i for i, w in enumerate(words) if w is None or any(word in text for word in w)]
         if not needed:
             return None
         partial = self._partial.get(key)
-        if partial is not None and needed <= partial[0]:
-            return partial[1]  # the extra patterns cannot match this text either
-        if len(needed) == len(words) or partial is not None:
-            # Another draft needs other patterns (several files in one check): the whole
-            # alternation serves every text, rather than compiling a new subset for each.
-            return self.regex_for(language)
-        parts = self.parts_for(key)
-        regex = compile_pattern("|".join(f"(?:{parts[i]})" for i in sorted(needed)))
-        self._partial[key] = (needed, regex)
+        if partial is not None:
+            return partial[1] if partial[0] == text else self.regex_for(language)
+        present: dict[str, bool] = {}
+
+        def keep(term: str) -> bool:
+            if term not in present:
+                found = literals(term)
+                present[term] = found is None or any(word in text for word in found)
+            return present[term]
+
+        sources = self.sources[key]
+        body = "|".join(f"(?:{expand(sources[i], self._vocabulary, key, keep=keep)})" for i in needed)
+        regex = compile_pattern(body)
+        self._partial[key] = (text, regex)
         return regex
 
     def search(self, language: str, text: str) -> bool:
@@ -150,12 +160,16 @@ class PatternSet:
         return regex is not None and regex.search(text) is not None  # type: ignore[attr-defined]
 
 
+_NEVER = r"[^\x00-\x{10FFFF}]"  # a class with no character: matches nothing
+
+
 def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str,
-           _seen: tuple[str, ...] = ()) -> str:
+           _seen: tuple[str, ...] = (), keep: Callable[[str], bool] | None = None) -> str:
     """Replace {name} by the vocabulary's alternation of terms for the language.
 
     Terms may themselves use {other} lists (a phrase list built on a term list); a list that
-    refers back to itself is refused.
+    refers back to itself is refused. With keep, a term that keep refuses (shown the term expanded
+    in full) is left out, and a list left with no term matches nothing.
     """
 
     def substitute(match: re.Match[str]) -> str:
@@ -168,7 +182,11 @@ def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], lang
         terms = vocabulary[name].get(language) or vocabulary[name].get("*")
         if terms is None:
             terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
-        return "(?:" + "|".join(expand(t, vocabulary, language, _seen + (name,)) for t in terms) + ")"
+        seen = _seen + (name,)
+        if keep is None:
+            return "(?:" + "|".join(expand(t, vocabulary, language, seen) for t in terms) + ")"
+        kept = [expand(t, vocabulary, language, seen, keep) for t in terms if keep(expand(t, vocabulary, language, seen))]
+        return "(?:" + ("|".join(kept) if kept else _NEVER) + ")"
 
     return _VOCAB_REF.sub(substitute, pattern)
 
@@ -306,7 +324,7 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
     raw = {language: list(patterns) for language, patterns in sorted(per_language.items())}
     sources = {language: tuple(patterns) for language, patterns in raw.items()}
     if not validate:
-        return PatternSet(_Expansions(raw, vocabulary), sources)
+        return PatternSet(_Expansions(raw, vocabulary), sources, vocabulary=vocabulary)
     expanded: dict[str, str] = {}
     parts: dict[str, tuple[str, ...]] = {}
     for language, patterns in raw.items():
@@ -321,7 +339,7 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
                 except PatternError as exc:
                     raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
             raise
-    return PatternSet(expanded, sources, parts)
+    return PatternSet(expanded, sources, parts, vocabulary)
 
 
 def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:

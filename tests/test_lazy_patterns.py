@@ -3,7 +3,10 @@ the whole compiled alternation finds."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+import yaml
 
 import policy_engine.textscan as textscan
 from policy_engine.checker import Checker
@@ -62,32 +65,80 @@ def fires(checker: Checker, summary: str) -> bool:
     return any(f.rule == "r" for f in checker.check(doc).findings)
 
 
-def test_only_the_patterns_whose_words_occur_are_compiled(tmp_path, monkeypatch) -> None:
-    checker = make_checker(tmp_path, {"text": {
-        "matches": ["residence card", r"deport\w*", "(a|b)c"],  # the last has no word: always compiled
-        "unless": ["card is optional", "no card needed"]}})
-    compiled: list[str] = []
+@pytest.fixture
+def compiled(monkeypatch) -> list[str]:
+    """Every pattern compiled from now on, as compile_pattern receives it."""
+    seen: list[str] = []
     compile_pattern = textscan.compile_pattern
-    monkeypatch.setattr(textscan, "compile_pattern", lambda p: compiled.append(p) or compile_pattern(p))
+    monkeypatch.setattr(textscan, "compile_pattern", lambda p: seen.append(p) or compile_pattern(p))
+    return seen
 
+
+VOCABULARY = """\
+agency:
+  en: ["police", "border guards?", "frontex"]
+share:
+  en: ["shar\\\\w*", "sent", "{agency} received"]
+"""
+
+
+def checker_in(folder, when: dict, vocabulary: str | None = None) -> Checker:
+    """A fresh checker (the shipped data files, or this vocabulary), whose patterns nothing compiled."""
+    folder.mkdir()
+    for name in ("policy.yaml", "sections.yaml", "vocabulary.yaml"):
+        shutil.copy(ROOT / "rules" / name, folder / name)
+    if vocabulary is not None:
+        (folder / "vocabulary.yaml").write_text(vocabulary, encoding="utf-8")
+    rule = {"id": "r", "title": "Test rule", "principle": 7, "articles": ["7.5"], "severity": "violation",
+            "message": "msg", "rationale": "why", "remediation": "fix", "when": when}
+    (folder / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
+    rule_set, problems = load_rule_set(folder)  # validation compiles copies of its own
+    assert not problems
+    return Checker(load_rule_set(folder)[0])
+
+
+def test_only_the_patterns_whose_words_occur_are_compiled(tmp_path, compiled) -> None:
+    when = {"text": {"matches": ["residence card", r"deport\w*", "(a|b)c"],  # (a|b)c has no word: always kept
+                     "unless": ["card is optional", "no card needed"]}}
+    checker = checker_in(tmp_path / "1", when)
+    compiled.clear()
     assert fires(checker, "A residence card is asked.")
-    assert compiled == ["(?:residence card)|(?:(a|b)c)"]  # no deport, no exception read
+    assert compiled == ["(?:residence card)|(?:(a|b)c)"]  # no deport, and no exception was needed
 
+    checker = checker_in(tmp_path / "2", when)
     compiled.clear()
     assert not fires(checker, "A residence card is asked, but no card needed for children.")
-    assert compiled == ["(?:no card needed)"]  # the same subset serves again; one exception
+    assert compiled == ["(?:residence card)|(?:(a|b)c)", "(?:no card needed)"]
 
+    compiled.clear()
+    assert not fires(checker, "Nothing here.")  # another text, which (a|b)c may match: the whole
+    assert fires(checker, "It begins with bc.")  # alternation, compiled once, serves every later text
+    assert fires(checker, "They were deported.")
+    assert compiled == ["(?:residence card)|(?:deport\\w*)|(?:(a|b)c)"]
+
+    checker = checker_in(tmp_path / "3", {"text": {"matches": ["residence card", r"deport\w*"]}})
     compiled.clear()
     assert not fires(checker, "Nothing here.")  # no word of any pattern: nothing compiled
-    assert fires(checker, "It begins with bc.")  # (a|b)c alone: still the first subset
     assert compiled == []
 
-    assert fires(checker, "They were deported.")  # another subset: the whole alternation, once
-    assert compiled == ["(?:residence card)|(?:deport\\w*)|(?:(a|b)c)"]
+
+def test_only_the_vocabulary_terms_whose_words_occur_are_compiled(tmp_path, compiled) -> None:
+    when = {"text": {"matches": ["(lists|data) (are |were )?{share} (with|to) (the )?{agency}"]}}
+    checker = checker_in(tmp_path / "1", when, VOCABULARY)
     compiled.clear()
-    assert fires(checker, "A residence card, then deported.")
-    assert not fires(checker, "Deported, though the card is optional.")
-    assert compiled == ["(?:card is optional)|(?:no card needed)"]  # exceptions: their second subset
+    assert fires(checker, "Lists are shared with the police.")
+    assert compiled == [r"(?:(lists|data) (are |were )?(?:shar\w*) (with|to) (the )?(?:police))"]
+
+    # A list none of whose terms occurs matches nothing; a term built on another list is kept only
+    # when its own words occur.
+    checker = checker_in(tmp_path / "2", {"text": {"matches": ["{agency} office", "data {share}"]}}, VOCABULARY)
+    compiled.clear()
+    assert not fires(checker, "The office shared data.")
+    assert compiled == [r"(?:(?:[^\x00-\x{10FFFF}]) office)"]
+    checker = checker_in(tmp_path / "3", {"text": {"matches": ["{agency} office", "data {share}"]}}, VOCABULARY)
+    compiled.clear()
+    assert fires(checker, "It was data police received.")
+    assert compiled == [r"(?:data (?:(?:police) received))"]
 
 
 def test_a_subset_still_confirms_a_match_on_its_sentence_alone(tmp_path) -> None:
