@@ -507,8 +507,15 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     """
     from .resources import default_rules_dir, load_resource_yaml
 
+    from . import rulecache
+
     directory = Path(directory) if directory else default_rules_dir()
     base = directory if directory.is_dir() else directory.parent
+    files = files or rule_files(directory)
+    digest = folder_digest(base, files)
+    cached = rulecache.load(digest, directory, files)
+    if cached is not None:
+        return cached, []  # only a folder loaded with no problem is stored
     problems: list[RuleError] = []
     try:
         policy = load_policy(base / "policy.yaml")
@@ -526,8 +533,6 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             vocabulary = loaded or {}
         else:
             topics = set(loaded or {})
-    files = files or rule_files(directory)
-    digest = folder_digest(base, files)
     # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
     trusted = is_validated(digest)
     rules: list[Rule] = []
@@ -597,9 +602,12 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
                 raw_when=body["when"]))
     rules.sort(key=lambda r: r.id)
-    if not problems and not trusted:
-        mark_validated(digest)
-    return RuleSet(policy, tuple(rules), digest, str(directory)), problems
+    rule_set = RuleSet(policy, tuple(rules), digest, str(directory))
+    if not problems:
+        if not trusted:
+            mark_validated(digest)
+        rulecache.store(rule_set, vocabulary, files)
+    return rule_set, problems
 
 
 def folder_digest(base: Path, files: list[Path]) -> str:

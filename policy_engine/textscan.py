@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Tuple
 
 import re2
 
@@ -57,6 +57,21 @@ class PatternError(ValueError):
     """A text pattern that cannot be compiled; the message says why."""
 
 
+Words = Optional[Tuple[bytes, ...]]  # one of which every match contains; None: unknown (prefilter.py)
+
+
+_BAD = object()
+
+
+def _from_store(entry: Any) -> Any:
+    """Stored words (a list of strings, or None) as Words; _BAD when the entry is not that."""
+    if entry is None:
+        return None
+    if type(entry) is list and all(type(word) is str for word in entry):
+        return tuple(word.encode("utf-8") for word in entry)
+    return _BAD
+
+
 class PatternSet:
     """Patterns per language ('*' = every language). Each language's patterns are joined into one RE2
     alternation, compiled on first use: a run over English drafts never compiles the French ones.
@@ -75,7 +90,13 @@ class PatternSet:
         self._compiled: dict[str, object] = {}
         self._partial: dict[str, tuple[bytes, object]] = {}  # language -> (the text, its regex)
         self._literals: dict[str, tuple[bytes, ...] | None] = {}
-        self._part_literals: dict[str, list[tuple[bytes, ...] | None]] = {}
+        self._part_words: dict[str, list[Words]] = {}
+        # Prefilter words as the rule-set cache stored them (rulecache.py), read when first needed:
+        # of each pattern (language -> a list, one entry a pattern) and of each vocabulary term
+        # ((list name, language) -> one entry a term; shared by a rule set's patterns). Entries
+        # are lists of strings or None; one missing or of another shape is derived instead.
+        self.stored_words: dict[str, Any] = {}
+        self.stored_terms: Mapping[tuple[str, str], Any] = {}
 
     def languages(self) -> set[str]:
         return set(self.sources)
@@ -132,22 +153,30 @@ class PatternSet:
         if key in self._compiled:
             return self._compiled[key]  # already paid for (explain, a batch, a test)
         from .prefilter import literals
-        words = self._part_literals.get(key)
+        words = self._part_words.get(key)
         if words is None:
-            words = self._part_literals[key] = [literals(part) for part in self.parts_for(key)]
+            stored = self.stored_words.get(key)
+            words = [_from_store(w) for w in stored] if type(stored) is list else []
+            if len(words) != len(self.sources[key]) or _BAD in words:
+                words = [literals(part) for part in self.parts_for(key)]
+            self._part_words[key] = words
         needed = [i for i, w in enumerate(words) if w is None or any(word in text for word in w)]
         if not needed:
             return None
         partial = self._partial.get(key)
         if partial is not None:
             return partial[1] if partial[0] == text else self.regex_for(language)
-        present: dict[str, bool] = {}
+        present: dict[tuple[str, int], bool] = {}
 
-        def keep(term: str) -> bool:
-            if term not in present:
-                found = literals(term)
-                present[term] = found is None or any(word in text for word in found)
-            return present[term]
+        def keep(name: str, index: int, term: str) -> bool:
+            known = present.get((name, index))
+            if known is None:
+                table = self.stored_terms.get((name, key))
+                found = _from_store(table[index]) if type(table) is list and index < len(table) else _BAD
+                if found is _BAD:
+                    found = literals(expand(term, self._vocabulary, key, (name,)))
+                known = present[(name, index)] = found is None or any(word in text for word in found)
+            return known
 
         sources = self.sources[key]
         body = "|".join(f"(?:{expand(sources[i], self._vocabulary, key, keep=keep)})" for i in needed)
@@ -163,13 +192,21 @@ class PatternSet:
 _NEVER = r"[^\x00-\x{10FFFF}]"  # a class with no character: matches nothing
 
 
+def vocabulary_terms(vocabulary: Mapping[str, Mapping[str, list[str]]], name: str, language: str) -> list[str]:
+    """The terms of a list for a language: its own, else those for every language, else all."""
+    terms = vocabulary[name].get(language) or vocabulary[name].get("*")
+    if terms is None:
+        terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
+    return terms
+
+
 def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str,
-           _seen: tuple[str, ...] = (), keep: Callable[[str], bool] | None = None) -> str:
+           _seen: tuple[str, ...] = (), keep: Callable[[str, int, str], bool] | None = None) -> str:
     """Replace {name} by the vocabulary's alternation of terms for the language.
 
     Terms may themselves use {other} lists (a phrase list built on a term list); a list that
-    refers back to itself is refused. With keep, a term that keep refuses (shown the term expanded
-    in full) is left out, and a list left with no term matches nothing.
+    refers back to itself is refused. With keep, a term for which keep(list name, index, term)
+    is false is left out, and a list left with no term matches nothing.
     """
 
     def substitute(match: re.Match[str]) -> str:
@@ -179,13 +216,11 @@ def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], lang
         if name in _seen:
             raise PatternError(f"vocabulary term list {{{name}}} refers to itself "
                                f"({' -> '.join(_seen + (name,))})")
-        terms = vocabulary[name].get(language) or vocabulary[name].get("*")
-        if terms is None:
-            terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
+        terms = vocabulary_terms(vocabulary, name, language)
         seen = _seen + (name,)
         if keep is None:
             return "(?:" + "|".join(expand(t, vocabulary, language, seen) for t in terms) + ")"
-        kept = [expand(t, vocabulary, language, seen, keep) for t in terms if keep(expand(t, vocabulary, language, seen))]
+        kept = [expand(t, vocabulary, language, seen, keep) for i, t in enumerate(terms) if keep(name, i, t)]
         return "(?:" + ("|".join(kept) if kept else _NEVER) + ")"
 
     return _VOCAB_REF.sub(substitute, pattern)
@@ -322,9 +357,9 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
     """
     per_language: Mapping[str, list[str]] = spec if isinstance(spec, Mapping) else {"*": list(spec)}
     raw = {language: list(patterns) for language, patterns in sorted(per_language.items())}
-    sources = {language: tuple(patterns) for language, patterns in raw.items()}
     if not validate:
-        return PatternSet(_Expansions(raw, vocabulary), sources, vocabulary=vocabulary)
+        return lazy_patterns(raw, vocabulary)
+    sources = {language: tuple(patterns) for language, patterns in raw.items()}
     expanded: dict[str, str] = {}
     parts: dict[str, tuple[str, ...]] = {}
     for language, patterns in raw.items():
@@ -340,6 +375,12 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
                     raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
             raise
     return PatternSet(expanded, sources, parts, vocabulary)
+
+
+def lazy_patterns(raw: dict[str, list[str]], vocabulary: Mapping[str, Mapping[str, list[str]]]) -> PatternSet:
+    """Patterns (language -> list, languages sorted) already validated: expanded when first needed."""
+    sources = {language: tuple(patterns) for language, patterns in raw.items()}
+    return PatternSet(_Expansions(raw, vocabulary), sources, vocabulary=vocabulary)
 
 
 def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:
