@@ -6,7 +6,6 @@ those into durable_rules patterns. Nothing in a rule file is ever evaluated as c
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +52,8 @@ def locate(located: Located, path: str) -> tuple[int | None, int | None]:
 
 
 def did_you_mean(value: object, options: list[str]) -> str | None:
+    import difflib  # only a mistake needs it (with heapq, about 1 ms of every check)
+
     close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
