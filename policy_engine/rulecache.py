@@ -20,12 +20,15 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import _decode, _encode, _plain, cache_dir
 from .policy import Policy, Principle
 from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, Rule, RuleSet, TextTest
-from .textscan import PatternError, PatternSet, Words, expand, lazy_patterns, vocabulary_terms
+from .textscan import PatternError, PatternSet, expand, lazy_patterns, vocabulary_terms
+
+if TYPE_CHECKING:
+    from .textscan import Words
 
 _FORMAT = 1
 # The modules whose code shapes a loaded rule set; a change to any of them is a new key.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Tuple
 
 import re2
 
@@ -57,7 +57,8 @@ class PatternError(ValueError):
     """A text pattern that cannot be compiled; the message says why."""
 
 
-Words = Optional[Tuple[bytes, ...]]  # one of which every match contains; None: unknown (prefilter.py)
+if TYPE_CHECKING:
+    Words = Optional[Tuple[bytes, ...]]  # one of which every match contains; None: unknown (prefilter.py)
 
 
 _BAD = object()
@@ -67,8 +68,11 @@ def _from_store(entry: Any) -> Any:
     """Stored words (a list of strings, or None) as Words; _BAD when the entry is not that."""
     if entry is None:
         return None
-    if type(entry) is list and all(type(word) is str for word in entry):
-        return tuple(word.encode("utf-8") for word in entry)
+    if type(entry) is list:
+        try:
+            return tuple(map(str.encode, entry))  # UTF-8
+        except TypeError:  # not a string
+            pass
     return _BAD
 
 
