@@ -53,7 +53,8 @@ def test_the_lazy_scan_finds_what_the_whole_alternation_finds(fully_compiled, mo
 
 
 def test_one_checker_over_many_drafts_finds_what_the_whole_alternation_finds(fully_compiled) -> None:
-    """Several files in one check: a pattern set compiled for one draft's words serves the next."""
+    """Several files in one check: the first draft gets what its words need, the next ones the whole
+    alternation (or nothing, when none of a test's words occur)."""
     lazy = Checker.from_directory(ROOT / "rules")
     for path in CASES:
         doc = load_document(path)
