@@ -68,7 +68,7 @@ def _from_store(entry: Any) -> Any:
     """Stored words (a list of strings, or None) as Words; _BAD when the entry is not that."""
     if entry is None:
         return None
-    if type(entry) is list:
+    if type(entry) is list and entry:  # no words would mean "cannot match": never stored so
         try:
             return tuple(map(str.encode, entry))  # UTF-8
         except TypeError:  # not a string
