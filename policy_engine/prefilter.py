@@ -104,7 +104,8 @@ def _save() -> None:
 
 
 def _well_formed(words: Any) -> bool:
-    return words is None or (isinstance(words, list) and all(isinstance(w, str) for w in words))
+    # derive() gives None or some words: no words at all would mean "can never match"
+    return words is None or (isinstance(words, list) and bool(words) and all(isinstance(w, str) for w in words))
 
 
 def literals(pattern: str) -> tuple[bytes, ...] | None:

@@ -47,7 +47,7 @@ def _fresh_memo(monkeypatch, folder) -> None:
     monkeypatch.setattr(prefilter, "_dirty", True)  # no write at exit from this test process
 
 
-@pytest.mark.parametrize("content", ["[1, 2]", "{not json", '{"%s": 5}', '{"%s": [3]}'])
+@pytest.mark.parametrize("content", ["[1, 2]", "{not json", '{"%s": 5}', '{"%s": [3]}', '{"%s": []}'])
 def test_a_damaged_literal_cache_is_ignored(tmp_path, monkeypatch, content) -> None:
     import hashlib
 
