@@ -508,7 +508,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     """
     from .resources import default_rules_dir, load_resource_yaml
 
-    from . import rulecache
+    from . import rulecache  # here: it imports this module
 
     directory = Path(directory) if directory else default_rules_dir()
     base = directory if directory.is_dir() else directory.parent
