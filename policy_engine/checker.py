@@ -25,6 +25,7 @@ from .waivers import WaiverPolicy
 
 
 _SEPARATOR = b"\n\x1f\n"  # between sentences: no pattern's words or spaces can span it
+_UNKNOWN = object()
 
 
 @dataclass
@@ -219,13 +220,12 @@ class Checker:
             text, starts, units, encoded = group
             if not units:
                 continue  # nothing to read: the pattern need not even be compiled
-            if not test.matches.is_compiled(doc.language):
-                # Compiling costs more than a search: skip it while none of the words every match
-                # needs is in the text (this matters for a single check; a batch compiles up front).
-                words = test.matches.literals_for(doc.language)
-                if words is not None and not any(word in text for word in words):
-                    continue
-            regex = test.matches.regex_for(doc.language)
+            # Compiling costs more than a search: compile only the patterns whose words are in the
+            # text (this matters for a single check; a batch compiles everything up front).
+            regex = test.matches.regex_within(doc.language, text)
+            if regex is None:
+                continue
+            unless: object | None = _UNKNOWN  # the exceptions, compiled at the first hit that needs them
             position = 0
             while position < len(text):
                 match = regex.search(text, position)  # type: ignore[attr-defined]
@@ -236,7 +236,11 @@ class Checker:
                 # A pattern such as [^ ]+ could run across the separator: confirm on the sentence alone.
                 within = match.end() <= starts[index] + len(encoded[index]) \
                     or regex.search(unit.normalised) is not None  # type: ignore[attr-defined]
-                if within and (test.unless is None or not test.unless.search(doc.language, unit.normalised)):
+                if within and test.unless is not None:
+                    if unless is _UNKNOWN:
+                        unless = test.unless.regex_within(doc.language, text)  # the unit is a piece of text
+                    within = unless is None or unless.search(unit.normalised) is None  # type: ignore[attr-defined]
+                if within:
                     hits[test.key].append(Evidence(unit.line, unit.field, quote(unit.text)))
                 position = starts[index + 1] if index + 1 < len(starts) else len(text)
         return set(hits) | unreadable, dict(hits), self._language_notices(doc, sorted(missing_languages))

@@ -13,7 +13,6 @@ hits asserts one text fact, so the combination logic still runs on durable_rules
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any, Iterator, NamedTuple
 
 from .errors import RuleError
@@ -44,9 +43,9 @@ def nnf(cond: Condition, negate: bool = False) -> Condition:
     if isinstance(cond, Not):
         return nnf(cond.item, not negate)
     if isinstance(cond, FieldTest):
-        return replace(cond, negated=cond.negated != negate)
+        return FieldTest(cond.path, cond.op, cond.value, cond.negated != negate)
     if isinstance(cond, TextTest):
-        return replace(cond, negated=cond.negated != negate)
+        return TextTest(cond.key, cond.scopes, cond.matches, cond.unless, cond.negated != negate)
     if isinstance(cond, ItemTest):
         if cond.quantifier == "all_items":
             assert cond.where is not None
@@ -202,13 +201,13 @@ def fact_value(value: Any) -> Any:
     return value
 
 
-@dataclass
 class FactPlan:
     """Which fields of a document the rules look at: only those go into facts (the engine caps
     properties per fact, and smaller facts are faster)."""
 
-    anchor_fields: set[str]
-    item_fields: dict[str, set[str]]
+    def __init__(self, anchor_fields: set[str], item_fields: dict[str, set[str]]) -> None:
+        self.anchor_fields = anchor_fields
+        self.item_fields = item_fields
 
     def facts(self, doc: Document, text_hits: set[str]) -> Iterator[dict[str, Any]]:
         for collection in sorted(self.item_fields):

@@ -10,7 +10,6 @@ else the one its words show (language.py).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -342,6 +341,8 @@ def _split_front_matter(text: str, name: str) -> tuple[Located, str, int]:
 
 
 def _suggest(value: object, options: Iterable[object]) -> str:
+    import difflib  # only a mistaken value needs it
+
     close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    import zipfile
 
 from .errors import InputError
 
@@ -194,6 +196,8 @@ def safe_docx_package(raw: bytes, name: str) -> bytes:
                          "save it as .docx, without a password", name)
     if raw[:4] != b"PK\x03\x04":
         raise InputError("not a Word .docx file (it is not a zip archive); save the draft as .docx", name)
+    import zipfile  # only Word files need it (with bz2, lzma, shutil: some 4 ms of every check)
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()

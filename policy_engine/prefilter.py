@@ -21,7 +21,9 @@ from .textscan import fold_case, strip_accents
 
 MIN_WORD = 3  # shorter literals are too common to filter anything
 _FORMAT = 1
-_memo: dict[str, list[str] | None] | None = None
+_memo: dict[str, list[str] | None] | None = None  # the cache file: pattern hash -> words
+_found: dict[str, tuple[bytes, ...] | None] = {}  # this process's answers, by pattern
+_dirty = False
 
 
 def _required(items: Any) -> set[str] | None:
@@ -77,26 +79,48 @@ def _path() -> Any:
     return None if folder is None else folder / f"literals-{_FORMAT}.json"
 
 
-def literals(pattern: str) -> tuple[bytes, ...] | None:
-    """Cached derive(), as UTF-8 bytes ready to look for in the encoded text."""
+def _load() -> dict[str, Any]:
     global _memo
     if _memo is None:
         _memo = {}
         path = _path()
         if path is not None:
             try:
-                _memo = json.loads(path.read_text(encoding="utf-8"))
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                _memo = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
-                _memo = {}
-    key = hashlib.sha256(pattern.encode()).hexdigest()[:24]
-    if key not in _memo:
-        _memo[key] = derive(pattern)
-        path = _path()
-        if path is not None:
-            try:
-                from .atomic import write_atomic
-                write_atomic(path, json.dumps(_memo, sort_keys=True))
-            except OSError:
                 pass
-    words = _memo[key]
-    return None if words is None else tuple(w.encode("utf-8") for w in words)
+    return _memo
+
+
+def _save() -> None:
+    path = _path()
+    if path is not None and _memo is not None:
+        try:
+            from .atomic import write_atomic
+            write_atomic(path, json.dumps(_memo, sort_keys=True))
+        except OSError:
+            pass
+
+
+def _well_formed(words: Any) -> bool:
+    # derive() gives None or some words: no words at all would mean "can never match"
+    return words is None or (isinstance(words, list) and bool(words) and all(isinstance(w, str) for w in words))
+
+
+def literals(pattern: str) -> tuple[bytes, ...] | None:
+    """Cached derive(), as UTF-8 bytes ready to look for in the encoded text."""
+    if pattern in _found:
+        return _found[pattern]  # the same vocabulary terms recur in many patterns
+    memo = _load()
+    key = hashlib.sha256(pattern.encode()).hexdigest()[:24]
+    words = memo.get(key)
+    if key not in memo or not _well_formed(words):
+        words = memo[key] = derive(pattern)
+        global _dirty
+        if not _dirty:  # write the file once, at exit, however many patterns were new
+            _dirty = True
+            import atexit
+            atexit.register(_save)
+    found = _found[pattern] = None if words is None else tuple(w.encode("utf-8") for w in words)
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Tuple
 
 import re2
 
@@ -57,22 +57,61 @@ class PatternError(ValueError):
     """A text pattern that cannot be compiled; the message says why."""
 
 
+if TYPE_CHECKING:
+    Words = Optional[Tuple[bytes, ...]]  # one of which every match contains; None: unknown (prefilter.py)
+
+
+_BAD = object()
+
+
+def _from_store(entry: Any) -> Any:
+    """Stored words (a list of strings, or None) as Words; _BAD when the entry is not that."""
+    if entry is None:
+        return None
+    if type(entry) is list and entry:  # no words would mean "cannot match": never stored so
+        try:
+            return tuple(map(str.encode, entry))  # UTF-8
+        except TypeError:  # not a string
+            pass
+    return _BAD
+
+
 class PatternSet:
     """Patterns per language ('*' = every language). Each language's patterns are joined into one RE2
-    alternation, compiled on first use: a run over English drafts never compiles the French ones."""
+    alternation, compiled on first use: a run over English drafts never compiles the French ones.
 
-    def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]]) -> None:
+    A single check need not compile even that: regex_within compiles only the patterns, and the
+    vocabulary terms, whose words occur in the text at hand (see prefilter.py).
+    """
+
+    def __init__(self, expanded: Mapping[str, str], sources: Mapping[str, tuple[str, ...]],
+                 parts: Mapping[str, tuple[str, ...]] | None = None,
+                 vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
         self.expanded = expanded if isinstance(expanded, dict) else dict(expanded)  # language -> the joined pattern, vocabulary expanded
         self.sources = dict(sources)     # language -> the patterns as written
+        self._parts = dict(parts or {})  # language -> each pattern expanded (an _Expansions fills it lazily)
+        self._vocabulary = vocabulary if vocabulary is not None else {}
         self._compiled: dict[str, object] = {}
+        self._partial: dict[str, tuple[bytes, object]] = {}  # language -> (the text, its regex)
         self._literals: dict[str, tuple[bytes, ...] | None] = {}
+        self._part_words: dict[str, list[Words]] = {}
+        # Prefilter words as the rule-set cache stored them (rulecache.py), read when first needed:
+        # of each pattern (language -> a list, one entry a pattern) and of each vocabulary term
+        # ((list name, language) -> one entry a term; shared by a rule set's patterns). Entries
+        # are lists of strings or None; one missing or of another shape is derived instead.
+        self.stored_words: dict[str, Any] = {}
+        self.stored_terms: Mapping[tuple[str, str], Any] = {}
 
     def languages(self) -> set[str]:
         return set(self.sources)
 
-    def regex_for(self, language: str) -> object | None:
+    def _key(self, language: str) -> str | None:
         key = language if language in self.expanded else "*"
-        if key not in self.expanded:
+        return key if key in self.expanded else None
+
+    def regex_for(self, language: str) -> object | None:
+        key = self._key(language)
+        if key is None:
             return None
         regex = self._compiled.get(key)
         if regex is None:
@@ -84,25 +123,94 @@ class PatternSet:
 
     def literals_for(self, language: str) -> tuple[bytes, ...] | None:
         """Words one of which any match contains (see prefilter.py), or None when unknown."""
-        key = language if language in self.expanded else "*"
-        if key not in self.expanded:
+        key = self._key(language)
+        if key is None:
             return None
         if key not in self._literals:
             from .prefilter import literals
             self._literals[key] = literals(self.expanded[key])
         return self._literals[key]
 
+    def parts_for(self, language: str) -> tuple[str, ...]:
+        """The language's patterns, each vocabulary-expanded: expanded[language] is their alternation."""
+        key = self._key(language)
+        if key is None:
+            return ()
+        if key not in self._parts:
+            self._parts[key] = self.expanded.parts(key)  # type: ignore[attr-defined]
+        return self._parts[key]
+
+    def regex_within(self, language: str, text: bytes) -> object | None:
+        """A regex that finds in text, and in any piece of it, exactly what regex_for(language) finds;
+        None when nothing can match there.
+
+        A pattern, or a term of a vocabulary list, none of whose words occur in the text can match
+        nowhere in it. Leaving it out of its alternation changes no match: RE2 tries alternatives
+        in order at the leftmost position, and one that cannot match never was the one taken. So
+        only what can match is compiled, often a small part of the whole. That regex is kept for
+        this text only (a test's exceptions are read on the same text); another text gets the
+        whole alternation, which serves every text (several files in one check).
+        """
+        key = self._key(language)
+        if key is None:
+            return None
+        if key in self._compiled:
+            return self._compiled[key]  # already paid for (explain, a batch, a test)
+        from .prefilter import literals
+        words = self._part_words.get(key)
+        if words is None:
+            stored = self.stored_words.get(key)
+            words = [_from_store(w) for w in stored] if type(stored) is list else []
+            if len(words) != len(self.sources[key]) or _BAD in words:
+                words = [literals(part) for part in self.parts_for(key)]
+            self._part_words[key] = words
+        needed = [i for i, w in enumerate(words) if w is None or any(word in text for word in w)]
+        if not needed:
+            return None
+        partial = self._partial.get(key)
+        if partial is not None:
+            return partial[1] if partial[0] == text else self.regex_for(language)
+        present: dict[tuple[str, int], bool] = {}
+
+        def keep(name: str, index: int, term: str) -> bool:
+            known = present.get((name, index))
+            if known is None:
+                table = self.stored_terms.get((name, key))
+                found = _from_store(table[index]) if type(table) is list and index < len(table) else _BAD
+                if found is _BAD:
+                    found = literals(expand(term, self._vocabulary, key, (name,)))
+                known = present[(name, index)] = found is None or any(word in text for word in found)
+            return known
+
+        sources = self.sources[key]
+        body = "|".join(f"(?:{expand(sources[i], self._vocabulary, key, keep=keep)})" for i in needed)
+        regex = compile_pattern(body)
+        self._partial[key] = (text, regex)
+        return regex
+
     def search(self, language: str, text: str) -> bool:
         regex = self.regex_for(language)
         return regex is not None and regex.search(text) is not None  # type: ignore[attr-defined]
 
 
+_NEVER = r"[^\x00-\x{10FFFF}]"  # a class with no character: matches nothing
+
+
+def vocabulary_terms(vocabulary: Mapping[str, Mapping[str, list[str]]], name: str, language: str) -> list[str]:
+    """The terms of a list for a language: its own, else those for every language, else all."""
+    terms = vocabulary[name].get(language) or vocabulary[name].get("*")
+    if terms is None:
+        terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
+    return terms
+
+
 def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], language: str,
-           _seen: tuple[str, ...] = ()) -> str:
+           _seen: tuple[str, ...] = (), keep: Callable[[str, int, str], bool] | None = None) -> str:
     """Replace {name} by the vocabulary's alternation of terms for the language.
 
     Terms may themselves use {other} lists (a phrase list built on a term list); a list that
-    refers back to itself is refused.
+    refers back to itself is refused. With keep, a term for which keep(list name, index, term)
+    is false is left out, and a list left with no term matches nothing.
     """
 
     def substitute(match: re.Match[str]) -> str:
@@ -112,10 +220,12 @@ def expand(pattern: str, vocabulary: Mapping[str, Mapping[str, list[str]]], lang
         if name in _seen:
             raise PatternError(f"vocabulary term list {{{name}}} refers to itself "
                                f"({' -> '.join(_seen + (name,))})")
-        terms = vocabulary[name].get(language) or vocabulary[name].get("*")
-        if terms is None:
-            terms = [t for lang_terms in vocabulary[name].values() for t in lang_terms]
-        return "(?:" + "|".join(expand(t, vocabulary, language, _seen + (name,)) for t in terms) + ")"
+        terms = vocabulary_terms(vocabulary, name, language)
+        seen = _seen + (name,)
+        if keep is None:
+            return "(?:" + "|".join(expand(t, vocabulary, language, seen) for t in terms) + ")"
+        kept = [expand(t, vocabulary, language, seen, keep) for i, t in enumerate(terms) if keep(name, i, t)]
+        return "(?:" + ("|".join(kept) if kept else _NEVER) + ")"
 
     return _VOCAB_REF.sub(substitute, pattern)
 
@@ -213,9 +323,16 @@ class _Expansions(dict):  # type: ignore[type-arg]
         super().__init__()
         self._raw = raw
         self._vocabulary = vocabulary
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    def parts(self, language: str) -> tuple[str, ...]:
+        """Each of the language's patterns, expanded."""
+        if language not in self._parts:
+            self._parts[language] = tuple(expand(p, self._vocabulary, language) for p in self._raw[language])
+        return self._parts[language]
 
     def _expand(self, language: str) -> str:
-        value = "|".join(f"(?:{expand(p, self._vocabulary, language)})" for p in self._raw[language])
+        value = "|".join(f"(?:{part})" for part in self.parts(language))
         super().__setitem__(language, value)
         return value
 
@@ -258,12 +375,13 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
     """
     per_language: Mapping[str, list[str]] = spec if isinstance(spec, Mapping) else {"*": list(spec)}
     raw = {language: list(patterns) for language, patterns in sorted(per_language.items())}
-    sources = {language: tuple(patterns) for language, patterns in raw.items()}
     if not validate:
-        return PatternSet(_Expansions(raw, vocabulary), sources)
+        return lazy_patterns(raw, vocabulary)
+    sources = {language: tuple(patterns) for language, patterns in raw.items()}
     expanded: dict[str, str] = {}
+    parts: dict[str, tuple[str, ...]] = {}
     for language, patterns in raw.items():
-        bodies = [expand(pattern, vocabulary, language) for pattern in patterns]
+        bodies = parts[language] = tuple(expand(pattern, vocabulary, language) for pattern in patterns)
         expanded[language] = "|".join(f"(?:{b})" for b in bodies)
         try:
             compile_pattern(expanded[language])
@@ -274,7 +392,13 @@ def compile_patterns(spec: list[str] | Mapping[str, list[str]],
                 except PatternError as exc:
                     raise PatternError(str(exc).replace(repr(body), repr(pattern), 1)) from None
             raise
-    return PatternSet(expanded, sources)
+    return PatternSet(expanded, sources, parts, vocabulary)
+
+
+def lazy_patterns(raw: dict[str, list[str]], vocabulary: Mapping[str, Mapping[str, list[str]]]) -> PatternSet:
+    """Patterns (language -> list, languages sorted) already validated: expanded when first needed."""
+    sources = {language: tuple(patterns) for language, patterns in raw.items()}
+    return PatternSet(_Expansions(raw, vocabulary), sources, vocabulary=vocabulary)
 
 
 def iter_strings(value: object, path: str) -> Iterable[tuple[str, str]]:

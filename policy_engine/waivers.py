@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,21 +34,25 @@ if TYPE_CHECKING:
     import jsonschema
 
 from .errors import InputError
-from .model import Document, Evidence, Finding
+from .model import Document, Evidence, Finding, Record
 from .rules import RuleSet, did_you_mean
 from .yamlsrc import load_yaml
 
 
-@dataclass(frozen=True)
-class BuiltinRule:
+class BuiltinRule(Record):
     """A check made by policy-check itself rather than by a rule file (shown by `explain`)."""
 
+    _fields = ("id", "title", "severity", "message", "rationale", "remediation")
     id: str
     title: str
     severity: str
     message: str
     rationale: str
     remediation: str
+
+    def __init__(self, id: str, title: str, severity: str, message: str, rationale: str, remediation: str) -> None:
+        self.__dict__.update(id=id, title=title, severity=severity, message=message, rationale=rationale,
+                             remediation=remediation)
 
 
 BUILTIN_RULES = {rule.id: rule for rule in (
@@ -91,18 +94,23 @@ _SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(Record):
     """One waiver, from a programme file (inline) or a central waiver file."""
 
+    _fields = ("rule", "justification", "approved_by", "expires", "field", "line", "file", "document")
     rule: str
     justification: str | None
     approved_by: str | None
     expires: str | None
     field: str                     # where it is: waivers[0]
     line: int | None
-    file: str | None = None        # the central waiver file; None when inline
-    document: str | None = None    # for central waivers: the programme id, path or glob
+    file: str | None               # the central waiver file; None when inline
+    document: str | None           # for central waivers: the programme id, path or glob
+
+    def __init__(self, rule: str, justification: str | None, approved_by: str | None, expires: str | None,
+                 field: str, line: int | None, file: str | None = None, document: str | None = None) -> None:
+        self.__dict__.update(rule=rule, justification=justification, approved_by=approved_by, expires=expires,
+                             field=field, line=line, file=file, document=document)
 
     def where(self) -> str:
         return f"{self.file}:{self.line} {self.field}" if self.file else self.field
@@ -167,8 +175,7 @@ def _date(text: str) -> datetime.date | None:
         return None
 
 
-@dataclass(frozen=True)
-class WaiverPolicy:
+class WaiverPolicy(Record):
     """How waivers are applied to the findings of one document.
 
     Args:
@@ -177,9 +184,14 @@ class WaiverPolicy:
         today: the date expiry is judged against; today's date when None (tests fix it).
     """
 
-    central: tuple[Waiver, ...] = ()
-    inline: bool = True
-    today: datetime.date | None = None
+    _fields = ("central", "inline", "today")
+    central: tuple[Waiver, ...]
+    inline: bool
+    today: datetime.date | None
+
+    def __init__(self, central: tuple[Waiver, ...] = (), inline: bool = True,
+                 today: datetime.date | None = None) -> None:
+        self.__dict__.update(central=central, inline=inline, today=today)
 
     def apply(self, doc: Document, findings: list[Finding], rule_set: RuleSet) -> tuple[list[Finding], list[str]]:
         """The findings with waivers applied (plus a finding per waiver that cannot apply), and notes."""

@@ -130,3 +130,34 @@ def test_check_of_a_valid_document_does_not_import_jsonschema(tmp_path) -> None:
     assert _check_in_fresh_process(cache, VIOLATING) == (1, False)
     unknown = write(tmp_path, "u.yaml", "id: u\ntitle: Food\nbudjet: 3\n")
     assert _check_in_fresh_process(cache, str(unknown)) == (0, True)  # the warning is worded by jsonschema
+
+
+@pytest.mark.parametrize("args,paused", [
+    (("check", VIOLATING), True),
+    (("check", "--format", "pdf", VIOLATING), True),   # a usage error before the rules are loaded
+    (("check", "missing.yaml"), True),
+    (("rules", "lint"), False),                          # only check pauses the collector
+])
+def test_check_pauses_the_collector_only_while_starting(args, paused) -> None:
+    """Run as a program, check starts with the collector paused; by exit it collects again, with
+    what start-up built set aside (frozen). Other commands leave it alone."""
+    code = ("import atexit, gc, runpy, sys\n"
+            "seen = []\n"
+            "import policy_engine.rules as rules\n"
+            "load = rules.load_rule_set\n"
+            "def spy(*a, **k):\n    seen.append(gc.isenabled())\n    return load(*a, **k)\n"
+            "rules.load_rule_set = spy\n"
+            "atexit.register(lambda: print('gc', seen, gc.isenabled(), gc.get_freeze_count() > 0))\n"
+            "sys.argv = ['cli.py', *sys.argv[1:]]\n"
+            "runpy.run_path('cli.py', run_name='__main__')\n")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    loads = "[False]" if paused and "pdf" not in args else ("[]" if paused else "[True]")
+    assert out.stdout.splitlines()[-1] == f"gc {loads} True {paused}", out.stderr
+
+
+def test_the_collector_is_left_alone_in_a_library() -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert run("check", VIOLATING)[0] == 1
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

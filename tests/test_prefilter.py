@@ -37,3 +37,44 @@ def test_prefilter_never_hides_a_match(checker) -> None:
                     text = unit.normalised.encode("utf-8")
                     assert any(w in text for w in words), (test.key, language, unit.text)
     assert checked > 100
+
+
+def _fresh_memo(monkeypatch, folder) -> None:
+    from policy_engine import prefilter
+    monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(folder))
+    monkeypatch.setattr(prefilter, "_memo", None)
+    monkeypatch.setattr(prefilter, "_found", {})
+    monkeypatch.setattr(prefilter, "_dirty", True)  # no write at exit from this test process
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", "{not json", '{"%s": 5}', '{"%s": [3]}', '{"%s": []}'])
+def test_a_damaged_literal_cache_is_ignored(tmp_path, monkeypatch, content) -> None:
+    import hashlib
+
+    from policy_engine.prefilter import literals
+    key = hashlib.sha256(b"residence card").hexdigest()[:24]
+    (tmp_path / "literals-1.json").write_text(content.replace("%s", key), encoding="utf-8")
+    _fresh_memo(monkeypatch, tmp_path)
+    assert literals("residence card") == (b"residence card",)
+
+
+def test_the_literal_cache_is_written_once_at_exit(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("from policy_engine.prefilter import literals\n"
+            "import policy_engine.atomic as atomic\n"
+            "real = atomic.write_atomic\n"
+            "def counted(*args):\n    print('write')\n    real(*args)\n"
+            "atomic.write_atomic = counted\n"
+            "print([literals(p) for p in ('residence card', 'deport\\\\w*', '(a|b)c', 'residence card')])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+                         env={**os.environ, "POLICY_CHECK_CACHE_DIR": str(tmp_path)})
+    assert out.stdout.splitlines() == ["[(b'residence card',), (b'deport',), None, (b'residence card',)]", "write"]
+    assert sorted(json.loads((tmp_path / "literals-1.json").read_text()).values(), key=str) == \
+        [None, ["deport"], ["residence card"]]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+                         env={**os.environ, "POLICY_CHECK_CACHE_DIR": ""})
+    assert "write" not in out.stdout.splitlines()  # no cache folder: nothing written
