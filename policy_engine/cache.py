@@ -27,6 +27,38 @@ def cache_dir() -> Path | None:
     return Path(base) / "policy-check"
 
 
+# How many entries of each kind stay (the newest); a rule folder has some 15 files, and each edit
+# of a rule adds entries that the next edit makes useless.
+KEEP = {"yaml": 256, "valid": 64, "ruleset": 16}
+
+
+def write_entry(path: Path, text: str, kind: str, version: int) -> None:
+    """Write one cache file atomically, then keep the folder small: drop the files of other format
+    versions of this kind and all but the newest KEEP[kind] of this one. Called only when an entry
+    is written (a cache miss), so the listing is never paid on a warm run. Raises OSError."""
+    from .atomic import write_atomic
+
+    write_atomic(path, text)
+    current, ours = [], f"{kind}-{version}-"
+    for entry in os.scandir(path.parent):
+        if entry.name.startswith(kind + "-"):
+            if entry.name.startswith(ours):
+                current.append((entry.stat().st_mtime_ns, entry.name))
+            elif entry.name[len(kind) + 1:].split("-", 1)[0].isdigit():
+                _remove(entry.path)  # an older (or newer) format: this version never reads it
+    current.sort(reverse=True)
+    for _, name in current[KEEP[kind]:]:
+        if name != path.name:
+            _remove(os.path.join(path.parent, name))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # another process removed it, or it is not ours to remove
+
+
 def _plain(value: Any) -> bool:
     """True when JSON can hold the value as it is (every mapping key a string)."""
     if isinstance(value, dict):
@@ -71,12 +103,12 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
     located = load_yaml(raw.decode("utf-8"), name)
     if entry is not None:
         try:
-            from .atomic import write_atomic
             plain = _plain(located.data)  # most files: stored as is, decoded by json alone (fast)
-            write_atomic(entry, json.dumps({"plain": plain,
-                                            "data": located.data if plain else _encode(located.data),
-                                            "lines": located.lines,
-                                            "duplicates": located.duplicates, "columns": located.columns}))
+            write_entry(entry, json.dumps({"plain": plain,
+                                           "data": located.data if plain else _encode(located.data),
+                                           "lines": located.lines,
+                                           "duplicates": located.duplicates, "columns": located.columns}),
+                        "yaml", _FORMAT)
         except OSError:
             pass  # a read-only home is fine: we just parse every time
     return located
@@ -93,7 +125,6 @@ def mark_validated(digest: str) -> None:
     if folder is None:
         return
     try:
-        from .atomic import write_atomic
-        write_atomic(folder / f"valid-{_FORMAT}-{digest}", digest)
+        write_entry(folder / f"valid-{_FORMAT}-{digest}", digest, "valid", _FORMAT)
     except OSError:
         pass

@@ -24,6 +24,9 @@ _FORMAT = 1
 _memo: dict[str, list[str] | None] | None = None  # the cache file: pattern hash -> words
 _found: dict[str, tuple[bytes, ...] | None] = {}  # this process's answers, by pattern
 _dirty = False
+_memo_path: Any = None  # where _memo was read from
+_used: set[str] = set()  # the keys this process asked for
+MAX_ENTRIES = 20_000     # about 2 MB of cache file
 
 
 def _required(items: Any) -> set[str] | None:
@@ -80,10 +83,10 @@ def _path() -> Any:
 
 
 def _load() -> dict[str, Any]:
-    global _memo
+    global _memo, _memo_path
     if _memo is None:
         _memo = {}
-        path = _path()
+        path = _memo_path = _path()  # saved back there, whatever the environment says at exit
         if path is not None:
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -94,11 +97,14 @@ def _load() -> dict[str, Any]:
 
 
 def _save() -> None:
-    path = _path()
+    path = _memo_path
     if path is not None and _memo is not None:
+        # Rule edits and test folders leave patterns nobody asks for again: past the limit, keep
+        # only those this process used.
+        memo = _memo if len(_memo) <= MAX_ENTRIES else {key: _memo[key] for key in _used if key in _memo}
         try:
             from .atomic import write_atomic
-            write_atomic(path, json.dumps(_memo, sort_keys=True))
+            write_atomic(path, json.dumps(memo, sort_keys=True))
         except OSError:
             pass
 
@@ -114,6 +120,7 @@ def literals(pattern: str) -> tuple[bytes, ...] | None:
         return _found[pattern]  # the same vocabulary terms recur in many patterns
     memo = _load()
     key = hashlib.sha256(pattern.encode()).hexdigest()[:24]
+    _used.add(key)
     words = memo.get(key)
     if key not in memo or not _well_formed(words):
         words = memo[key] = derive(pattern)

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import _decode, _encode, _plain, cache_dir
+from .cache import _decode, _encode, _plain, cache_dir, write_entry
 from .policy import Policy, Principle
 from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, Rule, RuleSet, TextTest
 from .textscan import PatternError, PatternSet, expand, lazy_patterns, vocabulary_terms
@@ -150,8 +150,7 @@ def store(rule_set: RuleSet, vocabulary: dict[str, Any], files: list[Path]) -> N
         content = _content(rule_set, vocabulary, files)
         if content is None:
             return
-        from .atomic import write_atomic
-        write_atomic(path, json.dumps(content, separators=(",", ":")))  # ASCII: read back faster
+        write_entry(path, json.dumps(content, separators=(",", ":")), "ruleset", _FORMAT)  # ASCII: read back faster
     except (OSError, PatternError, AttributeError, KeyError, TypeError, ValueError):
         pass  # a read-only home, or data JSON cannot hold: the folder is read the ordinary way
 

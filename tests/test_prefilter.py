@@ -43,6 +43,7 @@ def _fresh_memo(monkeypatch, folder) -> None:
     from policy_engine import prefilter
     monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(folder))
     monkeypatch.setattr(prefilter, "_memo", None)
+    monkeypatch.setattr(prefilter, "_memo_path", None)
     monkeypatch.setattr(prefilter, "_found", {})
     monkeypatch.setattr(prefilter, "_dirty", True)  # no write at exit from this test process
 
@@ -78,3 +79,17 @@ def test_the_literal_cache_is_written_once_at_exit(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
                          env={**os.environ, "POLICY_CHECK_CACHE_DIR": ""})
     assert "write" not in out.stdout.splitlines()  # no cache folder: nothing written
+
+
+def test_a_full_literal_cache_keeps_only_what_the_run_used(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "literals-1.json").write_text(json.dumps({f"old{n}": ["word"] for n in range(5)}), encoding="utf-8")
+    code = ("import os\nimport policy_engine.prefilter as p\np.MAX_ENTRIES = 3\np.literals('residence card')\n"
+            "os.environ['POLICY_CHECK_CACHE_DIR'] = ''  # changed after reading: the file read is the one written\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                   env={**os.environ, "POLICY_CHECK_CACHE_DIR": str(tmp_path)})
+    assert list(json.loads((tmp_path / "literals-1.json").read_text()).values()) == [["residence card"]]

@@ -170,3 +170,20 @@ def test_no_cache_folder_no_entry(tmp_path, rules, monkeypatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert not load_rule_set(rules)[1]
     assert not list(tmp_path.rglob("ruleset-*.json"))
+
+
+def test_the_cache_folder_keeps_only_the_newest_entries_of_each_kind(tmp_path, monkeypatch) -> None:
+    import os
+    from policy_engine import cache
+
+    monkeypatch.setattr(cache, "KEEP", {**cache.KEEP, "yaml": 3})
+    (tmp_path / "yaml-1-old.json").write_text("{}")          # an older format: never read again
+    (tmp_path / "ruleset-1-other.json").write_text("{}")     # another kind: not this write's business
+    (tmp_path / "literals-1.json").write_text("{}")
+    for n in range(5):
+        path = tmp_path / f"yaml-{cache._FORMAT}-{n}.json"
+        cache.write_entry(path, "{}", "yaml", cache._FORMAT)
+        os.utime(path, ns=(n * 10**9, n * 10**9))  # distinct times, oldest first
+    cache.write_entry(tmp_path / f"yaml-{cache._FORMAT}-new.json", "{}", "yaml", cache._FORMAT)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["ruleset-1-other.json", "literals-1.json"] + [f"yaml-{cache._FORMAT}-{n}.json" for n in ("3", "4", "new")])
