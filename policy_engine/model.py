@@ -51,6 +51,7 @@ class Record:
         from dataclasses import FrozenInstanceError
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
+
 SEVERITIES = ("violation", "warning", "advice")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
