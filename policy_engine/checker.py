@@ -20,7 +20,7 @@ from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .model import Document, Evidence, Finding, TextUnit
 from .rules import FieldTest, Rule, RuleSet, TextTest, load_rule_set
-from .textscan import MultiPattern, PatternError, PatternSet
+from .textscan import MultiPattern, PatternError
 from .waivers import WaiverPolicy
 
 
@@ -117,12 +117,9 @@ class Checker:
         """The language's index, or None if RE2 cannot build it (then tests are searched one by one)."""
         assert self._indexes is not None
         if language not in self._indexes:
-            def expanded(patterns: PatternSet | None) -> str | None:
-                key = language if patterns is not None and language in patterns.expanded else "*"
-                return patterns.expanded[key] if patterns is not None and key in patterns.expanded else None
-
-            matches = [(i, expanded(t.matches)) for i, t in enumerate(self.text_tests)]
-            unless = [(i, expanded(t.unless)) for i, t in enumerate(self.text_tests)]
+            matches = [(i, t.matches.pattern_for(language)) for i, t in enumerate(self.text_tests)]
+            unless = [(i, t.unless.pattern_for(language) if t.unless is not None else None)
+                      for i, t in enumerate(self.text_tests)]
             try:
                 self._indexes[language] = _LanguageIndex(
                     MultiPattern((i, p) for i, p in matches if p is not None),
@@ -152,9 +149,8 @@ class Checker:
         """The batch scan: each sentence goes once through the language's Set of every pattern;
         only the sentences that match some test go through the Set of exceptions."""
         tests = self.text_tests
-        unreadable = {tests[i].key for i in index.unreadable
-                      if tests[i].key in self.only_negated and self._live(tests[i], doc)}
-        missing = bool(unreadable) or any(self._live(tests[i], doc) for i in index.unreadable)
+        unjudged = [tests[i].key for i in index.unreadable if self._live(tests[i], doc)]
+        unreadable = {key for key in unjudged if key in self.only_negated}
         found: dict[int, list[Evidence]] = {}
         for unit in doc.units:
             text = unit.normalised.encode("utf-8")
@@ -169,7 +165,7 @@ class Checker:
                         continue
                 found.setdefault(i, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
         hits = {tests[i].key: evidence for i, evidence in sorted(found.items()) if self._live(tests[i], doc)}
-        return set(hits) | unreadable, hits, self._language_notices(doc, [doc.language] if missing else [])
+        return set(hits) | unreadable, hits, self._language_notices(doc, [doc.language] if unjudged else [])
 
     @staticmethod
     def _language_notices(doc: Document, languages: list[str]) -> list[str]:
@@ -195,7 +191,7 @@ class Checker:
         for test in self.text_tests:
             if not self._live(test, doc):
                 continue  # every rule that reads this test already fails on a field: skip the text
-            if doc.language not in test.matches.expanded and "*" not in test.matches.expanded:
+            if not test.matches.covers(doc.language):
                 missing_languages.add(doc.language)
                 if test.key in self.only_negated:
                     # We cannot read this language: do not claim the text is absent (that would

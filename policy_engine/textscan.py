@@ -109,6 +109,16 @@ class PatternSet:
         key = language if language in self.expanded else "*"
         return key if key in self.expanded else None
 
+    def covers(self, language: str) -> bool:
+        """Whether some pattern applies to drafts in this language (its own, or '*')."""
+        return self._key(language) is not None
+
+    def pattern_for(self, language: str) -> str | None:
+        """The joined pattern a draft in this language is read with ('*' when it has none of its
+        own), or None when no pattern applies to the language."""
+        key = self._key(language)
+        return None if key is None else self.expanded[key]
+
     def regex_for(self, language: str) -> object | None:
         key = self._key(language)
         if key is None:
