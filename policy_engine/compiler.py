@@ -3,26 +3,31 @@
 A rule's condition is brought to negation normal form and then to a disjunction of conjunctions;
 each conjunction becomes one durable_rules rule whose patterns are:
   the anchor fact ({"t": "programme", ...}) carrying the programme's scalar fields, then
-  negated patterns ($not) for "no such item" and "no such text", then
-  item facts (one per list item: {"t": "partners", "i": 0, ...}) and text-hit facts.
-Documents assert item and text facts first and the anchor last.
+  negated patterns ($not) for "no such item", "no such text" and "the prose does not say so", then
+  item facts (one per list item: {"t": "partners", "i": 0, ...}), prose facts and text-hit facts.
+Documents assert item, prose and text facts first and the anchor last.
 Only one document is ever in a session, so facts need no join key.
-Text patterns run in Python on RE2 (linear time, Unicode-aware after normalisation); each test that
-hits asserts one text fact, so the combination logic still runs on durable_rules.
+The reader (prose/) finds, in Python, where the concepts of each prose test occur together; each
+place becomes a fact with its section, stance and polarity ({"t": "prose", "k": ..., "sec":
+"eligibility", "st": "plan", "pol": "affirmed", ...}). Which of those count, and how they combine
+with fields, lists and each other, is decided by the compiled rules on durable_rules.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from .errors import RuleError
 from .model import Document, Evidence
-from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, Rule, TextTest
+from .prose import POLARITIES, STANCES
+from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, ProseTest, Rule, TextTest
 
 MAX_CONJUNCTS = 64
 MAX_STRING = 1000  # longer strings are only ever tested for presence
 ANCHOR = "programme"
 TEXT = "text"
+PROSE = "prose"
+UNREAD = "unread"  # asserted when the prose could not be read: no rule may conclude it is silent
 
 
 def key(path: str) -> str:
@@ -46,6 +51,8 @@ def nnf(cond: Condition, negate: bool = False) -> Condition:
         return FieldTest(cond.path, cond.op, cond.value, cond.negated != negate)
     if isinstance(cond, TextTest):
         return TextTest(cond.key, cond.scopes, cond.matches, cond.unless, cond.negated != negate)
+    if isinstance(cond, ProseTest):
+        return ProseTest(cond.spec, cond.scopes, cond.stances, cond.said, cond.negated != negate)
     if isinstance(cond, ItemTest):
         if cond.quantifier == "all_items":
             assert cond.where is not None
@@ -123,6 +130,23 @@ def pattern(tag: str, expressions: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{"t": tag}, *expressions]} if expressions else {"t": tag}
 
 
+def _one_of(name: str, values: list[str]) -> dict[str, Any]:
+    return {name: values[0]} if len(values) == 1 else {"$or": [{name: v} for v in values]}
+
+
+def prose_pattern(test: ProseTest) -> dict[str, Any]:
+    """The facts a prose test accepts: its spec's places, in its sections, stances and polarities."""
+    expressions: list[dict[str, Any]] = [{"k": test.key}]
+    if test.scopes:
+        expressions.append({"$or": [{"sub" if "." in s else "sec": s} for s in test.scopes]}
+                           if len(test.scopes) > 1 else {"sub" if "." in test.scopes[0] else "sec": test.scopes[0]})
+    if set(test.stances) != set(STANCES):
+        expressions.append(_one_of("st", list(test.stances)))
+    if set(test.said) != set(POLARITIES):
+        expressions.append(_one_of("pol", list(test.said)))
+    return pattern(PROSE, expressions)
+
+
 class Conjunct(NamedTuple):
     rule: Rule
     name: str                                   # durable rule name
@@ -131,6 +155,8 @@ class Conjunct(NamedTuple):
     absent_items: tuple[ItemTest, ...]
     texts: tuple[tuple[str, TextTest], ...]     # (fact name, positive text test)
     absent_texts: tuple[TextTest, ...]
+    proses: tuple[tuple[str, ProseTest], ...] = ()   # (fact name, positive prose test)
+    absent_proses: tuple[ProseTest, ...] = ()
 
     def to_durable(self) -> dict[str, Any]:
         # Order matters. A $not pattern only sees facts asserted before the first fact of the
@@ -143,11 +169,17 @@ class Conjunct(NamedTuple):
             patterns.append({f"n{n}$not": pattern(test.collection, exprs)})
         for n, text in enumerate(self.absent_texts):
             patterns.append({f"m{n}$not": pattern(TEXT, [{"k": text.key}])})
+        for n, prose in enumerate(self.absent_proses):
+            patterns.append({f"a{n}$not": prose_pattern(prose)})
+        if self.absent_proses:
+            patterns.append({"u$not": pattern(UNREAD, [])})
         for fact_name, test in self.items:
             exprs = [item_expression(test.where)] if test.where is not None else []
             patterns.append({fact_name: pattern(test.collection, exprs)})
         for fact_name, text in self.texts:
             patterns.append({fact_name: pattern(TEXT, [{"k": text.key}])})
+        for fact_name, prose in self.proses:
+            patterns.append({fact_name: prose_pattern(prose)})
         return {"all": patterns}
 
 
@@ -158,7 +190,7 @@ def compile_rule(rule: Rule, index: int) -> list[Conjunct]:
                         "expanded); split it into several rules", rule.source.rsplit(":", 1)[0])
     out = []
     for c_index, atoms in enumerate(conjunctions):
-        fields, items, absent_items, texts, absent_texts = [], [], [], [], []
+        fields, items, absent_items, texts, absent_texts, proses, absent_proses = [], [], [], [], [], [], []
         for atom in atoms:
             if isinstance(atom, FieldTest):
                 fields.append(atom)
@@ -172,8 +204,14 @@ def compile_rule(rule: Rule, index: int) -> list[Conjunct]:
                     absent_texts.append(atom)
                 else:
                     texts.append((f"x{len(texts)}", atom))
+            elif isinstance(atom, ProseTest):
+                if atom.negated:
+                    absent_proses.append(atom)
+                else:
+                    proses.append((f"s{len(proses)}", atom))
         out.append(Conjunct(rule, f"r{index:04d}_{c_index:02d}", tuple(fields), tuple(items),
-                            tuple(absent_items), tuple(texts), tuple(absent_texts)))
+                            tuple(absent_items), tuple(texts), tuple(absent_texts), tuple(proses),
+                            tuple(absent_proses)))
     return out
 
 
@@ -209,7 +247,8 @@ class FactPlan:
         self.anchor_fields = anchor_fields
         self.item_fields = item_fields
 
-    def facts(self, doc: Document, text_hits: set[str]) -> Iterator[dict[str, Any]]:
+    def facts(self, doc: Document, text_hits: set[str],
+              prose_facts: list[dict[str, Any]] | tuple[()] = ()) -> Iterator[dict[str, Any]]:
         for collection in sorted(self.item_fields):
             value = get_path(doc.data, collection)
             if not isinstance(value, list):
@@ -228,6 +267,7 @@ class FactPlan:
                 yield fact
         for text_key in sorted(text_hits):
             yield {"t": TEXT, "k": text_key}
+        yield from prose_facts
         anchor: dict[str, Any] = {"t": ANCHOR}
         for path in sorted(self.anchor_fields):
             v = fact_value(get_path(doc.data, path))
@@ -246,9 +286,14 @@ def plan_for(conjuncts: list[Conjunct]) -> FactPlan:
 
 
 def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
-                 text_evidence: dict[str, list[Evidence]]) -> list[Evidence]:
+                 text_evidence: dict[str, list[Evidence]],
+                 prose_evidence: Callable[[dict[str, Any]], Evidence | None] | None = None) -> list[Evidence]:
     """Turn one firing (the facts durable_rules matched) into evidence lines in the document."""
     out: list[Evidence] = []
+    for fact_name, _ in conj.proses:
+        found = prose_evidence(matched.get(fact_name, {})) if prose_evidence is not None else None
+        if found is not None:
+            out.append(found)
     for fact_name, test in conj.items:
         fact = matched.get(fact_name, {})
         index = fact.get("i")

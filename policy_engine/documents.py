@@ -4,7 +4,7 @@ All formats end in one internal model: the structured fields (validated against 
 schema), the line of each field, and the text cut into sentences, each tagged with the field or
 narrative topic it belongs to. Narrative drafts (.md, .txt, .docx) may start with a YAML front-matter
 block holding the same fields; their prose is cut into sections by heading (drafts.py) and each
-section is given topics from rules/sections.yaml. The draft's language is the declared one, or
+section is given topics from the rule folder's sections.yaml. The draft's language is the declared one, or
 else the one its words show (language.py).
 """
 
@@ -24,8 +24,9 @@ from .drafts import Block
 from .errors import InputError
 from .language import UNDETERMINED, declared_language, detect_language
 from .model import Document, TextUnit
-from .resources import load_resource_yaml, schema
-from .textscan import MAX_UNIT_CHARS, compile_pattern, iter_strings, normalise, sentences
+from .resources import schema
+from .sections import OTHER_TOPIC, Sections, bundled_sections
+from .textscan import MAX_UNIT_CHARS, iter_strings, normalise, sentences
 from .yamlsrc import Located, load_yaml
 
 MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
@@ -36,7 +37,6 @@ WORD_SUFFIXES = {".docx"}
 NARRATIVE_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | WORD_SUFFIXES
 SUPPORTED_SUFFIXES = STRUCTURED_SUFFIXES | NARRATIVE_SUFFIXES
 DEFAULT_LANGUAGE = "en"
-OTHER_TOPIC = "other"  # text under a heading that names no known topic
 
 # What patterns see of a sentence. Inside a sentence, commas, semicolons (prose_sentences keeps the
 # clauses around one together), brackets, quotes, colons and dashes only pace the prose: "the campaign, financed by the Ministry's border programme, aims to" must
@@ -160,26 +160,6 @@ def _fast_check() -> _Check | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _section_topics() -> tuple[tuple[str, Any], ...]:
-    """One regex per topic, joining its heading patterns in every language (a topic without
-    patterns, like 'other', is never given by a heading)."""
-    topics = load_resource_yaml("sections.yaml")
-    out = []
-    for topic, by_lang in topics.items():
-        patterns = [p for pats in (by_lang or {}).values() for p in pats or ()]
-        if patterns:
-            out.append((topic, compile_pattern("|".join(f"(?:{p})" for p in patterns))))
-    return tuple(out)
-
-
-@lru_cache(maxsize=4096)  # the same headings recur across a batch of drafts
-def topics_for_heading(heading: str) -> tuple[str, ...]:
-    """The narrative topics a section heading belongs to (any language), in sections.yaml order."""
-    text = normalise(drafts.heading_text(heading))
-    return tuple(topic for topic, regex in _section_topics() if regex.search(text))
-
-
 def matching_text(sentence: str) -> str:
     """The form of a sentence that text patterns are matched on (see _SOFT_PUNCTUATION)."""
     text = sentence.translate(_SOFT_PUNCTUATION)
@@ -215,10 +195,6 @@ def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | N
         yield pending
 
 
-def _is_topic(heading: str) -> bool:
-    return bool(topics_for_heading(heading))
-
-
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """Read a file, refusing what is bigger than the limit."""
     try:
@@ -246,8 +222,11 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_document(path: str | Path) -> Document:
+def load_document(path: str | Path, sections: Sections | None = None) -> Document:
     """Load one programme description.
+
+    Args:
+        sections: the section topics of the rule folder in use (default: the bundled ones).
 
     Raises:
         InputError: unreadable, malformed, or not a programme description; the message has the line.
@@ -258,26 +237,33 @@ def load_document(path: str | Path) -> Document:
         raise InputError(f"unsupported file type '{suffix or path.name}' (expected one of: "
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))})", str(path))
     if suffix in WORD_SUFFIXES:
-        return parse_docx(read_bytes(path, drafts.MAX_DOCX_BYTES), str(path))
+        return parse_docx(read_bytes(path, drafts.MAX_DOCX_BYTES), str(path), sections)
     text = read_text(path)
-    return parse_document(text, str(path), suffix)
+    return parse_document(text, str(path), suffix, sections)
 
 
-def parse_document(text: str, name: str, suffix: str) -> Document:
+def parse_document(text: str, name: str, suffix: str, sections: Sections | None = None) -> Document:
     """Parse text already read, as the format its suffix names."""
+    sections = sections or bundled_sections()
     if suffix in STRUCTURED_SUFFIXES:
-        return _build(_load_structured(text, name, suffix), [], name)
+        return _build(_load_structured(text, name, suffix), [], name, sections)
     located, body, body_line = _split_front_matter(text, name)
+    is_topic = _topic_test(sections)
     if suffix in TEXT_SUFFIXES:
-        blocks = drafts.text_blocks(body, body_line, _is_topic)
+        blocks = drafts.text_blocks(body, body_line, is_topic)
     else:
-        blocks = drafts.markdown_blocks(body, body_line, _is_topic)
-    return _build(located, blocks, name)
+        blocks = drafts.markdown_blocks(body, body_line, is_topic)
+    return _build(located, blocks, name, sections)
 
 
-def parse_docx(raw: bytes, name: str) -> Document:
+def _topic_test(sections: Sections) -> Callable[[str], bool]:
+    return lambda heading: bool(sections.topics_for(drafts.heading_text(heading)))
+
+
+def parse_docx(raw: bytes, name: str, sections: Sections | None = None) -> Document:
     """Parse a Word file: its line numbers are paragraph numbers (non-empty paragraphs and table
     rows' paragraphs, counted from 1); an optional front-matter block opens the document."""
+    sections = sections or bundled_sections()
     paragraphs = drafts.docx_paragraphs(raw, name)
     located, first = Located({}), 0
     front = drafts.docx_front_matter(paragraphs)
@@ -287,24 +273,24 @@ def parse_docx(raw: bytes, name: str) -> Document:
     elif paragraphs and not isinstance(paragraphs[0][1], list) and paragraphs[0][1].text.strip() in ("---", "—"):
         raise InputError("front matter starts with '---' in paragraph 1 but is never closed by a '---' paragraph",
                          name, 1)
-    blocks = drafts.docx_blocks(paragraphs[first:], _is_topic, topics_for_heading)
-    return _build(located, blocks, name)
+    blocks = drafts.docx_blocks(paragraphs[first:], _topic_test(sections),
+                                lambda heading: sections.topics_for(drafts.heading_text(heading)))
+    return _build(located, blocks, name, sections)
 
 
-def _build(located: Located, blocks: list[Block], name: str) -> Document:
+def _build(located: Located, blocks: list[Block], name: str, sections: Sections) -> Document:
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping of fields at the top, found {type(data).__name__}", name, 1)
     if located.duplicates:
         key, line = located.duplicates[0]
-        first = located.lines.get(key)
         raise InputError(f"duplicate key '{key}' (the later value would silently replace the earlier one)",
                          name, line)
     warnings = _validate(data, located, name)
     units = list(_field_units(data, located))
-    sections = []
-    for heading, topics, line, section_units in _body_units(blocks):
-        sections.append((heading, ",".join(topics), line))
+    outline = []
+    for heading, topics, line, section_units in _body_units(blocks, sections):
+        outline.append((heading, ",".join(topics), line))
         units.extend(section_units)
     language = declared_language(data.get("language"))
     if language is None:
@@ -313,7 +299,7 @@ def _build(located: Located, blocks: list[Block], name: str) -> Document:
             warnings.append(f"{name}: the draft's language is not English, Spanish, French or Arabic as far as "
                             "its words show; declare it in front matter (language: en) if it is one of them")
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
-                    warnings=tuple(warnings), sections=tuple(sections))
+                    warnings=tuple(warnings), sections=tuple(outline))
 
 
 def _load_structured(text: str, name: str, suffix: str) -> Located:
@@ -426,7 +412,7 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
             yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 
-def _body_units(blocks: list[Block]) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
+def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
     """Group body blocks into sections by heading; yield each section with its topics and sentences.
 
     A heading that names no known topic takes the topics of the nearest enclosing heading
@@ -446,9 +432,15 @@ def _body_units(blocks: list[Block]) -> Iterable[tuple[str, tuple[str, ...], int
         field = f'section "{heading}"' if heading else "text"
         units: list[TextUnit] = []
         run: list[Block] = []
+        intro = [""]  # the last sentence ending in ':' before a list ("The branch will not:")
 
         def cut(text: str, line: int, unit_scopes: tuple[str, ...]) -> None:
-            units.extend(TextUnit(unit_scopes, field, at, s, matching_text(s)) for at, s in prose_sentences(text, line))
+            for at, sentence in prose_sentences(text, line):
+                item = _LIST_MARK.match(sentence) is not None
+                lead = f"{heading}\n{intro[0]}" if item and intro[0] else heading
+                units.append(TextUnit(unit_scopes, field, at, sentence, matching_text(sentence), lead))
+                if not item:
+                    intro[0] = sentence if sentence.rstrip().endswith(":") else ""
 
         for block in pending + [Block(0, "", own_unit=True)]:
             if block.own_unit or block.topics:
@@ -471,7 +463,8 @@ def _body_units(blocks: list[Block]) -> Iterable[tuple[str, tuple[str, ...], int
         while enclosing and enclosing[-1][0] >= block.heading:
             enclosing.pop()
         heading, heading_line = block.text.strip().rstrip(":").strip(), block.line
-        scopes = topics_for_heading(heading) or (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
+        scopes = sections.topics_for(drafts.heading_text(heading)) or \
+            (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
         enclosing.append((block.heading, (OTHER_TOPIC,) if index == title_at else scopes))
     if any(b.text.strip() for b in pending):
         yield flush()

@@ -62,6 +62,7 @@ class TextUnit(NamedTuple):
     scopes: the dotted field path without list indices (eligibility.criteria), or the narrative
         topics of the section it sits in (eligibility); rules select text by prefix of these.
     field: the exact place, e.g. eligibility.criteria[1] or section "Target population".
+    lead: for narrative text, its heading, and the line ending in ':' that introduces its list.
     """
 
     scopes: tuple[str, ...]
@@ -69,6 +70,7 @@ class TextUnit(NamedTuple):
     line: int | None
     text: str
     normalised: str
+    lead: str = ""   # the heading (and list lead-in) the sentence falls under, which may deny it
 
 
 class Document(NamedTuple):

@@ -1,7 +1,9 @@
 """Rule files: load, validate (with file:line for every mistake) and parse conditions into a tree.
 
 A rule is data. Its `when` condition is parsed here into small frozen nodes; compiler.py turns
-those into durable_rules patterns. Nothing in a rule file is ever evaluated as code.
+those into durable_rules patterns. Nothing in a rule file is ever evaluated as code. A rule folder
+holds the rule files, policy.yaml, sections.yaml, and the concepts and language cues that prose
+conditions read with (concepts/, languages/; see prose/).
 """
 
 from __future__ import annotations
@@ -17,21 +19,25 @@ if TYPE_CHECKING:
 from .errors import InputError, RuleError
 from .model import Record
 from .policy import Policy, load_policy
+from .prose import SAID, STANCES, WITHIN, ProseSpec
+from .prose.lexicon import Lexicon, concept_files, language_files, load_lexicon
 from .resources import schema
-from .textscan import PatternError, PatternSet, compile_patterns
+from .sections import Sections, load_sections
+from .textscan import PatternError, TextPatterns
 from .cache import is_validated, load_yaml_file, mark_validated
 from .yamlsrc import Located, join
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
 ITEM_QUANTIFIERS = ("any_item", "no_item", "all_items")
-DATA_FILES = {"policy.yaml", "vocabulary.yaml", "sections.yaml"}
+DATA_FILES = {"policy.yaml", "sections.yaml"}
+MAX_PATTERN_CHARS = 80  # a text pattern is an escape hatch for a reference or a date, never for wording
 
 
 class RuleProblem(RuleError):
     """A located problem in a rule file, with a stable code (shown by `rules lint`) and an optional hint.
 
     Codes: yaml-syntax, duplicate-key, schema, condition, duplicate-id, unknown-principle, unknown-article,
-    unknown-field, impossible-value, invalid-pattern, slow-pattern.
+    unknown-field, unknown-concept, impossible-value, invalid-pattern, long-pattern.
     """
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None, column: int | None = None,
@@ -109,19 +115,46 @@ class ItemTest(Record):
 
 
 class TextTest(Record):
+    """A regular-expression test: the escape hatch for references and dates, never for wording."""
+
     _fields = ("key", "scopes", "matches", "unless", "negated")
     key: str            # unique id of this test inside the rule set (rule id + position)
     scopes: tuple[str, ...]
-    matches: PatternSet
-    unless: PatternSet | None
+    matches: TextPatterns
+    unless: TextPatterns | None
     negated: bool
 
-    def __init__(self, key: str, scopes: tuple[str, ...], matches: PatternSet, unless: PatternSet | None,
+    def __init__(self, key: str, scopes: tuple[str, ...], matches: TextPatterns, unless: TextPatterns | None,
                  negated: bool = False) -> None:
         self.__dict__.update(key=key, scopes=scopes, matches=matches, unless=unless, negated=negated)
 
 
-Condition = Union[All, AnyOf, Not, FieldTest, ItemTest, TextTest]
+class ProseTest(Record):
+    """Concepts stated together in the prose, and where and how they must be said.
+
+    spec: what the reader looks for in each sentence (shared by tests that read the same thing).
+    scopes: the section topics or fields to look in (empty: anywhere).
+    stances: plan (the programme's own plan), context (background, reported), question.
+    said: the polarities that count: affirmed, negated, rejected.
+    """
+
+    _fields = ("spec", "scopes", "stances", "said", "negated")
+    spec: ProseSpec
+    scopes: tuple[str, ...]
+    stances: tuple[str, ...]
+    said: tuple[str, ...]
+    negated: bool
+
+    def __init__(self, spec: ProseSpec, scopes: tuple[str, ...], stances: tuple[str, ...], said: tuple[str, ...],
+                 negated: bool = False) -> None:
+        self.__dict__.update(spec=spec, scopes=scopes, stances=stances, said=said, negated=negated)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+Condition = Union[All, AnyOf, Not, FieldTest, ItemTest, TextTest, ProseTest]
 
 
 class Rule(Record):
@@ -152,14 +185,22 @@ class Rule(Record):
 
 
 class RuleSet(Record):
-    _fields = ("policy", "rules", "digest", "directory")
+    _fields = ("policy", "rules", "digest", "directory", "lexicon", "sections")
+    _compared = _fields[:4]
     policy: Policy
     rules: tuple[Rule, ...]
     digest: str
     directory: str
+    lexicon: Lexicon
+    sections: Sections
 
-    def __init__(self, policy: Policy, rules: tuple[Rule, ...], digest: str, directory: str) -> None:
-        self.__dict__.update(policy=policy, rules=rules, digest=digest, directory=directory)
+    def __init__(self, policy: Policy, rules: tuple[Rule, ...], digest: str, directory: str,
+                 lexicon: Lexicon | None = None, sections: Sections | None = None) -> None:
+        from .sections import bundled_sections
+
+        self.__dict__.update(policy=policy, rules=rules, digest=digest, directory=directory,
+                             lexicon=lexicon if lexicon is not None else Lexicon({}, {}),
+                             sections=sections if sections is not None else bundled_sections())
 
     def get(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -220,13 +261,13 @@ def is_scalar_list(node: dict[str, Any] | None) -> bool:
 class _Parser:
     """Turns one rule's `when` mapping into a condition tree, collecting located errors."""
 
-    def __init__(self, rule_id: str, file: str, located: Located, vocabulary: dict[str, Any],
+    def __init__(self, rule_id: str, file: str, located: Located, lexicon: Lexicon,
                  topics: set[str], validate: bool = True) -> None:
         self.validate = validate
         self.rule_id = rule_id
         self.file = file
         self.located = located
-        self.vocabulary = vocabulary
+        self.lexicon = lexicon
         self.topics = topics
         self.errors: list[RuleError] = []
         self.text_count = 0
@@ -238,7 +279,7 @@ class _Parser:
     def condition(self, node: Any, path: str, item_schema: dict[str, Any] | None = None) -> Condition | None:
         if not isinstance(node, dict) or not node:
             self.error("a condition must be a mapping such as {field: ..., equals: ...}, "
-                       "{all: [...]}, {any: [...]}, {not: ...}, {any_item: ...} or {text: ...}", path)
+                       "{all: [...]}, {any: [...]}, {not: ...}, {any_item: ...} or {prose: ...}", path)
             return None
         keys = set(node)
         if keys & {"all", "any"}:
@@ -269,13 +310,16 @@ class _Parser:
                 self.error("a list test cannot be nested inside another list test's 'where'", path)
                 return None
             return self.item_test(node, path)
-        if "text" in keys:
+        if "prose" in keys or "text" in keys:
             if item_schema is not None:
-                self.error("a text test cannot go inside 'where'; put it beside the list test in an 'all'", path)
+                self.error("a prose or text test cannot go inside 'where'; put it beside the list test in an 'all'",
+                           path)
                 return None
-            return self.text_test(node, path)
+            return self.prose_test(node, path) if "prose" in keys else self.text_test(node, path)
         self.error(f"unknown condition keys {sorted(map(str, keys))}; expected one of: all, any, not, field, "
-                   "any_item, no_item, all_items, text", path)
+                   "any_item, no_item, all_items, prose, text", path,
+                   hint=did_you_mean(sorted(map(str, keys))[0], ["all", "any", "not", "field", "any_item", "no_item",
+                                                                 "all_items", "prose", "text"]))
         return None
 
     def field_test(self, node: dict[str, Any], path: str, item_schema: dict[str, Any] | None) -> Condition | None:
@@ -376,6 +420,95 @@ class _Parser:
             return None
         return ItemTest(quantifier, collection, where)
 
+    def scopes(self, value: Any, path: str) -> tuple[str, ...] | None:
+        """An 'in' list: section topics or fields of the programme schema."""
+        if not isinstance(value, list) or not value or not all(isinstance(s, str) for s in value):
+            self.error("'in' takes a list of section topics or fields, e.g. [eligibility, target_groups]", path)
+            return None
+        for index, scope in enumerate(value):
+            if scope == "*":
+                continue
+            if scope.count(".") > 1:
+                self.error(f"'{scope}': name a topic or a field at most two levels deep (awareness.directed_by)",
+                           join(path, index))
+                return None
+            if scope not in self.topics and schema_at(scope) is None:
+                self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
+                           f"({', '.join(sorted(self.topics))})", join(path, index),
+                           "unknown-field", did_you_mean(scope, sorted(self.topics) + schema_paths()))
+                return None
+        return () if "*" in value else tuple(value)
+
+    def concepts(self, value: Any, path: str, what: str) -> tuple[str, ...] | None:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            self.error(f"'{what}' takes a list of concept names, e.g. [identity_document, requirement]", path)
+            return None
+        known = self.lexicon.concepts
+        for index, name in enumerate(names):
+            if name not in known:
+                at = join(path, index) if isinstance(value, list) else path
+                self.error(f"unknown concept '{name}'", at, "unknown-concept",
+                           did_you_mean(name, sorted(known)) or "concepts are defined in rules/concepts/*.yaml")
+                return None
+        return tuple(names)
+
+    def prose_test(self, node: dict[str, Any], path: str) -> Condition | None:
+        """A prose condition: concepts stated together; where and how they must be said."""
+        body = node.get("prose")
+        where = join(path, "prose")
+        if set(node) != {"prose"}:
+            self.error("'prose' takes a mapping (all, unless, within, near, in, stance, said) and nothing beside it",
+                       path)
+            return None
+        if isinstance(body, (str, list)):
+            body = {"all": body}
+        if not isinstance(body, dict) or "all" not in body:
+            self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
+                       "prose: {all: [identity_document, requirement]}", where)
+            return None
+        allowed = ("all", "unless", "within", "near", "ordered", "in", "stance", "said")
+        for key in body:
+            if key not in allowed:
+                self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
+                           hint=did_you_mean(str(key), list(allowed)))
+                return None
+        concepts = self.concepts(body["all"], join(where, "all"), "all")
+        unless = self.concepts(body["unless"], join(where, "unless"), "unless") if "unless" in body else ()
+        if concepts is None or unless is None:
+            return None
+        within = body.get("within", "clause")
+        if within not in WITHIN:
+            self.error(f"'within' is one of: {', '.join(WITHIN)} (for a distance in words use 'near: 5')",
+                       join(where, "within"))
+            return None
+        near = body.get("near")
+        if near is not None and (isinstance(near, bool) or not isinstance(near, int) or not 0 <= near <= 30):
+            self.error("'near' is a number of words between 0 and 30", join(where, "near"))
+            return None
+        if near is not None and len(concepts) < 2:
+            self.error("'near' needs at least two concepts in 'all'", join(where, "near"))
+            return None
+        ordered = body.get("ordered", False)
+        if not isinstance(ordered, bool):
+            self.error("'ordered' is true (the concepts appear in the order 'all' names them) or false",
+                       join(where, "ordered"))
+            return None
+        scopes = self.scopes(body["in"], join(where, "in")) if "in" in body else ()
+        if scopes is None:
+            return None
+        stance = body.get("stance", "plan")
+        stances = STANCES if stance == "any" else ([stance] if isinstance(stance, str) else stance)
+        if not isinstance(stances, (list, tuple)) or not stances or any(s not in STANCES for s in stances):
+            self.error(f"'stance' is one of {', '.join(STANCES)}, a list of them, or any", join(where, "stance"))
+            return None
+        said = body.get("said", "affirmed")
+        if said not in SAID:
+            self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
+            return None
+        spec = ProseSpec(concepts, unless, within, near, ordered)
+        return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
+
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:
         body = node.get("text")
         if set(node) != {"text"} or not isinstance(body, dict):
@@ -386,16 +519,9 @@ class _Parser:
             self.error(f"unknown key '{sorted(unknown)[0]}' in text test; use in, matches, unless",
                        join(join(path, "text"), sorted(unknown)[0]))
             return None
-        scopes = body.get("in", ["*"])
-        if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) for s in scopes):
-            self.error("'in' takes a list of field paths or topics", join(join(path, "text"), "in"))
+        scopes = self.scopes(body.get("in", ["*"]), join(join(path, "text"), "in"))
+        if scopes is None:
             return None
-        for index, scope in enumerate(scopes):
-            if scope != "*" and scope not in self.topics and schema_at(scope) is None:
-                self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
-                           f"({', '.join(sorted(self.topics))})", join(join(join(path, "text"), "in"), index),
-                           "unknown-field", did_you_mean(scope, sorted(self.topics) + schema_paths()))
-                return None
         if "matches" not in body:
             self.error("a text test needs 'matches'", join(path, "text"))
             return None
@@ -404,9 +530,9 @@ class _Parser:
         if matches is None or ("unless" in body and unless is None):
             return None
         self.text_count += 1
-        return TextTest(f"{self.rule_id}#{self.text_count}", tuple(scopes), matches, unless)
+        return TextTest(f"{self.rule_id}#{self.text_count}", scopes or ("*",), matches, unless)
 
-    def patterns(self, spec: Any, path: str) -> PatternSet | None:
+    def patterns(self, spec: Any, path: str) -> TextPatterns | None:
         valid_list = isinstance(spec, list) and spec and all(isinstance(p, str) and p for p in spec)
         valid_map = isinstance(spec, dict) and spec and all(
             isinstance(lang, str) and len(lang) == 2 and isinstance(pats, list) and pats
@@ -415,33 +541,21 @@ class _Parser:
             self.error("patterns are a list of texts, or a mapping from language code (en, es, fr) to such a list",
                        path)
             return None
-        try:
-            return compile_patterns(spec, self.vocabulary, validate=self.validate)
-        except PatternError as exc:
-            text = str(exc)
-            path = self._failing_pattern(spec, path)
-            if "too large" in text:
-                self.error(text, path, "slow-pattern",
-                           "the pattern's automaton needs more than the 8 MB allowed; shorten bounded repeats "
-                           "such as .{0,1000} or split the pattern")
-            elif "vocabulary" in text:
-                self.error(text, path, "invalid-pattern", "term lists are defined in rules/vocabulary.yaml")
-            else:
-                self.error(text, path, "invalid-pattern",
-                           "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
-            return None
-
-
-    def _failing_pattern(self, spec: Any, path: str) -> str:
-        """The path of the first pattern that does not compile alone (else the list's own path)."""
         lists = spec.items() if isinstance(spec, dict) else [("*", spec)]
         for language, patterns in lists:
             for index, pattern in enumerate(patterns):
-                try:
-                    compile_patterns({language: [pattern]} if language != "*" else [pattern], self.vocabulary)
-                except PatternError:
-                    return join(join(path, language), index) if language != "*" else join(path, index)
-        return path
+                at = join(join(path, language), index) if language != "*" else join(path, index)
+                if len(pattern) > MAX_PATTERN_CHARS:
+                    self.error(f"pattern of {len(pattern)} characters (at most {MAX_PATTERN_CHARS}): a text pattern "
+                               "is for a reference number or a date; say wording with concepts (prose:)", at,
+                               "long-pattern")
+                    return None
+        try:
+            return TextPatterns(spec if isinstance(spec, dict) else {"*": list(spec)})
+        except PatternError as exc:
+            self.error(str(exc), path, "invalid-pattern",
+                       "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
+            return None
 
 
 @lru_cache(maxsize=1)
@@ -506,34 +620,27 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     Returns:
         the rule set built from the valid rules, and every problem found (empty when all is well).
     """
-    from .resources import default_rules_dir, load_resource_yaml
-
-    from . import rulecache  # here: it imports this module
+    from .resources import default_rules_dir
 
     directory = Path(directory) if directory else default_rules_dir()
     base = directory if directory.is_dir() else directory.parent
     files = files or rule_files(directory)
     digest = folder_digest(base, files)
-    cached = rulecache.load(digest, directory, files)
-    if cached is not None:
-        return cached, []  # only a folder loaded with no problem is stored
     problems: list[RuleError] = []
     try:
         policy = load_policy(base / "policy.yaml")
     except RuleError as exc:
         problems.append(exc)
         policy = Policy("", "", {})
-    vocabulary, topics = {}, set()
-    for name in ("vocabulary.yaml", "sections.yaml"):
-        try:
-            loaded = load_resource_yaml(name, str(base)) if (base / name).is_file() else {}
-        except InputError as exc:
-            problems.append(RuleProblem(exc.message, exc.path, exc.line, exc.column, "yaml-syntax"))
-            loaded = {}
-        if name == "vocabulary.yaml":
-            vocabulary = loaded or {}
-        else:
-            topics = set(loaded or {})
+    if (base / "sections.yaml").is_file():
+        sections, found = load_sections(base / "sections.yaml")
+        problems.extend(found)
+    else:
+        from .sections import bundled_sections
+        sections = bundled_sections()
+    topics = set(sections.topics)
+    lexicon, found = load_lexicon(base)
+    problems.extend(found)
     # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
     trusted = is_validated(digest)
     rules: list[Rule] = []
@@ -590,7 +697,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                         *locate(located, join(join(path, "articles"), a_index)), "unknown-article",
                         did_you_mean(article, [a for _, a, _ in policy.all_articles()])
                         or "cite only articles listed in rules/policy.yaml, or leave 'articles' empty"))
-            parser = _Parser(rule_id, str(file), located, vocabulary, topics, validate=not trusted)
+            parser = _Parser(rule_id, str(file), located, lexicon, topics, validate=not trusted)
             when = parser.condition(body["when"], join(path, "when"))
             problems.extend(parser.errors)
             if when is None or parser.errors:
@@ -603,20 +710,20 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
                 raw_when=body["when"]))
     rules.sort(key=lambda r: r.id)
-    rule_set = RuleSet(policy, tuple(rules), digest, str(directory))
-    if not problems:
-        if not trusted:
-            mark_validated(digest)
-        rulecache.store(rule_set, vocabulary, files)
+    rule_set = RuleSet(policy, tuple(rules), digest, str(directory), lexicon, sections)
+    if not problems and not trusted:
+        mark_validated(digest)
     return rule_set, problems
 
 
 def folder_digest(base: Path, files: list[Path]) -> str:
-    """A digest of every file that shapes the rule set: the rule files, policy, vocabulary, sections."""
+    """A digest of every file that shapes the rule set: the rule files, policy, sections, concepts, languages."""
     digest = hashlib.sha256()
-    for file in [*files, *(base / name for name in sorted(DATA_FILES))]:
+    data = [base / name for name in sorted(DATA_FILES)] + concept_files(base) + language_files(base)
+    for file in [*files, *data]:
+        name = (file.parent.name + "/" + file.name) if file.parent != base else file.name
         try:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+            digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
         except OSError:
-            digest.update(file.name.encode() + b"\0missing\0")
+            digest.update(name.encode() + b"\0missing\0")
     return digest.hexdigest()[:16]

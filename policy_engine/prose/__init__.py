@@ -1,0 +1,127 @@
+"""How rules read prose: concepts as data, a reader that knows negation and context, facts for the engine.
+
+    lexicon.py  concepts (rules/concepts/) and language cues (rules/languages/), validated with file:line
+    forms.py    the word forms of each concept word (simplemma's lemmas, turned around and cached)
+    reader.py   sentences -> clauses, concept mentions with their polarity, the stance of each clause
+
+A rule's `prose:` condition names concepts that must occur together (in one clause, one sentence, or
+within N words). ProseReader reads a document once and reports where each such test holds, with the
+section, stance and polarity of the clause; the checker asserts one fact per place, and the rules,
+compiled to durable_rules, decide what those facts mean together.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple
+
+from ..model import Document
+from .lexicon import Lexicon
+from .reader import AFFIRMED, CONTEXT, NEGATED, PLAN, QUESTION, REJECTED, CompiledLanguage, Hit, Reading, TestSpec, hits
+
+STANCES = (PLAN, CONTEXT, QUESTION)
+POLARITIES = (AFFIRMED, NEGATED, REJECTED)
+SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "any": POLARITIES}
+WITHIN = ("clause", "sentence")
+
+
+class ProseSpec(NamedTuple):
+    """The reading part of a prose test (what the scan looks for); tests that differ only in where
+    and how the engine filters share one spec and are read once."""
+
+    concepts: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    within: str = "clause"
+    near: int | None = None
+    ordered: bool = False
+
+    @property
+    def key(self) -> str:
+        parts = [(" then " if self.ordered else "+").join(self.concepts)]
+        if self.unless:
+            parts.append("unless " + "+".join(self.unless))
+        if self.within != "clause":
+            parts.append("in sentence")
+        if self.near is not None:
+            parts.append(f"near {self.near}")
+        return "; ".join(parts)
+
+
+class Place(NamedTuple):
+    """Where a prose test holds: unit (sentence) index, and the hit inside it."""
+
+    key: str
+    unit: int
+    hit: Hit
+
+
+class DocumentReading(NamedTuple):
+    language: str
+    readable: bool
+    readings: tuple[Reading | None, ...]   # per unit of the document (None: not read)
+    places: tuple[Place, ...]
+
+
+class ProseReader:
+    """Reads documents for a set of prose specs, one compiled language at a time."""
+
+    def __init__(self, lexicon: Lexicon, specs: list[ProseSpec], context_topics: frozenset[str]) -> None:
+        self.lexicon = lexicon
+        self.specs = {spec.key: spec for spec in specs}
+        self.context_topics = context_topics
+        self.concept_names = tuple(sorted(lexicon.concepts))
+        self._languages: dict[str, tuple[CompiledLanguage, list[tuple[str, TestSpec]], dict[int, list[int]]] | None] = {}
+
+    def readable(self, language: str) -> bool:
+        return language in self.lexicon.readable()
+
+    def compiled(self, language: str) -> tuple[CompiledLanguage, list[tuple[str, TestSpec]], dict[int, list[int]]] | None:
+        """The language compiled, its tests by concept ids, and for each concept the tests that need it."""
+        if language not in self._languages:
+            if not self.readable(language):
+                self._languages[language] = None
+            else:
+                compiled = CompiledLanguage(self.lexicon, language, self.concept_names)
+                ids = compiled.concept_ids
+                tests = [(key, TestSpec(tuple(ids[c] for c in spec.concepts), tuple(ids[c] for c in spec.unless),
+                                        spec.within == "sentence", spec.near, spec.ordered))
+                         for key, spec in sorted(self.specs.items())]
+                by_concept: dict[int, list[int]] = {}
+                for index, (_, test) in enumerate(tests):
+                    by_concept.setdefault(test.concepts[0], []).append(index)
+                self._languages[language] = (compiled, tests, by_concept)
+        return self._languages[language]
+
+    def read(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
+        bundle = self.compiled(doc.language)
+        if bundle is None:
+            return DocumentReading(doc.language, False, tuple(None for _ in doc.units), ())
+        compiled, tests, by_concept = bundle
+        places: list[Place] = []
+        readings: list[Reading | None] = []
+        context_topics = self.context_topics
+        for index, unit in enumerate(doc.units):
+            in_context = bool(unit.scopes) and all(scope in context_topics for scope in unit.scopes)
+            reading = compiled.read(unit.text, in_context, unit.lead)
+            readings.append(reading if keep_readings else None)
+            if not reading.matches:
+                continue
+            for concept in sorted(reading.matches):
+                for test_index in by_concept.get(concept, ()):
+                    key, test = tests[test_index]
+                    for hit in hits(test, reading):
+                        places.append(Place(key, index, hit))
+        return DocumentReading(doc.language, True, tuple(readings), tuple(places))
+
+
+def facts(doc: Document, reading: DocumentReading) -> Iterator[dict[str, object]]:
+    """One engine fact per place a prose test holds, for each section (topic or field) it sits in."""
+    for place in reading.places:
+        unit = doc.units[place.unit]
+        for scope in unit.scopes:
+            parts = scope.split(".")
+            yield {"t": "prose", "k": place.key, "sec": parts[0], "sub": ".".join(parts[:2]),
+                   "st": place.hit.stance, "pol": place.hit.polarity, "u": place.unit, "c": place.hit.clause}
+
+
+__all__ = ["AFFIRMED", "CONTEXT", "DocumentReading", "Lexicon", "NEGATED", "PLAN", "POLARITIES", "Place",
+           "ProseReader", "ProseSpec", "QUESTION", "REJECTED", "SAID", "STANCES", "WITHIN", "facts"]

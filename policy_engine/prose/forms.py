@@ -1,0 +1,153 @@
+"""Word forms: every spelling of a concept's word that counts as that word.
+
+Concepts are written as plain words ("depart", "share", "passport"); drafts use inflected forms
+("departed", "shared", "passports", "compartidas", "partagées"). Matching on lemmas means: a word in
+a draft counts as a concept's word when both have the same lemma. Lemmatising every word of every
+draft at run time would load simplemma's dictionaries (up to 0.9 s for Spanish) on every check, so
+we turn the question around once per concept word, taking the word as the lemma it is written as:
+its forms are the words simplemma maps to it (and to those forms: 'partagé' is a form of
+'partager', 'partagées' one of 'partagé'), plus regular inflections for words the dictionary
+lacks. A draft's word then matches if it is one of those forms, a plain set look-up.
+
+The forms of each word are stored in the cache folder per language and simplemma version, so the
+dictionaries are loaded only when a rule author adds a word never seen before.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+from typing import Any, Iterable
+
+FORMS_VERSION = 2
+_memory: dict[str, dict[str, tuple[str, ...]]] = {}   # language -> word -> forms, for this process
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how every word is compared ('Résidence' -> 'residence')."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+
+
+def _simplemma_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("simplemma")
+    except Exception:  # not installed: forms are the regular inflections only
+        return "none"
+
+
+@lru_cache(maxsize=8)
+def _dictionary(language: str) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+    """simplemma's dictionary for a language, folded: (form -> lemma, lemma -> its forms)."""
+    try:
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+        table = DefaultDictionaryFactory().get_dictionary(language)
+    except (ImportError, ValueError):
+        return None
+    forward: dict[str, str] = {}
+    inverse: dict[str, list[str]] = {}
+    for form, lemma in table.items():
+        form, lemma = fold(form), fold(lemma)
+        forward.setdefault(form, lemma)
+        inverse.setdefault(lemma, []).append(form)
+    return forward, inverse
+
+
+def _regular(word: str, language: str) -> set[str]:
+    """Regular inflections, for words the dictionary lacks (a new coinage, a rare plural)."""
+    out = {word}
+    if " " in word or not word.isalpha():
+        return out
+    out |= {word + "s", word + "es"}
+    if language == "en":
+        stem = word[:-1] if word.endswith("e") else word
+        out |= {word + "d", word + "ed", stem + "ed", stem + "ing"}
+        if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+            out |= {word[:-1] + "ies", word[:-1] + "ied"}
+        if len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            out |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    elif language in ("es", "fr"):
+        if word.endswith("z"):
+            out.add(word[:-1] + "ces")
+        if language == "fr" and word.endswith("al"):
+            out.add(word[:-2] + "aux")
+        if language == "fr" and word.endswith(("eau", "eu")):
+            out.add(word + "x")
+        if language == "es":
+            if word.endswith("o"):
+                out |= {word[:-1] + "a", word[:-1] + "as", word[:-1] + "os"}
+            participles = {"ar": "ad", "er": "id", "ir": "id"}
+        else:
+            if not word.endswith("e"):
+                out |= {word + "e", word + "es"}
+            participles = {"er": "e", "ir": "i", "re": "u"}
+        # a verb's participles, which the dictionary files as adjectives ('partagées' -> 'partagé')
+        ending = participles.get(word[-2:])
+        if ending and len(word) > 4:
+            stem = word[:-2] + ending
+            if language == "es":
+                out |= {stem + "o", stem + "a", stem + "os", stem + "as"}
+            else:
+                out |= {stem, stem + "e", stem + "s", stem + "es"}
+    return out
+
+
+def _compute(word: str, language: str) -> tuple[str, ...]:
+    forms = _regular(word, language)
+    dictionary = _dictionary(language)
+    if dictionary is not None:
+        # The word is taken as the lemma it is written as: 'meeting' finds 'meetings' but not 'meet',
+        # 'illegals' only itself. Write the base form ('share', 'depart') to match every form.
+        first = set(dictionary[1].get(word, ()))
+        forms |= first
+        for form in first:  # the forms of its forms: participles used as adjectives
+            forms.update(dictionary[1].get(form, ()))
+    return tuple(sorted(forms))
+
+
+def _store_path(language: str) -> Any:
+    from ..cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"forms-{FORMS_VERSION}-{language}-{_simplemma_version()}.json"
+
+
+def _load_store(language: str) -> dict[str, tuple[str, ...]]:
+    if language in _memory:
+        return _memory[language]
+    table: dict[str, tuple[str, ...]] = {}
+    path = _store_path(language)
+    if path is not None:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(raw, dict) and all(isinstance(k, str) and isinstance(v, list)
+                                             and all(isinstance(f, str) for f in v) for k, v in raw.items()):
+                table = {k: tuple(v) for k, v in raw.items()}
+        except (OSError, ValueError):
+            pass  # no store yet, or a damaged one: computed again
+    _memory[language] = table
+    return table
+
+
+def word_forms(language: str, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The forms of each (folded, single) word in a language, computing and storing the new ones."""
+    table = _load_store(language)
+    wanted = sorted(set(words))
+    missing = [w for w in wanted if w not in table]
+    if missing:
+        for word in missing:
+            table[word] = _compute(word, language)
+        path = _store_path(language)
+        if path is not None:
+            from ..cache import write_entry
+            try:
+                write_entry(path, json.dumps(table, sort_keys=True, ensure_ascii=False), "forms", FORMS_VERSION)
+            except OSError:
+                pass  # a read-only cache: computed again next time
+    return {w: table[w] for w in wanted}

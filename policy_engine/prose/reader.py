@@ -1,0 +1,467 @@
+"""Read a sentence the way a reviewer does: which concepts it states, and how it states them.
+
+For each sentence of a draft the reader finds:
+  - its clauses (a new clause starts at ';', at a question or exclamation mark, at a word such as
+    'however' anywhere, and at a word such as 'but' or 'which' after a comma);
+  - every concept it mentions, matched on word forms: the words of a phrase in order, inside one
+    clause, with at most MAX_GAP other words between them (WIDE_GAP where the phrase says '...').
+    Where one phrase lies inside a longer one ('refused' in 'refused asylum seekers'), the longer
+    one is what the sentence says;
+  - how each mention is said: affirmed, negated ("no residence permit is required", "people without
+    papers", "forced returns are not part of this plan", a heading "What we will not do") or
+    rejected ("unlike deterrence campaigns", "we declined the ministry's offer");
+  - the stance of each clause: the programme's own plan, context (a Background section that does
+    not name the programme, or a reported claim), or a question.
+The cue words for all of this are data (rules/languages/*.yaml); no rule repeats them.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+from typing import NamedTuple
+
+from .forms import fold, word_forms
+from .lexicon import CUE_KINDS, Lexicon
+
+MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
+WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
+NARROW = 4          # words that a narrow negation ("without", "regardless of") reaches
+RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its relative clause:
+RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
+TRAILING = 2        # "forced returns are not ...": a negation at most this many words after a mention
+NUMBER = "#"        # what any number becomes; a concept lists it as <number>
+MAX_COMBINATIONS = 256
+
+AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
+PLAN, CONTEXT, QUESTION = "plan", "context", "question"
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!]")
+_PUNCTUATION = frozenset(";,:()?!")
+_fold_cache: dict[str, str] = {}
+
+
+def _fold(word: str) -> str:
+    folded = _fold_cache.get(word)
+    if folded is None:
+        if len(_fold_cache) > 200_000:
+            _fold_cache.clear()
+        folded = fold(word).replace("’", "'")
+        if folded.isdigit():
+            folded = NUMBER
+        _fold_cache[word] = folded
+    return folded
+
+
+class Match(NamedTuple):
+    start: int                  # first word (index into Reading.words)
+    end: int                    # last word
+    clause: int
+    polarity: str               # affirmed | negated | rejected
+    term: int                   # index into CompiledLanguage.terms
+    positions: tuple[int, ...]  # the words that are the phrase's own (not those in its gaps)
+
+
+class Hit(NamedTuple):
+    """A test holding in one clause (or sentence) of one sentence."""
+
+    clause: int
+    polarity: str
+    stance: str
+    matches: tuple[Match, ...]   # one per concept the test names, in the test's order
+
+
+class Reading(NamedTuple):
+    text: str
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]       # character offsets of each word in text
+    clauses: tuple[int, ...]                 # clause of each word
+    stances: tuple[str, ...]                 # stance of each clause
+    matches: dict[int, list[Match]]          # concept id -> its mentions
+    cues: tuple[tuple[str, int, int], ...]   # (kind, start, end) of the cues that took effect
+
+    def clause_text(self, clause: int) -> str:
+        indexes = [i for i, c in enumerate(self.clauses) if c == clause]
+        if not indexes:
+            return ""
+        return self.text[self.spans[indexes[0]][0]:self.spans[indexes[-1]][1]]
+
+    def words_of(self, match: Match) -> str:
+        return self.text[self.spans[match.start][0]:self.spans[match.end][1]]
+
+
+class Term(NamedTuple):
+    text: str                                   # as written in the concept or language file
+    words: tuple[tuple[frozenset[str], int], ...]  # (the forms a word may take, the gap allowed before it)
+    concepts: tuple[int, ...]                   # concept ids it signals
+    cues: tuple[str, ...]                       # cue kinds it signals
+
+
+class CompiledLanguage:
+    """One language's concepts and cues, ready to read sentences."""
+
+    def __init__(self, lexicon: Lexicon, code: str, concept_names: tuple[str, ...]) -> None:
+        self.code = code
+        cues = lexicon.languages[code]
+        self.concept_names = concept_names
+        self.concept_ids = {name: index for index, name in enumerate(concept_names)}
+        self.elisions = cues.elisions
+        self.contractions = cues.contractions
+        # phrase (its words, with '...' where a wide gap is allowed) -> (concept ids, cue kinds)
+        signals: dict[tuple[str, ...], tuple[set[int], set[str]]] = {}
+        texts: dict[tuple[str, ...], str] = {}
+
+        def add(entry: str, concept: int | None, cue: str | None) -> None:
+            words = self.phrase(entry)
+            if not words:
+                return
+            concepts, kinds = signals.setdefault(words, (set(), set()))
+            texts.setdefault(words, entry)
+            if concept is not None:
+                concepts.add(concept)
+            if cue is not None:
+                kinds.add(cue)
+
+        for name in concept_names:
+            for entry in lexicon.expand(name, code):
+                add(entry, self.concept_ids[name], None)
+        for kind in CUE_KINDS:
+            for entry in cues.cues.get(kind, ()):
+                add(entry, None, kind)
+        all_words = {w for phrase in signals for w in phrase if len(w) > 2 and w != "..."}
+        forms = word_forms(code, all_words)
+        extra: dict[str, set[str]] = {}
+        for word, irregular in cues.irregular.items():
+            for form in irregular:
+                extra.setdefault(_fold(word), set()).update(self.split(form))
+
+        def forms_of(word: str) -> frozenset[str]:
+            if len(word) <= 2 or word == NUMBER:
+                return frozenset((word,))
+            # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
+            found = {f for f in forms.get(word, (word,)) if len(f) > 2}
+            return frozenset(found | {word} | extra.get(word, set()))
+
+        self.terms: list[Term] = []
+        self.first: dict[str, list[tuple[int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+        for words in sorted(signals):
+            concepts, kinds = signals[words]
+            sequence: list[tuple[frozenset[str], int]] = []
+            gap = MAX_GAP
+            for word in words:
+                if word == "...":
+                    gap = WIDE_GAP
+                    continue
+                sequence.append((forms_of(word), gap))
+                gap = MAX_GAP
+            if not sequence:
+                continue
+            index = len(self.terms)
+            self.terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds))))
+            for form in sequence[0][0]:
+                self.first.setdefault(form, []).append((index, tuple(sequence[1:])))
+        self.breaks: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        for strong, entries in ((False, cues.clause_breaks), (True, cues.strong_breaks)):
+            for entry in entries:
+                words = tuple(self.split(entry))
+                if words:
+                    self.breaks.setdefault(words[0], []).append((words[1:], strong))
+        self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
+        self._lead_cache: dict[str, bool] = {}
+
+    def phrase(self, entry: str) -> tuple[str, ...]:
+        """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number."""
+        parts = []
+        for index, piece in enumerate(entry.replace("<number>", " 0 ").split("...")):
+            if index:
+                parts.append("...")
+            parts.extend(self.split(piece))
+        while parts and parts[0] == "...":
+            parts.pop(0)
+        while parts and parts[-1] == "...":
+            parts.pop()
+        return tuple(parts)
+
+    def split(self, text: str) -> list[str]:
+        """The words of a text as the reader sees them (folded, elisions and contractions opened)."""
+        return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION for w in self.open(_fold(token))]
+
+    def open(self, token: str) -> list[str]:
+        """Open an apostrophe form: French l'accueil -> le accueil, English don't -> do not."""
+        if "'" not in token:
+            return [token]
+        whole = self.contractions.get(token)
+        if whole is not None:
+            return whole.split()
+        head, _, tail = token.partition("'")
+        elided = self.elisions.get(head + "'")
+        if elided is not None:
+            return [elided] + self.open(tail)
+        for suffix, meaning in self.contractions.items():
+            if token.endswith(suffix) and len(token) > len(suffix):
+                return [token[:-len(suffix)]] + meaning.split()
+        return [token]
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def read(self, text: str, context_section: bool = False, lead: str = "") -> Reading:
+        """Read one sentence. context_section: it sits in a section read as context (Background).
+        lead: the heading or list lead-in it falls under; a negation there ("What we will not
+        do:") denies what the sentence says."""
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        clauses: list[int] = []
+        commas: list[int] = []      # a comma or colon stands before this word
+        closes: list[int] = []      # a closing bracket stands before this word
+        opens: list[int] = []       # an opening bracket stands before this word
+        clause = 0
+        after_comma = False
+        breaks = self.breaks
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            if len(token) == 1 and token in _PUNCTUATION:
+                if token in ";?!":
+                    if words and clauses[-1] == clause:
+                        clause += 1
+                    after_comma = False
+                elif token in ",:":
+                    commas.append(len(words))
+                    after_comma = True
+                elif token == "(":
+                    opens.append(len(words))
+                else:
+                    closes.append(len(words))
+                continue
+            for word in self.open(_fold(token)):
+                options = breaks.get(word)
+                if options and words and clauses[-1] == clause:
+                    for rest, strong in options:
+                        if (strong or after_comma) and _starts(text, match.end(), rest, self):
+                            clause += 1
+                            break
+                after_comma = False
+                words.append(word)
+                spans.append(match.span())
+                clauses.append(clause)
+        found = self._find(words, clauses)
+        denied = bool(lead) and self._lead_denies(lead)
+        return self._judge(text, words, spans, clauses, found, commas, opens, closes, context_section, denied)
+
+    def _lead_denies(self, lead: str) -> bool:
+        """Whether a heading or lead-in denies what follows it ("What we will not do")."""
+        cached = self._lead_cache.get(lead)
+        if cached is None:
+            if len(self._lead_cache) > 4096:
+                self._lead_cache.clear()
+            reading = self.read(lead)
+            cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
+        return cached
+
+    def _find(self, words: list[str], clauses: list[int]) -> list[tuple[tuple[int, ...], int]]:
+        """Every (word positions, term) whose words stand in order in one clause."""
+        first = self.first
+        found = []
+        count = len(words)
+        for i, word in enumerate(words):
+            candidates = first.get(word)
+            if not candidates:
+                continue
+            clause = clauses[i]
+            for term, rest in candidates:
+                positions = [i]
+                at = i
+                for forms, gap in rest:
+                    nxt = -1
+                    for k in range(at + 1, min(at + 2 + gap, count)):
+                        if clauses[k] != clause:
+                            break
+                        if words[k] in forms:
+                            nxt = k
+                            break
+                    if nxt < 0:
+                        break
+                    at = nxt
+                    positions.append(at)
+                else:
+                    found.append((tuple(positions), term))
+        return found
+
+    def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int],
+               found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
+               context_section: bool, denied: bool) -> Reading:
+        terms = self.terms
+        # The longest reading wins: a phrase whose words all belong to a longer phrase is not said
+        # on its own ('refused' in 'refused asylum seekers', 'papers' in 'without papers').
+        owners = [(set(p), t) for p, t in found if terms[t].concepts or "not_negation" in terms[t].cues]
+        kept = []
+        for positions, term in found:
+            own = set(positions)
+            if any(own < other for other, _ in owners):
+                continue
+            kept.append((positions, term))
+        cues: list[tuple[str, int, int]] = []
+        programme = False
+        relatives: set[int] = set()
+        for positions, term in kept:
+            kinds = terms[term].cues
+            if not kinds:
+                continue
+            start, end = positions[0], positions[-1]
+            if "programme" in kinds:
+                programme = True
+            if "relative" in kinds:
+                relatives.add(start)
+            own = set(positions)
+            if any(own <= other for other, t in owners if t != term or terms[term].concepts):
+                continue  # a cue word inside a concept's own phrase ("no rights") is part of it
+            for kind in kinds:
+                if kind not in ("programme", "not_negation", "relative"):
+                    cues.append((kind, start, end))
+        last_clause = clauses[-1] if clauses else 0
+        question = text.rstrip().rstrip("\"'”»)").endswith("?")
+        stances = []
+        for clause in range(last_clause + 1):
+            if question:
+                stances.append(QUESTION)
+            elif any(kind == "context" and clauses[s] == clause for kind, s, _ in cues):
+                stances.append(CONTEXT)
+            elif context_section and not programme:
+                stances.append(CONTEXT)
+            else:
+                stances.append(PLAN)
+        scopes = []    # (first word reached, last word reached, meaning)
+        trailing = []  # (first, last) word where a mention must end to be denied by a later negation
+        for kind, start, end in cues:
+            if kind == "context":
+                continue
+            clause = clauses[start]
+            clause_start = start
+            while clause_start > 0 and clauses[clause_start - 1] == clause:
+                clause_start -= 1
+            clause_end = end
+            while clause_end + 1 < len(words) and clauses[clause_end + 1] == clause:
+                clause_end += 1
+            next_comma = next((c - 1 for c in commas if c > end), clause_end)
+            relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
+            if kind == "narrow_negation":
+                reach = min(end + NARROW, clause_end)
+            elif kind == "negation" and relative:
+                reach = min(end + RELATIVE_NARROW, clause_end)
+            elif kind == "rejection":
+                reach = min(next_comma, clause_end)
+            else:
+                reach = clause_end
+                inside = max((o for o in opens if o <= start), default=-1)
+                if inside >= 0 and not any(inside < c <= start for c in closes):
+                    reach = min(reach, next((c - 1 for c in closes if c > end), clause_end))
+                # "To avoid being seen as ..., the committee will tell ...": a negation in an
+                # introductory phrase ends with it.
+                if any(words[clause_start:clause_start + len(i)] == list(i) for i in self.introducers) \
+                        and not any(clause_start < c <= start for c in commas):
+                    reach = min(reach, next_comma)
+            meaning = REJECTED if kind == "rejection" else NEGATED
+            scopes.append((end + 1, reach, meaning))
+            if kind == "negation" and not relative:
+                # "Forced returns are not part of this plan": a negation just after a mention denies
+                # it (the mention ends at most TRAILING words before, with no comma between).
+                back = max([start - 1 - TRAILING, clause_start] + [c for c in commas if c <= start])
+                trailing.append((back, start - 1))
+        matches: dict[int, list[Match]] = {}
+        for positions, term in kept:
+            concepts = terms[term].concepts
+            if not concepts:
+                continue
+            start, end = positions[0], positions[-1]
+            polarity = NEGATED if denied else AFFIRMED
+            for first, last, meaning in scopes:
+                if first <= start <= last:
+                    if meaning == REJECTED:
+                        polarity = REJECTED
+                        break
+                    polarity = NEGATED
+            if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
+                polarity = NEGATED
+            match = Match(start, end, clauses[start], polarity, term, positions)
+            for concept in concepts:
+                matches.setdefault(concept, []).append(match)
+        return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), matches, tuple(cues))
+
+
+def _starts(text: str, position: int, rest: tuple[str, ...], language: CompiledLanguage) -> bool:
+    """Whether the words after position begin with rest (for multi-word clause breaks)."""
+    if not rest:
+        return True
+    following = language.split(text[position:position + 80])
+    return tuple(following[:len(rest)]) == rest
+
+
+# ---- tests over a reading --------------------------------------------------------------------------
+
+class TestSpec(NamedTuple):
+    """What a prose test asks of one sentence: its concepts together, and nothing that silences them."""
+
+    concepts: tuple[int, ...]
+    unless: tuple[int, ...]
+    sentence: bool        # within the sentence rather than one clause
+    near: int | None      # at most this many words between the concepts' words
+    ordered: bool = False  # the concepts in the order the test names them
+
+
+def _fits(combo: tuple[Match, ...], spec: TestSpec) -> int | None:
+    """How far apart a combination's words are (None: it does not fit the test)."""
+    if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
+        return None
+    taken: set[int] = set()
+    for match in combo:
+        if taken.intersection(match.positions):
+            return None  # two concepts read from the same words
+        taken.update(match.positions)
+    items = sorted(combo)
+    gap = max((b.start - a.end - 1 for a, b in zip(items, items[1:])), default=0)
+    if spec.near is not None and gap > spec.near:
+        return None
+    return gap
+
+
+def _class(combo: tuple[Match, ...]) -> str:
+    polarities = {m.polarity for m in combo}
+    return REJECTED if REJECTED in polarities else NEGATED if NEGATED in polarities else AFFIRMED
+
+
+def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
+    """Where the test holds in the sentence: per clause (or for the sentence), one hit for each way
+    it is said (affirmed, negated, rejected), each from its closest combination of mentions."""
+    lists = []
+    for concept in spec.concepts:
+        found = reading.matches.get(concept)
+        if not found:
+            return []
+        lists.append(found)
+    groups = sorted({m.clause for m in lists[0]}) if not spec.sentence else [-1]
+    out = []
+    for group in groups:
+        options = [[m for m in found if spec.sentence or m.clause == group] for found in lists]
+        if not all(options):
+            continue
+        if spec.unless and any(m.polarity == AFFIRMED and (spec.sentence or m.clause == group)
+                               for u in spec.unless for m in reading.matches.get(u, ())):
+            continue
+        best: dict[str, tuple[int, tuple[Match, ...]]] = {}
+        for count, combo in enumerate(product(*options)):
+            if count >= MAX_COMBINATIONS:
+                break
+            gap = _fits(combo, spec)
+            if gap is None:
+                continue
+            kind = _class(combo)
+            if kind not in best or gap < best[kind][0]:
+                best[kind] = (gap, combo)
+        for kind in (AFFIRMED, NEGATED, REJECTED):
+            if kind not in best:
+                continue
+            combo = best[kind][1]
+            clauses = {m.clause for m in combo}
+            stance_set = {reading.stances[c] for c in clauses}
+            stance = PLAN if PLAN in stance_set else (QUESTION if QUESTION in stance_set else CONTEXT)
+            out.append(Hit(min(clauses), kind, stance, combo))
+    return out
