@@ -47,6 +47,7 @@ _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*$")
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•–]|\d+[.)])\s")
+_TABLE_RULE = re.compile(r"^:?-*:?$")
 _SENTENCE_END = re.compile(r"[.;,!?…]['\"”’)]*$")
 _DASH_LINE = re.compile(r"^\s*(?:-{3,}|\.{3}|[—–]+)\s*$")
 _SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
@@ -111,7 +112,12 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
         following = lines[index + 1] if index + 1 < len(lines) else ""
         previous_blank = index == 0 or not lines[index - 1].strip()
         atx = _ATX.match(line)
-        if atx:
+        if line.lstrip().startswith("|"):
+            # a table row is one statement, its cells kept apart; the |---| line is layout
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(_TABLE_RULE.match(c) for c in cells):
+                blocks.append(Block(number, " | ".join(c for c in cells if c), own_unit=True))
+        elif atx:
             blocks.append(Block(number, atx.group(2).strip(), len(atx.group(1))))
         elif line.strip() and previous_blank and _SETEXT.match(following) and not _LIST_ITEM.match(line) \
                 and _looks_short(line.strip(), 16):
@@ -397,7 +403,8 @@ def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]
 
 def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Callable[[str], bool],
                 topics_of: Callable[[str], tuple[str, ...]]) -> list[Block]:
-    """Blocks of a Word body: styled, bold or numbered headings; table rows as 'label: text'."""
+    """Blocks of a Word body: styled, bold or numbered headings; table rows as 'label: text' (two
+    cells) or 'a | b | c'."""
     blocks: list[Block] = []
     for line, item in paragraphs:
         if isinstance(item, list):
@@ -407,7 +414,7 @@ def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Calla
             if len(cells) == 2:
                 text = f"{cells[0].rstrip().rstrip(':')}: {cells[1]}"
             else:
-                text = "; ".join(cells)
+                text = " | ".join(cells)  # one statement per row; the reader keeps cells apart
             blocks.append(Block(line, text, 0, topics or None, True))
             continue
         level = _heading_level(item, is_topic)

@@ -134,7 +134,8 @@ class ProseTest(Record):
 
     spec: what the reader looks for in each sentence (shared by tests that read the same thing).
     scopes: the section topics or fields to look in (empty: anywhere).
-    stances: plan (the programme's own plan), context (background, reported), question.
+    stances: plan (the programme's own plan), background (a Background section that does not name the
+        programme), reported (others' claims), question.
     said: the polarities that count: affirmed, negated, rejected.
     """
 
@@ -467,7 +468,7 @@ class _Parser:
             self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
                        "prose: {all: [identity_document, requirement]}", where)
             return None
-        allowed = ("all", "unless", "within", "near", "ordered", "in", "stance", "said")
+        allowed = ("all", "unless", "unless_between", "within", "near", "ordered", "in", "stance", "said")
         for key in body:
             if key not in allowed:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
@@ -475,7 +476,9 @@ class _Parser:
                 return None
         concepts = self.concepts(body["all"], join(where, "all"), "all")
         unless = self.concepts(body["unless"], join(where, "unless"), "unless") if "unless" in body else ()
-        if concepts is None or unless is None:
+        between = self.concepts(body["unless_between"], join(where, "unless_between"), "unless_between") \
+            if "unless_between" in body else ()
+        if concepts is None or unless is None or between is None:
             return None
         within = body.get("within", "clause")
         if within not in WITHIN:
@@ -506,7 +509,7 @@ class _Parser:
         if said not in SAID:
             self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
             return None
-        spec = ProseSpec(concepts, unless, within, near, ordered)
+        spec = ProseSpec(concepts, unless, within, near, ordered, between)
         return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
 
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:

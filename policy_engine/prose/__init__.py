@@ -16,9 +16,10 @@ from typing import Iterator, NamedTuple
 
 from ..model import Document
 from .lexicon import Lexicon
-from .reader import AFFIRMED, CONTEXT, NEGATED, PLAN, QUESTION, REJECTED, CompiledLanguage, Hit, Reading, TestSpec, hits
+from .reader import (AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED, CompiledLanguage, Hit, Reading,
+                     TestSpec, hits)
 
-STANCES = (PLAN, CONTEXT, QUESTION)
+STANCES = (PLAN, BACKGROUND, REPORTED, QUESTION)
 POLARITIES = (AFFIRMED, NEGATED, REJECTED)
 SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "any": POLARITIES}
 WITHIN = ("clause", "sentence")
@@ -33,12 +34,15 @@ class ProseSpec(NamedTuple):
     within: str = "clause"
     near: int | None = None
     ordered: bool = False
+    unless_between: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         parts = [(" then " if self.ordered else "+").join(self.concepts)]
         if self.unless:
             parts.append("unless " + "+".join(self.unless))
+        if self.unless_between:
+            parts.append("unless between " + "+".join(self.unless_between))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:
@@ -83,7 +87,8 @@ class ProseReader:
                 compiled = CompiledLanguage(self.lexicon, language, self.concept_names)
                 ids = compiled.concept_ids
                 tests = [(key, TestSpec(tuple(ids[c] for c in spec.concepts), tuple(ids[c] for c in spec.unless),
-                                        spec.within == "sentence", spec.near, spec.ordered))
+                                        spec.within == "sentence", spec.near, spec.ordered,
+                                        tuple(ids[c] for c in spec.unless_between)))
                          for key, spec in sorted(self.specs.items())]
                 by_concept: dict[int, list[int]] = {}
                 for index, (_, test) in enumerate(tests):
@@ -123,5 +128,5 @@ def facts(doc: Document, reading: DocumentReading) -> Iterator[dict[str, object]
                    "st": place.hit.stance, "pol": place.hit.polarity, "u": place.unit, "c": place.hit.clause}
 
 
-__all__ = ["AFFIRMED", "CONTEXT", "DocumentReading", "Lexicon", "NEGATED", "PLAN", "POLARITIES", "Place",
+__all__ = ["AFFIRMED", "BACKGROUND", "REPORTED", "DocumentReading", "Lexicon", "NEGATED", "PLAN", "POLARITIES", "Place",
            "ProseReader", "ProseSpec", "QUESTION", "REJECTED", "SAID", "STANCES", "WITHIN", "facts"]

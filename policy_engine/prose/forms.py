@@ -4,10 +4,11 @@ Concepts are written as plain words ("depart", "share", "passport"); drafts use 
 ("departed", "shared", "passports", "compartidas", "partagées"). Matching on lemmas means: a word in
 a draft counts as a concept's word when both have the same lemma. Lemmatising every word of every
 draft at run time would load simplemma's dictionaries (up to 0.9 s for Spanish) on every check, so
-we turn the question around once per concept word, taking the word as the lemma it is written as:
-its forms are the words simplemma maps to it (and to those forms: 'partagé' is a form of
-'partager', 'partagées' one of 'partagé'), plus regular inflections for words the dictionary
-lacks. A draft's word then matches if it is one of those forms, a plain set look-up.
+we turn the question around once per concept word: its forms are the words simplemma maps to its
+lemma (and to those forms: 'partagé' is a form of 'partager', 'partagées' one of 'partagé'), plus
+regular inflections for words the dictionary lacks. A word that is itself a lemma is taken as
+written ('meeting', not 'meet'). A draft's word then matches if it is one of those forms, a plain
+set look-up.
 
 The forms of each word are stored in the cache folder per language and simplemma version, so the
 dictionaries are loaded only when a rule author adds a word never seen before.
@@ -20,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
-FORMS_VERSION = 2
+FORMS_VERSION = 3
 _memory: dict[str, dict[str, tuple[str, ...]]] = {}   # language -> word -> forms, for this process
 
 
@@ -100,12 +101,15 @@ def _compute(word: str, language: str) -> tuple[str, ...]:
     forms = _regular(word, language)
     dictionary = _dictionary(language)
     if dictionary is not None:
-        # The word is taken as the lemma it is written as: 'meeting' finds 'meetings' but not 'meet',
-        # 'illegals' only itself. Write the base form ('share', 'depart') to match every form.
-        first = set(dictionary[1].get(word, ()))
+        forward, inverse = dictionary
+        # A word that is a lemma is taken as written ('meeting' finds 'meetings', not 'meet'); any
+        # other form stands for its lemma ('departures' finds 'departure'). Concepts write '=word'
+        # for a word that must match exactly ('=illegals', not the adjective 'illegal').
+        lemma = word if word in inverse else forward.get(word, word)
+        first = {lemma, *inverse.get(lemma, ())}
         forms |= first
         for form in first:  # the forms of its forms: participles used as adjectives
-            forms.update(dictionary[1].get(form, ()))
+            forms.update(inverse.get(form, ()))
     return tuple(sorted(forms))
 
 

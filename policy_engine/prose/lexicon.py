@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 from ..errors import InputError, RuleError
 from ..yamlsrc import Located, join, load_yaml
 
-CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "context", "programme", "relative")
-LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "introducers", "elisions", "contractions",
-                 "irregular", *CUE_KINDS}
-CONCEPT_KEYS = {"means", "include", "examples"}
+CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
+LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
+                 "elisions", "contractions", "irregular", *CUE_KINDS}
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -55,6 +55,7 @@ class Concept(NamedTuple):
     source: str
     file: str
     path: str       # inside the file: concepts.NAME
+    hides_words: bool = False  # its phrases hide the words inside them from other concepts
 
 
 class LanguageCues(NamedTuple):
@@ -65,7 +66,9 @@ class LanguageCues(NamedTuple):
     cues: dict[str, tuple[str, ...]]
     clause_breaks: tuple[str, ...]   # words that open a new clause after a comma ("but", "which")
     strong_breaks: tuple[str, ...]   # words that open a new clause anywhere ("however")
+    scope_breaks: tuple[str, ...]    # after a comma, words that end what a negation reaches ("and", "who")
     introducers: tuple[str, ...]     # words that open an introductory phrase ("to", "in order to")
+    articles: tuple[str, ...]        # words after which a phrase's next word follows directly ("the group")
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -260,7 +263,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
         else:
             cues[kind] = ()
     breaks = {}
-    for key in ("clause_breaks", "strong_breaks", "introducers"):
+    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -282,7 +285,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     name = data.get("name")
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
-                        breaks["introducers"], maps["elisions"], maps["contractions"], irregular, f"{path}:{line}")
+                        breaks["scope_breaks"], breaks["introducers"], breaks["articles"], maps["elisions"],
+                        maps["contractions"], irregular, f"{path}:{line}")
 
 
 def _concepts(path: Path, located: Located, known_languages: set[str],
@@ -347,9 +351,13 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
             reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
                            where, "empty-concept")
         examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
+        hides = body.get("hides_words", False)
+        if not isinstance(hides, bool):
+            reader.problem(f"concept '{name}': hides_words is true or false", join(where, "hides_words"), "schema")
+            hides = False
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where))
+                           where, hides))
     return out
 
 

@@ -10,8 +10,9 @@ For each sentence of a draft the reader finds:
   - how each mention is said: affirmed, negated ("no residence permit is required", "people without
     papers", "forced returns are not part of this plan", a heading "What we will not do") or
     rejected ("unlike deterrence campaigns", "we declined the ministry's offer");
-  - the stance of each clause: the programme's own plan, context (a Background section that does
-    not name the programme, or a reported claim), or a question.
+  - the stance of each clause: the programme's own plan, background (a Background section that
+    does not name the programme), reported (others' claims: "reportedly", "the ministry says"), or
+    a question.
 The cue words for all of this are data (rules/languages/*.yaml); no rule repeats them.
 """
 
@@ -34,10 +35,10 @@ NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 MAX_COMBINATIONS = 256
 
 AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
-PLAN, CONTEXT, QUESTION = "plan", "context", "question"
+PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "question"
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!]")
-_PUNCTUATION = frozenset(";,:()?!")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|]")
+_PUNCTUATION = frozenset(";,:()?!|")
 _fold_cache: dict[str, str] = {}
 
 
@@ -77,6 +78,7 @@ class Reading(NamedTuple):
     spans: tuple[tuple[int, int], ...]       # character offsets of each word in text
     clauses: tuple[int, ...]                 # clause of each word
     stances: tuple[str, ...]                 # stance of each clause
+    segments: tuple[int, ...]                # segment of each clause: items of a ';' list are apart
     matches: dict[int, list[Match]]          # concept id -> its mentions
     cues: tuple[tuple[str, int, int], ...]   # (kind, start, end) of the cues that took effect
 
@@ -95,6 +97,7 @@ class Term(NamedTuple):
     words: tuple[tuple[frozenset[str], int], ...]  # (the forms a word may take, the gap allowed before it)
     concepts: tuple[int, ...]                   # concept ids it signals
     cues: tuple[str, ...]                       # cue kinds it signals
+    hides: bool = False                         # its words are not read for other concepts
 
 
 class CompiledLanguage:
@@ -110,72 +113,98 @@ class CompiledLanguage:
         # phrase (its words, with '...' where a wide gap is allowed) -> (concept ids, cue kinds)
         signals: dict[tuple[str, ...], tuple[set[int], set[str]]] = {}
         texts: dict[tuple[str, ...], str] = {}
+        hiding: set[tuple[str, ...]] = set()
 
-        def add(entry: str, concept: int | None, cue: str | None) -> None:
+        def add(entry: str, concept: int | None, cue: str | None) -> tuple[str, ...]:
             words = self.phrase(entry)
             if not words:
-                return
+                return words
             concepts, kinds = signals.setdefault(words, (set(), set()))
             texts.setdefault(words, entry)
             if concept is not None:
                 concepts.add(concept)
             if cue is not None:
                 kinds.add(cue)
+            return words
 
         for name in concept_names:
             for entry in lexicon.expand(name, code):
                 add(entry, self.concept_ids[name], None)
+            if lexicon.concepts[name].hides_words:
+                hiding.update(self.phrase(entry) for entry in lexicon.concepts[name].words.get(code, ()))
         for kind in CUE_KINDS:
             for entry in cues.cues.get(kind, ()):
                 add(entry, None, kind)
-        all_words = {w for phrase in signals for w in phrase if len(w) > 2 and w != "..."}
+        all_words = {w for phrase in signals for w in phrase if len(w) > 2 and w != "..." and not w.startswith("=")}
         forms = word_forms(code, all_words)
         extra: dict[str, set[str]] = {}
         for word, irregular in cues.irregular.items():
             for form in irregular:
                 extra.setdefault(_fold(word), set()).update(self.split(form))
+        narrow = {w for entry in cues.cues.get("narrow_negation", ()) for w in self.split(entry)}
 
         def forms_of(word: str) -> frozenset[str]:
+            if word.startswith("="):
+                return frozenset((word[1:],))
             if len(word) <= 2 or word == NUMBER:
                 return frozenset((word,))
             # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
             found = {f for f in forms.get(word, (word,)) if len(f) > 2}
             return frozenset(found | {word} | extra.get(word, set()))
 
+        articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.terms: list[Term] = []
         self.first: dict[str, list[tuple[int, tuple[tuple[frozenset[str], int], ...]]]] = {}
         for words in sorted(signals):
             concepts, kinds = signals[words]
             sequence: list[tuple[frozenset[str], int]] = []
-            gap = MAX_GAP
+            wide = previous = None
             for word in words:
                 if word == "...":
-                    gap = WIDE_GAP
+                    wide = True
                     continue
+                if not sequence:
+                    gap = 0
+                elif wide:
+                    gap = WIDE_GAP
+                elif previous in articles or len(word.lstrip("=")) <= 3:
+                    gap = 0  # "the group", "have to": short words stand together
+                elif previous in narrow or words in hiding:
+                    gap = 1  # "without valid papers", not "without a requirement of papers"; names stand together
+                else:
+                    gap = MAX_GAP
                 sequence.append((forms_of(word), gap))
-                gap = MAX_GAP
+                wide, previous = None, word
             if not sequence:
                 continue
             index = len(self.terms)
-            self.terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds))))
+            self.terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds)),
+                                   words in hiding or bool(kinds & {"not_negation", "idioms"})))
             for form in sequence[0][0]:
                 self.first.setdefault(form, []).append((index, tuple(sequence[1:])))
-        self.breaks: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
-        for strong, entries in ((False, cues.clause_breaks), (True, cues.strong_breaks)):
+        # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
+        # anywhere, "scope" after a comma but only for the reach of negation
+        self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, entries in (("clause", cues.clause_breaks), ("strong", cues.strong_breaks),
+                              ("scope", cues.scope_breaks)):
             for entry in entries:
                 words = tuple(self.split(entry))
                 if words:
-                    self.breaks.setdefault(words[0], []).append((words[1:], strong))
+                    self.breaks.setdefault(words[0], []).append((words[1:], kind))
         self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
+        self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self._lead_cache: dict[str, bool] = {}
 
     def phrase(self, entry: str) -> tuple[str, ...]:
-        """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number."""
+        """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
+        and '=' before a word that must match exactly as written."""
         parts = []
         for index, piece in enumerate(entry.replace("<number>", " 0 ").split("...")):
             if index:
                 parts.append("...")
-            parts.extend(self.split(piece))
+            for chunk in piece.split():
+                exact = chunk.startswith("=")
+                parts.extend(("=" + w) if exact else w for w in self.split(chunk.lstrip("=")))
         while parts and parts[0] == "...":
             parts.pop(0)
         while parts and parts[-1] == "...":
@@ -211,10 +240,12 @@ class CompiledLanguage:
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
-        commas: list[int] = []      # a comma or colon stands before this word
+        cells: list[int] = []       # a table row's cells, and each clause: where a phrase must fit
+        commas: list[int] = []      # a comma, colon or cell border stands before this word
         closes: list[int] = []      # a closing bracket stands before this word
         opens: list[int] = []       # an opening bracket stands before this word
-        clause = 0
+        semicolons: list[int] = []  # a ';' stands before this word
+        clause = cell = 0
         after_comma = False
         breaks = self.breaks
         for match in _TOKEN.finditer(text):
@@ -223,10 +254,15 @@ class CompiledLanguage:
                 if token in ";?!":
                     if words and clauses[-1] == clause:
                         clause += 1
+                        cell += 1
+                    if token == ";":
+                        semicolons.append(len(words))
                     after_comma = False
-                elif token in ",:":
+                elif token in ",:|":
                     commas.append(len(words))
-                    after_comma = True
+                    after_comma = token != "|"
+                    if token == "|" and words and cells[-1] == cell:
+                        cell += 1
                 elif token == "(":
                     opens.append(len(words))
                 else:
@@ -234,18 +270,37 @@ class CompiledLanguage:
                 continue
             for word in self.open(_fold(token)):
                 options = breaks.get(word)
-                if options and words and clauses[-1] == clause:
-                    for rest, strong in options:
-                        if (strong or after_comma) and _starts(text, match.end(), rest, self):
-                            clause += 1
+                if options and words and cells[-1] == cell:
+                    for rest, kind in options:
+                        if (kind == "strong" or after_comma) and _starts(text, match.end(), rest, self):
+                            if kind != "scope" and clauses[-1] == clause:
+                                clause += 1
+                            cell += 1
                             break
                 after_comma = False
                 words.append(word)
                 spans.append(match.span())
                 clauses.append(clause)
-        found = self._find(words, clauses)
+                cells.append(cell)
+        # a phrase does not run across a comma either ("no documents, whether or not a right ..."),
+        # unless it says '...' there ("from ... communities": "from the Kurdish, Syrian and Afghan communities")
+        pieces = list(cells)
+        shift = 0
+        border = set(commas)
+        for index in range(len(pieces)):
+            if index in border and index:
+                shift += 1
+            pieces[index] = cells[index] * 4096 + shift
+        found = self._find(words, pieces, cells)
         denied = bool(lead) and self._lead_denies(lead)
-        return self._judge(text, words, spans, clauses, found, commas, opens, closes, context_section, denied)
+        # The items of a list written with semicolons are apart ("clinics for the injured; the police
+        # only when a person asks"); two clauses joined by one semicolon still make one statement.
+        segments = [0] * ((clauses[-1] + 1) if clauses else 1)
+        if len(semicolons) >= 2:
+            for index, word_clause in enumerate(clauses):
+                segments[word_clause] = sum(1 for s in semicolons if s <= index)
+        return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
+                           tuple(segments))
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -257,8 +312,9 @@ class CompiledLanguage:
             cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
         return cached
 
-    def _find(self, words: list[str], clauses: list[int]) -> list[tuple[tuple[int, ...], int]]:
-        """Every (word positions, term) whose words stand in order in one clause."""
+    def _find(self, words: list[str], pieces: list[int], cells: list[int]) -> list[tuple[tuple[int, ...], int]]:
+        """Every (word positions, term) whose words stand in order in one piece of a clause (between
+        commas; a wide gap may cross them, not a clause or table cell)."""
         first = self.first
         found = []
         count = len(words)
@@ -266,14 +322,14 @@ class CompiledLanguage:
             candidates = first.get(word)
             if not candidates:
                 continue
-            clause = clauses[i]
             for term, rest in candidates:
                 positions = [i]
                 at = i
                 for forms, gap in rest:
                     nxt = -1
+                    bounds = cells if gap == WIDE_GAP else pieces
                     for k in range(at + 1, min(at + 2 + gap, count)):
-                        if clauses[k] != clause:
+                        if bounds[k] != bounds[at]:
                             break
                         if words[k] in forms:
                             nxt = k
@@ -286,13 +342,14 @@ class CompiledLanguage:
                     found.append((tuple(positions), term))
         return found
 
-    def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int],
+    def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
                found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
-               context_section: bool, denied: bool) -> Reading:
+               context_section: bool, denied: bool, segments: tuple[int, ...]) -> Reading:
         terms = self.terms
-        # The longest reading wins: a phrase whose words all belong to a longer phrase is not said
-        # on its own ('refused' in 'refused asylum seekers', 'papers' in 'without papers').
-        owners = [(set(p), t) for p, t in found if terms[t].concepts or "not_negation" in terms[t].cues]
+        # Some phrases change what the words inside them mean ('refused asylum seekers' are not
+        # refused, 'without papers' asks for no papers, 'collective sites' handle no one collectively):
+        # their concept hides those words from the others (hides_words, idioms, not_negation).
+        owners = [(set(p), t) for p, t in found if terms[t].hides and p[-1] - p[0] <= len(p)]
         kept = []
         for positions, term in found:
             own = set(positions)
@@ -312,10 +369,11 @@ class CompiledLanguage:
             if "relative" in kinds:
                 relatives.add(start)
             own = set(positions)
-            if any(own <= other for other, t in owners if t != term or terms[term].concepts):
-                continue  # a cue word inside a concept's own phrase ("no rights") is part of it
+            if any(own <= set(p) for p, t in found if (t != term or terms[t].concepts) and
+                   (terms[t].concepts or terms[t].hides)):
+                continue  # a cue word inside a concept's own phrase ("no rights", "not accepted") is part of it
             for kind in kinds:
-                if kind not in ("programme", "not_negation", "relative"):
+                if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)").endswith("?")
@@ -324,9 +382,9 @@ class CompiledLanguage:
             if question:
                 stances.append(QUESTION)
             elif any(kind == "context" and clauses[s] == clause for kind, s, _ in cues):
-                stances.append(CONTEXT)
+                stances.append(REPORTED)
             elif context_section and not programme:
-                stances.append(CONTEXT)
+                stances.append(BACKGROUND)
             else:
                 stances.append(PLAN)
         scopes = []    # (first word reached, last word reached, meaning)
@@ -339,8 +397,8 @@ class CompiledLanguage:
             while clause_start > 0 and clauses[clause_start - 1] == clause:
                 clause_start -= 1
             clause_end = end
-            while clause_end + 1 < len(words) and clauses[clause_end + 1] == clause:
-                clause_end += 1
+            while clause_end + 1 < len(words) and cells[clause_end + 1] == cells[end]:
+                clause_end += 1  # a negation reaches to the end of its clause, or of its table cell
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
             relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
             if kind == "narrow_negation":
@@ -384,7 +442,8 @@ class CompiledLanguage:
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
                 matches.setdefault(concept, []).append(match)
-        return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), matches, tuple(cues))
+        return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
+                       tuple(cues))
 
 
 def _starts(text: str, position: int, rest: tuple[str, ...], language: CompiledLanguage) -> bool:
@@ -405,17 +464,19 @@ class TestSpec(NamedTuple):
     sentence: bool        # within the sentence rather than one clause
     near: int | None      # at most this many words between the concepts' words
     ordered: bool = False  # the concepts in the order the test names them
+    unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec) -> int | None:
     """How far apart a combination's words are (None: it does not fit the test)."""
     if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
         return None
-    taken: set[int] = set()
+    taken: dict[int, int] = {}
     for match in combo:
-        if taken.intersection(match.positions):
-            return None  # two concepts read from the same words
-        taken.update(match.positions)
+        for position in match.positions:
+            if taken.get(position, match.term) != match.term:
+                return None  # two concepts read from the same words (unless one phrase means both)
+            taken[position] = match.term
     items = sorted(combo)
     gap = max((b.start - a.end - 1 for a, b in zip(items, items[1:])), default=0)
     if spec.near is not None and gap > spec.near:
@@ -437,15 +498,25 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         if not found:
             return []
         lists.append(found)
-    groups = sorted({m.clause for m in lists[0]}) if not spec.sentence else [-1]
+    # a clause, or (within a sentence) a segment: the sentence, or one item of its ';' list
+    segments = reading.segments
+    if spec.sentence:
+        def group_of(m: Match) -> int:
+            return segments[m.clause]
+    else:
+        def group_of(m: Match) -> int:
+            return m.clause
+    groups = sorted({group_of(m) for m in lists[0]})
     out = []
     for group in groups:
-        options = [[m for m in found if spec.sentence or m.clause == group] for found in lists]
+        options = [[m for m in found if group_of(m) == group] for found in lists]
         if not all(options):
             continue
-        if spec.unless and any(m.polarity == AFFIRMED and (spec.sentence or m.clause == group)
+        if spec.unless and any(m.polarity == AFFIRMED and group_of(m) == group
                                for u in spec.unless for m in reading.matches.get(u, ())):
             continue
+        between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
+                   if m.polarity == AFFIRMED and group_of(m) == group]
         best: dict[str, tuple[int, tuple[Match, ...]]] = {}
         for count, combo in enumerate(product(*options)):
             if count >= MAX_COMBINATIONS:
@@ -453,6 +524,10 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             gap = _fits(combo, spec)
             if gap is None:
                 continue
+            if between:
+                low, high = min(m.end for m in combo), max(m.start for m in combo)
+                if any(low < m.start and m.end < high and m not in combo for m in between):
+                    continue
             kind = _class(combo)
             if kind not in best or gap < best[kind][0]:
                 best[kind] = (gap, combo)
@@ -462,6 +537,6 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             combo = best[kind][1]
             clauses = {m.clause for m in combo}
             stance_set = {reading.stances[c] for c in clauses}
-            stance = PLAN if PLAN in stance_set else (QUESTION if QUESTION in stance_set else CONTEXT)
+            stance = next(s for s in (PLAN, QUESTION, REPORTED, BACKGROUND) if s in stance_set)
             out.append(Hit(min(clauses), kind, stance, combo))
     return out
