@@ -410,7 +410,7 @@ def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tu
     from policy_engine import ruletest
     from policy_engine.checker import Checker
     from policy_engine.rules import load_rule_set
-    from policy_engine.rulesrc import rule_sources
+    from policy_engine.rulesrc import concept_sources, rule_sources
 
     target = rules_path(path)
     folder = target if target.is_dir() else target.parent
@@ -425,7 +425,8 @@ def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tu
             raise click.BadParameter(f"no such rule: \"{unknown[0]}\"", param_hint="--rule")
         selected = set(only) if selected is None else selected & set(only)
     cases = [] if no_cases else ruletest.load_cases(cases_dir or ruletest.default_cases_dir(folder))
-    items = ruletest.collect(checker.rule_set, rule_sources(checker.rule_set), cases, selected)
+    items = ruletest.collect(checker.rule_set, rule_sources(checker.rule_set), cases, selected,
+                             concept_sources(checker.rule_set))
     results = [ruletest.run(checker, item) for item in items]
     if fmt == "json":
         click.echo(json.dumps(ruletest.to_json_dict(results), indent=2, ensure_ascii=False))

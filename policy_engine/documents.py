@@ -412,6 +412,9 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
             yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 
+LEAD_WORDS = 12  # a line of at most this many words is read under its heading's negation
+
+
 def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
     """Group body blocks into sections by heading; yield each section with its topics and sentences.
 
@@ -434,12 +437,17 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
         run: list[Block] = []
         intro = [""]  # the last sentence ending in ':' before a list ("The branch will not:")
 
-        def cut(text: str, line: int, unit_scopes: tuple[str, ...]) -> None:
-            for at, sentence in prose_sentences(text, line):
-                item = _LIST_MARK.match(sentence) is not None
-                lead = f"{heading}\n{intro[0]}" if item and intro[0] else heading
+        def cut(text: str, line: int, unit_scopes: tuple[str, ...], listed: bool = False) -> None:
+            in_item = False  # the sentences after an item's first belong to the item
+            for index, (at, sentence) in enumerate(prose_sentences(text, line)):
+                item = (listed and index == 0) or _LIST_MARK.match(sentence) is not None
+                in_item = item or in_item
+                # A heading speaks for its list items and short lines ("What we will not do:
+                # - share lists"); a full sentence of prose under it speaks for itself.
+                lead = f"{heading}\n{intro[0]}" if item and intro[0] else \
+                    heading if item or len(sentence.split()) <= LEAD_WORDS else ""
                 units.append(TextUnit(unit_scopes, field, at, sentence, matching_text(sentence), lead))
-                if not item:
+                if not in_item:
                     intro[0] = sentence if sentence.rstrip().endswith(":") else ""
 
         for block in pending + [Block(0, "", own_unit=True)]:
@@ -448,7 +456,7 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
                     cut("\n".join(b.text for b in run), run[0].line, scopes)
                     run.clear()
                 if block.text:
-                    cut(block.text, block.line, block.topics or scopes)
+                    cut(block.text, block.line, block.topics or scopes, block.item)
             else:
                 run.append(block)
         return heading, scopes, heading_line, units

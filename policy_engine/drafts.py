@@ -62,6 +62,7 @@ class Block:
     heading: the heading level, or 0 for body text.
     topics: topics fixed by the block itself (a table row labelled 'Eligibility'), else None.
     own_unit: the block ends its sentences (a Word paragraph), instead of running on into the next line.
+    item: the block is a list item without a written marker (a Word bullet or numbered paragraph).
     """
 
     line: int
@@ -69,6 +70,7 @@ class Block:
     heading: int = 0
     topics: tuple[str, ...] | None = None
     own_unit: bool = False
+    item: bool = False
 
 
 def heading_text(text: str) -> str:
@@ -418,7 +420,8 @@ def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Calla
             blocks.append(Block(line, text, 0, topics or None, True))
             continue
         level = _heading_level(item, is_topic)
-        blocks.append(Block(line, item.text, level, None, True))
+        listed = not level and (item.numbered is not None or item.style.lower().startswith("list"))
+        blocks.append(Block(line, item.text, level, None, True, listed))
     return blocks
 
 

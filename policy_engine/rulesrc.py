@@ -75,3 +75,19 @@ def walk_conditions(node: Any, path: str) -> Iterator[tuple[dict[str, Any], str]
         yield from walk_conditions(node["not"], join(path, "not"))
     if "where" in node:
         yield from walk_conditions(node["where"], join(path, "where"))
+
+
+def concept_sources(rule_set: RuleSet) -> dict[str, tuple[str, Located]]:
+    """Each concept's file and that file loaded with lines, so tests and lint can point into it."""
+    out: dict[str, tuple[str, Located]] = {}
+    loaded: dict[str, Located | None] = {}
+    for name, concept in rule_set.lexicon.concepts.items():
+        if concept.file not in loaded:
+            try:
+                loaded[concept.file] = load_yaml(Path(concept.file).read_text(encoding="utf-8"), concept.file)
+            except (OSError, UnicodeDecodeError, InputError):
+                loaded[concept.file] = None
+        located = loaded[concept.file]
+        if located is not None:
+            out[name] = (concept.file, located)
+    return out

@@ -1,11 +1,15 @@
-"""Rule tests: every rule's own examples, and the expectations stated by the cases in cases/.
+"""Rule tests: every rule's and concept's own examples, and the expectations stated by the cases.
 
-    items = collect(rule_set, load_cases("cases"))
+    items = collect(rule_set, sources, load_cases("cases"))
     results = [run(checker, item) for item in items]     # each: passed, or what differed
 
-A violating example must make its rule fire; a compliant one must not. A case states an `expect`
-block (see expectations.py); here its result is compared field by field so that a failure says what
-was expected and what came out, per rule.
+Four kinds of test:
+  sentence  a rule's `fire` / `quiet` sentences (per language): put under a heading in a small draft,
+            the rule must fire on each fire sentence and stay quiet on each quiet one;
+  example   a rule's `violating` / `compliant` programme descriptions (structured fields);
+  concept   a concept's `match` / `no_match` sentences: the reader must find the concept in each
+            match sentence and not in any no_match sentence;
+  case      a draft in cases/ with an `expect` block (see expectations.py), compared rule by rule.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ import yaml
 
 from .checker import Checker, CheckResult
 from .documents import load_document, parse_document
+from .model import Document
 from .errors import PolicyCheckError
 from .expectations import case_files, flags
-from .rules import RuleSet
-from .rulesrc import RuleSource
+from .prose.lexicon import Concept
+from .rules import Rule, RuleSet
+from .rulesrc import RuleSource, walk_conditions
 
 EXAMPLE_KINDS = ("violating", "compliant")
+SENTENCE_KINDS = ("fire", "quiet")
+CONCEPT_KINDS = ("match", "no_match")
+DEFAULT_SECTION = "activities"
 
 
 # ---- cases ----------------------------------------------------------------------------------------
@@ -104,11 +113,12 @@ class Difference:
 class RuleTest:
     """One rule test: a rule's example, or a case."""
 
-    kind: str                      # "example" | "case"
+    kind: str                      # "sentence" | "example" | "concept" | "case"
     name: str                      # e.g. "eligibility-documents: violating example 2" or "violating/x.yaml"
     location: str                  # file:line:col of the example or case
-    rules: tuple[str, ...]         # the rules it concerns
-    expected_kind: str = ""        # for examples: violating | compliant
+    rules: tuple[str, ...]         # the rules (or, for a concept test, the concept) it concerns
+    expected_kind: str = ""        # violating | compliant | fire | quiet | match | no_match
+    language: str = ""             # for sentences and concept examples
     example: Any = field(default=None, compare=False)
     case: Case | None = field(default=None, compare=False)
 
@@ -129,19 +139,56 @@ class Outcome:
                 "differences": [d.to_dict() for d in self.differences]}
 
 
+def sentence_examples(rule: Rule) -> list[tuple[str, str, dict[str, Any]]]:
+    """A rule's fire/quiet sentences as (kind, path inside the rule, entry {text, language, fields, in}).
+
+    They are written per language ({en: [...], es: [...]}) or as a list of entries, each a sentence
+    or a mapping {text, language, fields, in} for a sentence that needs fields or another section.
+    """
+    out = []
+    for kind in SENTENCE_KINDS:
+        body = rule.examples.get(kind)
+        if isinstance(body, dict):
+            for language, sentences in body.items():
+                for index, sentence in enumerate(sentences if isinstance(sentences, list) else [sentences]):
+                    out.append((kind, f"examples.{kind}.{language}[{index}]", {"text": sentence, "language": language}))
+        elif isinstance(body, list):
+            for index, entry in enumerate(body):
+                out.append((kind, f"examples.{kind}[{index}]",
+                            dict(entry) if isinstance(entry, dict) else {"text": entry}))
+    return out
+
+
 def collect(rule_set: RuleSet, sources: dict[str, RuleSource], cases: Iterable[Case],
-            only_rules: set[str] | None = None) -> list[RuleTest]:
-    """The examples of every rule (or of only_rules), then the cases (those naming only_rules, if given)."""
+            only_rules: set[str] | None = None,
+            concept_sources: dict[str, tuple[str, Any]] | None = None) -> list[RuleTest]:
+    """The examples of every rule (or of only_rules), of every concept (unless only_rules is given),
+    then the cases (those naming only_rules, if given)."""
     items: list[RuleTest] = []
     for rule in rule_set.rules:
         if only_rules is not None and rule.id not in only_rules:
             continue
         source = sources.get(rule.id)
+        for kind, path, entry in sentence_examples(rule):
+            location = source.location(path) if source else rule.source
+            language = str(entry.get("language") or "en")
+            number = path.rsplit("[", 1)[-1].rstrip("]")
+            items.append(RuleTest("sentence", f"{rule.id}: {kind} ({language}) {int(number) + 1 if number.isdigit() else ''}",
+                                  location, (rule.id,), kind, language, example=entry))
         for kind in EXAMPLE_KINDS:
             for index, example in enumerate(rule.examples.get(kind) or []):
                 location = source.location(f"examples.{kind}[{index}]") if source else rule.source
                 items.append(RuleTest("example", f"{rule.id}: {kind} example {index + 1}", location, (rule.id,),
                                       kind, example=example))
+    if only_rules is None:
+        for name in sorted(rule_set.lexicon.concepts):
+            concept = rule_set.lexicon.concepts[name]
+            for language in sorted(concept.examples):
+                for kind in CONCEPT_KINDS:
+                    for index, sentence in enumerate(concept.examples[language].get(kind, ())):
+                        location = _concept_location(concept, f"examples.{language}.{kind}[{index}]", concept_sources)
+                        items.append(RuleTest("concept", f"concept {name}: {kind} ({language}) {index + 1}", location,
+                                              (name,), kind, language, example=sentence))
     for case in cases:
         if only_rules is not None and not case.rule_ids() & only_rules:
             continue
@@ -150,10 +197,27 @@ def collect(rule_set: RuleSet, sources: dict[str, RuleSource], cases: Iterable[C
     return items
 
 
+def _concept_location(concept: Concept, sub: str, sources: dict[str, tuple[str, Any]] | None) -> str:
+    found = (sources or {}).get(concept.name)
+    if found is not None:
+        file, located = found
+        path = f"{concept.path}.{sub}"
+        while path:
+            if path in located.lines:
+                return f"{file}:{located.lines[path]}"
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+    return concept.source
+
+
 def run(checker: Checker, item: RuleTest) -> Outcome:
     """Run one test item and compare."""
     if item.kind == "example":
         return _run_example(checker, item)
+    if item.kind == "sentence":
+        return _run_sentence(checker, item)
+    if item.kind == "concept":
+        return _run_concept(checker, item)
     assert item.case is not None
     case = item.case
     if case.error is not None:
@@ -182,6 +246,77 @@ def _run_example(checker: Checker, item: RuleTest) -> Outcome:
         finding = next(f for f in findings if f.rule == rule_id)
         quotes = [f'{e.field}: "{e.quote}"' if e.quote else f"{e.field}: not stated" for e in finding.evidence]
         return Outcome(item, (Difference(rule_id, "does not fire", "fired on " + "; ".join(quotes[:3])),))
+    return Outcome(item)
+
+
+def example_section(rule: Rule) -> str:
+    """Where a rule's sentence examples go by default: the first section topic its prose reads."""
+    for node, _ in walk_conditions(rule.raw_when, "when"):
+        body = node.get("prose")
+        if isinstance(body, dict):
+            for scope in body.get("in") or []:
+                if isinstance(scope, str) and "." not in scope and scope != "*":
+                    return scope
+    return DEFAULT_SECTION
+
+
+def heading_for(topic: str, rule_set: RuleSet) -> str:
+    """A heading that puts text in the topic: its name if that works, else its first phrase."""
+    sections = rule_set.sections
+    name = topic.replace("_", " ")
+    if topic in sections.topics_for(name):
+        return name.capitalize()
+    for phrase_topic, words in sections.phrases:
+        if phrase_topic == topic:
+            return " ".join(words).capitalize()
+    return name.capitalize()
+
+
+def sentence_draft(rule: Rule, entry: dict[str, Any], rule_set: RuleSet) -> Document:
+    """A small Markdown draft holding one example sentence under its section heading."""
+    fields = dict(entry.get("fields") or {})
+    fields.setdefault("id", "example")
+    fields.setdefault("language", str(entry.get("language") or "en"))
+    section = str(entry.get("in") or example_section(rule))
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
+    text = f"---\n{front}---\n\n# Example\n\n## {heading_for(section, rule_set)}\n\n{entry.get('text', '')}\n"
+    return parse_document(text, f"{rule.id}-example.md", ".md", rule_set.sections)
+
+
+def _run_sentence(checker: Checker, item: RuleTest) -> Outcome:
+    rule_id = item.rules[0]
+    entry = item.example if isinstance(item.example, dict) else {}
+    if not isinstance(entry.get("text"), str) or not entry["text"].strip():
+        return Outcome(item, error="a sentence example needs text")
+    try:
+        doc = sentence_draft(checker.rule_set.get(rule_id), entry, checker.rule_set)
+    except PolicyCheckError as exc:
+        return Outcome(item, error=f"the example's fields are not a valid programme description: {exc.message}")
+    if item.language not in checker.rule_set.lexicon.readable():
+        return Outcome(item, error=f"no concepts for language '{item.language}': the sentence cannot be read")
+    fired = {f.rule for f in checker.check(doc).findings}
+    said = f'"{entry["text"]}"'
+    if item.expected_kind == "fire" and rule_id not in fired:
+        return Outcome(item, (Difference(rule_id, f"fires on {said}", "did not fire"),))
+    if item.expected_kind == "quiet" and rule_id in fired:
+        return Outcome(item, (Difference(rule_id, f"stays quiet on {said}", "fired"),))
+    return Outcome(item)
+
+
+def _run_concept(checker: Checker, item: RuleTest) -> Outcome:
+    name = item.rules[0]
+    bundle = checker.reader.compiled(item.language)
+    if bundle is None:
+        return Outcome(item, error=f"no concepts for language '{item.language}' (add rules/languages/"
+                                   f"{item.language}.yaml and words for it)")
+    compiled = bundle[0]
+    reading = compiled.read(str(item.example))
+    found = compiled.concept_ids[name] in reading.matches
+    if item.expected_kind == "match" and not found:
+        return Outcome(item, (Difference(name, f'found in "{item.example}"', "not found"),))
+    if item.expected_kind == "no_match" and found:
+        words = ", ".join(sorted({reading.words_of(m) for m in reading.matches[compiled.concept_ids[name]]}))
+        return Outcome(item, (Difference(name, f'not found in "{item.example}"', f"found: {words}"),))
     return Outcome(item)
 
 
@@ -259,11 +394,10 @@ def render_text(results: list[Outcome], verbose: bool = False) -> str:
 
 
 def summary_line(results: list[Outcome]) -> str:
-    examples = sum(1 for r in results if r.item.kind == "example")
+    counts = {kind: sum(1 for r in results if r.item.kind == kind) for kind in ("sentence", "example", "concept", "case")}
     failed = sum(1 for r in results if not r.passed)
-    return (f"Ran {len(results)} tests ({examples} examples, {len(results) - examples} case"
-            f"{'' if len(results) - examples == 1 else 's'}): "
-            f"{len(results) - failed} passed, {failed} failed")
+    parts = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items())
+    return f"Ran {len(results)} tests ({parts}): {len(results) - failed} passed, {failed} failed"
 
 
 def to_json_dict(results: list[Outcome]) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from .reader import (AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, RE
 
 STANCES = (PLAN, BACKGROUND, REPORTED, QUESTION)
 POLARITIES = (AFFIRMED, NEGATED, REJECTED)
-SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "any": POLARITIES}
+SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGATED,), "rejected": (REJECTED,),
+        "any": POLARITIES}
 WITHIN = ("clause", "sentence")
 
 

@@ -21,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
-FORMS_VERSION = 3
+FORMS_VERSION = 5
 _memory: dict[str, dict[str, tuple[str, ...]]] = {}   # language -> word -> forms, for this process
 
 
@@ -43,7 +43,9 @@ def _simplemma_version() -> str:
 
 @lru_cache(maxsize=8)
 def _dictionary(language: str) -> tuple[dict[str, str], dict[str, list[str]]] | None:
-    """simplemma's dictionary for a language, folded: (form -> lemma, lemma -> its forms)."""
+    """simplemma's dictionary for a language: (form -> lemma, lemma -> its forms), in lower case with
+    their accents (accents tell 'financé' from 'finance'); forms and lemmas without accents are keys
+    too, for words written without them."""
     try:
         from simplemma.strategies.dictionaries import DefaultDictionaryFactory
         table = DefaultDictionaryFactory().get_dictionary(language)
@@ -52,9 +54,14 @@ def _dictionary(language: str) -> tuple[dict[str, str], dict[str, list[str]]] | 
     forward: dict[str, str] = {}
     inverse: dict[str, list[str]] = {}
     for form, lemma in table.items():
-        form, lemma = fold(form), fold(lemma)
+        form, lemma = form.lower(), lemma.lower()
         forward.setdefault(form, lemma)
         inverse.setdefault(lemma, []).append(form)
+    for form, lemma in list(forward.items()):
+        forward.setdefault(fold(form), lemma)
+    for lemma in list(inverse):
+        if fold(lemma) != lemma and fold(lemma) not in inverse:
+            inverse[fold(lemma)] = inverse[lemma]
     return forward, inverse
 
 
@@ -66,7 +73,9 @@ def _regular(word: str, language: str) -> set[str]:
     out |= {word + "s", word + "es"}
     if language == "en":
         stem = word[:-1] if word.endswith("e") else word
-        out |= {word + "d", word + "ed", stem + "ed", stem + "ing"}
+        out |= {stem + "ed", stem + "ing"}  # 'share' -> 'shared', 'ban' -> not 'band'
+        if not word.endswith("e"):
+            out.add(word + "ed")
         if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
             out |= {word[:-1] + "ies", word[:-1] + "ied"}
         if len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
@@ -98,7 +107,8 @@ def _regular(word: str, language: str) -> set[str]:
 
 
 def _compute(word: str, language: str) -> tuple[str, ...]:
-    forms = _regular(word, language)
+    """The folded forms of a word written in lower case with its accents."""
+    forms = _regular(fold(word), language)
     dictionary = _dictionary(language)
     if dictionary is not None:
         forward, inverse = dictionary
@@ -107,9 +117,9 @@ def _compute(word: str, language: str) -> tuple[str, ...]:
         # for a word that must match exactly ('=illegals', not the adjective 'illegal').
         lemma = word if word in inverse else forward.get(word, word)
         first = {lemma, *inverse.get(lemma, ())}
-        forms |= first
+        forms.update(fold(f) for f in first)
         for form in first:  # the forms of its forms: participles used as adjectives
-            forms.update(inverse.get(form, ()))
+            forms.update(fold(f) for f in inverse.get(form, ()))
     return tuple(sorted(forms))
 
 
@@ -140,7 +150,8 @@ def _load_store(language: str) -> dict[str, tuple[str, ...]]:
 
 
 def word_forms(language: str, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The forms of each (folded, single) word in a language, computing and storing the new ones."""
+    """The folded forms of each single word (in lower case, accents kept) in a language, computing
+    and storing the new ones."""
     table = _load_store(language)
     wanted = sorted(set(words))
     missing = [w for w in wanted if w not in table]

@@ -18,8 +18,11 @@ from ..errors import InputError, RuleError
 from ..yamlsrc import Located, join, load_yaml
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
+# Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their
+# lists write every form ("ninguno, ninguna").
+EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "elisions", "contractions", "irregular", *CUE_KINDS}
+                 "prepositions", "elisions", "contractions", "irregular", *CUE_KINDS}
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -69,6 +72,7 @@ class LanguageCues(NamedTuple):
     scope_breaks: tuple[str, ...]    # after a comma, words that end what a negation reaches ("and", "who")
     introducers: tuple[str, ...]     # words that open an introductory phrase ("to", "in order to")
     articles: tuple[str, ...]        # words after which a phrase's next word follows directly ("the group")
+    prepositions: tuple[str, ...]    # words a phrase's gap never holds ("departure target" is not "departures from the target")
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -263,7 +267,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
         else:
             cues[kind] = ()
     breaks = {}
-    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles"):
+    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -285,7 +289,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     name = data.get("name")
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
-                        breaks["scope_breaks"], breaks["introducers"], breaks["articles"], maps["elisions"],
+                        breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
+                        maps["elisions"],
                         maps["contractions"], irregular, f"{path}:{line}")
 
 

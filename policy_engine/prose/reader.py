@@ -23,11 +23,11 @@ from itertools import product
 from typing import NamedTuple
 
 from .forms import fold, word_forms
-from .lexicon import CUE_KINDS, Lexicon
+from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
 WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
-NARROW = 4          # words that a narrow negation ("without", "regardless of") reaches
+NARROW = 4          # words (of more than three letters) that a narrow negation ("without", "regardless of") reaches
 RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its relative clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 2        # "forced returns are not ...": a negation at most this many words after a mention
@@ -39,6 +39,8 @@ PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "questi
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|]")
 _PUNCTUATION = frozenset(";,:()?!|")
+# "5. Psychosocial support", "c) document cases": a list item's number is not a count
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
 _fold_cache: dict[str, str] = {}
 
 
@@ -119,6 +121,9 @@ class CompiledLanguage:
             words = self.phrase(entry)
             if not words:
                 return words
+            if cue in EXACT_CUES:
+                # function words: 'not' is not 'noted', 'nos' is not 'leur'; the file writes each form
+                words = tuple(w if w == "..." or w.startswith("=") or w == NUMBER else "=" + w for w in words)
             concepts, kinds = signals.setdefault(words, (set(), set()))
             texts.setdefault(words, entry)
             if concept is not None:
@@ -135,8 +140,17 @@ class CompiledLanguage:
         for kind in CUE_KINDS:
             for entry in cues.cues.get(kind, ()):
                 add(entry, None, kind)
-        all_words = {w for phrase in signals for w in phrase if len(w) > 2 and w != "..." and not w.startswith("=")}
-        forms = word_forms(code, all_words)
+        written = {}  # folded word -> the spellings it was written with (accents tell forms apart)
+        for entry_words in texts.values():
+            for chunk in entry_words.replace("...", " ").split():
+                for raw in self.split(chunk.lstrip("="), fold_words=False):
+                    written.setdefault(_fold(raw), set()).add(raw)
+        all_raw = {raw for folded, raws in written.items() if len(folded) > 2 for raw in raws}
+        raw_forms = word_forms(code, all_raw)
+        forms: dict[str, set[str]] = {}
+        for folded, raws in written.items():
+            for raw in raws:
+                forms.setdefault(folded, set()).update(raw_forms.get(raw, (folded,)))
         extra: dict[str, set[str]] = {}
         for word, irregular in cues.irregular.items():
             for form in irregular:
@@ -167,9 +181,9 @@ class CompiledLanguage:
                     gap = 0
                 elif wide:
                     gap = WIDE_GAP
-                elif previous in articles or len(word.lstrip("=")) <= 3:
+                elif previous.lstrip("=") in articles or len(word.lstrip("=")) <= 3:
                     gap = 0  # "the group", "have to": short words stand together
-                elif previous in narrow or words in hiding:
+                elif previous.lstrip("=") in narrow or words in hiding:
                     gap = 1  # "without valid papers", not "without a requirement of papers"; names stand together
                 else:
                     gap = MAX_GAP
@@ -193,6 +207,10 @@ class CompiledLanguage:
                     self.breaks.setdefault(words[0], []).append((words[1:], kind))
         self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
+        self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
+        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
+        self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
+                                      if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
 
     def phrase(self, entry: str) -> tuple[str, ...]:
@@ -211,24 +229,29 @@ class CompiledLanguage:
             parts.pop()
         return tuple(parts)
 
-    def split(self, text: str) -> list[str]:
-        """The words of a text as the reader sees them (folded, elisions and contractions opened)."""
-        return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION for w in self.open(_fold(token))]
+    def split(self, text: str, fold_words: bool = True) -> list[str]:
+        """The words of a text as the reader sees them (folded, elisions and contractions opened);
+        with fold_words false, in lower case with their accents."""
+        if fold_words:
+            return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION for w in self.open(_fold(token))]
+        return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION
+                for w in self.open(token.lower().replace("’", "'"))]
 
     def open(self, token: str) -> list[str]:
-        """Open an apostrophe form: French l'accueil -> le accueil, English don't -> do not."""
-        if "'" not in token:
-            return [token]
+        """Open a contraction: French l'accueil -> le accueil, du -> de le, English don't -> do not."""
         whole = self.contractions.get(token)
         if whole is not None:
-            return whole.split()
+            return whole.split()  # Spanish del -> de el, English can't -> can not
+        if "'" not in token:
+            return [token]
         head, _, tail = token.partition("'")
         elided = self.elisions.get(head + "'")
         if elided is not None:
             return [elided] + self.open(tail)
         for suffix, meaning in self.contractions.items():
-            if token.endswith(suffix) and len(token) > len(suffix):
-                return [token[:-len(suffix)]] + meaning.split()
+            if suffix.startswith("'") or suffix.startswith("n'"):
+                if token.endswith(suffix) and len(token) > len(suffix):
+                    return [token[:-len(suffix)]] + meaning.split()
         return [token]
 
     # ---- reading ------------------------------------------------------------------------------
@@ -248,7 +271,8 @@ class CompiledLanguage:
         clause = cell = 0
         after_comma = False
         breaks = self.breaks
-        for match in _TOKEN.finditer(text):
+        marker = _LIST_MARKER.match(text)
+        for match in _TOKEN.finditer(text, marker.end() if marker else 0):
             token = match.group()
             if len(token) == 1 and token in _PUNCTUATION:
                 if token in ";?!":
@@ -316,6 +340,7 @@ class CompiledLanguage:
         """Every (word positions, term) whose words stand in order in one piece of a clause (between
         commas; a wide gap may cross them, not a clause or table cell)."""
         first = self.first
+        stops = self.prepositions
         found = []
         count = len(words)
         for i, word in enumerate(words):
@@ -329,7 +354,7 @@ class CompiledLanguage:
                     nxt = -1
                     bounds = cells if gap == WIDE_GAP else pieces
                     for k in range(at + 1, min(at + 2 + gap, count)):
-                        if bounds[k] != bounds[at]:
+                        if bounds[k] != bounds[at] or (k > at + 1 and gap != WIDE_GAP and words[k - 1] in stops):
                             break
                         if words[k] in forms:
                             nxt = k
@@ -359,6 +384,7 @@ class CompiledLanguage:
         cues: list[tuple[str, int, int]] = []
         programme = False
         relatives: set[int] = set()
+        negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
@@ -369,44 +395,66 @@ class CompiledLanguage:
             if "relative" in kinds:
                 relatives.add(start)
             own = set(positions)
-            if any(own <= set(p) for p, t in found if (t != term or terms[t].concepts) and
-                   (terms[t].concepts or terms[t].hides)):
-                continue  # a cue word inside a concept's own phrase ("no rights", "not accepted") is part of it
+            if "negation" in kinds or "narrow_negation" in kinds:
+                negating.update(range(start, end + 1))
+            if any(own <= set(p) and len(p) > len(positions) for p, t in found if terms[t].concepts or terms[t].hides):
+                continue  # a cue word inside a longer phrase ("no rights", "not accepted") is part of it
             for kind in kinds:
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)").endswith("?")
+
+        def clause_start_of(start: int) -> int:
+            while start > 0 and clauses[start - 1] == clauses[start]:
+                start -= 1
+            return start
+
+        def introduces(start: int) -> bool:
+            """The word stands in an introductory phrase ("If a person says that ..., we ...")."""
+            first = clause_start_of(start)
+            return any(words[first:first + len(i)] == list(i) for i in self.introducers) \
+                and not any(first < c <= start for c in commas)
+
         stances = []
         for clause in range(last_clause + 1):
             if question:
                 stances.append(QUESTION)
-            elif any(kind == "context" and clauses[s] == clause for kind, s, _ in cues):
+            elif any(kind == "context" and clauses[s] == clause and not introduces(s) for kind, s, _ in cues):
                 stances.append(REPORTED)
             elif context_section and not programme:
                 stances.append(BACKGROUND)
             else:
                 stances.append(PLAN)
-        scopes = []    # (first word reached, last word reached, meaning)
+        scopes = []    # (first word reached, last word reached, meaning, cue's first word, narrow cue)
         trailing = []  # (first, last) word where a mention must end to be denied by a later negation
         for kind, start, end in cues:
             if kind == "context":
                 continue
             clause = clauses[start]
-            clause_start = start
-            while clause_start > 0 and clauses[clause_start - 1] == clause:
-                clause_start -= 1
+            clause_start = clause_start_of(start)
             clause_end = end
             while clause_end + 1 < len(words) and cells[clause_end + 1] == cells[end]:
                 clause_end += 1  # a negation reaches to the end of its clause, or of its table cell
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
             relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
             if kind == "narrow_negation":
-                reach = min(end + NARROW, clause_end)
+                # NARROW words that say something: "strip anyone of their human rights"
+                reach, said = end, 0
+                while reach < clause_end and said < NARROW:
+                    reach += 1
+                    said += len(words[reach]) > 3
+                reach = min(reach, clause_end)
             elif kind == "negation" and relative:
                 reach = min(end + RELATIVE_NARROW, clause_end)
             elif kind == "rejection":
-                reach = min(next_comma, clause_end)
+                # to the next comma or 'and', and on through a relative clause that describes what
+                # is rejected ("unlike the last phase, in which migrants were not consulted, ...")
+                reach = min(next_comma, clause_end,
+                            next((k - 1 for k in range(end + 1, clause_end + 1) if words[k] in self.coordinators),
+                                 clause_end))
+                while reach < clause_end and any(reach + 1 <= r <= reach + 2 for r in relatives):
+                    reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
             else:
                 reach = clause_end
                 inside = max((o for o in opens if o <= start), default=-1)
@@ -414,11 +462,10 @@ class CompiledLanguage:
                     reach = min(reach, next((c - 1 for c in closes if c > end), clause_end))
                 # "To avoid being seen as ..., the committee will tell ...": a negation in an
                 # introductory phrase ends with it.
-                if any(words[clause_start:clause_start + len(i)] == list(i) for i in self.introducers) \
-                        and not any(clause_start < c <= start for c in commas):
+                if introduces(start):
                     reach = min(reach, next_comma)
             meaning = REJECTED if kind == "rejection" else NEGATED
-            scopes.append((end + 1, reach, meaning))
+            scopes.append((end + 1, reach, meaning, start, kind == "narrow_negation"))
             if kind == "negation" and not relative:
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma between).
@@ -431,14 +478,22 @@ class CompiledLanguage:
                 continue
             start, end = positions[0], positions[-1]
             polarity = NEGATED if denied else AFFIRMED
-            for first, last, meaning in scopes:
-                if first <= start <= last:
-                    if meaning == REJECTED:
-                        polarity = REJECTED
-                        break
-                    polarity = NEGATED
+            reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]]
+            meanings = {scope[2] for scope in reaching}
+            narrow_at = [scope[3] for scope in reaching if scope[4]]
+            if narrow_at and any(not scope[4] and scope[2] == NEGATED and scope[3] < min(narrow_at) for scope in reaching):
+                # a negation that denies a lack affirms it: "no migrant is without rights"
+                meanings = {m for m in meanings if m != NEGATED} or {AFFIRMED}
+            if REJECTED in meanings:
+                # rejecting a denial affirms it ("unlike the last phase, in which migrants were not
+                # consulted, ..." says that they are consulted now)
+                polarity = AFFIRMED if NEGATED in meanings else REJECTED
+            elif NEGATED in meanings:
+                polarity = NEGATED
             if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
                 polarity = NEGATED
+            if polarity == AFFIRMED and any(w in negating and w not in positions for w in range(start + 1, end)):
+                polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
                 matches.setdefault(concept, []).append(match)
@@ -467,8 +522,9 @@ class TestSpec(NamedTuple):
     unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
 
 
-def _fits(combo: tuple[Match, ...], spec: TestSpec) -> int | None:
-    """How far apart a combination's words are (None: it does not fit the test)."""
+def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...]) -> int | None:
+    """How far apart a combination's words are, counting the words of more than three letters
+    between them ('reduce the number of arrivals' is one apart); None: it does not fit the test."""
     if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
         return None
     taken: dict[int, int] = {}
@@ -478,7 +534,8 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec) -> int | None:
                 return None  # two concepts read from the same words (unless one phrase means both)
             taken[position] = match.term
     items = sorted(combo)
-    gap = max((b.start - a.end - 1 for a, b in zip(items, items[1:])), default=0)
+    gap = max((sum(1 for w in words[a.end + 1:b.start] if len(w) > 3) for a, b in zip(items, items[1:])
+               if b.start > a.end + 1), default=0)
     if spec.near is not None and gap > spec.near:
         return None
     return gap
@@ -521,7 +578,7 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         for count, combo in enumerate(product(*options)):
             if count >= MAX_COMBINATIONS:
                 break
-            gap = _fits(combo, spec)
+            gap = _fits(combo, spec, reading.words)
             if gap is None:
                 continue
             if between:
