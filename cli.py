@@ -304,9 +304,10 @@ def _no_bar() -> Any:
 def _main_thread() -> bool:
     import threading
     return threading.current_thread() is threading.main_thread()
+
+
 def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
     """Per checked file (that could be read), the explanation of every rule."""
-    from policy_engine.documents import load_document
     from policy_engine.explain import explain_document
     from policy_engine.rulesrc import rule_sources
 
@@ -314,17 +315,18 @@ def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
     out = {}
     for result in results:
         if result.error is None:
-            doc = load_document(result.path)
+            doc = checker.load(result.path)
             out[result.path] = explain_document(checker, doc, result.findings, sources)
     return out
 
 
 @main.command("explain")
-@click.argument("rule_id", metavar="RULE")
+@click.argument("rule_id", metavar="RULE-OR-CONCEPT")
 @rules_option
 def explain_rule(rule_id: str, rules_dir: str | None) -> None:
-    """Explain a rule: what it finds, the article it protects, why, how to fix, and its examples."""
-    from policy_engine.explain import describe_builtin, describe_rule
+    """Explain a rule (what it finds, the article it protects, why, how to fix, the concepts it reads,
+    its examples) or a concept (what it means, its words in every language, the rules that read it)."""
+    from policy_engine.explain import describe_builtin, describe_concept, describe_rule
     from policy_engine.rules import did_you_mean
     from policy_engine.rulesrc import rule_sources
     from policy_engine.waivers import BUILTIN_RULES
@@ -336,10 +338,13 @@ def explain_rule(rule_id: str, rules_dir: str | None) -> None:
         if rule_id in BUILTIN_RULES:
             click.echo(describe_builtin(BUILTIN_RULES[rule_id]), nl=False)
             return
-        hint = did_you_mean(rule_id, rule_set.ids() + sorted(BUILTIN_RULES))
-        raise click.BadParameter(f'no such rule: "{rule_id}"' + (f"; {hint}" if hint else "; see "
+        if rule_id in rule_set.lexicon.concepts:
+            click.echo(describe_concept(rule_id, rule_set), nl=False)
+            return
+        hint = did_you_mean(rule_id, rule_set.ids() + sorted(BUILTIN_RULES) + sorted(rule_set.lexicon.concepts))
+        raise click.BadParameter(f'no such rule or concept: "{rule_id}"' + (f"; {hint}" if hint else "; see "
                                  "'policy-check rules coverage -v' for every rule"), param_hint="RULE") from None
-    click.echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id)), nl=False)
+    click.echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id), rule_set.lexicon), nl=False)
 
 
 # ---- rule authoring ------------------------------------------------------------------------------
@@ -379,15 +384,21 @@ def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) 
     """Check rule files (a folder, or one file) and report every problem as file:line:col."""
     import json
 
-    from policy_engine.lint import lint, render_text
+    from policy_engine.lint import lint, render_text, text_pattern_figures
     from policy_engine.rules import rule_files
 
     target = rules_path(path)
-    problems, _ = lint(target, cases_dir)
+    problems, rule_set = lint(target, cases_dir)
+    patterns, longest = text_pattern_figures(rule_set)
     if fmt == "json":
-        click.echo(json.dumps({"problems": [p.to_dict() for p in problems]}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"problems": [p.to_dict() for p in problems],
+                               "rules": len(rule_set.rules), "concepts": len(rule_set.lexicon.concepts),
+                               "text_patterns": patterns, "longest_text_pattern": longest},
+                              indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(problems, len(rule_files(target))), nl=False)
+        click.echo(f"{len(rule_set.rules)} rules, {len(rule_set.lexicon.concepts)} concepts, {patterns} text "
+                   f"pattern{'s' if patterns != 1 else ''}" + (f" (longest {longest} characters)" if patterns else ""))
     failing = ("error", "warning") if strict else ("error",)
     sys.exit(EXIT_FINDINGS if any(p.level in failing for p in problems) else EXIT_OK)
 

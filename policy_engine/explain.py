@@ -1,12 +1,12 @@
 """Explanations for rule authors and reviewers.
 
-    describe_rule(rule, policy)          -> the text of `policy-check explain RULE`
-    explain_document(checker, doc, ...)  -> per rule: fired or not, and if not, the first condition that failed
+    describe_rule(rule, policy, lexicon)  -> the text of `policy-check explain RULE`
+    explain_document(checker, doc, ...)   -> per rule: fired or not, what held, and if not, what failed
 
 The durable_rules engine says which rules matched, not why the others did not. To say why, the
 rule's condition tree is evaluated again here in plain Python with the same meaning as the compiled
-rules (compiler.fact_value, the same text scan). Both answers are compared on every document, and
-the test suite checks they agree on every case and example.
+rules (compiler.fact_value, the prose reader's places, the same text scan). Both answers are
+compared on every document, and the test suite checks they agree on every case and example.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from typing import Any
 
 import yaml
 
-from .checker import Checker, _in_scope
+from .checker import Checker, in_scope
 from .compiler import fact_value, get_path, quote
 from .model import Document, Finding
 from .policy import Policy
-from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, Rule, TextTest
+from .prose import SAID, STANCES, DocumentReading, Lexicon
+from .prose.reader import hits
+from .rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, ProseTest, Rule, TextTest
 from .rulesrc import RuleSource
 from .yamlsrc import join
 
@@ -39,10 +41,46 @@ def flow(value: Any, limit: int = 100) -> str:
 
 _OPS = {"equals": "equals", "one_of": "is one of", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
         "contains": "contains", "contains_any": "contains one of"}
+_SAID_WORDS = {"affirmed": "", "denied": ", said as not done (negated or rejected)",
+               "negated": ", said as not done", "rejected": ", said as rejected", "any": ", whether or not negated"}
+
+
+def _names(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+
+def describe_prose(body: Any) -> str:
+    """A prose test as written, in words: 'one clause says identity_document + restriction, ...'."""
+    if isinstance(body, (str, list)):
+        body = {"all": body}
+    if not isinstance(body, dict):
+        return flow(body)
+    concepts = _names(body.get("all"))
+    joined = " then ".join(concepts) if body.get("ordered") else " + ".join(concepts)
+    where = "one sentence" if body.get("within") == "sentence" else "one clause"
+    text = f"{where} says {joined}" if len(concepts) > 1 else f"a clause says {joined}"
+    if body.get("near") is not None:
+        text += f" (at most {body['near']} words apart)"
+    said = body.get("said", "affirmed")
+    text += _SAID_WORDS.get(str(said), f", said: {said}")
+    stance = body.get("stance", "plan")
+    if stance == "any":
+        text += ", in any voice"
+    elif stance != "plan":
+        text += f", as {', '.join(_names(stance))}"
+    else:
+        text += ", as the programme's own plan"
+    if body.get("in"):
+        text += f", in {', '.join(_names(body['in']))}"
+    if body.get("unless"):
+        text += f"; not when it also says {' or '.join(_names(body['unless']))}"
+    if body.get("unless_between"):
+        text += f"; not when {' or '.join(_names(body['unless_between']))} stands between them"
+    return text
 
 
 def describe_leaf(raw: dict[str, Any]) -> str:
-    """One line in plain words for a field, list or text test as written in the rule."""
+    """One line in plain words for a field, list, prose or text test as written in the rule."""
     if "field" in raw:
         op = next((k for k in raw if k != "field"), "")
         if op == "exists":
@@ -59,11 +97,13 @@ def describe_leaf(raw: dict[str, Any]) -> str:
             if quantifier == "no_item" and "where" not in raw:
                 return f"{raw[quantifier]} has no items"
             return f"{words} {raw[quantifier]}{where}"
+    if "prose" in raw:
+        return describe_prose(raw["prose"])
     if "text" in raw and isinstance(raw["text"], dict):
         scopes = raw["text"].get("in") or ["*"]
         where = "any text" if scopes == ["*"] else ", ".join(scopes)
         unless = " (unless an exception matches too)" if "unless" in raw["text"] else ""
-        return f"a sentence in {where} matches a pattern{unless}"
+        return f"a sentence in {where} matches a text pattern{unless}"
     return flow(raw)
 
 
@@ -72,7 +112,7 @@ def describe_condition(raw: Any, indent: int = 0) -> list[str]:
     pad = "  " * indent
     if not isinstance(raw, dict):
         return [pad + flow(raw)]
-    if "all" in raw:
+    if "all" in raw and "prose" not in raw:
         return [pad + "all of:"] + [line for c in raw["all"] for line in describe_condition(c, indent + 1)]
     if "any" in raw:
         return [pad + "any of:"] + [line for c in raw["any"] for line in describe_condition(c, indent + 1)]
@@ -91,13 +131,58 @@ def describe_condition(raw: Any, indent: int = 0) -> list[str]:
     return lines
 
 
+def concepts_in(raw: Any) -> list[str]:
+    """The concepts a rule's condition reads, in the order it first names them."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if "prose" in node:
+                body = node["prose"]
+                body = {"all": body} if isinstance(body, (str, list)) else body
+                if isinstance(body, dict):
+                    for key in ("all", "unless", "unless_between"):
+                        out.extend(n for n in _names(body.get(key)) if n not in out)
+                return
+            for value in node.values():
+                walk(value)
+
+    walk(raw)
+    return out
+
+
+def describe_concepts(names: list[str], lexicon: Lexicon, shown: int = 8) -> list[str]:
+    """Each concept: what it means, where it is defined, and its first words in every language."""
+    lines: list[str] = []
+    for name in names:
+        concept = lexicon.concepts.get(name)
+        if concept is None:
+            lines.append(f"  {name}  (not defined)")
+            continue
+        lines.extend(textwrap.wrap(f"{name}  {concept.means}", WIDTH, initial_indent="  ",
+                                   subsequent_indent="      "))
+        lines.append(f"      defined at {concept.source}")
+        if concept.include:
+            lines.append(f"      also counts: {', '.join(concept.include)}")
+        for language in sorted(concept.words):
+            words = concept.words[language]
+            more = f", … ({len(words) - shown} more: policy-check explain {name})" if len(words) > shown else ""
+            lines.extend(textwrap.wrap(f"{language}: {', '.join(words[:shown])}{more}", WIDTH,
+                                       initial_indent="      ", subsequent_indent="          "))
+    return lines
+
+
 # ---- explain RULE --------------------------------------------------------------------------------
 
 def _para(title: str, text: str) -> list[str]:
     return [title] + textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent="  ", subsequent_indent="  ") + [""]
 
 
-def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None) -> str:
+def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None,
+                  lexicon: Lexicon | None = None) -> str:
     """What `policy-check explain RULE` prints: the rule, the articles it protects, why, how to fix, examples."""
     principle = policy.principles.get(rule.principle)
     lines = [f"{rule.id}: {rule.title}", ""]
@@ -124,6 +209,27 @@ def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None) 
     lines.append("When it fires")
     lines += ["  " + line for line in describe_condition(rule.raw_when)]
     lines.append("")
+    names = concepts_in(rule.raw_when)
+    if names and lexicon is not None:
+        lines.append("Concepts it reads (every form of each word counts: 'refuse' finds 'refused')")
+        lines += describe_concepts(names, lexicon)
+        lines.append("")
+    for kind in ("fire", "quiet"):
+        sentences = rule.examples.get(kind)
+        if not sentences:
+            continue
+        lines.append("Sentences it fires on" if kind == "fire" else "Sentences it stays quiet on")
+        items = sentences.items() if isinstance(sentences, dict) else [("", sentences)]
+        for language, texts in items:
+            for text in texts if isinstance(texts, list) else [texts]:
+                if isinstance(text, dict):
+                    language_of = text.get("language", "en")
+                    text = text.get("text", "")
+                else:
+                    language_of = language
+                lines.extend(textwrap.wrap(f"[{language_of}] {text}", WIDTH, initial_indent="  ",
+                                           subsequent_indent="       "))
+        lines.append("")
     for kind in ("violating", "compliant"):
         examples = rule.examples.get(kind) or []
         verb = "fires on" if kind == "violating" else "stays quiet on"
@@ -135,6 +241,28 @@ def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None) 
         if not examples:
             lines.append(f"No {kind} example yet.")
             lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def describe_concept(name: str, rule_set: Any) -> str:
+    """What `explain CONCEPT` prints: its meaning, words and examples, and the rules that read it."""
+    concept = rule_set.lexicon.concepts[name]
+    lines = [f"{name}: {concept.means}", "", f"  defined at {concept.source}"]
+    if concept.include:
+        lines.append(f"  also counts the words of: {', '.join(concept.include)}")
+    users = [rule.id for rule in rule_set.rules if name in concepts_in(rule.raw_when)]
+    lines.append(f"  read by    {', '.join(users) if users else 'no rule yet'}")
+    lines.append("")
+    lines.append("Words (every form counts: 'refuse' finds 'refused'; '=word' only as written; '...' lets "
+                 "other words stand between)")
+    for language in sorted(concept.words):
+        lines.extend(textwrap.wrap(", ".join(concept.words[language]), WIDTH, initial_indent=f"  {language}: ",
+                                   subsequent_indent="      "))
+    for language in sorted(concept.examples):
+        for kind, label in (("match", "found in"), ("no_match", "not found in")):
+            for sentence in concept.examples[language].get(kind, ()):
+                lines.extend(textwrap.wrap(f"[{language}] {sentence}", WIDTH, initial_indent=f"  {label}: ",
+                                           subsequent_indent=" " * (len(label) + 4)))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -161,19 +289,32 @@ class TextScan:
 
 def scan_text_test(test: TextTest, doc: Document) -> TextScan:
     """The same scan as Checker.scan_text, keeping the sentences an exception excused."""
-    regex = test.matches.regex_for(doc.language)
-    if regex is None:
+    if not test.matches.covers(doc.language):
         return TextScan((), (), True)
-    unless = test.unless.regex_for(doc.language) if test.unless else None
-    hits, excused = [], []
+    hits_, excused = [], []
     for unit in doc.units:
-        if not _in_scope(unit.scopes, test.scopes) or not regex.search(unit.normalised):  # type: ignore[attr-defined]
+        if not in_scope(unit.scopes, test.scopes) or not test.matches.search(doc.language, unit.normalised):
             continue
-        if unless is not None and unless.search(unit.normalised):  # type: ignore[attr-defined]
+        if test.unless is not None and test.unless.search(doc.language, unit.normalised):
             excused.append((unit.line, quote(unit.text, 120)))
         else:
-            hits.append((unit.line, quote(unit.text, 120)))
-    return TextScan(tuple(hits), tuple(excused))
+            hits_.append((unit.line, quote(unit.text, 120)))
+    return TextScan(tuple(hits_), tuple(excused))
+
+
+def _scope_matches(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
+    """As the engine reads a prose fact's 'sec' and 'sub' (compiler.prose_pattern)."""
+    if not test_scopes:
+        return True
+    for scope in unit_scopes:
+        parts = scope.split(".")
+        section, subsection = parts[0], ".".join(parts[:2])
+        if any(wanted == (subsection if "." in wanted else section) for wanted in test_scopes):
+            return True
+    return False
+
+
+_SAID_NAME = {value: name for name, value in SAID.items()}
 
 
 @dataclass(frozen=True)
@@ -191,9 +332,18 @@ class Trace:
 class Evaluator:
     """Evaluates parsed conditions in Python, with the compiled rules' meaning."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, checker: Checker | None = None) -> None:
         self.doc = doc
+        self.checker = checker
         self.scans: dict[str, TextScan] = {}
+        self._reading: DocumentReading | None = None
+
+    @property
+    def reading(self) -> DocumentReading:
+        if self._reading is None:
+            assert self.checker is not None, "prose tests need the checker's reader"
+            self._reading = self.checker.read_prose(self.doc, keep_readings=True)
+        return self._reading
 
     def line_note(self, path: str) -> str:
         line = self.doc.line_of(path)
@@ -220,7 +370,70 @@ class Evaluator:
         if isinstance(cond, TextTest):
             holds, found = self.text(cond)
             return Trace(holds, path, describe_leaf(raw), found, "leaf")
+        if isinstance(cond, ProseTest):
+            holds, found = self.prose(cond)
+            return Trace(holds, path, describe_leaf(raw), found, "leaf")
         raise TypeError(cond)
+
+    def prose(self, test: ProseTest) -> tuple[bool, str]:
+        """A prose test, as the engine reads the reader's places; what was found, or the nearest miss."""
+        reading = self.reading
+        doc = self.doc
+        if not reading.readable:
+            # the engine never lets 'not prose' hold on prose it could not read (the 'unread' guard)
+            return False, f"the prose was not read: no concepts for language '{doc.language}'"
+        places = [p for p in reading.places if p.key == test.key]
+        good = [p for p in places if _scope_matches(doc.units[p.unit].scopes, test.scopes)
+                and p.hit.stance in test.stances and p.hit.polarity in test.said]
+        holds = bool(good) != test.negated
+        if good:
+            return holds, self._place(good[0], len(good))
+        if places:
+            place = places[0]
+            unit = doc.units[place.unit]
+            reasons = []
+            if not _scope_matches(unit.scopes, test.scopes):
+                reasons.append(f"it is in {', '.join(unit.scopes)}, not in {', '.join(test.scopes)}")
+            if place.hit.stance not in test.stances:
+                reasons.append(f"it reads as {place.hit.stance}, not as {' or '.join(test.stances)}")
+            if place.hit.polarity not in test.said:
+                reasons.append(f"it is {place.hit.polarity}, and the test wants it "
+                               f"{_SAID_NAME.get(test.said, ' or '.join(test.said))}")
+            return holds, f"{self._place(place, len(places))}, but {'; '.join(reasons)}"
+        return holds, self._missing(test)
+
+    def _place(self, place: Any, count: int) -> str:
+        unit = self.doc.units[place.unit]
+        reading = self.reading.readings[place.unit]
+        words = ""
+        if reading is not None:
+            words = " (words: " + ", ".join(f"\"{reading.words_of(m)}\"" for m in place.hit.matches) + ")"
+        where = f"line {unit.line}: " if unit.line else ""
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        return f"{where}\"{quote(unit.text, 120)}\"{words}{more}"
+
+    def _missing(self, test: ProseTest) -> str:
+        """Why no sentence holds the test: a concept never mentioned, an exception, or mentions apart."""
+        assert self.checker is not None
+        bundle = self.checker.reader.compiled(self.doc.language)
+        if bundle is None:
+            return "no sentence says this"
+        compiled, tests, _ = bundle
+        spec = next(t for k, t in tests if k == test.key)
+        readings = [r for r in self.reading.readings if r is not None]
+        seen = {c for r in readings for c in r.matches}
+        names = compiled.concept_names
+        absent = [names[c] for c in spec.concepts if c not in seen]
+        if absent:
+            return f"no sentence mentions {' or '.join(absent)}"
+        loose = spec._replace(unless=(), unless_between=())
+        for index, reading in enumerate(self.reading.readings):
+            if reading is not None and (spec.unless or spec.unless_between) and hits(loose, reading):
+                unit = self.doc.units[index]
+                where = f"line {unit.line}: " if unit.line else ""
+                return f"{where}\"{quote(unit.text, 120)}\" says it, but an exception (unless) applies"
+        return (f"{', '.join(names[c] for c in spec.concepts)} are each mentioned, but never together in "
+                f"{'a sentence' if spec.sentence else 'a clause'}{' near enough' if spec.near is not None else ''}")
 
     def field(self, test: FieldTest, data: Any, name: str, where: str) -> tuple[bool, str]:
         """A field test on the programme (or on one item), as compiler.field_expression means it."""
@@ -328,14 +541,15 @@ class RuleExplanation:
     severity: str
     fired: bool
     waived: bool = False
-    steps: tuple[Step, ...] = ()          # for a rule that did not fire: the first failing condition
+    steps: tuple[Step, ...] = ()          # fired: the conditions that held; not fired: the first that failed
     evidence: tuple[str, ...] = ()        # for a rule that fired
     agrees: bool = True                   # the Python evaluation and the engine agree
 
     def to_dict(self) -> dict[str, Any]:
+        steps = [s.to_dict() for s in self.steps]
         return {"rule": self.rule, "severity": self.severity, "fired": self.fired, "waived": self.waived,
-                "first_failure": [s.to_dict() for s in self.steps], "evidence": list(self.evidence),
-                "agrees_with_engine": self.agrees}
+                "because": steps if self.fired else [], "first_failure": [] if self.fired else steps,
+                "evidence": list(self.evidence), "agrees_with_engine": self.agrees}
 
 
 def first_failure(trace: Trace, source: RuleSource | None, depth: int = 0) -> list[Step]:
@@ -357,6 +571,22 @@ def first_failure(trace: Trace, source: RuleSource | None, depth: int = 0) -> li
     return [step(trace, f"{trace.condition}: {trace.found}" if trace.found else trace.condition)]
 
 
+def what_held(trace: Trace, source: RuleSource | None, depth: int = 0) -> list[Step]:
+    """For a rule that fired, the conditions that made it fire: every part of an 'all', the first
+    'any' alternative that held."""
+    def step(t: Trace, text: str) -> Step:
+        return Step(depth, t.path, source.location(t.path) if source else "", text)
+
+    if trace.kind == "all":
+        return [s for kid in trace.children for s in what_held(kid, source, depth)]
+    if trace.kind == "any":
+        held = next((k for k in trace.children if k.holds), None)
+        return what_held(held, source, depth) if held is not None else []
+    if trace.kind == "not":
+        return [step(trace, f"not: {_summary(trace.children[0])}")]
+    return [step(trace, f"{trace.condition}: {trace.found}" if trace.found else trace.condition)]
+
+
 def _summary(trace: Trace) -> str:
     if trace.kind == "leaf":
         return f"{trace.condition}: {trace.found}" if trace.found else trace.condition
@@ -371,7 +601,7 @@ def _summary(trace: Trace) -> str:
 def explain_document(checker: Checker, doc: Document, findings: list[Finding],
                      sources: dict[str, RuleSource]) -> list[RuleExplanation]:
     """Per rule of the checker, whether it fired on the document (as in findings) and, if not, why not."""
-    evaluator = Evaluator(doc)
+    evaluator = Evaluator(doc, checker)
     by_rule = {f.rule: f for f in findings}
     out = []
     for rule in checker.rule_set.rules:
@@ -385,6 +615,7 @@ def explain_document(checker: Checker, doc: Document, findings: list[Finding],
                              f"{chr(34) + e.quote + chr(34) if e.quote else 'not stated'}"
                              for e in finding.evidence)
             out.append(RuleExplanation(rule.id, rule.severity, True, finding.waived is not None,
+                                       steps=tuple(what_held(trace, source)) if trace.holds else (),
                                        evidence=evidence, agrees=trace.holds))
         else:
             steps = tuple(first_failure(trace, source)) if not trace.holds else ()
@@ -398,6 +629,10 @@ def render_text(path: str, explanations: list[RuleExplanation]) -> str:
         if item.fired:
             status = "FIRED (waived)" if item.waived else "FIRED"
             lines.append(f"  {status:<14} {item.rule}  [{item.severity}]")
+            for step in item.steps:
+                lines.append(f"  {'':<14}   because {step.text}")
+                if step.location:
+                    lines.append(f"  {'':<14}           (rule at {step.location})")
             lines.extend(f"  {'':<14}   {e}" for e in item.evidence[:3])
             if len(item.evidence) > 3:
                 lines.append(f"  {'':<14}   … and {len(item.evidence) - 3} more")

@@ -1,16 +1,22 @@
 """`policy-check rules lint`: check rule files for mistakes a policy author can make, with exact places.
 
 Every problem the loader finds (YAML syntax, schema, unknown principle or article, duplicate id, a
-field the programme schema does not have, a pattern RE2 refuses) is reported, plus checks of meaning
-that the loader does not make because a rule can still run with them:
+field the programme schema does not have, an unknown concept, a malformed concept entry, a pattern
+RE2 refuses) is reported, plus checks of meaning that the loader does not make because a rule can
+still run with them:
 
-  slow-pattern      a pattern whose RE2 program is huge (RE2 never backtracks, but each instruction
-                    is work for every character of every sentence)
-  dead-exception    an exception that can never apply: `unless` patterns for a language the
-                    `matches` list does not cover, an `unless` that can never match normalised text,
-                    or a `not` that its sibling conditions already rule out
-  dead-condition    a condition that can never hold, so the rule (or that branch) never fires
-  untested-rule     a rule with no violating example and no case that expects it
+  dead-condition    a condition that can never hold, so the rule (or that branch) never fires: a
+                    prose test whose 'unless' names one of its own concepts, a test that looks only
+                    in fields that are never prose, a 'not' that its siblings already rule out
+  dead-exception    an exception that can never apply
+  missing-language  a concept with words in some languages but not in another that is read: prose
+                    tests that need it can never hold in drafts of that language
+  untested-rule     a rule with no violating example and no case that expects it; a prose rule
+                    without sentences it fires on in every language it reads
+  untested-concept  a concept without an example sentence in a language it has words for
+  unused-concept    a concept that no rule reads and no other concept includes
+  duplicate-word    the same word twice in one concept's list for a language
+  slow-pattern      a text pattern whose RE2 program is huge
   invalid-example   an example that is not a valid programme description
 
 Problems are records (LintProblem); the CLI prints them as file:line:col: [level] message (code).
@@ -27,11 +33,12 @@ import yaml
 
 from .documents import _NOT_PROSE, parse_document
 from .errors import PolicyCheckError, RuleError
-from .resources import default_rules_dir, load_resource_yaml
-from .rules import Rule, RuleSet, load_rule_set, rule_files, schema_at
-from .rulesrc import RuleSource, rule_sources, walk_conditions
+from .prose import Lexicon
+from .resources import default_rules_dir
+from .rules import Rule, RuleSet, load_rule_set, locate, rule_files, schema_at
+from .rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
 from .ruletest import Case, default_cases_dir, load_cases
-from .textscan import PatternError, compile_pattern, expand
+from .textscan import PatternError, compile_pattern
 from .yamlsrc import join
 
 # RE2 programs of the shipped patterns are 10-700 instructions. Far beyond that, a pattern is
@@ -46,7 +53,7 @@ HINTS = {
     "schema": "see the rule format in README 'Writing and testing rules', or add the schema modeline "
               "so your editor checks as you type",
     "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
-                 "{any_item: ..., where: ...} or {text: {matches: [...]}}",
+                 "{any_item: ..., where: ...} or {prose: {all: [concept, ...]}}",
     "unknown-principle": "principles are numbered 1 to 10, as in rules/policy.yaml",
     "unknown-article": "cite only articles listed in rules/policy.yaml, or leave 'articles' empty",
     "duplicate-id": "every rule needs its own id; keep a retired id under 'aliases' of the rule that replaced it",
@@ -56,8 +63,13 @@ HINTS = {
     "slow-pattern": "use a small bound, e.g. '( \\w+){0,6}' to allow up to six words in between",
     "dead-exception": "remove the exception, or fix it so that it can apply",
     "dead-condition": "the rule can never fire as written; check the 'not' and its siblings",
-    "untested-rule": "add examples: {violating: [...], compliant: [...]} to the rule, or a case in cases/ "
-                     "with expect: {must_flag: [rule-id]}",
+    "missing-language": "add the concept's words in that language, so drafts written in it are read too",
+    "untested-concept": "add examples: {LANG: {match: [a sentence that says it], no_match: [one that does not]}}",
+    "unused-concept": "remove the concept, or read it in a rule (prose: {all: [...]})",
+    "duplicate-word": "remove one of the two entries (every form of a word counts already)",
+    "unknown-concept": "concepts are defined in rules/concepts/*.yaml; 'policy-check explain CONCEPT' shows one",
+    "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
+                     "or a case in cases/ with expect: {must_flag: [rule-id]}",
     "invalid-example": "an example is a small programme description; use the fields of the programme schema",
     "policy-file": "rules/policy.yaml lists the ten principles and their articles",
 }
@@ -93,11 +105,10 @@ def _from_error(error: RuleError) -> LintProblem:
 
 @dataclass
 class _Context:
-    """What every check needs: the rule set, where each rule is, the vocabulary and the cases."""
+    """What every check needs: the rule set, where each rule is, and the cases."""
 
     rule_set: RuleSet
     sources: dict[str, RuleSource]
-    vocabulary: dict[str, Any]
     cases: list[Case]
 
     def problem(self, source: RuleSource, sub: str, level: str, code: str, message: str,
@@ -121,18 +132,15 @@ def lint(path: str | Path | None = None, cases_dir: str | Path | None = None) ->
     rule_set, errors = load_rule_set(path)
     problems = [_from_error(e) for e in errors]
     cases_dir = cases_dir if cases_dir is not None else default_cases_dir(path)
-    base = path if path.is_dir() else path.parent
-    try:
-        vocabulary = load_resource_yaml("vocabulary.yaml", str(base)) if (base / "vocabulary.yaml").is_file() else {}
-    except PolicyCheckError:
-        vocabulary = {}  # already reported by the loader
-    context = _Context(rule_set, rule_sources(rule_set), vocabulary or {}, load_cases(cases_dir))
+    context = _Context(rule_set, rule_sources(rule_set), load_cases(cases_dir))
     for rule in rule_set.rules:
         source = context.sources.get(rule.id)
         if source is None:
             continue
         for check in CHECKS:
             problems.extend(check(rule, source, context))
+    if rule_set.lexicon.concepts and not any(p.code in ("unknown-concept", "concept-cycle") for p in problems):
+        problems.extend(check_concepts(rule_set))
     if not rule_files(path):
         problems.append(LintProblem(str(path), 0, 0, "error", "schema", "no rule files found (expected *.yaml "
                                     "files with a 'rules:' list)", None))
@@ -168,7 +176,7 @@ def check_pattern_size(rule: Rule, source: RuleSource, context: _Context) -> Ite
             for language, patterns in _pattern_lists(spec).items():
                 for index, pattern in enumerate(patterns):
                     try:
-                        regex = compile_pattern(expand(pattern, context.vocabulary, language))
+                        regex = compile_pattern(pattern)
                     except PatternError:
                         continue  # reported by the loader
                     size = regex.programsize  # type: ignore[attr-defined]
@@ -350,15 +358,17 @@ def _values(values: set[Any]) -> str:
 
 
 def check_tested(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
-    """A rule needs a test: a violating example or a case; and should have a compliant example."""
-    violating = rule.examples.get("violating") or []
-    compliant = rule.examples.get("compliant") or []
+    """A rule needs a test (a violating example, a sentence it fires on, or a case) and should have
+    one it stays quiet on."""
+    violating = (rule.examples.get("violating") or []) or _fire_languages(rule)
+    compliant = (rule.examples.get("compliant") or []) or rule.examples.get("quiet")
     names = {rule.id, *rule.aliases}
     flagged_by_case = any(names & {str(t) for t in case.targets("findings") + case.targets("must_flag")}
                           for case in context.cases)
     if not violating and not flagged_by_case:
         yield context.problem(source, "", "error", "untested-rule",
-                              "rule has no test: no violating example, and no case expects it")
+                              "rule has no test: no violating example, no sentence it fires on, and no case "
+                              "expects it")
     if not compliant:
         yield context.problem(source, "examples" if "examples" in source.body else "", "warning", "untested-rule",
                               "rule has no compliant example (one it must stay quiet on)")
@@ -387,7 +397,165 @@ def check_examples(rule: Rule, source: RuleSource, context: _Context) -> Iterato
                                       f"{kind} example {index + 1}: {detail}")
 
 
-CHECKS = (check_pattern_size, check_dead_text, check_dead_not, check_tested, check_examples)
+def _names(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+        if isinstance(value, list) else []
+
+
+def _prose_tests(source: RuleSource) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every prose test body ({all, unless, ...}) of a rule, with its path relative to the rule."""
+    for node, path in walk_conditions(source.body.get("when"), "when"):
+        body = node.get("prose")
+        if isinstance(body, (str, list)):
+            yield {"all": body}, join(path, "prose")
+        elif isinstance(body, dict):
+            yield body, join(path, "prose")
+
+
+def _closure(name: str, lexicon: Lexicon) -> set[str]:
+    """A concept and every concept it includes, however deep."""
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in lexicon.concepts:
+            continue
+        seen.add(current)
+        stack.extend(lexicon.concepts[current].include)
+    return seen
+
+
+def check_prose(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """Prose tests that can never hold, or never in some language the rules read."""
+    lexicon = context.rule_set.lexicon
+    readable = lexicon.readable()
+    for body, path in _prose_tests(source):
+        wanted = _names(body.get("all"))
+        for key in ("unless", "unless_between"):
+            for index, name in enumerate(_names(body.get(key))):
+                clash = [w for w in wanted if w in _closure(name, lexicon)]
+                if clash:
+                    yield context.problem(
+                        source, join(join(path, key), index) if isinstance(body.get(key), list) else join(path, key),
+                        "error", "dead-condition",
+                        f"'{key}' names {name}, which counts the words of {clash[0]} that the test needs: "
+                        "every sentence the test finds is excused, so it can never hold",
+                        "an exception names what legitimate wording adds around the concepts, not the concepts")
+        scopes = _names(body.get("in"))
+        if scopes and all(_never_text(scope) for scope in scopes):
+            yield context.problem(
+                source, join(path, "in"), "error", "dead-condition",
+                f"text in {', '.join(scopes)} is never read as prose (codes, numbers and true/false fields are "
+                "not prose), so this test can never hold",
+                "look in the prose fields or section topics where people describe this, e.g. eligibility")
+        for language in readable:
+            empty = [name for name in wanted if name in lexicon.concepts and not lexicon.expand(name, language)]
+            if empty:
+                yield context.problem(
+                    source, join(path, "all"), "warning", "missing-language",
+                    f"concept {empty[0]} has no words in '{language}': this test can never hold in drafts "
+                    f"written in {lexicon.languages[language].name}")
+
+
+def _fire_languages(rule: Rule) -> set[str]:
+    """The languages a rule's 'fire' sentences are written in."""
+    fire = rule.examples.get("fire")
+    if isinstance(fire, dict):
+        return {str(language) for language, texts in fire.items() if texts}
+    if isinstance(fire, list):
+        return {str(item.get("language", "en")) if isinstance(item, dict) else "en" for item in fire}
+    return set()
+
+
+def check_tested_languages(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """A prose rule shows it fires in every language it reads."""
+    if not any(True for _ in _prose_tests(source)):
+        return
+    missing = [code for code in context.rule_set.lexicon.readable() if code not in _fire_languages(rule)]
+    if missing:
+        yield context.problem(source, "examples" if "examples" in source.body else "", "warning", "untested-rule",
+                              f"no sentence it fires on in {', '.join(missing)} (examples.fire): nothing shows "
+                              "the rule reads drafts in that language")
+
+
+def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
+    """Concepts: used, written in every language the rules read, with examples, no word twice."""
+    lexicon = rule_set.lexicon
+    readable = lexicon.readable()
+    used: set[str] = set()
+    for rule in rule_set.rules:
+        stack: list[Any] = [rule.raw_when]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                body = node.get("prose")
+                if body is not None:
+                    body = {"all": body} if isinstance(body, (str, list)) else body
+                    if isinstance(body, dict):
+                        for key in ("all", "unless", "unless_between"):
+                            for name in _names(body.get(key)):
+                                used |= _closure(name, lexicon)
+                else:
+                    stack.extend(node.values())
+    sources = concept_sources(rule_set)
+
+    def problem(name: str, sub: str, level: str, code: str, message: str) -> LintProblem:
+        concept = lexicon.concepts[name]
+        line = column = None
+        if name in sources:
+            line, column = locate(sources[name][1], f"{concept.path}.{sub}" if sub else concept.path)
+        if line is None:
+            line = int(concept.source.rsplit(":", 1)[1]) if concept.source.rsplit(":", 1)[-1].isdigit() else 0
+        return LintProblem(concept.file, line or 0, column or 0, level, code, f"concept '{name}': {message}",
+                           HINTS.get(code))
+
+    for name in sorted(lexicon.concepts):
+        concept = lexicon.concepts[name]
+        if name not in used:
+            yield problem(name, "", "warning", "unused-concept", "no rule reads it and no concept includes it")
+        written = [code for code in readable if concept.words.get(code)]
+        if written:
+            for code in readable:
+                if code not in written and not any(lexicon.concepts[i].words.get(code)
+                                                   for i in _closure(name, lexicon) - {name}):
+                    yield problem(name, "", "warning", "missing-language",
+                                  f"no words in '{code}' ({lexicon.languages[code].name}): rules that need it "
+                                  f"never hold in drafts written in {lexicon.languages[code].name}")
+        for code in written:
+            if not (concept.examples.get(code) or {}).get("match"):
+                yield problem(name, "examples" if concept.examples else "", "warning", "untested-concept",
+                              f"no example sentence in '{code}' that it must be found in")
+            seen: dict[str, int] = {}
+            for index, entry in enumerate(concept.words[code]):
+                key = " ".join(entry.casefold().split())
+                if key in seen:
+                    yield problem(name, f"{code}[{index}]", "warning", "duplicate-word",
+                                  f"'{entry}' is listed twice in '{code}' (entries {seen[key] + 1} and {index + 1})")
+                else:
+                    seen[key] = index
+
+
+def text_pattern_figures(rule_set: RuleSet) -> tuple[int, int]:
+    """How many text patterns (regular expressions) the rules hold, and the longest, in characters."""
+    from .rules import TextTest
+    from .compiler import dnf, nnf
+
+    patterns: set[str] = set()
+    for rule in rule_set.rules:
+        for atoms in dnf(nnf(rule.when)):
+            for atom in atoms:
+                if isinstance(atom, TextTest):
+                    for spec in (atom.matches, atom.unless):
+                        if spec is not None:
+                            for items in spec.sources.values():
+                                patterns.update(items)
+    return len(patterns), max((len(p) for p in patterns), default=0)
+
+
+CHECKS = (check_pattern_size, check_dead_text, check_dead_not, check_prose, check_tested,
+          check_tested_languages, check_examples)
 
 
 # ---- output ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "elisions", "contractions", "irregular", *CUE_KINDS}
+                 "prepositions", "passive", "elisions", "contractions", "irregular", *CUE_KINDS}
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -73,6 +73,7 @@ class LanguageCues(NamedTuple):
     introducers: tuple[str, ...]     # words that open an introductory phrase ("to", "in order to")
     articles: tuple[str, ...]        # words after which a phrase's next word follows directly ("the group")
     prepositions: tuple[str, ...]    # words a phrase's gap never holds ("departure target" is not "departures from the target")
+    passive: tuple[str, ...]         # auxiliaries that make a rejection verb passive ("the claim was rejected")
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -267,7 +268,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
         else:
             cues[kind] = ()
     breaks = {}
-    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions"):
+    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
+                "passive"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -290,7 +292,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        maps["elisions"],
+                        breaks["passive"], maps["elisions"],
                         maps["contractions"], irregular, f"{path}:{line}")
 
 

@@ -83,6 +83,7 @@ class Reading(NamedTuple):
     segments: tuple[int, ...]                # segment of each clause: items of a ';' list are apart
     matches: dict[int, list[Match]]          # concept id -> its mentions
     cues: tuple[tuple[str, int, int], ...]   # (kind, start, end) of the cues that took effect
+    asides: tuple[int, ...] = ()             # per word: 0, or the number of the bracketed aside it is in
 
     def clause_text(self, clause: int) -> str:
         indexes = [i for i, c in enumerate(self.clauses) if c == clause]
@@ -208,6 +209,7 @@ class CompiledLanguage:
         self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
+        self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
@@ -400,6 +402,8 @@ class CompiledLanguage:
             if any(own <= set(p) and len(p) > len(positions) for p, t in found if terms[t].concepts or terms[t].hides):
                 continue  # a cue word inside a longer phrase ("no rights", "not accepted") is part of it
             for kind in kinds:
+                if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
+                    continue  # "their claim was rejected", "has been refused": said of them, not by them
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         last_clause = clauses[-1] if clauses else 0
@@ -485,9 +489,15 @@ class CompiledLanguage:
                 # a negation that denies a lack affirms it: "no migrant is without rights"
                 meanings = {m for m in meanings if m != NEGATED} or {AFFIRMED}
             if REJECTED in meanings:
-                # rejecting a denial affirms it ("unlike the last phase, in which migrants were not
-                # consulted, ..." says that they are consulted now)
-                polarity = AFFIRMED if NEGATED in meanings else REJECTED
+                # rejecting a denial affirms it, subject and all ("unlike the last phase, in which
+                # migrants were not consulted, ..." says that migrants are consulted now)
+                # (only for a contrast that opens the clause: "we refuse to share lists that are
+                # not anonymised" still rejects the sharing)
+                denial_inside = any(scope[2] == NEGATED and first <= scope[3] <= last
+                                    for first, last, meaning, cue, _ in reaching
+                                    if meaning == REJECTED and cue == clause_start_of(cue)
+                                    for scope in scopes)
+                polarity = AFFIRMED if NEGATED in meanings or denial_inside else REJECTED
             elif NEGATED in meanings:
                 polarity = NEGATED
             if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
@@ -497,8 +507,15 @@ class CompiledLanguage:
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
                 matches.setdefault(concept, []).append(match)
+        asides = [0] * len(words)
+        number = 0
+        for open_at in opens:
+            number += 1
+            close_at = next((c for c in closes if c > open_at), len(words))
+            for index in range(open_at, close_at):
+                asides[index] = number
         return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
-                       tuple(cues))
+                       tuple(cues), tuple(asides))
 
 
 def _starts(text: str, position: int, rest: tuple[str, ...], language: CompiledLanguage) -> bool:
@@ -522,7 +539,7 @@ class TestSpec(NamedTuple):
     unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
 
 
-def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...]) -> int | None:
+def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
     """How far apart a combination's words are, counting the words of more than three letters
     between them ('reduce the number of arrivals' is one apart); None: it does not fit the test."""
     if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
@@ -538,6 +555,12 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...]) -> i
                if b.start > a.end + 1), default=0)
     if spec.near is not None and gap > spec.near:
         return None
+    if spec.near is not None and asides:
+        # "the risks (desert, sea crossing) and how to reduce them": an aside stands apart
+        inside = {asides[m.start] for m in items}
+        if len(inside) > 1 or any(asides[w] not in inside for a, b in zip(items, items[1:])
+                                  for w in range(a.end + 1, b.start)):
+            return None
     return gap
 
 
@@ -578,7 +601,7 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         for count, combo in enumerate(product(*options)):
             if count >= MAX_COMBINATIONS:
                 break
-            gap = _fits(combo, spec, reading.words)
+            gap = _fits(combo, spec, reading.words, reading.asides)
             if gap is None:
                 continue
             if between:
