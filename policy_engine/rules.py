@@ -468,7 +468,7 @@ class _Parser:
             self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
                        "prose: {all: [identity_document, requirement]}", where)
             return None
-        allowed = ("all", "unless", "unless_between", "within", "near", "ordered", "in", "stance", "said")
+        allowed = ("all", "unless", "unless_between", "within", "near", "ordered", "in", "stance", "said", "said_of")
         for key in body:
             if key not in allowed:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
@@ -478,8 +478,14 @@ class _Parser:
         unless = self.concepts(body["unless"], join(where, "unless"), "unless") if "unless" in body else ()
         between = self.concepts(body["unless_between"], join(where, "unless_between"), "unless_between") \
             if "unless_between" in body else ()
-        if concepts is None or unless is None or between is None:
+        said_of = self.concepts(body["said_of"], join(where, "said_of"), "said_of") if "said_of" in body else ()
+        if concepts is None or unless is None or between is None or said_of is None:
             return None
+        for index, name in enumerate(said_of):
+            if name not in concepts:
+                self.error(f"'said_of' names {name}, which is not in 'all'; it picks which of the test's own "
+                           "concepts must be said as 'said' asks", join(where, "said_of"))
+                return None
         within = body.get("within", "clause")
         if within not in WITHIN:
             self.error(f"'within' is one of: {', '.join(WITHIN)} (for a distance in words use 'near: 5')",
@@ -509,7 +515,7 @@ class _Parser:
         if said not in SAID:
             self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
             return None
-        spec = ProseSpec(concepts, unless, within, near, ordered, between)
+        spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of)
         return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
 
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:

@@ -36,6 +36,7 @@ class ProseSpec(NamedTuple):
     near: int | None = None
     ordered: bool = False
     unless_between: tuple[str, ...] = ()
+    said_of: tuple[str, ...] = ()   # the concepts whose negation counts (default: any of them)
 
     @property
     def key(self) -> str:
@@ -44,6 +45,8 @@ class ProseSpec(NamedTuple):
             parts.append("unless " + "+".join(self.unless))
         if self.unless_between:
             parts.append("unless between " + "+".join(self.unless_between))
+        if self.said_of:
+            parts.append("said of " + "+".join(self.said_of))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:
@@ -89,7 +92,8 @@ class ProseReader:
                 ids = compiled.concept_ids
                 tests = [(key, TestSpec(tuple(ids[c] for c in spec.concepts), tuple(ids[c] for c in spec.unless),
                                         spec.within == "sentence", spec.near, spec.ordered,
-                                        tuple(ids[c] for c in spec.unless_between)))
+                                        tuple(ids[c] for c in spec.unless_between),
+                                        tuple(ids[c] for c in spec.said_of)))
                          for key, spec in sorted(self.specs.items())]
                 by_concept: dict[int, list[int]] = {}
                 for index, (_, test) in enumerate(tests):

@@ -30,7 +30,7 @@ WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
 NARROW = 4          # words (of more than three letters) that a narrow negation ("without", "regardless of") reaches
 RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its relative clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
-TRAILING = 2        # "forced returns are not ...": a negation at most this many words after a mention
+TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 MAX_COMBINATIONS = 256
 
@@ -210,6 +210,9 @@ class CompiledLanguage:
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
+        # words that do not count when a reach is measured: "feedback from the people will not be ..."
+        self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
+                                                                    for w in self.split(entry))
         # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
@@ -397,6 +400,9 @@ class CompiledLanguage:
             if "relative" in kinds:
                 relatives.add(start)
             own = set(positions)
+            if any(own <= set(p) and len(p) > len(positions) for p, t in found
+                   if terms[t].hides and not terms[t].concepts):
+                continue  # part of an idiom or of a phrase that only looks negative ("tenga o no")
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
             if any(own <= set(p) and len(p) > len(positions) for p, t in found if terms[t].concepts or terms[t].hides):
@@ -472,8 +478,12 @@ class CompiledLanguage:
             scopes.append((end + 1, reach, meaning, start, kind == "narrow_negation"))
             if kind == "negation" and not relative:
                 # "Forced returns are not part of this plan": a negation just after a mention denies
-                # it (the mention ends at most TRAILING words before, with no comma between).
-                back = max([start - 1 - TRAILING, clause_start] + [c for c in commas if c <= start])
+                # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
+                limit = max([clause_start] + [c for c in commas if c <= start])
+                back, said = start, 0
+                while back > limit and said < TRAILING and words[back - 1] not in self.coordinators:
+                    back -= 1
+                    said += len(words[back]) > 3 and words[back] not in self.light
                 trailing.append((back, start - 1))
         matches: dict[int, list[Match]] = {}
         for positions, term in kept:
@@ -537,6 +547,7 @@ class TestSpec(NamedTuple):
     near: int | None      # at most this many words between the concepts' words
     ordered: bool = False  # the concepts in the order the test names them
     unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
+    said_of: tuple[int, ...] = ()         # concepts whose polarity is the hit's (default: all of them)
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
@@ -608,7 +619,8 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
                 low, high = min(m.end for m in combo), max(m.start for m in combo)
                 if any(low < m.start and m.end < high and m not in combo for m in between):
                     continue
-            kind = _class(combo)
+            kind = _class(tuple(m for m, c in zip(combo, spec.concepts) if c in spec.said_of)
+                          if spec.said_of else combo)
             if kind not in best or gap < best[kind][0]:
                 best[kind] = (gap, combo)
         for kind in (AFFIRMED, NEGATED, REJECTED):
