@@ -397,7 +397,7 @@ def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) 
                               indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(problems, len(rule_files(target))), nl=False)
-        click.echo(f"{len(rule_set.rules)} rules, {len(rule_set.lexicon.concepts)} concepts, {patterns} text "
+        click.echo(f"{len(rule_set.rules)} rules read, {len(rule_set.lexicon.concepts)} concepts, {patterns} text "
                    f"pattern{'s' if patterns != 1 else ''}" + (f" (longest {longest} characters)" if patterns else ""))
     failing = ("error", "warning") if strict else ("error",)
     sys.exit(EXIT_FINDINGS if any(p.level in failing for p in problems) else EXIT_OK)

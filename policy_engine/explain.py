@@ -63,6 +63,8 @@ def describe_prose(body: Any) -> str:
         text += f" (at most {body['near']} words apart)"
     said = body.get("said", "affirmed")
     text += _SAID_WORDS.get(str(said), f", said: {said}")
+    if body.get("said_of") and said != "affirmed":
+        text += f" (of {' and '.join(_names(body['said_of']))})"
     stance = body.get("stance", "plan")
     if stance == "any":
         text += ", in any voice"

@@ -15,7 +15,6 @@ still run with them:
                     without sentences it fires on in every language it reads
   untested-concept  a concept without an example sentence in a language it has words for
   unused-concept    a concept that no rule reads and no other concept includes
-  duplicate-word    the same word twice in one concept's list for a language
   slow-pattern      a text pattern whose RE2 program is huge
   invalid-example   an example that is not a valid programme description
 
@@ -66,7 +65,6 @@ HINTS = {
     "missing-language": "add the concept's words in that language, so drafts written in it are read too",
     "untested-concept": "add examples: {LANG: {match: [a sentence that says it], no_match: [one that does not]}}",
     "unused-concept": "remove the concept, or read it in a rule (prose: {all: [...]})",
-    "duplicate-word": "remove one of the two entries (every form of a word counts already)",
     "unknown-concept": "concepts are defined in rules/concepts/*.yaml; 'policy-check explain CONCEPT' shows one",
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
                      "or a case in cases/ with expect: {must_flag: [rule-id]}",
@@ -479,7 +477,7 @@ def check_tested_languages(rule: Rule, source: RuleSource, context: _Context) ->
 
 
 def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
-    """Concepts: used, written in every language the rules read, with examples, no word twice."""
+    """Concepts: used, written in every language the rules read, with examples."""
     lexicon = rule_set.lexicon
     readable = lexicon.readable()
     used: set[str] = set()
@@ -527,14 +525,6 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
             if not (concept.examples.get(code) or {}).get("match"):
                 yield problem(name, "examples" if concept.examples else "", "warning", "untested-concept",
                               f"no example sentence in '{code}' that it must be found in")
-            seen: dict[str, int] = {}
-            for index, entry in enumerate(concept.words[code]):
-                key = " ".join(entry.casefold().split())
-                if key in seen:
-                    yield problem(name, f"{code}[{index}]", "warning", "duplicate-word",
-                                  f"'{entry}' is listed twice in '{code}' (entries {seen[key] + 1} and {index + 1})")
-                else:
-                    seen[key] = index
 
 
 def text_pattern_figures(rule_set: RuleSet) -> tuple[int, int]:

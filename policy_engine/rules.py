@@ -23,7 +23,7 @@ from .prose import SAID, STANCES, WITHIN, ProseSpec
 from .prose.lexicon import Lexicon, concept_files, language_files, load_lexicon
 from .resources import schema
 from .sections import Sections, load_sections
-from .textscan import PatternError, TextPatterns
+from .textscan import PatternError, TextPatterns, compile_pattern
 from .cache import is_validated, load_yaml_file, mark_validated
 from .yamlsrc import Located, join
 
@@ -554,6 +554,12 @@ class _Parser:
         for language, patterns in lists:
             for index, pattern in enumerate(patterns):
                 at = join(join(path, language), index) if language != "*" else join(path, index)
+                try:
+                    compile_pattern(pattern)
+                except PatternError as exc:
+                    self.error(str(exc), at, "invalid-pattern",
+                               "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
+                    return None
                 if len(pattern) > MAX_PATTERN_CHARS:
                     self.error(f"pattern of {len(pattern)} characters (at most {MAX_PATTERN_CHARS}): a text pattern "
                                "is for a reference number or a date; say wording with concepts (prose:)", at,

@@ -1,4 +1,5 @@
-"""Helpers for tests of the rule-authoring tools: a throw-away rule folder with the shipped data files."""
+"""Helpers for tests of the rule-authoring tools: a throw-away rule folder with the shipped data files
+(policy, sections, concepts and languages)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from click.testing import CliRunner, Result
 from cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_FILES = ("policy.yaml", "vocabulary.yaml", "sections.yaml")
+DATA_FILES = ("policy.yaml", "sections.yaml")
+DATA_FOLDERS = ("concepts", "languages")
 
 # A complete, valid rule: tests replace parts of it. Line numbers below are those of the file
 # written by rule_file(): "rules:" is line 1 and this rule starts on line 2.
@@ -41,14 +43,21 @@ GOOD_RULE = """\
 ALIASED_RULE = GOOD_RULE.replace("    title:", "    aliases: [old-feedback-id]\n    title:", 1)
 
 
-def rule_folder(tmp_path: Path, files: dict[str, str], cases: dict[str, str] | None = None) -> Path:
-    """tmp_path/rules with the shipped policy, vocabulary and sections, plus the given rule files;
-    and tmp_path/cases with the given cases (name -> text)."""
+def rule_folder(tmp_path: Path, files: dict[str, str], cases: dict[str, str] | None = None,
+                concepts: bool = True) -> Path:
+    """tmp_path/rules with the shipped policy, sections, concepts and languages, plus the given rule
+    files (a name with a folder, e.g. 'concepts/extra.yaml', goes there); and tmp_path/cases with the
+    given cases (name -> text). concepts=False leaves the shipped concepts out (a rule folder whose
+    rules read no prose)."""
     rules = tmp_path / "rules"
     rules.mkdir(parents=True, exist_ok=True)
     for name in DATA_FILES:
         shutil.copy(ROOT / "rules" / name, rules / name)
+    for name in DATA_FOLDERS:
+        if not (rules / name).exists() and (concepts or name != "concepts"):
+            shutil.copytree(ROOT / "rules" / name, rules / name)
     for name, text in files.items():
+        (rules / name).parent.mkdir(parents=True, exist_ok=True)
         (rules / name).write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
     if cases is not None:
         folder = tmp_path / "cases" / "violating"

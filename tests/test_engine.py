@@ -5,20 +5,25 @@ from __future__ import annotations
 import pytest
 import yaml
 
+import shutil
+
 from policy_engine.checker import Checker
 from policy_engine.documents import parse_document
 from policy_engine.engine import Engine
 from tests.conftest import ROOT
 
 POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
-VOCAB = (ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8")
 SECTIONS = (ROOT / "rules" / "sections.yaml").read_text(encoding="utf-8")
 
 
 def make_checker(tmp_path, when: dict) -> Checker:
+    """A rule folder with the bundled policy, sections, concepts and languages, and one rule 'r'."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
-    (tmp_path / "vocabulary.yaml").write_text(VOCAB, encoding="utf-8")
     (tmp_path / "sections.yaml").write_text(SECTIONS, encoding="utf-8")
+    for folder in ("concepts", "languages"):
+        if not (tmp_path / folder).exists():
+            shutil.copytree(ROOT / "rules" / folder, tmp_path / folder)
     rule = {"id": "r", "title": "Test rule", "principle": 7, "articles": ["7.5"], "severity": "violation",
             "message": "msg", "rationale": "why", "remediation": "fix", "when": when}
     (tmp_path / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
@@ -72,14 +77,34 @@ def test_condition_semantics(tmp_path, when, data, expected) -> None:
     assert fires(make_checker(tmp_path, when), data) is expected
 
 
-def test_text_scope_exceptions_and_sections(tmp_path) -> None:
-    checker = make_checker(tmp_path, {"text": {"in": ["eligibility"], "matches": ["residence (card|permit)s?"],
-                                                "unless": ["no [a-z ]*(is|are) required"]}})
-    assert fires(checker, {"eligibility": {"criteria": ["A residence card is checked."]}})
-    assert not fires(checker, {"eligibility": {"criteria": ["No residence permit is required."]}})
-    assert not fires(checker, {"summary": "A residence card is checked."})  # out of scope
-    assert fires(checker, {"id": "x"}, "## Eligibility\nA valid Résidence Card is checked.\n")
-    assert not fires(checker, {"id": "x"}, "## Background\nA residence card is checked.\n")
+def test_prose_scope_stance_and_polarity(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"prose": {"all": ["identity_document", "restriction"], "in": ["eligibility"]}})
+    assert fires(checker, {"eligibility": {"criteria": ["A residence card is required."]}})
+    assert not fires(checker, {"eligibility": {"criteria": ["No residence card is required."]}})  # negated
+    assert not fires(checker, {"summary": "A residence card is required."})  # out of scope
+    assert fires(checker, {"id": "x"}, "## Eligibility\nA valid Résidence Card is required.\n")
+    assert not fires(checker, {"id": "x"}, "## Background\nA residence card is required.\n")
+
+
+def test_prose_said_and_stance_reach_the_engine(tmp_path) -> None:
+    denied = make_checker(tmp_path / "a", {"prose": {"all": ["needs_assessment_named"], "said": "denied"}})
+    assert fires(denied, {"summary": "No needs assessment will be carried out."})
+    assert not fires(denied, {"summary": "A needs assessment was carried out in May."})
+    anywhere = make_checker(tmp_path / "b", {"prose": {"all": ["campaign", "stop_deter", "migration_movement"],
+                                                        "stance": "any"}})
+    plan = make_checker(tmp_path / "c", {"prose": {"all": ["campaign", "stop_deter", "migration_movement"]}})
+    background = "## Background\nThe ministry runs a campaign to discourage irregular migration.\n"
+    assert fires(anywhere, {"id": "x"}, background)
+    assert not fires(plan, {"id": "x"}, background)
+    assert fires(plan, {"id": "x"}, "## Activities\nWe run a campaign to discourage irregular migration.\n")
+
+
+def test_text_patterns_stay_as_an_escape_hatch(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"text": {"in": ["eligibility"], "matches": ["form [a-z]-?[0-9]{3}"],
+                                                "unless": ["form [a-z]-?[0-9]{3} is not"]}})
+    assert fires(checker, {"eligibility": {"criteria": ["Applicants fill in form B-104."]}})
+    assert not fires(checker, {"eligibility": {"criteria": ["Form B-104 is not used."]}})
+    assert not fires(checker, {"summary": "Applicants fill in form B-104."})  # out of scope
 
 
 def test_findings_carry_evidence_with_lines(tmp_path) -> None:
@@ -109,41 +134,23 @@ def test_engine_direct_matches_are_sorted_and_complete() -> None:
     assert [name for name, _ in two] == ["a", "a"]
 
 
-def test_upper_case_escapes_keep_their_meaning(tmp_path) -> None:
-    checker = make_checker(tmp_path, {"text": {"matches": [r"card\S+ required"]}})
-    assert fires(checker, {"summary": "Cards! required."})
-    assert not fires(checker, {"summary": "Card  required."})
-
-
-def test_a_match_never_spans_two_sentences(tmp_path) -> None:
+def test_a_text_match_never_spans_two_sentences(tmp_path) -> None:
     checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card"]}})
     assert not fires(checker, {"summary": "We discussed residence. Card games were played."})
     assert fires(checker, {"summary": "We discussed it. A residence-card is asked."})
 
 
-def test_unreadable_language_is_not_taken_as_absent_text(tmp_path) -> None:
-    checker = make_checker(tmp_path, {"not": {"text": {"matches": {"en": ["migrants were consulted"]}}}})
+def test_unreadable_language_is_not_taken_as_absent_prose(tmp_path) -> None:
+    checker = make_checker(tmp_path, {"not": {"prose": {"all": ["people_served", "involvement"], "stance": "any"}}})
     assert fires(checker, {"language": "en", "summary": "Nothing about it."})
-    assert not fires(checker, {"language": "es", "summary": "Nada."})
-    doc = parse_document("language: es\nsummary: Nada.\n", "d.yaml", ".yaml")
-    assert any("no text patterns for language 'es'" in w for w in checker.check(doc).warnings)
+    assert not fires(checker, {"language": "ar", "summary": "لا شيء."})
+    doc = parse_document("language: ar\nsummary: لا شيء.\n", "d.yaml", ".yaml")
+    assert any("no concepts for language 'ar'" in w for w in checker.check(doc).warnings)
 
 
-def test_skipping_unusable_text_tests_changes_no_finding(checker, monkeypatch) -> None:
-    """The pre-check that skips text no rule can use must never change a result."""
-    import policy_engine.checker as module
-    from policy_engine.expectations import case_files
-    from policy_engine.documents import load_document
-
-    docs = [load_document(p) for p in case_files(ROOT / "cases")]
-    fast = [[f.to_dict() for f in checker.check(d).findings] for d in docs]
-    monkeypatch.setattr(module, "_may_hold", lambda tests, doc: True)
-    assert [[f.to_dict() for f in checker.check(d).findings] for d in docs] == fast
-
-
-def test_the_batch_scan_finds_what_the_single_check_finds(tmp_path) -> None:
-    """prepare_batch swaps the per-test search for one RE2 Set pass per sentence: every case, and
-    drafts in a language without patterns, must come out the same, notices included."""
+def test_the_batch_reads_what_the_single_check_reads(tmp_path) -> None:
+    """prepare_batch compiles every language up front: every case, and a draft in a language the
+    concepts do not cover, come out the same, notices included."""
     from policy_engine.expectations import case_files
     from policy_engine.documents import load_document
 
@@ -157,18 +164,7 @@ def test_the_batch_scan_finds_what_the_single_check_finds(tmp_path) -> None:
         outcomes.append([([f.to_dict() for f in r.findings], r.warnings) for r in map(checker.check, docs)])
     assert outcomes[0] == outcomes[1]
     assert any(findings for findings, _ in outcomes[1])
-    assert any("no text patterns for language 'ar'" in w for w in outcomes[1][-1][1])
-
-
-def test_the_batch_scan_keeps_exceptions_scopes_and_sentences_apart(tmp_path) -> None:
-    checker = make_checker(tmp_path, {"text": {"matches": ["residence[^ ]+card", "no papers"],
-                                               "unless": ["papers are not needed"], "in": ["eligibility"]}})
-    checker.prepare_batch()
-    assert fires(checker, {"eligibility": {"criteria": ["A residence-card is asked."]}})
-    assert not fires(checker, {"summary": "A residence-card is asked."})  # out of scope
-    assert not fires(checker, {"eligibility": {"criteria": ["We discussed residence. Card games were played."]}})
-    assert fires(checker, {"eligibility": {"criteria": ["No papers, no help."]}})
-    assert not fires(checker, {"eligibility": {"criteria": ["No papers: papers are not needed here."]}})
+    assert any("no concepts for language 'ar'" in w for w in outcomes[1][-1][1])
 
 
 def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) -> None:
@@ -193,26 +189,3 @@ def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) 
     assert [json.loads(f).get("k") for h, f in sent if h == second] == ["w", "q", None]
     # a pattern without a plain type tag: that ruleset takes every fact
     assert module._routes({"r": {"all": [{"p": {"$or": [{"t": "a"}, {"t": "b"}]}}]}}) is None
-
-
-def test_a_pattern_set_reports_its_patterns_never_its_probe() -> None:
-    from policy_engine.textscan import _PROBE, MultiPattern
-
-    found = MultiPattern([(7, "border (police|guards)"), (3, "residence"), (5, "no")])
-    assert found.matches(b"residence checks by the border police") == [3, 7]
-    assert found.matches(b"nothing here " + _PROBE) == []
-    assert len(found) == 3
-
-
-def test_the_batch_falls_back_to_one_search_per_test_when_re2_cannot_build_the_set(monkeypatch) -> None:
-    import policy_engine.textscan as textscan
-    from policy_engine.documents import load_document
-    from policy_engine.expectations import case_files
-
-    docs = [load_document(p) for p in case_files(ROOT / "cases")][:20]
-    expected = [[f.to_dict() for f in r.findings] for r in map(Checker.from_directory(ROOT / "rules").check, docs)]
-    monkeypatch.setattr(textscan._SET_OPTIONS, "max_mem", 1 << 20)  # too small for the rule set's program
-    batch = Checker.from_directory(ROOT / "rules")
-    batch.prepare_batch()
-    assert batch._indexes and all(index is None for index in batch._indexes.values())
-    assert [[f.to_dict() for f in r.findings] for r in map(batch.check, docs)] == expected

@@ -93,7 +93,8 @@ LINT_CASES = [
        "true/false fields are not prose), so this text test can never hit")]),
     ("no test at all", rule_file(GOOD_RULE.split("    examples:")[0]),
      [(2, 5, "error", "untested-rule",
-       "rule 'no-feedback-channel': rule has no test: no violating example, and no case expects it"),
+       "rule 'no-feedback-channel': rule has no test: no violating example, no sentence it fires on, and no "
+       "case expects it"),
       (2, 5, "warning", "untested-rule",
        "rule 'no-feedback-channel': rule has no compliant example (one it must stay quiet on)")]),
     ("example that is not a programme", rule_file(replaced("{id: ex, participation: {migrants_consulted: false}}",
@@ -120,7 +121,7 @@ LINT_CASES = [
 
 @pytest.mark.parametrize("what,text,expected", LINT_CASES, ids=[c[0] for c in LINT_CASES])
 def test_lint_reports_exact_problem(tmp_path, what: str, text: str, expected: list) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": text})
+    rules = rule_folder(tmp_path, {"p2.yaml": text}, concepts=False)
     problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
     got = [(p.line, p.column, p.level, p.code, p.message.replace(str(rules), "RULES")) for p in problems]
     assert got == expected
@@ -147,7 +148,7 @@ def test_unmatchable_reason(pattern: str, reason: str | None) -> None:
 def test_several_problems_in_one_run_with_hints_and_exit_1(tmp_path) -> None:
     broken = replaced('articles: []', 'articles: ["2.1"]').replace("participation.feedback_mechanism",
                                                                   "participation.feedbak_mechanism")
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(broken)})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(broken)}, concepts=False)
     result = invoke("rules", "lint", str(rules))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -158,11 +159,12 @@ def test_several_problems_in_one_run_with_hints_and_exit_1(tmp_path) -> None:
         "not exist in the programme schema (unknown-field)",
         "    hint: did you mean 'participation.feedback_mechanism'?",
         "2 errors, 0 warnings in 1 rule file",
+        "0 rules read, 0 concepts, 0 text patterns",
     ]
 
 
 def test_warnings_pass_unless_strict(tmp_path) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.split("      compliant:")[0])})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.split("      compliant:")[0])}, concepts=False)
     assert invoke("rules", "lint", str(rules)).exit_code == 0
     strict = invoke("rules", "lint", "--strict", str(rules))
     assert strict.exit_code == 1
@@ -171,24 +173,26 @@ def test_warnings_pass_unless_strict(tmp_path) -> None:
 
 def test_a_case_counts_as_a_test(tmp_path) -> None:
     case = ("id: c\nparticipation: {migrants_consulted: false}\nexpect:\n  must_flag: [no-feedback-channel]\n")
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.split("    examples:")[0])}, {"c.yaml": case})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.split("    examples:")[0])}, {"c.yaml": case},
+                        concepts=False)
     problems, _ = lint(rules)  # cases/ beside rules/ by default
     assert [(p.level, p.code) for p in problems] == [("warning", "untested-rule")]
 
 
 def test_json_format(tmp_path) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(replaced("principle: 2", "principle: 11"))})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(replaced("principle: 2", "principle: 11"))}, concepts=False)
     result = invoke("rules", "lint", "--format", "json", str(rules))
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {"problems": [{
         "file": f"{rules}/p2.yaml", "line": 4, "column": 5, "level": "error", "code": "unknown-principle",
         "message": "rule 'no-feedback-channel': unknown principle 11 (principles are numbered 1 to 10)",
-        "hint": "principles are numbered 1 to 10, as in rules/policy.yaml"}]}
+        "hint": "principles are numbered 1 to 10, as in rules/policy.yaml"}],
+        "rules": 1, "concepts": 0, "text_patterns": 0, "longest_text_pattern": 0}
 
 
 def test_one_file_can_be_linted(tmp_path) -> None:
     rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE),
-                                   "p3.yaml": rule_file(replaced("principle: 2", "principle: 11"))})
+                                   "p3.yaml": rule_file(replaced("principle: 2", "principle: 11"))}, concepts=False)
     assert invoke("rules", "lint", str(rules / "p2.yaml")).exit_code == 0
     assert invoke("rules", "lint", str(rules / "p3.yaml")).exit_code == 1
 
@@ -197,3 +201,128 @@ def test_bundled_rules_are_clean() -> None:
     result = invoke("rules", "lint", str(ROOT / "rules"))
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("0 errors, 0 warnings in "), result.stdout
+
+
+# ---- prose tests and concepts -------------------------------------------------------------------
+
+PROSE_RULE = GOOD_RULE.replace("""\
+      all:
+        - field: participation.migrants_consulted
+          equals: false
+        - field: participation.feedback_mechanism
+          missing: true
+    examples:
+      violating:
+        - {id: ex, participation: {migrants_consulted: false}}
+      compliant:
+        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}
+""", """\
+      prose:
+        all: [residents, asked]
+        said: denied
+    examples:
+      fire:
+        en: ["Residents are never asked."]
+        es: ["Nunca se pregunta a los residentes."]
+      quiet:
+        en: ["Residents are asked every month."]
+""")
+
+CONCEPTS = """\
+concepts:
+  residents:
+    means: The people who live at the site.
+    en: [resident, residents]
+    es: [residente]
+    examples:
+      en: {match: ["A resident spoke."], no_match: ["A guard spoke."]}
+      es: {match: ["Habló un residente."], no_match: ["Habló un guardia."]}
+  asked:
+    means: Being asked for an opinion.
+    en: [ask, consult]
+    es: [preguntar, consultar]
+    fr: [demander]
+    examples:
+      en: {match: ["We ask them."], no_match: ["We feed them."]}
+      es: {match: ["Les preguntamos."], no_match: ["Les damos comida."]}
+  unused:
+    means: Nothing any rule reads.
+    en: [nothing]
+"""
+
+
+def prose_folder(tmp_path, rule: str = PROSE_RULE, concepts: str = CONCEPTS):
+    return rule_folder(tmp_path, {"p2.yaml": rule_file(rule), "concepts/test.yaml": concepts}, concepts=False)
+
+
+def test_lint_checks_concepts_with_their_lines(tmp_path) -> None:
+    rules = prose_folder(tmp_path)
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    got = [(p.file.replace(str(rules), "RULES"), p.line, p.level, p.code, p.message) for p in problems]
+    assert got == [
+        ("RULES/concepts/test.yaml", 2, "warning", "missing-language",
+         "concept 'residents': no words in 'fr' (Français): rules that need it never hold in drafts written in "
+         "Français"),
+        ("RULES/concepts/test.yaml", 14, "warning", "untested-concept",
+         "concept 'asked': no example sentence in 'fr' that it must be found in"),
+        ("RULES/concepts/test.yaml", 17, "warning", "missing-language",
+         "concept 'unused': no words in 'es' (Español): rules that need it never hold in drafts written in Español"),
+        ("RULES/concepts/test.yaml", 17, "warning", "missing-language",
+         "concept 'unused': no words in 'fr' (Français): rules that need it never hold in drafts written in Français"),
+        ("RULES/concepts/test.yaml", 17, "warning", "untested-concept",
+         "concept 'unused': no example sentence in 'en' that it must be found in"),
+        ("RULES/concepts/test.yaml", 17, "warning", "unused-concept",
+         "concept 'unused': no rule reads it and no concept includes it"),
+        ("RULES/p2.yaml", 12, "warning", "missing-language",
+         "rule 'no-feedback-channel': concept residents has no words in 'fr': this test can never hold in drafts "
+         "written in Français"),
+        ("RULES/p2.yaml", 14, "warning", "untested-rule",
+         "rule 'no-feedback-channel': no sentence it fires on in fr (examples.fire): nothing shows the rule reads "
+         "drafts in that language"),
+    ]
+
+
+def test_lint_finds_an_exception_that_silences_its_own_test(tmp_path) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless: [asked]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
+    (dead,) = [p for p in problems if p.code == "dead-condition"]
+    assert (dead.line, dead.level) == (14, "error")
+    assert dead.message == ("rule 'no-feedback-channel': 'unless' names asked, which counts the words of asked that "
+                            "the test needs: every sentence the test finds is excused, so it can never hold")
+
+
+@pytest.mark.parametrize("what,rule,concepts,expected", [
+    ("unknown concept", PROSE_RULE.replace("[residents, asked]", "[residents, askd]"), CONCEPTS,
+     ("RULES/p2.yaml", 12, "unknown-concept", "rule 'no-feedback-channel': unknown concept 'askd'",
+      "did you mean 'asked'?")),
+    ("a word read as true", PROSE_RULE, CONCEPTS.replace("[resident, residents]", "[resident, yes]"),
+     ("RULES/concepts/test.yaml", 4, "malformed-entry", "concept 'residents' (en): entry 2 was read as true, not "
+      "as a word", None)),
+    ("a word twice", PROSE_RULE, CONCEPTS.replace("[preguntar, consultar]", "[preguntar, consultar, preguntar]"),
+     ("RULES/concepts/test.yaml", 12, "malformed-entry", "concept 'asked' (es): 'preguntar' is listed twice", None)),
+    ("a regular expression for a word", PROSE_RULE, CONCEPTS.replace("[resident, residents]", "[resident, resident(s)?]"),
+     ("RULES/concepts/test.yaml", 4, "malformed-entry", None, None)),
+    ("an empty concept", PROSE_RULE, CONCEPTS.replace("    en: [nothing]\n", ""),
+     ("RULES/concepts/test.yaml", 17, "empty-concept", "concept 'unused' has no words in any language and "
+      "includes no other concept", None)),
+])
+def test_lint_names_concept_mistakes_with_file_and_line(tmp_path, what, rule, concepts, expected) -> None:
+    rules = prose_folder(tmp_path, rule, concepts)
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert errors, what
+    file, line, code, message, hint = expected
+    first = errors[0]
+    assert (first.file.replace(str(rules), "RULES"), first.line, first.code) == (file, line, code)
+    if message:
+        assert first.message == message
+    if hint:
+        assert hint in (first.hint or "")
+
+
+def test_lint_prints_the_text_pattern_count(tmp_path) -> None:
+    result = invoke("rules", "lint", str(ROOT / "rules"))
+    count = result.stdout.splitlines()[-1]
+    assert count.endswith(" text patterns") or "text pattern" in count
+    rules, concepts = count.split(" rules read, ")[0], count.split(", ")[1]
+    assert int(rules) >= 30 and concepts.endswith(" concepts")
