@@ -182,7 +182,28 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
         else:
             blocks.append(Block(number, line))
         index += 1
-    return blocks
+    return _numbered_siblings(blocks, lines, first_line)
+
+
+_TOP_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
+
+
+def _numbered_siblings(blocks: list[Block], lines: list[str], first_line: int) -> list[Block]:
+    """'2. Health triage at the pier', alone between blank lines, is a heading when '1. Situation' and
+    '5. Data' of the same numbering are: sections numbered in one series are all headings, whether or
+    not their title names a known topic."""
+    numbered = {b.line for b in blocks if b.heading and _TOP_NUMBER.match(b.text)}
+    if len(numbered) < 2:
+        return blocks
+    out = []
+    for block in blocks:
+        index = block.line - first_line
+        alone = (index == 0 or not lines[index - 1].strip()) and \
+            (index + 1 >= len(lines) or not lines[index + 1].strip())
+        if not block.heading and alone and _TOP_NUMBER.match(block.text) and _looks_short(block.text.strip()):
+            block = Block(block.line, block.text.strip(), 1)
+        out.append(block)
+    return out
 
 
 # ---- Word --------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "elisions", "contractions", "irregular", *CUE_KINDS}
+                 "prepositions", "passive", "auxiliaries", "trailing_negation", "elisions", "contractions", "irregular", *CUE_KINDS}
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -75,6 +75,7 @@ class LanguageCues(NamedTuple):
     prepositions: tuple[str, ...]    # words a phrase's gap never holds ("departure target" is not "departures from the target")
     passive: tuple[str, ...]         # auxiliaries that make a rejection verb passive ("the claim was rejected")
     auxiliaries: tuple[str, ...]     # words that go with a verb and say little ("will", "must"): not counted in reaches
+    trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -270,7 +271,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = ()
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries"):
+                "passive", "auxiliaries", "trailing_negation"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -293,7 +294,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        breaks["passive"], breaks["auxiliaries"], maps["elisions"],
+                        breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], maps["elisions"],
                         maps["contractions"], irregular, f"{path}:{line}")
 
 

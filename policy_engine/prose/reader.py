@@ -37,8 +37,9 @@ MAX_COMBINATIONS = 256
 AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
 PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "question"
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|]")
-_PUNCTUATION = frozenset(";,:()?!|")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|\"«»“”]")
+_PUNCTUATION = frozenset(";,:()?!|\"«»“”")
+_OPENING = frozenset("(«“")
 # "5. Psychosocial support", "c) document cases": a list item's number is not a count
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
 _fold_cache: dict[str, str] = {}
@@ -210,6 +211,7 @@ class CompiledLanguage:
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
+        self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -274,7 +276,7 @@ class CompiledLanguage:
         opens: list[int] = []       # an opening bracket stands before this word
         semicolons: list[int] = []  # a ';' stands before this word
         clause = cell = 0
-        after_comma = False
+        after_comma = quoted = False
         breaks = self.breaks
         marker = _LIST_MARKER.match(text)
         for match in _TOKEN.finditer(text, marker.end() if marker else 0):
@@ -292,10 +294,14 @@ class CompiledLanguage:
                     after_comma = token != "|"
                     if token == "|" and words and cells[-1] == cell:
                         cell += 1
-                elif token == "(":
+                elif token in _OPENING or (token == '"' and not quoted):
+                    # a bracket or a quotation ("Don't Judge by the Cover") is an aside: a negation
+                    # inside it stays inside
                     opens.append(len(words))
+                    quoted = quoted or token == '"'
                 else:
                     closes.append(len(words))
+                    quoted = quoted and token != '"'
                 continue
             for word in self.open(_fold(token)):
                 options = breaks.get(word)
@@ -346,6 +352,7 @@ class CompiledLanguage:
         commas; a wide gap may cross them, not a clause or table cell)."""
         first = self.first
         stops = self.prepositions
+        terms = self.terms
         found = []
         count = len(words)
         for i, word in enumerate(words):
@@ -357,7 +364,9 @@ class CompiledLanguage:
                 at = i
                 for forms, gap in rest:
                     nxt = -1
-                    bounds = cells if gap == WIDE_GAP else pieces
+                    # a concept's wide gap may cross commas ("from the Kurdish, Syrian and Afghan
+                    # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
+                    bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
                     for k in range(at + 1, min(at + 2 + gap, count)):
                         if bounds[k] != bounds[at] or (k > at + 1 and gap != WIDE_GAP and words[k - 1] in stops):
                             break
@@ -479,12 +488,19 @@ class CompiledLanguage:
             if kind == "negation" and not relative:
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
+                # In English the negation follows an auxiliary ("are not", "will never"); after any
+                # other verb it denies what follows ("they describe not knowing where to go").
                 limit = max([clause_start] + [c for c in commas if c <= start])
+                if start > 0 and words[start] not in self.trailing_negation and words[start - 1] not in self.light:
+                    limit = start
                 back, said = start, 0
                 while back > limit and said < TRAILING and words[back - 1] not in self.coordinators:
                     back -= 1
                     said += len(words[back]) > 3 and words[back] not in self.light
-                trailing.append((back, start - 1))
+                # "les personnes qui nous consultent n'ont pas droit": the relative clause in the
+                # subject is not what is denied
+                inside = [r for r in relatives if back - 1 <= r < start]
+                trailing.append((back, (min(inside) - 1) if inside else start - 1))  # empty when back > end
         matches: dict[int, list[Match]] = {}
         for positions, term in kept:
             concepts = terms[term].concepts
