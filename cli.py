@@ -475,6 +475,46 @@ def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: b
     sys.exit(EXIT_FINDINGS if strict and missing else EXIT_OK)
 
 
+@rules.command("suggest")
+@click.argument("name", metavar="RULE-OR-CONCEPT")
+@click.argument("inputs", nargs=-1, required=True, metavar="FOLDER...")
+@rules_option
+@click.option("--rank", type=click.Choice(["auto", "model", "words"]), default="auto", show_default=True,
+              help="Order by the optional sentence model (auto: when installed) or by shared words.")
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Show at most this many sentences.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_suggest(name: str, inputs: tuple[str, ...], rules_dir: str | None, rank: str, limit: int, fmt: str) -> None:
+    """List sentences in drafts that state the rest of a prose test but no word of a concept: the
+    places where the concept's word list may be missing words. Give a concept, or a rule to look at
+    every concept its prose tests read."""
+    import json
+
+    from policy_engine import suggest
+    from policy_engine.batch import Discovery, discover
+    from policy_engine.rules import did_you_mean
+
+    checker = load_checker(rules_dir)
+    try:
+        suggest.targets_for(checker, name)
+    except KeyError:
+        known = checker.rule_set.ids() + sorted(checker.rule_set.lexicon.concepts)
+        hint = did_you_mean(name, known)
+        raise click.BadParameter(f'no such rule or concept: "{name}"' + (f"; {hint}" if hint else ""),
+                                 param_hint="RULE-OR-CONCEPT") from None
+    ranker = suggest.pick_ranker(rank)
+    paths = [Path(p) for p in discover(inputs, Discovery())]
+    found, problems = suggest.suggest(checker, name, paths, limit, ranker)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"name": name, "ranked_by": ranker.name, "files": len(paths),
+                               "suggestions": [s.to_dict() for s in found]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(suggest.render_text(name, found, ranker, checker), nl=False)
+    sys.exit(EXIT_ERROR if problems else EXIT_OK)
+
+
 @rules.command("doc")
 @rules_path_argument
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),

@@ -396,7 +396,7 @@ def render_text(results: list[Outcome], verbose: bool = False) -> str:
 def summary_line(results: list[Outcome]) -> str:
     counts = {kind: sum(1 for r in results if r.item.kind == kind) for kind in ("sentence", "example", "concept", "case")}
     failed = sum(1 for r in results if not r.passed)
-    parts = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items())
+    parts = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items() if n)
     return f"Ran {len(results)} tests ({parts}): {len(results) - failed} passed, {failed} failed"
 
 

@@ -104,7 +104,7 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_broken_rule_folder_is_a_located_error(tmp_path) -> None:
-    for name in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
+    for name in ("policy.yaml", "sections.yaml"):
         (tmp_path / name).write_text((ROOT / "rules" / name).read_text())
     (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n    title: Bad rule\n    principle: 11\n")
     result = CliRunner().invoke(main, ["check", "--rules", str(tmp_path), COMPLIANT], standalone_mode=False)

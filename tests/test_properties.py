@@ -4,6 +4,7 @@ result or a clean PolicyCheckError, never another exception."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -61,8 +62,16 @@ conditions = st.recursive(
         st.sampled_from(["any_item", "no_item", "all_items"]).flatmap(
             lambda q: st.fixed_dictionaries({q: st.sampled_from(["partners", "phases", "title", "zzz"])})),
         st.fixed_dictionaries({"text": st.fixed_dictionaries(
-            {"matches": st.lists(st.sampled_from(["a(b", "residence", "{enforcement_body}", "{nope}", "", "x{2,1}"]),
+            {"matches": st.lists(st.sampled_from(["a(b", "residence", "form [0-9]+", "", "x{2,1}", "a" * 90]),
                                  max_size=3)})}),
+        st.fixed_dictionaries({"prose": st.fixed_dictionaries(
+            {"all": st.lists(st.sampled_from(["identity_document", "restriction", "nope", "", "campaign"]), max_size=3)},
+            optional={"said": st.sampled_from(["denied", "any", "maybe"]),
+                      "within": st.sampled_from(["clause", "sentence", "page"]),
+                      "near": st.sampled_from([0, 3, -1, True, 99]),
+                      "unless": st.sampled_from([["open_access"], ["restriction"], "x", []]),
+                      "said_of": st.sampled_from([["restriction"], ["campaign"]]),
+                      "stance": st.sampled_from(["plan", "any", "nope", ["background"]])})}),
         values,
     ),
     lambda inner: st.one_of(st.fixed_dictionaries({"all": st.lists(inner, max_size=3)}),
@@ -75,8 +84,10 @@ conditions = st.recursive(
 @given(conditions)
 def test_any_rule_condition_compiles_or_fails_cleanly(tmp_path_factory, when) -> None:
     folder = tmp_path_factory.mktemp("rules")
-    for name in ("policy.yaml", "vocabulary.yaml", "sections.yaml"):
+    for name in ("policy.yaml", "sections.yaml"):
         (folder / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("concepts", "languages"):
+        shutil.copytree(ROOT / "rules" / name, folder / name)
     rule = {"id": "prop", "title": "Property rule", "principle": 1, "articles": ["1.1"], "severity": "advice",
             "message": "msg", "rationale": "why", "remediation": "fix", "when": when}
     (folder / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")

@@ -54,3 +54,32 @@ def test_good_rule_passes() -> None:
 def test_rules_schema_command() -> None:
     assert json.loads(invoke("rules", "schema").stdout) == SCHEMA
     assert invoke("rules", "schema", "--path").stdout.strip() == str(SCHEMA_DIR / "rules.schema.json")
+
+
+@pytest.mark.parametrize("kind,folder", [("concepts", "concepts"), ("language", "languages")])
+def test_concept_and_language_files_pass_their_schemas(kind: str, folder: str) -> None:
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((ROOT / "rules" / folder).glob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text()
+        assert text.startswith(f"# yaml-language-server: $schema=../../policy_engine/schemas/{kind}.schema.json")
+        assert [e.message for e in validator.iter_errors(yaml.safe_load(text))] == [], path.name
+
+
+def test_an_editor_flags_a_mistyped_prose_key() -> None:
+    rule = GOOD_RULE.replace("""\
+      all:
+        - field: participation.migrants_consulted
+          equals: false
+        - field: participation.feedback_mechanism
+          missing: true
+""", """\
+      prose:
+        all: [people_served, consulted]
+        sayd: denied
+""")
+    assert list(VALIDATOR.iter_errors(yaml.safe_load(rule_file(rule.replace("sayd", "said"))))) == []
+    assert list(VALIDATOR.iter_errors(yaml.safe_load(rule_file(rule))))

@@ -32,7 +32,7 @@ WRONG_EXAMPLE = GOOD_RULE.replace("{id: ex, participation: {migrants_consulted: 
 
 def test_failures_name_the_rule_the_case_and_what_differed(tmp_path) -> None:
     rules = rule_folder(tmp_path, {"p2.yaml": rule_file(WRONG_EXAMPLE)},
-                        {"a-pass.yaml": PASSING_CASE, "b-fail.yaml": FAILING_CASE})
+                        {"a-pass.yaml": PASSING_CASE, "b-fail.yaml": FAILING_CASE}, concepts=False)
     result = invoke("rules", "test", str(rules))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -54,7 +54,7 @@ def test_failures_name_the_rule_the_case_and_what_differed(tmp_path) -> None:
 
 
 def test_all_passing_exits_0_and_verbose_lists_passes(tmp_path) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE)}, {"a-pass.yaml": PASSING_CASE})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE)}, {"a-pass.yaml": PASSING_CASE}, concepts=False)
     result = invoke("rules", "test", "-v", str(rules))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -66,7 +66,7 @@ def test_all_passing_exits_0_and_verbose_lists_passes(tmp_path) -> None:
 
 
 def test_json_format_and_no_cases(tmp_path) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(WRONG_EXAMPLE)}, {"b-fail.yaml": FAILING_CASE})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(WRONG_EXAMPLE)}, {"b-fail.yaml": FAILING_CASE}, concepts=False)
     result = invoke("rules", "test", "--no-cases", "--format", "json", str(rules))
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -77,7 +77,7 @@ def test_json_format_and_no_cases(tmp_path) -> None:
 
 
 def test_an_unknown_rule_option_is_a_usage_error(tmp_path) -> None:
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE)})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE)}, concepts=False)
     result = invoke("rules", "test", "--rule", "no-such-rule", str(rules))
     assert result.exit_code == 2
     assert 'no such rule: "no-such-rule"' in result.output
@@ -85,7 +85,7 @@ def test_an_unknown_rule_option_is_a_usage_error(tmp_path) -> None:
 
 def test_one_rule_file_runs_only_its_rules_and_their_cases(tmp_path) -> None:
     rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE), "p3.yaml": rule_file(WRONG_EXAMPLE.replace(
-        "no-feedback-channel", "other-rule"))}, {"a-pass.yaml": PASSING_CASE})
+        "no-feedback-channel", "other-rule"))}, {"a-pass.yaml": PASSING_CASE}, concepts=False)
     result = invoke("rules", "test", str(rules / "p2.yaml"))
     assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, "Ran 3 tests (2 examples, 1 case): 3 passed, "
                                                                      "0 failed")
@@ -95,7 +95,7 @@ def test_one_rule_file_runs_only_its_rules_and_their_cases(tmp_path) -> None:
 def test_a_broken_example_is_an_error_not_a_crash(tmp_path) -> None:
     broken = GOOD_RULE.replace("{id: ex, participation: {migrants_consulted: false}}",
                                "{id: ex, participation: {migrants_consulted: nope}}")
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(broken)})
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(broken)}, concepts=False)
     result = invoke("rules", "test", str(rules))
     assert result.exit_code == 1
     assert ("     error:    not a valid programme description: field 'participation.migrants_consulted': "
