@@ -392,13 +392,14 @@ class CompiledLanguage:
         kept = []
         for positions, term in found:
             own = set(positions)
-            if any(own < other for other, _ in owners):
-                continue
+            if any(own < other for other, _ in owners) and terms[term].concepts:
+                continue  # (a cue stays: inside the phrase it is the phrase's own, see below)
             kept.append((positions, term))
         cues: list[tuple[str, int, int]] = []
         programme = False
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
+        inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
@@ -414,8 +415,15 @@ class CompiledLanguage:
                 continue  # part of an idiom or of a phrase that only looks negative ("tenga o no")
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
-            if any(own <= set(p) and len(p) > len(positions) for p, t in found if terms[t].concepts or terms[t].hides):
-                continue  # a cue word inside a longer phrase ("no rights", "not accepted") is part of it
+            holders = [p for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
+                       and len(p) > len(positions)]
+            if holders:
+                # a cue word inside a longer phrase ("no rights", "not accepted") is part of it; it
+                # still denies a mention that runs on past the phrase ("without a registration | card")
+                if "negation" in kinds or "narrow_negation" in kinds:
+                    spans = [(p[0], p[-1]) for p in holders]
+                    inside_phrases.append((min(a for a, _ in spans), max(b for _, b in spans)))
+                continue
             for kind in kinds:
                 if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
                     continue  # "their claim was rejected", "has been refused": said of them, not by them
@@ -530,6 +538,9 @@ class CompiledLanguage:
                 polarity = NEGATED
             if polarity == AFFIRMED and any(w in negating and w not in positions for w in range(start + 1, end)):
                 polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
+            if polarity == AFFIRMED and any(first <= start <= last < end or start < first <= end <= last
+                                            for first, last in inside_phrases):
+                polarity = NEGATED  # it overlaps a negative phrase without being part of it
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
                 matches.setdefault(concept, []).append(match)

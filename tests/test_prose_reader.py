@@ -1,0 +1,116 @@
+"""The prose reader: word forms, negation, rejection, stance and the places a sentence sits.
+
+Each test reads one sentence with the bundled concepts and languages and looks at how one concept
+was said. The language rules are data (rules/languages/*.yaml); these tests pin the behaviour that
+every rule relies on, so that a change to the reader shows here first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policy_engine.prose.forms import word_forms
+from policy_engine.prose.reader import AFFIRMED, NEGATED, REJECTED, hits
+
+
+@pytest.fixture(scope="module")
+def read(checker):
+    def reading(language: str, text: str, context: bool = False, lead: str = ""):
+        compiled = checker.reader.compiled(language)[0]
+        return compiled, compiled.read(text, context, lead)
+    return reading
+
+
+def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
+    """How a concept is said in a sentence: the polarities of its mentions (empty: not mentioned)."""
+    compiled, reading = read(language, text, **kwargs)
+    return {m.polarity for m in reading.matches.get(compiled.concept_ids[concept], ())}
+
+
+@pytest.mark.parametrize("language,text,concept,expected", [
+    # word forms: every form of a listed word counts
+    ("en", "The lists were shared with the border police.", "share", {AFFIRMED}),
+    ("es", "Las listas fueron compartidas con la policía.", "share", {AFFIRMED}),
+    ("fr", "Les listes sont partagées avec la police.", "share", {AFFIRMED}),
+    # negation reaches the end of its clause, in every language
+    ("en", "No residence permit is required.", "identity_document", {NEGATED}),
+    ("es", "No se pide ningún documento de identidad.", "identity_document", {NEGATED}),
+    ("fr", "Aucune pièce d'identité n'est demandée.", "identity_document", {NEGATED}),
+    # a negation just after the subject denies it
+    ("en", "Forced returns are not part of this programme.", "forced_return", {NEGATED}),
+    ("fr", "Les listes ne sont jamais transmises.", "personal_data", {NEGATED}),
+    # ...but not after a full verb in English: "describe not knowing" denies what follows
+    ("en", "Returnees interviewed by our branches describe not knowing where to go.", "involvement", {AFFIRMED}),
+    # rejection: "unlike", "instead of", and rejecting a denial affirms it, subject and all
+    ("en", "Unlike deterrence campaigns, we give neutral information.", "campaign", {REJECTED, AFFIRMED}),
+    ("en", "Unlike the last phase, in which migrants were not consulted, this plan comes from focus groups.",
+     "consulted", {AFFIRMED}),
+    # a rejection verb in the passive rejects nothing: "their claim was rejected"
+    ("en", "Families whose claim was rejected receive food parcels.", "assistance", {AFFIRMED}),
+    # narrow negation reaches a few words: "without a card" does not deny the meals; and a phrase
+    # that means a group ("people without papers") is that group, not a missing document
+    ("en", "Meals are served without a registration card, in the shelter.", "identity_document", {NEGATED}),
+    ("en", "Meals are served without a registration card, in the shelter.", "assistance", {AFFIRMED}),
+    ("en", "People without papers receive hot meals.", "irregular_migrant", {AFFIRMED}),
+    ("en", "People without papers receive hot meals.", "identity_document", set()),
+    # a negation inside a phrase's gap denies the phrase: "have no access"
+    ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
+    # a quoted title is an aside: its negation stays inside
+    ('en', 'The programme "Don\'t Judge by the Cover" brings migrants and residents into dialogue.',
+     "involvement", {AFFIRMED}),
+])
+def test_how_a_concept_is_said(read, language: str, text: str, concept: str, expected: set[str]) -> None:
+    assert said(read, language, text, concept) == expected
+
+
+def test_a_function_word_is_not_read_as_a_cue(read) -> None:
+    compiled, reading = read("en", "The team noted that the lists are never shared.")
+    assert [(kind, reading.words[start]) for kind, start, _ in reading.cues] == [("negation", "never")]
+    compiled, reading = read("fr", "Les autorités et leurs partenaires mènent des campagnes.", context=True)
+    assert reading.stances == ("background",)  # 'leurs' does not name the programme as 'nos' would
+
+
+def test_stance_plan_background_reported_question(read) -> None:
+    assert read("en", "The ministry runs a campaign to stop departures.", context=True)[1].stances == ("background",)
+    assert read("en", "Our volunteers run a campaign to stop departures.", context=True)[1].stances == ("plan",)
+    assert read("en", "The ministry reportedly runs a campaign.")[1].stances == ("reported",)
+    assert read("en", "Should volunteers hand out the leaflets?")[1].stances == ("question",)
+    # reported speech inside an 'if' phrase is a condition, not a report
+    assert read("es", "Si una persona dice que quiere pedir asilo, el voluntariado la deriva.")[1].stances == ("plan",)
+
+
+def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
+    assert said(read, "en", "Share beneficiary lists with the police.", "share",
+                lead="What we will not do") == {NEGATED}
+    assert said(read, "en", "Share beneficiary lists with the police.", "share", lead="Activities") == {AFFIRMED}
+
+
+def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:
+    compiled, reading = read("en", "Number of departures from the target woredas.")
+    assert compiled.concept_ids["target_quota"] not in reading.matches
+    compiled, reading = read("en", "Passport | required for staff badges")
+    documents = reading.matches[compiled.concept_ids["identity_document"]]
+    assert {reading.clauses[m.start] for m in documents} == {0}
+
+
+def test_a_list_number_is_not_a_count(read) -> None:
+    compiled, reading = read("fr", "5. Écoute psychosociale pour les jeunes rapatriés qui le demandent.")
+    assert compiled.concept_ids["count"] not in reading.matches
+
+
+def test_hits_respect_near_order_unless_and_said_of(checker, read) -> None:
+    compiled, tests, _ = checker.reader.compiled("en")
+    spec = next(t for key, t in tests if key.startswith("people_served+consulted") and "said of" in key)
+    _, reading = read("en", "Residents were not consulted on the design.")
+    assert {h.polarity for h in hits(spec, reading)} == {NEGATED}
+    _, reading = read("en", "We do not ask residents for papers, and residents were consulted.")
+    assert {h.polarity for h in hits(spec, reading)} == {AFFIRMED}
+
+
+def test_word_forms_come_from_the_dictionary_and_regular_endings() -> None:
+    forms = word_forms("en", ["share", "refuse"])
+    assert {"shared", "shares", "sharing"} <= set(forms["share"])
+    assert {"refused", "refusing"} <= set(forms["refuse"])
+    assert "partagées" not in word_forms("fr", ["partager"])["partager"]  # forms are folded
+    assert "partagees" in word_forms("fr", ["partager"])["partager"]
+    assert "band" not in word_forms("en", ["ban"])["ban"]
