@@ -421,8 +421,8 @@ class CompiledLanguage:
                 # a cue word inside a longer phrase ("no rights", "not accepted") is part of it; it
                 # still denies a mention that runs on past the phrase ("without a registration | card")
                 if "negation" in kinds or "narrow_negation" in kinds:
-                    spans = [(p[0], p[-1]) for p in holders]
-                    inside_phrases.append((min(a for a, _ in spans), max(b for _, b in spans)))
+                    extents = [(p[0], p[-1]) for p in holders]
+                    inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents)))
                 continue
             for kind in kinds:
                 if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
