@@ -12,8 +12,8 @@ Headings are found the way a reader finds them:
 A heading is only a heading when it is short and does not end like a sentence.
 
 Word files are untrusted zip archives: their declared sizes are checked before anything is
-decompressed, their text parts are then inflated in bounded steps into a clean copy (see
-safe_docx_package), and any failure to read one becomes a one-line InputError.
+decompressed, the parts that are read are then inflated in bounded steps (see docx_parts), and any
+failure to read one becomes a one-line InputError.
 """
 
 from __future__ import annotations
@@ -208,15 +208,15 @@ def _numbered_siblings(blocks: list[Block], lines: list[str], first_line: int) -
 
 # ---- Word --------------------------------------------------------------------------------------
 
-def safe_docx_package(raw: bytes, name: str) -> bytes:
-    """A clean copy of a .docx for python-docx to open, or a one-line InputError.
+def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles"]:
+    """The main document part and the styles of a .docx, or a one-line InputError.
 
     A .docx is an untrusted zip archive. Its declared sizes are checked first (a bomb that admits
     its size is refused at once). That is not enough on its own: zipfile's read() inflates a whole
     member in one call before cutting it to the declared size, so an archive that lies about its
-    sizes could still exhaust memory inside python-docx. So every XML part is inflated here in small
-    chunks, never past its declared size, and written into a new, uncompressed archive; binary
-    parts (images, fonts, embedded files) are kept as empty files, since only text is read.
+    sizes could still exhaust memory. So the parts that are read (the package relationships, the
+    document, its relationships and its styles) are inflated in small chunks, never past their
+    declared size; nothing else in the archive (images, fonts, embedded files) is touched.
     """
     if len(raw) > MAX_DOCX_BYTES:
         raise InputError(f"file too large ({len(raw) / 1048576:.1f} MB > {MAX_DOCX_BYTES // 1048576} MB limit)", name)
@@ -235,10 +235,8 @@ def safe_docx_package(raw: bytes, name: str) -> bytes:
     if len(members) > MAX_DOCX_MEMBERS:
         raise InputError(f"not a plausible .docx file ({len(members)} files in the archive > {MAX_DOCX_MEMBERS})",
                          name)
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names and not any(n.endswith("/document.xml") for n in names):
-        raise InputError("not a Word .docx file (the zip archive has no word/document.xml)", name)
-    text_parts = [m for m in members if _is_text_part(m.filename)]
+    by_name = {m.filename: m for m in members if not m.is_dir()}
+    text_parts = [m for m in by_name.values() if _is_text_part(m.filename)]
     total = 0
     for member in text_parts:
         total += member.file_size
@@ -249,19 +247,82 @@ def safe_docx_package(raw: bytes, name: str) -> bytes:
     if total > MAX_DOCX_UNCOMPRESSED:
         raise InputError(f"refused: the archive would inflate to {total / 1048576:.0f} MB "
                          f"(> {MAX_DOCX_UNCOMPRESSED // 1048576} MB limit)", name)
-    out = io.BytesIO()
+
+    def read(part: str) -> bytes | None:
+        member = by_name.get(part)
+        if member is None or not _is_text_part(part):
+            return None
+        return _inflate_bounded(archive, member)
+
     try:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
-            for member in members:
-                if member.is_dir():
-                    continue
-                data = _inflate_bounded(archive, member) if member in text_parts else b""
-                clean.writestr(member.filename, data)
+        main = _relationship_target(read("_rels/.rels"), "", "/officeDocument") or "word/document.xml"
+        document = read(main)
+        if document is None:
+            candidates = sorted(n for n in by_name if n.endswith("/document.xml"))
+            main = candidates[0] if candidates else main
+            document = read(main) if candidates else None
+        if document is None:
+            raise InputError("not a Word .docx file (the zip archive has no word/document.xml)", name)
+        folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
+        rels = read(f"{folder}_rels/{main.rsplit('/', 1)[-1]}.rels")
+        styles_part = _relationship_target(rels, folder, "/styles") or f"{folder}styles.xml"
+        member = by_name.get(styles_part)
+        if member is None:
+            return document, _Styles(None)
+        # Drafts made from one template share their styles part (Word's own is 350 KB): it is read
+        # once per process, known by its checksum and size from the archive's directory.
+        key = (member.CRC, member.file_size)
+        styles = _STYLES_SEEN.get(key)
+        if styles is None:
+            data = read(styles_part)
+            styles = _Styles(_parse_xml(data) if data else None)
+            if len(_STYLES_SEEN) >= 64:
+                _STYLES_SEEN.clear()
+            _STYLES_SEEN[key] = styles
+        return document, styles
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
             NotImplementedError) as exc:  # damaged data, bad CRC, encryption, unknown compression
         detail = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise InputError(f"not a readable .docx file ({detail})", name) from None
-    return out.getvalue()
+
+
+_STYLES_SEEN: dict[tuple[int, int], "_Styles"] = {}
+_PARSER: list[Any] = []
+
+
+def _parse_xml(data: bytes) -> Any:
+    """An XML part, parsed without entities, network or unbounded trees (an XMLSyntaxError on a bad part)."""
+    from lxml import etree
+
+    if not _PARSER:
+        _PARSER.append(etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                                       remove_blank_text=True))
+    return etree.fromstring(data, _PARSER[0])
+
+
+def _relationship_target(rels: bytes | None, folder: str, kind: str) -> str | None:
+    """The part a relationship of the given kind ('/styles') points to, as a path in the archive."""
+    if not rels:
+        return None
+    from lxml import etree
+
+    try:
+        root = _parse_xml(rels)
+    except etree.XMLSyntaxError:
+        return None
+    for node in root:
+        if (node.get("Type") or "").endswith(kind) and node.get("TargetMode") != "External":
+            target = node.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else folder + target
+            parts: list[str] = []
+            for piece in path.split("/"):
+                if piece == "..":
+                    if parts:
+                        parts.pop()
+                elif piece and piece != ".":
+                    parts.append(piece)
+            return "/".join(parts)
+    return None
 
 
 def _is_text_part(filename: str) -> bool:
@@ -291,41 +352,106 @@ class _Para:
     numbered: int | None  # list level + 1 for auto-numbered paragraphs
 
 
-def _run_is_bold(run: Any) -> bool | None:
-    if run.bold is not None:
-        return bool(run.bold)
-    style = getattr(run, "style", None)
-    font = getattr(style, "font", None)
-    return bool(font.bold) if font is not None and font.bold is not None else None
+def _bold_of(rpr: Any) -> bool | None:
+    """The bold setting of a run-properties element: True, False, or None when it does not say."""
+    node = rpr.find(f"{_W}b") if rpr is not None else None
+    if node is None:
+        return None
+    return (node.get(f"{_W}val") or "true").lower() not in ("0", "false", "off")
 
 
-def _paragraph(p_element: Any, parent: Any) -> _Para:
-    from docx.text.paragraph import Paragraph
+class _Styles:
+    """The styles of one Word file, read once: id -> (name, its own bold setting). python-docx looks
+    a style up by scanning every style of the file for each paragraph and run (most of the time of
+    reading a Word draft); the answers are the same."""
 
-    para = Paragraph(p_element, parent)
-    raw = para.text.replace("\n", " ").rstrip()
+    def __init__(self, root: Any) -> None:
+        self.by_id: dict[str, tuple[str, bool | None]] = {}
+        self.default_paragraph: tuple[str, bool | None] = ("", None)
+        if root is None:  # no styles part
+            return
+        for style in root.iterchildren(f"{_W}style"):
+            style_id = style.get(f"{_W}styleId") or ""
+            name_node = style.find(f"{_W}name")
+            name = name_node.get(f"{_W}val") or "" if name_node is not None else ""
+            entry = (name, _bold_of(style.find(f"{_W}rPr")))
+            self.by_id.setdefault(style_id, entry)
+            if style.get(f"{_W}type") == "paragraph" and (style.get(f"{_W}default") or "").lower() in ("1", "true"):
+                self.default_paragraph = entry
+
+    def paragraph(self, ppr: Any) -> tuple[str, bool | None]:
+        node = ppr.find(f"{_W}pStyle") if ppr is not None else None
+        if node is None:
+            return self.default_paragraph
+        return self.by_id.get(node.get(f"{_W}val") or "", self.default_paragraph)
+
+    def run_bold(self, rpr: Any) -> bool | None:
+        node = rpr.find(f"{_W}rStyle") if rpr is not None else None
+        if node is None:
+            return None
+        return self.by_id.get(node.get(f"{_W}val") or "", ("", None))[1]
+
+
+# The children of a run that carry text, and what they stand for (as Word shows them).
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+# Where a paragraph's runs sit: directly, or inside a hyperlink, an insertion, a field, a smart tag
+# or a content control (not inside deletions, nor in the paragraphs of a text box).
+_RUN_HOLDERS = {f"{_W}hyperlink", f"{_W}ins", f"{_W}fldSimple", f"{_W}smartTag", f"{_W}customXml"}
+
+
+def _runs(container: Any) -> Iterator[Any]:
+    for child in container:
+        tag = child.tag
+        if tag == f"{_W}r":
+            yield child
+        elif tag in _RUN_HOLDERS:
+            yield from _runs(child)
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _runs(content)
+
+
+def _run_text(run: Any) -> str:
+    parts = []
+    for child in run:
+        tag = child.tag
+        if tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag in _RUN_TEXT:
+            parts.append(_RUN_TEXT[tag])
+    return "".join(parts)
+
+
+def _paragraph(p_element: Any, parent: Any, styles: _Styles) -> _Para:
+    runs = [(run, _run_text(run)) for run in _runs(p_element)]
+    raw = "".join(text for _, text in runs).replace("\n", " ").rstrip()
     text = " ".join(raw.split())
-    try:
-        style = para.style
-        style_name = style.name or "" if style is not None else ""
-    except (KeyError, ValueError, AttributeError):  # a style id missing from styles.xml
-        style, style_name = None, ""
+    ppr = p_element.find(f"{_W}pPr")
+    style_name, style_bold = styles.paragraph(ppr)
     outline = None
-    ppr = p_element.pPr
+    numbered = None
     if ppr is not None:
         node = ppr.find(f"{_W}outlineLvl")
         if node is not None and (node.get(f"{_W}val") or "").isdigit():
             outline = int(node.get(f"{_W}val")) + 1
-    numbered = None
-    if ppr is not None and ppr.numPr is not None:
-        ilvl = ppr.numPr.ilvl
-        numbered = (ilvl.val if ilvl is not None and ilvl.val is not None else 0) + 1
-    style_bold = None
-    font = getattr(style, "font", None)
-    if font is not None and font.bold is not None:
-        style_bold = bool(font.bold)
-    runs = [r for r in para.runs if r.text.strip()]
-    bold = bool(runs) and all((_run_is_bold(r) if _run_is_bold(r) is not None else style_bold) for r in runs)
+        num_pr = ppr.find(f"{_W}numPr")
+        if num_pr is not None:
+            ilvl = num_pr.find(f"{_W}ilvl")
+            level = ilvl.get(f"{_W}val") if ilvl is not None else None
+            numbered = (int(level) if level and level.isdigit() else 0) + 1
+    bold = False
+    written = [run for run, run_text in runs if run_text.strip()]
+    if written:
+        bold = True
+        for run in written:
+            rpr = run.find(f"{_W}rPr")
+            own = _bold_of(rpr)
+            if own is None:
+                own = styles.run_bold(rpr)
+            if not (own if own is not None else style_bold):
+                bold = False
+                break
     return _Para(text, raw, style_name, outline, bold, numbered)
 
 
@@ -362,7 +488,7 @@ def _iter_body(container: Any) -> Iterator[Any]:
                 yield from _iter_body(content)
 
 
-def _cell_texts(tbl: Any, parent: Any, counter: list[int]) -> Iterator[tuple[int | None, list[str]]]:
+def _cell_texts(tbl: Any, parent: Any, counter: list[int], styles: _Styles) -> Iterator[tuple[int | None, list[str]]]:
     """Each row of a table: the paragraph number of its first text, and the text of each cell."""
     for tr in tbl.iterchildren(f"{_W}tr"):
         first: int | None = None
@@ -371,13 +497,13 @@ def _cell_texts(tbl: Any, parent: Any, counter: list[int]) -> Iterator[tuple[int
             parts: list[str] = []
             for child in _iter_body(tc):
                 if child.tag == f"{_W}p":
-                    text = _paragraph(child, parent).text
+                    text = _paragraph(child, parent, styles).text
                     if text:
                         counter[0] += 1
                         first = first or counter[0]
                         parts.append(text)
                 else:
-                    for line, inner in _cell_texts(child, parent, counter):
+                    for line, inner in _cell_texts(child, parent, counter, styles):
                         first = first or line
                         parts.append("; ".join(c for c in inner if c))
             cells.append(" ".join(parts))
@@ -391,24 +517,24 @@ def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]
     Raises:
         InputError: not a .docx, damaged, or too big; the message is one line.
     """
-    package = safe_docx_package(raw, name)
     try:
-        import docx  # python-docx
-
-        document = docx.Document(io.BytesIO(package))
-        body = document.element.body
+        document_xml, styles = docx_parts(raw, name)
+        root = _parse_xml(document_xml)
+        body = root.find(f"{_W}body")
+        if body is None:
+            raise InputError("not a Word .docx file (its document part has no body)", name)
         out: list[tuple[int, _Para | list[str]]] = []
         counter = [0]
         chars = 0
         for child in _iter_body(body):
             if child.tag == f"{_W}p":
-                para = _paragraph(child, document.part)
+                para = _paragraph(child, None, styles)
                 if para.text:
                     counter[0] += 1
                     out.append((counter[0], para))
                     chars += len(para.text)
             else:
-                for line, cells in _cell_texts(child, document.part, counter):
+                for line, cells in _cell_texts(child, None, counter, styles):
                     out.append((line or counter[0], cells))
                     chars += sum(len(c) for c in cells)
             if chars > MAX_TEXT_CHARS:

@@ -198,6 +198,26 @@ class CompiledLanguage:
                                    words in hiding or bool(kinds & {"not_negation", "idioms"})))
             for form in sequence[0][0]:
                 self.first.setdefault(form, []).append((index, tuple(sequence[1:])))
+        # Per first word: the terms of one word, found at once, and the longer terms by the forms
+        # their second word may take (how far it may stand too): a sentence's words then find the
+        # few terms they can continue, instead of every term trying every word.
+        self.singles: dict[str, tuple[int, ...]] = {}
+        self.multis: dict[str, tuple[int, dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]]]] = {}
+        for form, entries in self.first.items():
+            singles = tuple(term for term, rest in entries if not rest)
+            if singles:
+                self.singles[form] = singles
+            by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+            reach = 0
+            for term, rest in entries:
+                if not rest:
+                    continue
+                forms, gap = rest[0]
+                reach = max(reach, gap)
+                for second in forms:
+                    by_second.setdefault(second, []).append((term, gap, rest[1:]))
+            if by_second:
+                self.multis[form] = (reach, by_second)
         # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
         # anywhere, "scope" after a comma but only for the reach of negation
         self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -219,6 +239,7 @@ class CompiledLanguage:
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
+        self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
 
     def phrase(self, entry: str) -> tuple[str, ...]:
         """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
@@ -278,6 +299,7 @@ class CompiledLanguage:
         clause = cell = 0
         after_comma = quoted = False
         breaks = self.breaks
+        opened_cache = self._opened
         marker = _LIST_MARKER.match(text)
         for match in _TOKEN.finditer(text, marker.end() if marker else 0):
             token = match.group()
@@ -303,7 +325,13 @@ class CompiledLanguage:
                     closes.append(len(words))
                     quoted = quoted and token != '"'
                 continue
-            for word in self.open(_fold(token)):
+            opened = opened_cache.get(token)
+            if opened is None:
+                if len(opened_cache) > 100_000:
+                    opened_cache.clear()
+                opened = opened_cache[token] = tuple(self.open(_fold(token)))
+            span = match.span()
+            for word in opened:
                 options = breaks.get(word)
                 if options and words and cells[-1] == cell:
                     for rest, kind in options:
@@ -314,7 +342,7 @@ class CompiledLanguage:
                             break
                 after_comma = False
                 words.append(word)
-                spans.append(match.span())
+                spans.append(span)
                 clauses.append(clause)
                 cells.append(cell)
         # a phrase does not run across a comma either ("no documents, whether or not a right ..."),
@@ -350,35 +378,52 @@ class CompiledLanguage:
     def _find(self, words: list[str], pieces: list[int], cells: list[int]) -> list[tuple[tuple[int, ...], int]]:
         """Every (word positions, term) whose words stand in order in one piece of a clause (between
         commas; a wide gap may cross them, not a clause or table cell)."""
-        first = self.first
+        singles_of = self.singles
+        multis_of = self.multis
         stops = self.prepositions
         terms = self.terms
         found = []
         count = len(words)
         for i, word in enumerate(words):
-            candidates = first.get(word)
-            if not candidates:
+            singles = singles_of.get(word)
+            if singles:
+                found.extend(((i,), term) for term in singles)
+            multi = multis_of.get(word)
+            if not multi:
                 continue
-            for term, rest in candidates:
-                positions = [i]
-                at = i
-                for forms, gap in rest:
-                    nxt = -1
-                    # a concept's wide gap may cross commas ("from the Kurdish, Syrian and Afghan
-                    # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
+            reach, by_second = multi
+            seen: set[int] = set()
+            # each word near enough, in order: the terms whose second word it can be (the nearest wins)
+            for k in range(i + 1, min(i + 2 + reach, count)):
+                candidates = by_second.get(words[k])
+                if not candidates:
+                    continue
+                for term, gap, rest in candidates:
+                    if term in seen or k > i + 1 + gap:
+                        continue
                     bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
-                    for k in range(at + 1, min(at + 2 + gap, count)):
-                        if bounds[k] != bounds[at] or (k > at + 1 and gap != WIDE_GAP and words[k - 1] in stops):
+                    if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops for w in words[i + 1:k])):
+                        continue
+                    seen.add(term)
+                    positions = [i, k]
+                    at = k
+                    for forms, gap_after in rest:
+                        nxt = -1
+                        # a concept's wide gap may cross commas ("from the Kurdish, Syrian and Afghan
+                        # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
+                        bounds = cells if gap_after == WIDE_GAP and terms[term].concepts else pieces
+                        for j in range(at + 1, min(at + 2 + gap_after, count)):
+                            if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP and words[j - 1] in stops):
+                                break
+                            if words[j] in forms:
+                                nxt = j
+                                break
+                        if nxt < 0:
                             break
-                        if words[k] in forms:
-                            nxt = k
-                            break
-                    if nxt < 0:
-                        break
-                    at = nxt
-                    positions.append(at)
-                else:
-                    found.append((tuple(positions), term))
+                        at = nxt
+                        positions.append(at)
+                    else:
+                        found.append((tuple(positions), term))
         return found
 
     def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
@@ -389,12 +434,15 @@ class CompiledLanguage:
         # refused, 'without papers' asks for no papers, 'collective sites' handle no one collectively):
         # their concept hides those words from the others (hides_words, idioms, not_negation).
         owners = [(set(p), t) for p, t in found if terms[t].hides and p[-1] - p[0] <= len(p)]
-        kept = []
-        for positions, term in found:
-            own = set(positions)
-            if any(own < other for other, _ in owners) and terms[term].concepts:
-                continue  # (a cue stays: inside the phrase it is the phrase's own, see below)
-            kept.append((positions, term))
+        if owners:
+            kept = []
+            for positions, term in found:
+                own = set(positions)
+                if terms[term].concepts and any(own < other for other, _ in owners):
+                    continue  # (a cue stays: inside the phrase it is the phrase's own, see below)
+                kept.append((positions, term))
+        else:
+            kept = found
         cues: list[tuple[str, int, int]] = []
         programme = False
         relatives: set[int] = set()
@@ -510,13 +558,19 @@ class CompiledLanguage:
                 inside = [r for r in relatives if back - 1 <= r < start]
                 trailing.append((back, (min(inside) - 1) if inside else start - 1))  # empty when back > end
         matches: dict[int, list[Match]] = {}
+        base = NEGATED if denied else AFFIRMED
         for positions, term in kept:
             concepts = terms[term].concepts
             if not concepts:
                 continue
             start, end = positions[0], positions[-1]
-            polarity = NEGATED if denied else AFFIRMED
-            reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]]
+            polarity = base
+            reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
+            if not reaching and not trailing and not inside_phrases and (end == start or not negating):
+                match = Match(start, end, clauses[start], polarity, term, positions)
+                for concept in concepts:
+                    matches.setdefault(concept, []).append(match)
+                continue  # nothing denies or rejects it: the common case, decided at once
             meanings = {scope[2] for scope in reaching}
             narrow_at = [scope[3] for scope in reaching if scope[4]]
             if narrow_at and any(not scope[4] and scope[2] == NEGATED and scope[3] < min(narrow_at) for scope in reaching):
@@ -636,7 +690,12 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
                    if m.polarity == AFFIRMED and group_of(m) == group]
         best: dict[str, tuple[int, tuple[Match, ...]]] = {}
-        for count, combo in enumerate(product(*options)):
+        if len(options) == 1:
+            # one concept: each mention is a hit as it is said (the first of each kind)
+            for match in options[0]:
+                best.setdefault(match.polarity, (0, (match,)))
+            options = []
+        for count, combo in enumerate(product(*options) if options else ()):
             if count >= MAX_COMBINATIONS:
                 break
             gap = _fits(combo, spec, reading.words, reading.asides)
