@@ -73,7 +73,7 @@ class Checker:
                 specs[prose.key] = prose.spec
         self.text_tests = [texts[k] for k in sorted(texts)]
         self.reader = ProseReader(rule_set.lexicon, [specs[k] for k in sorted(specs)],
-                                  rule_set.sections.context_topics)
+                                  rule_set.sections.context_topics, rule_set.digest)
         self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
                              name=f"policy_{rule_set.digest}")
 

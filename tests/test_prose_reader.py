@@ -114,3 +114,20 @@ def test_word_forms_come_from_the_dictionary_and_regular_endings() -> None:
     assert "partagées" not in word_forms("fr", ["partager"])["partager"]  # forms are folded
     assert "partagees" in word_forms("fr", ["partager"])["partager"]
     assert "band" not in word_forms("en", ["ban"])["ban"]
+
+
+def test_compiled_terms_are_kept_between_runs_and_a_damaged_entry_is_ignored(checker, tmp_path, monkeypatch) -> None:
+    from policy_engine.prose.reader import CompiledLanguage, _terms_path
+
+    monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path))
+    lexicon, names = checker.rule_set.lexicon, checker.reader.concept_names
+    fresh = CompiledLanguage(lexicon, "fr", names, "digest-a")
+    path = _terms_path("digest-a", "fr")
+    assert path.is_file()
+    again = CompiledLanguage(lexicon, "fr", names, "digest-a")
+    assert again.terms == fresh.terms and again.first == fresh.first
+    text = "Les listes ne sont jamais transmises à la préfecture."
+    assert again.read(text).matches == fresh.read(text).matches
+    path.write_text('{"sets": [], "terms": [["x", [[5, 0]], [], [], false]], "first": {}}', encoding="utf-8")
+    repaired = CompiledLanguage(lexicon, "fr", names, "digest-a")  # index out of range: compiled again
+    assert repaired.terms == fresh.terms

@@ -72,8 +72,12 @@ class DocumentReading(NamedTuple):
 class ProseReader:
     """Reads documents for a set of prose specs, one compiled language at a time."""
 
-    def __init__(self, lexicon: Lexicon, specs: list[ProseSpec], context_topics: frozenset[str]) -> None:
+    def __init__(self, lexicon: Lexicon, specs: list[ProseSpec], context_topics: frozenset[str],
+                 digest: str = "") -> None:
+        """digest: of the rule folder the lexicon comes from; with it, compiled languages are kept
+        between runs (see reader.load_terms). Empty: always compiled."""
         self.lexicon = lexicon
+        self.digest = digest
         self.specs = {spec.key: spec for spec in specs}
         self.context_topics = context_topics
         self.concept_names = tuple(sorted(lexicon.concepts))
@@ -88,7 +92,7 @@ class ProseReader:
             if not self.readable(language):
                 self._languages[language] = None
             else:
-                compiled = CompiledLanguage(self.lexicon, language, self.concept_names)
+                compiled = CompiledLanguage(self.lexicon, language, self.concept_names, self.digest)
                 ids = compiled.concept_ids
                 tests = [(key, TestSpec(tuple(ids[c] for c in spec.concepts), tuple(ids[c] for c in spec.unless),
                                         spec.within == "sentence", spec.near, spec.ordered,

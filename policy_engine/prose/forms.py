@@ -33,12 +33,25 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
 
 
-def _simplemma_version() -> str:
+@lru_cache(maxsize=1)
+def simplemma_version() -> str:
+    """The installed simplemma's version, read from its package folder's metadata directory name
+    (importing simplemma, or importlib.metadata, would cost a single check some 15-50 ms)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("simplemma")
+    if spec is None or not spec.origin:
+        return "none"  # not installed: forms are the regular inflections only
+    folder = Path(spec.origin).resolve().parent.parent
+    found = sorted(p.name for p in folder.glob("simplemma-*.dist-info"))
+    if found:
+        return found[-1][len("simplemma-"):-len(".dist-info")]
     try:
         from importlib.metadata import version
         return version("simplemma")
-    except Exception:  # not installed: forms are the regular inflections only
-        return "none"
+    except Exception:  # noqa: BLE001  (a source checkout without metadata)
+        return "unknown"
 
 
 @lru_cache(maxsize=8)
@@ -129,7 +142,7 @@ def _store_path(language: str) -> Any:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"forms-{FORMS_VERSION}-{language}-{_simplemma_version()}.json"
+    return folder / f"forms-{FORMS_VERSION}-{language}-{simplemma_version()}.json"
 
 
 def _load_store(language: str) -> dict[str, tuple[str, ...]]:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .forms import fold, word_forms
+from .forms import FORMS_VERSION, fold, simplemma_version, word_forms
 from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
@@ -104,16 +104,129 @@ class Term(NamedTuple):
     hides: bool = False                         # its words are not read for other concepts
 
 
+# ---- the compiled terms of a language, kept between runs -----------------------------------------
+#
+# Compiling a language (every phrase of every concept, with every form of each word) takes longer
+# than checking a draft. The result depends only on the rule folder's bytes (its digest covers the
+# concept and language files), the word-form data and this module, so it is kept as JSON (never
+# pickle) under that key; a damaged or foreign file is ignored and the language compiled again.
+
+TERMS_VERSION = 1
+
+
+def _terms_path(digest: str, code: str) -> Any:
+    import hashlib
+    from pathlib import Path
+
+    from ..cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    source = Path(__file__).read_bytes() + (Path(__file__).parent / "lexicon.py").read_bytes()
+    key = hashlib.sha256(f"{TERMS_VERSION}\0{digest}\0{code}\0{FORMS_VERSION}\0{simplemma_version()}\0".encode()
+                         + source).hexdigest()[:32]
+    return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
+
+
+def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]] | None:
+    """The compiled terms of a language and the index of their first words, or None."""
+    import json
+
+    path = _terms_path(digest, code)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sets = [frozenset(s) for s in data["sets"]]
+        terms = [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
+                 for text, words, concepts, kinds, hides in data["terms"]]
+        first = data["first"]
+        if not isinstance(first, dict) or not all(isinstance(v, list) for v in first.values()):
+            return None
+        if any(not 0 <= i < len(terms) for v in first.values() for i in v):
+            return None
+        return terms, first
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # no entry yet, or one this code did not write: compiled again
+
+
+def store_terms(digest: str, code: str, terms: list[Term], first: dict[str, list[int]]) -> None:
+    import json
+
+    from ..cache import write_entry
+
+    path = _terms_path(digest, code)
+    if path is None:
+        return
+    index: dict[frozenset[str], int] = {}
+    rows = []
+    for term in terms:
+        words = [[index.setdefault(forms, len(index)), gap] for forms, gap in term.words]
+        rows.append([term.text, words, list(term.concepts), list(term.cues), term.hides])
+    sets = [sorted(forms) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
+    try:
+        write_entry(path, json.dumps({"sets": sets, "terms": rows, "first": first}, ensure_ascii=False), "terms",
+                    TERMS_VERSION)
+    except OSError:
+        pass  # a read-only cache: compiled again next time
+
+
 class CompiledLanguage:
     """One language's concepts and cues, ready to read sentences."""
 
-    def __init__(self, lexicon: Lexicon, code: str, concept_names: tuple[str, ...]) -> None:
+    def __init__(self, lexicon: Lexicon, code: str, concept_names: tuple[str, ...], digest: str = "") -> None:
         self.code = code
         cues = lexicon.languages[code]
         self.concept_names = concept_names
         self.concept_ids = {name: index for index, name in enumerate(concept_names)}
         self.elisions = cues.elisions
         self.contractions = cues.contractions
+        stored = load_terms(digest, code) if digest else None
+        if stored is None:
+            terms = self._compile_terms(lexicon, cues)
+            first: dict[str, list[int]] = {}
+            for index, term in enumerate(terms):
+                for form in term.words[0][0]:
+                    first.setdefault(form, []).append(index)
+            if digest:
+                store_terms(digest, code, terms, first)
+        else:
+            terms, first = stored
+        self.terms = terms
+        self.first = first  # a form -> the terms whose first word it can be
+        # Per first word, built when a draft first uses it: the terms of one word, found at once,
+        # and the longer terms by the forms their second word may take (and how far it may stand):
+        # a sentence's words then find the few terms they can continue.
+        self._singles: dict[str, tuple[int, ...]] = {}
+        self._multis: dict[str, tuple[int, dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]]] | None] = {}
+        # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
+        # anywhere, "scope" after a comma but only for the reach of negation
+        self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, entries in (("clause", cues.clause_breaks), ("strong", cues.strong_breaks),
+                              ("scope", cues.scope_breaks)):
+            for entry in entries:
+                words = tuple(self.split(entry))
+                if words:
+                    self.breaks.setdefault(words[0], []).append((words[1:], kind))
+        self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
+        self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
+        self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
+        self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
+        self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
+        # words that do not count when a reach is measured: "feedback from the people will not be ..."
+        self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
+                                                                    for w in self.split(entry))
+        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
+        self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
+                                      if len(self.split(entry)) == 1)
+        self._lead_cache: dict[str, bool] = {}
+        self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
+
+    def _compile_terms(self, lexicon: Lexicon, cues: Any) -> list[Term]:
+        """Every concept phrase and cue of the language, with the forms of each of its words."""
+        code = self.code
+        concept_names = self.concept_names
         # phrase (its words, with '...' where a wide gap is allowed) -> (concept ids, cue kinds)
         signals: dict[tuple[str, ...], tuple[set[int], set[str]]] = {}
         texts: dict[tuple[str, ...], str] = {}
@@ -169,8 +282,7 @@ class CompiledLanguage:
             return frozenset(found | {word} | extra.get(word, set()))
 
         articles = frozenset(w for entry in cues.articles for w in self.split(entry))
-        self.terms: list[Term] = []
-        self.first: dict[str, list[tuple[int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+        terms: list[Term] = []
         for words in sorted(signals):
             concepts, kinds = signals[words]
             sequence: list[tuple[frozenset[str], int]] = []
@@ -193,53 +305,9 @@ class CompiledLanguage:
                 wide, previous = None, word
             if not sequence:
                 continue
-            index = len(self.terms)
-            self.terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds)),
-                                   words in hiding or bool(kinds & {"not_negation", "idioms"})))
-            for form in sequence[0][0]:
-                self.first.setdefault(form, []).append((index, tuple(sequence[1:])))
-        # Per first word: the terms of one word, found at once, and the longer terms by the forms
-        # their second word may take (how far it may stand too): a sentence's words then find the
-        # few terms they can continue, instead of every term trying every word.
-        self.singles: dict[str, tuple[int, ...]] = {}
-        self.multis: dict[str, tuple[int, dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]]]] = {}
-        for form, entries in self.first.items():
-            singles = tuple(term for term, rest in entries if not rest)
-            if singles:
-                self.singles[form] = singles
-            by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
-            reach = 0
-            for term, rest in entries:
-                if not rest:
-                    continue
-                forms, gap = rest[0]
-                reach = max(reach, gap)
-                for second in forms:
-                    by_second.setdefault(second, []).append((term, gap, rest[1:]))
-            if by_second:
-                self.multis[form] = (reach, by_second)
-        # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
-        # anywhere, "scope" after a comma but only for the reach of negation
-        self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for kind, entries in (("clause", cues.clause_breaks), ("strong", cues.strong_breaks),
-                              ("scope", cues.scope_breaks)):
-            for entry in entries:
-                words = tuple(self.split(entry))
-                if words:
-                    self.breaks.setdefault(words[0], []).append((words[1:], kind))
-        self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
-        self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
-        self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
-        self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
-        self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
-        # words that do not count when a reach is measured: "feedback from the people will not be ..."
-        self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
-                                                                    for w in self.split(entry))
-        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
-        self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
-                                      if len(self.split(entry)) == 1)
-        self._lead_cache: dict[str, bool] = {}
-        self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
+            terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds)),
+                              words in hiding or bool(kinds & {"not_negation", "idioms"})))
+        return terms
 
     def phrase(self, entry: str) -> tuple[str, ...]:
         """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
@@ -375,20 +443,43 @@ class CompiledLanguage:
             cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
         return cached
 
+    def _index(self, word: str) -> None:
+        """The terms that start with a word: those of one word, and the others by their second word."""
+        terms = self.terms
+        singles = tuple(t for t in self.first[word] if len(terms[t].words) == 1)
+        if singles:
+            self._singles[word] = singles
+        by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+        reach = 0
+        for t in self.first[word]:
+            words = terms[t].words
+            if len(words) == 1:
+                continue
+            forms, gap = words[1]
+            reach = max(reach, gap)
+            for second in forms:
+                by_second.setdefault(second, []).append((t, gap, words[2:]))
+        self._multis[word] = (reach, by_second) if by_second else None
+
     def _find(self, words: list[str], pieces: list[int], cells: list[int]) -> list[tuple[tuple[int, ...], int]]:
         """Every (word positions, term) whose words stand in order in one piece of a clause (between
         commas; a wide gap may cross them, not a clause or table cell)."""
-        singles_of = self.singles
-        multis_of = self.multis
+        first = self.first
+        singles_of = self._singles
+        multis_of = self._multis
         stops = self.prepositions
         terms = self.terms
         found = []
         count = len(words)
         for i, word in enumerate(words):
+            if word not in multis_of:
+                if word not in first:
+                    continue
+                self._index(word)
             singles = singles_of.get(word)
             if singles:
                 found.extend(((i,), term) for term in singles)
-            multi = multis_of.get(word)
+            multi = multis_of[word]
             if not multi:
                 continue
             reach, by_second = multi
