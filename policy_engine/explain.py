@@ -209,7 +209,10 @@ def describe_rule(rule: Rule, policy: Policy, source: RuleSource | None = None,
     lines += _para("Why it matters", rule.rationale)
     lines += _para("How to fix it", rule.remediation)
     lines.append("When it fires")
-    lines += ["  " + line for line in describe_condition(rule.raw_when)]
+    for line in describe_condition(rule.raw_when):
+        pad = " " * (2 + len(line) - len(line.lstrip()))
+        lines.extend(textwrap.wrap(line.strip(), WIDTH, initial_indent=pad, subsequent_indent=pad + "    ",
+                                   break_on_hyphens=False))
     lines.append("")
     names = concepts_in(rule.raw_when)
     if names and lexicon is not None:

@@ -77,8 +77,8 @@ def test_explain_unknown_rule_suggests_the_closest() -> None:
 
 def test_explain_a_rule_lists_its_concepts_and_sentences() -> None:
     out = invoke("explain", "eligibility-documents").stdout
-    assert "one clause says identity_document + restriction, as the programme's own plan; not when it also " \
-           "says staff_vetting" in out
+    assert "    one clause says identity_document + restriction, as the programme's own plan; not when it\n" \
+           "        also says staff_vetting" in out
     assert "\nConcepts it reads (every form of each word counts: 'refuse' finds 'refused')\n" \
            "  identity_document  An identity, travel, residence or registration document" in out
     assert "      defined at rules/concepts/access.yaml:" in out
