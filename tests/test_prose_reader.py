@@ -55,6 +55,9 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "People without papers receive hot meals.", "identity_document", set()),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
+    # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
+    ("es", "El personal se limitará a registrarlos.", "no_referral", {AFFIRMED}),
+    ("es", "Las charlas pretenden reducir las salidas.", "campaign", {AFFIRMED}),
     # a quoted title is an aside: its negation stays inside
     ('en', 'The programme "Don\'t Judge by the Cover" brings migrants and residents into dialogue.',
      "involvement", {AFFIRMED}),

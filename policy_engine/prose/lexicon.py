@@ -22,7 +22,8 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "trailing_negation", "elisions", "contractions", "irregular", *CUE_KINDS}
+                 "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                 "elisions", "contractions", "irregular", *CUE_KINDS}
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -76,6 +77,8 @@ class LanguageCues(NamedTuple):
     passive: tuple[str, ...]         # auxiliaries that make a rejection verb passive ("the claim was rejected")
     auxiliaries: tuple[str, ...]     # words that go with a verb and say little ("will", "must"): not counted in reaches
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
+    enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
+    enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -271,7 +274,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = ()
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries", "trailing_negation"):
+                "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -294,7 +297,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], maps["elisions"],
+                        breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], breaks["enclitics"],
+                        breaks["enclitic_after"], maps["elisions"],
                         maps["contractions"], irregular, f"{path}:{line}")
 
 

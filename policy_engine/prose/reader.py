@@ -182,6 +182,7 @@ class CompiledLanguage:
         self.concept_ids = {name: index for index, name in enumerate(concept_names)}
         self.elisions = cues.elisions
         self.contractions = cues.contractions
+        self._enclitic: re.Pattern[str] | None = None  # set below, once the terms are known
         stored = load_terms(digest, code) if digest else None
         if stored is None:
             terms = self._compile_terms(lexicon, cues)
@@ -195,6 +196,12 @@ class CompiledLanguage:
             terms, first = stored
         self.terms = terms
         self.first = first  # a form -> the terms whose first word it can be
+        self._known: frozenset[str] | None = None
+        # Spanish writes pronouns onto a verb: registrarlos, derivarla, ayudándoles (folded: ayudandoles)
+        self._enclitic = re.compile("^(.{2,}(?:%s))(%s)$" % (
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitic_after), key=len, reverse=True)),
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitics), key=len, reverse=True)))) \
+            if cues.enclitics and cues.enclitic_after else None
         # Per first word, built when a draft first uses it: the terms of one word, found at once,
         # and the longer terms by the forms their second word may take (and how far it may stand):
         # a sentence's words then find the few terms they can continue.
@@ -339,6 +346,10 @@ class CompiledLanguage:
         if whole is not None:
             return whole.split()  # Spanish del -> de el, English can't -> can not
         if "'" not in token:
+            if self._enclitic is not None and len(token) > 5:
+                split = self._enclitic.match(token)
+                if split and split.group(1) in self.known_words():  # 'charlas' is not 'char' + 'las'
+                    return [split.group(1), split.group(2)]
             return [token]
         head, _, tail = token.partition("'")
         elided = self.elisions.get(head + "'")
@@ -442,6 +453,12 @@ class CompiledLanguage:
             reading = self.read(lead)
             cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
         return cached
+
+    def known_words(self) -> frozenset[str]:
+        """Every form of every word of the language's phrases (built when first needed)."""
+        if self._known is None:
+            self._known = frozenset().union(*(forms for term in self.terms for forms, _ in term.words))
+        return self._known
 
     def _index(self, word: str) -> None:
         """The terms that start with a word: those of one word, and the others by their second word."""
