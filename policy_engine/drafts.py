@@ -129,7 +129,8 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
             continue
         elif (bold := _BOLD_LINE.match(line)) and _looks_short(bold.group("text").strip().rstrip(":"), 14):
             blocks.append(Block(number, bold.group("text").strip().rstrip(":").strip(), WEAK_LEVEL))
-        elif previous_blank and _plain_heading(line, following, is_topic, require_topic=True):
+        elif previous_blank and _plain_heading(line, following, is_topic, require_topic=True,
+                                               first=not any(b.text.strip() for b in blocks)):
             blocks.append(Block(number, line.strip(), _numbering_level(line) or 1))
         else:
             blocks.append(Block(number, line))
@@ -137,11 +138,15 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
     return blocks
 
 
-def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], require_topic: bool) -> bool:
+def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], require_topic: bool,
+                   first: bool = False) -> bool:
     """Whether a line, preceded by a blank line, reads as a heading in a plain-text draft."""
     text = line.strip()
     if not text or not _looks_short(text) or text.startswith(("-", "*", "+", "•", ">", "|")):
         return False
+    head, colon, rest = text.partition(":")
+    if colon and any(ch.isalpha() for ch in rest) and not first:
+        return False  # "Unit of registration: boat / truck / group" states something (a title may not)
     label = heading_text(text)
     names_topic = bool(label) and len(label.split()) <= 8 and is_topic(label)
     if not following.strip():
@@ -171,7 +176,8 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
             blocks.append(Block(number + 1, ""))
             index += 2
             continue
-        if previous_blank and _plain_heading(line, following, is_topic, require_topic=False):
+        if previous_blank and _plain_heading(line, following, is_topic, require_topic=False,
+                                             first=not any(b.text.strip() for b in blocks)):
             if _numbering_level(stripped) is not None:
                 level = _numbering_level(stripped) or 1
             elif stripped.endswith(":") and not is_topic(heading_text(stripped)):
