@@ -25,7 +25,7 @@ from .resources import schema
 from .sections import Sections, load_sections
 from .textscan import PatternError, TextPatterns, compile_pattern
 from .cache import is_validated, load_yaml_file, mark_validated
-from .yamlsrc import Located, join
+from .yamlsrc import Located, did_you_mean, join, locate
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
 ITEM_QUANTIFIERS = ("any_item", "no_item", "all_items")
@@ -45,23 +45,6 @@ class RuleProblem(RuleError):
         super().__init__(message, path, line, column)
         self.code = code
         self.hint = hint
-
-
-def locate(located: Located, path: str) -> tuple[int | None, int | None]:
-    """Line and column of a path in a rule file, or of its nearest parent that has one."""
-    while path:
-        if path in located.lines:
-            return located.lines[path], located.columns.get(path)
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return None, None
-
-
-def did_you_mean(value: object, options: list[str]) -> str | None:
-    import difflib  # only a mistake needs it (with heapq, about 1 ms of every check)
-
-    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 # ---- condition tree -------------------------------------------------------------------------

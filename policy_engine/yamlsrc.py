@@ -220,3 +220,21 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
         return builder.out
     finally:
         loader.dispose()
+
+
+def locate(located: Located, path: str) -> tuple[int | None, int | None]:
+    """Line and column of a path in a loaded file, or of its nearest parent that has one."""
+    while path:
+        if path in located.lines:
+            return located.lines[path], located.columns.get(path)
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None, None
+
+
+def did_you_mean(value: object, options: list[str]) -> str | None:
+    """'did you mean ...?' for the closest of the options, or None."""
+    import difflib  # only a mistake needs it (with heapq, about 1 ms of every check)
+
+    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

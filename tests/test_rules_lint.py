@@ -205,18 +205,8 @@ def test_bundled_rules_are_clean() -> None:
 
 # ---- prose tests and concepts -------------------------------------------------------------------
 
-PROSE_RULE = GOOD_RULE.replace("""\
-      all:
-        - field: participation.migrants_consulted
-          equals: false
-        - field: participation.feedback_mechanism
-          missing: true
-    examples:
-      violating:
-        - {id: ex, participation: {migrants_consulted: false}}
-      compliant:
-        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}
-""", """\
+PROSE_RULE = GOOD_RULE.split("    when:")[0] + """\
+    when:
       prose:
         all: [residents, asked]
         said: denied
@@ -226,7 +216,7 @@ PROSE_RULE = GOOD_RULE.replace("""\
         es: ["Nunca se pregunta a los residentes."]
       quiet:
         en: ["Residents are asked every month."]
-""")
+"""
 
 CONCEPTS = """\
 concepts:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import InputError, RuleError
-from ..yamlsrc import Located, join, load_yaml
+from ..yamlsrc import Located, did_you_mean, join, load_yaml, locate
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
 # Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their
@@ -112,22 +112,6 @@ class Lexicon(NamedTuple):
         return out
 
 
-def _locate(located: Located, path: str) -> tuple[int | None, int | None]:
-    while path:
-        if path in located.lines:
-            return located.lines[path], located.columns.get(path)
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return None, None
-
-
-def did_you_mean(value: str, options: list[str]) -> str | None:
-    import difflib  # only a mistake needs it
-
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
-
-
 class _Reader:
     """Reads one file, collecting located problems."""
 
@@ -137,7 +121,7 @@ class _Reader:
         self.problems = problems
 
     def problem(self, message: str, path: str, code: str = "concept", hint: str | None = None) -> None:
-        line, column = _locate(self.located, path)
+        line, column = locate(self.located, path)
         self.problems.append(LexiconProblem(message, self.file, line, column, code, hint))
 
     def entries(self, value: Any, path: str, what: str) -> tuple[str, ...] | None:
