@@ -102,11 +102,24 @@ def _is_caps(text: str) -> bool:
 
 # ---- Markdown and plain text ----------------------------------------------------------------
 
+def table_row(cells: list[str], header: list[str]) -> str:
+    """A table row as one statement, each cell under its column's name ("Target: 2,500") when the
+    table has a header row of as many cells; empty cells are left out."""
+    if len(header) == len(cells) and any(header):
+        parts = [f"{name.rstrip(':')}: {cell}" if name and cell and name != cell else cell
+                 for name, cell in zip(header, cells)]
+    else:
+        parts = cells
+    return " | ".join(p for p in parts if p)
+
+
 def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> list[Block]:
     """Blocks of a Markdown body: '#' and underlined headings, bold-only lines, and numbered or
     plain lines that name a known section."""
     lines = body.split("\n")
     blocks: list[Block] = []
+    header: list[str] = []         # the column names of the table being read
+    previous_row: list[str] = []
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -114,11 +127,17 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
         following = lines[index + 1] if index + 1 < len(lines) else ""
         previous_blank = index == 0 or not lines[index - 1].strip()
         atx = _ATX.match(line)
+        if not line.lstrip().startswith("|"):
+            header, previous_row = [], []
         if line.lstrip().startswith("|"):
-            # a table row is one statement, its cells kept apart; the |---| line is layout
+            # a table row is one statement, its cells kept apart; the |---| line is layout, and the
+            # row above it names the columns
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if not all(_TABLE_RULE.match(c) for c in cells):
-                blocks.append(Block(number, " | ".join(c for c in cells if c), own_unit=True))
+            if all(_TABLE_RULE.match(c) for c in cells):
+                header = previous_row
+            elif not all(_TABLE_RULE.match(c) for c in cells):
+                previous_row = cells
+                blocks.append(Block(number, table_row(cells, header), own_unit=True))
         elif atx:
             blocks.append(Block(number, atx.group(2).strip(), len(atx.group(1))))
         elif line.strip() and previous_blank and _SETEXT.match(following) and not _LIST_ITEM.match(line) \
@@ -348,6 +367,10 @@ def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes
     return b"".join(chunks)
 
 
+class _FirstRow(list):  # type: ignore[type-arg]
+    """The first row of a Word table: its cells name the columns of the rows below."""
+
+
 @dataclass
 class _Para:
     text: str             # white space collapsed
@@ -540,8 +563,8 @@ def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]
                     out.append((counter[0], para))
                     chars += len(para.text)
             else:
-                for line, cells in _cell_texts(child, None, counter, styles):
-                    out.append((line or counter[0], cells))
+                for number, (line, cells) in enumerate(_cell_texts(child, None, counter, styles)):
+                    out.append((line or counter[0], _FirstRow(cells) if number == 0 else cells))
                     chars += sum(len(c) for c in cells)
             if chars > MAX_TEXT_CHARS:
                 raise InputError(f"too much text for a programme description (> {MAX_TEXT_CHARS // 1048576} MB)", name)
@@ -561,15 +584,20 @@ def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Calla
     """Blocks of a Word body: styled, bold or numbered headings; table rows as 'label: text' (two
     cells) or 'a | b | c'."""
     blocks: list[Block] = []
+    header: list[str] = []
     for line, item in paragraphs:
         if isinstance(item, list):
+            if isinstance(item, _FirstRow):
+                header = list(item)
             cells = [c for c in item if c]
             label = heading_text(cells[0]) if cells else ""
             topics = topics_of(label) if len(cells) >= 2 and _looks_short(label, 8) else ()
             if len(cells) == 2:
                 text = f"{cells[0].rstrip().rstrip(':')}: {cells[1]}"
+            elif isinstance(item, _FirstRow):
+                text = " | ".join(cells)
             else:
-                text = " | ".join(cells)  # one statement per row; the reader keeps cells apart
+                text = table_row(list(item), header)  # one statement per row; the reader keeps cells apart
             blocks.append(Block(line, text, 0, topics or None, True))
             continue
         level = _heading_level(item, is_topic)
