@@ -23,6 +23,7 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
                  "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                 "background_openers",
                  "elisions", "contractions", "irregular", *CUE_KINDS}
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
@@ -79,6 +80,7 @@ class LanguageCues(NamedTuple):
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
+    background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
@@ -258,7 +260,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = ()
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after"):
+                "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                "background_openers"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions"):
@@ -282,7 +285,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
                         breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], breaks["enclitics"],
-                        breaks["enclitic_after"], maps["elisions"],
+                        breaks["enclitic_after"], breaks["background_openers"], maps["elisions"],
                         maps["contractions"], irregular, f"{path}:{line}")
 
 
