@@ -1,5 +1,7 @@
 """Guess the language of a draft (en, es, fr or ar) from its words, without any model.
 
+Arabic is told from Persian and Urdu, which share its script, by the letters Arabic does not use.
+
 A declared `language:` always wins; this is only for drafts that do not say. Arabic is recognised
 by its script. English, Spanish and French are told apart by counting short function words that
 are frequent in one language and rare in the other two ('the', 'los', 'les'...). Words shared by
@@ -39,6 +41,11 @@ _SAMPLE_CHARS = 40_000
 
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+# Letters of the Arabic script that Arabic does not use: Persian (and Urdu) پ چ ژ گ ک ی, Urdu ٹ ڈ ڑ ں ے ہ ھ.
+# A draft in Persian or Urdu must not be read with Arabic words (and stays "not checked").
+_PERSIAN_LETTER = re.compile("[\u067E\u0686\u0698\u06AF\u06A9\u06CC]")
+_URDU_LETTER = re.compile("[\u0679\u0688\u0691\u06BA\u06D2\u06C1\u06BE]")
+_OTHER_SCRIPT_SHARE = 0.01  # of the Arabic-script letters
 
 
 def _fold(text: str) -> str:
@@ -75,6 +82,11 @@ def detect_language(texts: Iterable[str]) -> str | None:
         return None
     counts = scores(text)
     if counts["ar"] / letters >= _ARABIC_SHARE:
+        sample = text[:_SAMPLE_CHARS]
+        if len(_URDU_LETTER.findall(sample)) / counts["ar"] >= _OTHER_SCRIPT_SHARE:
+            return "ur"
+        if len(_PERSIAN_LETTER.findall(sample)) / counts["ar"] >= _OTHER_SCRIPT_SHARE:
+            return "fa"
         return "ar"
     latin = {lang: n for lang, n in counts.items() if lang != "ar"}
     total = sum(latin.values())
@@ -86,7 +98,8 @@ def detect_language(texts: Iterable[str]) -> str | None:
 
 
 _NAMES = {"english": "en", "anglais": "en", "ingles": "en", "spanish": "es", "espanol": "es", "castellano": "es",
-          "espagnol": "es", "french": "fr", "francais": "fr", "frances": "fr", "arabic": "ar", "arabe": "ar"}
+          "espagnol": "es", "french": "fr", "francais": "fr", "frances": "fr", "arabic": "ar", "arabe": "ar",
+          "العربية": "ar", "عربي": "ar", "persian": "fa", "farsi": "fa", "urdu": "ur"}
 
 
 def declared_language(value: object) -> str | None:

@@ -639,6 +639,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     topics = set(sections.topics)
     lexicon, found = load_lexicon(base)
     problems.extend(found)
+    sections = sections.with_languages(lexicon.languages)
     # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
     trusted = is_validated(digest)
     rules: list[Rule] = []

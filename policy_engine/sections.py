@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import InputError, RuleError
 from .yamlsrc import Located, join
@@ -35,6 +35,21 @@ class Sections(NamedTuple):
     phrases: tuple[tuple[str, tuple[str, ...]], ...]         # (topic, heading words), file order
     context_topics: frozenset[str]
     source: str
+    # letters some languages write onto the front of a word (Arabic و، ال: "والتمويل" is "and the
+    # funding"), from the language files: a heading word with them still names its topic
+    attached: tuple[str, ...] = ()
+
+    def with_languages(self, languages: Any) -> "Sections":
+        """These sections, reading headings with the attached letters of the given languages."""
+        from .prose.forms import fold
+
+        written: set[str] = set()
+        for cues in languages.values():
+            prefixes = {fold(p) for p in cues.prefixes}
+            articles = {fold(a) for a in cues.articles}
+            attached = {fold(p) for p, words in cues.prefixes.items() if words and set(fold(words).split()) <= articles}
+            written |= prefixes | {p + a for p in prefixes for a in attached}  # و + ال: "والتمويل"
+        return self._replace(attached=tuple(sorted(written, key=lambda p: (-len(p), p))))
 
     def topics_for(self, heading: str) -> tuple[str, ...]:
         """The topics a heading names, in file order (none: the heading names no known topic)."""
@@ -46,19 +61,21 @@ def _topics_for(sections: Sections, heading: str) -> tuple[str, ...]:
     words = _words(heading)
     found: list[str] = []
     for topic, phrase in sections.phrases:
-        if topic not in found and _contains(words, phrase):
+        if topic not in found and _contains(words, phrase, sections.attached):
             found.append(topic)
     return tuple(t for t in sections.topics if t in found)
 
 
-def _same(word: str, wanted: str) -> bool:
-    return word == wanted or (word.startswith(wanted) and word[len(wanted):] in ("s", "es"))
+def _same(word: str, wanted: str, attached: tuple[str, ...]) -> bool:
+    if word == wanted or (word.startswith(wanted) and word[len(wanted):] in ("s", "es")):
+        return True
+    return any(word.startswith(p) and word[len(p):] == wanted for p in attached if len(word) > len(p))
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...], attached: tuple[str, ...] = ()) -> bool:
     size = len(phrase)
     for start in range(len(words) - size + 1):
-        if all(_same(words[start + i], phrase[i]) for i in range(size)):
+        if all(_same(words[start + i], phrase[i], attached) for i in range(size)):
             return True
     return False
 
@@ -142,7 +159,10 @@ def bundled_sections() -> Sections:
     """The sections of the bundled rule folder (for documents read without a rule set)."""
     from .resources import default_rules_dir
 
+    from .prose.lexicon import load_lexicon
+
     sections, _ = load_sections(default_rules_dir() / "sections.yaml")
-    return sections
+    lexicon, _ = load_lexicon(default_rules_dir())
+    return sections.with_languages(lexicon.languages)
 
 

@@ -20,9 +20,9 @@ _RE2_OPTIONS.max_mem = 8 << 20   # a pattern whose automaton needs more is refus
 
 MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of this size
 
-# A sentence ends at . ! ? before a word that is not lower-case (so 'e.g. this' and 1.5 stay whole),
-# at ';', at a blank line, or before a bullet.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=;)\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
+# A sentence ends at . ! ? (and Arabic ؟) before a word that is not lower-case (so 'e.g. this' and
+# 1.5 stay whole), at ';' (and ؛), at a blank line, or before a bullet.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=[^a-z])|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
 
 
 def normalise(text: str) -> str:

@@ -21,16 +21,26 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
-FORMS_VERSION = 5
-_memory: dict[str, dict[str, tuple[str, ...]]] = {}   # language -> word -> forms, for this process
+FORMS_VERSION = 8
+_memory: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}  # (language, mode) -> word -> forms, this process
+
+
+# Letters written in more than one way in Arabic script: taa marbuta as haa, alef maqsura as yaa,
+# tatweel (a stretching stroke) dropped, Arabic-Indic digits as digits. (Hamza and madda on alef,
+# and all short vowels, are combining marks that NFKD separates and fold drops.)
+_SCRIPT_VARIANTS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None,
+                                  **{chr(0x0660 + d): str(d) for d in range(10)},
+                                  **{chr(0x06F0 + d): str(d) for d in range(10)}})
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: how every word is compared ('Résidence' -> 'residence')."""
+    """Lower case without accents: how every word is compared ('Résidence' -> 'residence',
+    'الحماية' -> 'الحمايه', 'إقامة' -> 'اقامه')."""
     folded = text.casefold()
     if folded.isascii():
         return folded
-    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return folded.translate(_SCRIPT_VARIANTS)
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +91,8 @@ def _dictionary(language: str) -> tuple[dict[str, str], dict[str, list[str]]] | 
 def _regular(word: str, language: str) -> set[str]:
     """Regular inflections, for words the dictionary lacks (a new coinage, a rare plural)."""
     out = {word}
-    if " " in word or not word.isalpha():
-        return out
+    if " " in word or not word.isalpha() or not all("a" <= ch <= "z" for ch in fold(word)):
+        return out  # these endings are those of languages written in Latin letters
     out |= {word + "s", word + "es"}
     if language == "en":
         stem = word[:-1] if word.endswith("e") else word
@@ -119,7 +129,7 @@ def _regular(word: str, language: str) -> set[str]:
     return out
 
 
-def _compute(word: str, language: str) -> tuple[str, ...]:
+def _compute(word: str, language: str, mode: str) -> tuple[str, ...]:
     """The folded forms of a word written in lower case with its accents."""
     forms = _regular(fold(word), language)
     dictionary = _dictionary(language)
@@ -127,29 +137,35 @@ def _compute(word: str, language: str) -> tuple[str, ...]:
         forward, inverse = dictionary
         # A word that is a lemma is taken as written ('meeting' finds 'meetings', not 'meet'); any
         # other form stands for its lemma ('departures' finds 'departure'). Concepts write '=word'
-        # for a word that must match exactly ('=illegals', not the adjective 'illegal').
+        # for a word that must match exactly ('=illegals', not the adjective 'illegal'). A language
+        # whose dictionary joins words that mean different things (Arabic's files a noun under the
+        # verb it comes from) asks for 'inflections': a word finds only its own forms.
+        if mode == "inflections" and word not in inverse:
+            return tuple(sorted(forms))
         lemma = word if word in inverse else forward.get(word, word)
         first = {lemma, *inverse.get(lemma, ())}
         forms.update(fold(f) for f in first)
+        if mode == "inflections":
+            return tuple(sorted(forms))
         for form in first:  # the forms of its forms: participles used as adjectives
             forms.update(fold(f) for f in inverse.get(form, ()))
     return tuple(sorted(forms))
 
 
-def _store_path(language: str) -> Any:
+def _store_path(language: str, mode: str) -> Any:
     from ..cache import cache_dir
 
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"forms-{FORMS_VERSION}-{language}-{simplemma_version()}.json"
+    return folder / f"forms-{FORMS_VERSION}-{language}-{mode}-{simplemma_version()}.json"
 
 
-def _load_store(language: str) -> dict[str, tuple[str, ...]]:
-    if language in _memory:
-        return _memory[language]
+def _load_store(language: str, mode: str) -> dict[str, tuple[str, ...]]:
+    if (language, mode) in _memory:
+        return _memory[(language, mode)]
     table: dict[str, tuple[str, ...]] = {}
-    path = _store_path(language)
+    path = _store_path(language, mode)
     if path is not None:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -158,20 +174,20 @@ def _load_store(language: str) -> dict[str, tuple[str, ...]]:
                 table = {k: tuple(v) for k, v in raw.items()}
         except (OSError, ValueError):
             pass  # no store yet, or a damaged one: computed again
-    _memory[language] = table
+    _memory[(language, mode)] = table
     return table
 
 
-def word_forms(language: str, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def word_forms(language: str, words: Iterable[str], mode: str = "lemma") -> dict[str, tuple[str, ...]]:
     """The folded forms of each single word (in lower case, accents kept) in a language, computing
-    and storing the new ones."""
-    table = _load_store(language)
+    and storing the new ones. mode: 'lemma' or 'inflections' (the language file's word_forms)."""
+    table = _load_store(language, mode)
     wanted = sorted(set(words))
     missing = [w for w in wanted if w not in table]
     if missing:
         for word in missing:
-            table[word] = _compute(word, language)
-        path = _store_path(language)
+            table[word] = _compute(word, language, mode)
+        path = _store_path(language, mode)
         if path is not None:
             from ..cache import write_entry
             try:

@@ -23,8 +23,9 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
                  "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
-                 "background_openers",
+                 "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
                  "elisions", "contractions", "irregular", *CUE_KINDS}
+WORD_FORMS = ("lemma", "inflections")
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -81,9 +82,13 @@ class LanguageCues(NamedTuple):
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
+    prefixes: dict[str, str]         # letters written onto the front of a word -> the words they stand for (وال: و ال)
+    suffixes: tuple[str, ...]        # letters written onto the end of a word (Arabic pronouns ها، هم), dropped
     elisions: dict[str, str]         # French l' -> le
     contractions: dict[str, str]     # English n't -> not
+    before_suffix: dict[str, str]    # a last letter as written before a suffix -> alone (Arabic مساعدتهم: ت -> ة)
     irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
+    word_forms: str                  # 'lemma' (a word finds every form of its lemma) or 'inflections' (its own only)
     source: str
 
 
@@ -261,10 +266,10 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
                 "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
-                "background_openers"):
+                "background_openers", "suffixes"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
-    for key in ("elisions", "contractions"):
+    for key in ("elisions", "contractions", "before_suffix", "prefixes"):
         value = data.get(key) or {}
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             reader.problem(f"'{key}' maps a written piece to the word it stands for, e.g. {{\"l'\": le}}", key, "schema")
@@ -280,13 +285,19 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
         entries = reader.entries(forms, join("irregular", str(word)), f"irregular forms of '{word}'")
         if entries:
             irregular[str(word).lower()] = entries
+    word_forms = data.get("word_forms", "lemma")
+    if word_forms not in WORD_FORMS:
+        reader.problem("'word_forms' is 'lemma' (a word finds every form of its lemma) or 'inflections' (a word "
+                       "finds only its own inflections)", "word_forms", "schema")
+        word_forms = "lemma"
     name = data.get("name")
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
                         breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], breaks["enclitics"],
-                        breaks["enclitic_after"], breaks["background_openers"], maps["elisions"],
-                        maps["contractions"], irregular, f"{path}:{line}")
+                        breaks["enclitic_after"], breaks["background_openers"], maps["prefixes"],
+                        breaks["suffixes"], maps["elisions"], maps["contractions"], maps["before_suffix"],
+                        irregular, word_forms, f"{path}:{line}")
 
 
 def _concepts(path: Path, located: Located, known_languages: set[str],

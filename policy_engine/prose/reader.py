@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from .forms import FORMS_VERSION, fold, simplemma_version, word_forms
 from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
@@ -37,8 +37,9 @@ MAX_COMBINATIONS = 256
 AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
 PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "question"
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|\"«»“”]")
-_PUNCTUATION = frozenset(";,:()?!|\"«»“”")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|\"«»“”،؛؟]")
+_PUNCTUATION = frozenset(";,:()?!|\"«»“”،؛؟")
+_SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon and question mark
 _OPENING = frozenset("(«“")
 # "5. Psychosocial support", "c) document cases": a list item's number is not a count
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
@@ -183,6 +184,17 @@ class CompiledLanguage:
         self.elisions = cues.elisions
         self.contractions = cues.contractions
         self._enclitic: re.Pattern[str] | None = None  # set below, once the terms are known
+        self._known: frozenset[str] | None = None
+        # letters written onto a word: (as written, the words they stand for), longest first
+        self._prefixes = sorted(((_fold(written), tuple(_fold(w) for w in words.split()))
+                                 for written, words in cues.prefixes.items()), key=lambda item: (-len(item[0]), item[0]))
+        self._suffixes = sorted((_fold(s) for s in cues.suffixes), key=len, reverse=True)
+        self._before_suffix = {_fold(k): _fold(v) for k, v in cues.before_suffix.items()}
+        # an article written onto its word (Arabic ال) stays on it: "والمجموعة" reads "و المجموعة",
+        # "للمجموعة" (ل + ال) reads "ل المجموعة"; a word without it finds it with it too
+        articles = {w for entry in cues.articles for w in self.split(entry)}
+        self._attached_articles = tuple(sorted(written for written, words in self._prefixes
+                                               if words and all(w in articles for w in words)))
         stored = load_terms(digest, code) if digest else None
         if stored is None:
             terms = self._compile_terms(lexicon, cues)
@@ -196,7 +208,13 @@ class CompiledLanguage:
             terms, first = stored
         self.terms = terms
         self.first = first  # a form -> the terms whose first word it can be
-        self._known: frozenset[str] | None = None
+        # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
+        self._listed = frozenset(w for entries in (
+            cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
+            cues.prepositions, cues.passive, cues.auxiliaries, cues.trailing_negation, cues.background_openers)
+            for entry in entries for w in self.split(entry.replace("<number>", " ")))
+        if self._prefixes or self._suffixes:
+            self.known_words()  # a word is split only into words the phrases know
         # Spanish writes pronouns onto a verb: registrarlos, derivarla, ayudándoles (folded: ayudandoles)
         self._enclitic = re.compile("^(.{2,}(?:%s))(%s)$" % (
             "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitic_after), key=len, reverse=True)),
@@ -269,7 +287,7 @@ class CompiledLanguage:
                 for raw in self.split(chunk.lstrip("="), fold_words=False):
                     written.setdefault(_fold(raw), set()).add(raw)
         all_raw = {raw for folded, raws in written.items() if len(folded) > 2 for raw in raws}
-        raw_forms = word_forms(code, all_raw)
+        raw_forms = word_forms(code, all_raw, cues.word_forms)
         forms: dict[str, set[str]] = {}
         for folded, raws in written.items():
             for raw in raws:
@@ -279,17 +297,44 @@ class CompiledLanguage:
             for form in irregular:
                 extra.setdefault(_fold(word), set()).update(self.split(form))
         narrow = {w for entry in cues.cues.get("narrow_negation", ()) for w in self.split(entry)}
+        articles = frozenset(w for entry in cues.articles for w in self.split(entry))
+
+        def with_articles(found: set[str]) -> set[str]:
+            """A word's forms with and without the article written onto them ("مجموعة" finds
+            "المجموعة" and the other way round; '=' keeps an entry's word exactly as written)."""
+            out = set(found)
+            for form in found:
+                for article in self._attached_articles:
+                    bare = form[len(article):]
+                    out.add(bare if form.startswith(article) and len(bare) > 2 else article + form)
+            return out
+
+        def own_forms(word: str) -> set[str]:
+            if len(word) <= 2 or word == NUMBER:
+                return {word}
+            # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
+            found = {f for f in forms.get(word, (word,)) if len(f) > 2}
+            return with_articles(found | {word} | extra.get(word, set()))
+
+        # A word an entry writes with letters attached (بشيء, للأشخاص) is read whole, as the entry
+        # wrote it: it is a form of the word it holds too, so an entry of that word alone finds it.
+        holding: dict[str, set[str]] = {}
+        if self._prefixes or self._suffixes:
+            owners: dict[str, set[str]] = {}
+            for word in written:
+                for form in own_forms(word):
+                    owners.setdefault(form, set()).add(word)
+            for word in written:
+                for _, rest in self._pieces(word):
+                    for owner in owners.get(rest, ()):
+                        if owner != word:
+                            holding.setdefault(owner, set()).add(word)
 
         def forms_of(word: str) -> frozenset[str]:
             if word.startswith("="):
                 return frozenset((word[1:],))
-            if len(word) <= 2 or word == NUMBER:
-                return frozenset((word,))
-            # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
-            found = {f for f in forms.get(word, (word,)) if len(f) > 2}
-            return frozenset(found | {word} | extra.get(word, set()))
+            return frozenset(own_forms(word) | holding.get(word, set()))
 
-        articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         terms: list[Term] = []
         for words in sorted(signals):
             concepts, kinds = signals[words]
@@ -351,6 +396,8 @@ class CompiledLanguage:
                 split = self._enclitic.match(token)
                 if split and split.group(1) in self.known_words():  # 'charlas' is not 'char' + 'las'
                     return [split.group(1), split.group(2)]
+            if (self._prefixes or self._suffixes) and self._known is not None and token not in self._known:
+                return self._unattach(token)
             return [token]
         head, _, tail = token.partition("'")
         elided = self.elisions.get(head + "'")
@@ -384,6 +431,7 @@ class CompiledLanguage:
         for match in _TOKEN.finditer(text, marker.end() if marker else 0):
             token = match.group()
             if len(token) == 1 and token in _PUNCTUATION:
+                token = _SCRIPT_PUNCTUATION.get(token, token)
                 if token in ";?!":
                     if words and clauses[-1] == clause:
                         clause += 1
@@ -459,10 +507,40 @@ class CompiledLanguage:
             cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
         return cached
 
+    def _unattach(self, token: str) -> list[str]:
+        """A word with letters written onto it (Arabic وبالشرطة): the letters as their words, and
+        the word itself, when what is left is a word the phrases know; else the token as it is."""
+        known = self._known or frozenset()
+        for words, rest in self._pieces(token):
+            if rest in known:
+                return [*words, rest]
+        return [token]
+
+    def _pieces(self, token: str) -> Iterator[tuple[tuple[str, ...], str]]:
+        """The ways a word may hold letters written onto it, most letters first: (the words of the
+        prefix, the word left once prefix and suffix are taken off)."""
+        for written, words in [("", ())] + self._prefixes:
+            if not token.startswith(written) or len(token) - len(written) < 2 or written in self._attached_articles:
+                continue
+            rest = token[len(written):]
+            if words and words[-1] in self._attached_articles:
+                words, rest = words[:-1], words[-1] + rest  # the article stays on the word
+            if written:
+                yield words, rest
+            for suffix in self._suffixes:
+                stem = rest[:-len(suffix)]
+                if not rest.endswith(suffix) or len(stem) < 2:
+                    continue
+                yield words, stem
+                # a last letter spelled otherwise before the suffix (Arabic مساعدتهم: مساعدة + هم)
+                alone = self._before_suffix.get(stem[-1])
+                if alone is not None:
+                    yield words, stem[:-1] + alone
+
     def known_words(self) -> frozenset[str]:
-        """Every form of every word of the language's phrases (built when first needed)."""
+        """Every form of every word of the language's phrases and lists (built when first needed)."""
         if self._known is None:
-            self._known = frozenset().union(*(forms for term in self.terms for forms, _ in term.words))
+            self._known = frozenset().union(self._listed, *(forms for term in self.terms for forms, _ in term.words))
         return self._known
 
     def _index(self, word: str) -> None:
@@ -591,7 +669,7 @@ class CompiledLanguage:
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         last_clause = clauses[-1] if clauses else 0
-        question = text.rstrip().rstrip("\"'”»)").endswith("?")
+        question = text.rstrip().rstrip("\"'”»)").endswith(("?", "؟"))
 
         def clause_start_of(start: int) -> int:
             while start > 0 and clauses[start - 1] == clauses[start]:

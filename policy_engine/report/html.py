@@ -85,6 +85,9 @@ SCRIPT = r"""
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
+  // Text from submissions may be Arabic: dir="auto" lets it run right to left, isolated from
+  // the English around it.
+  function own(node) { node.setAttribute("dir", "auto"); return node; }
   function add(parent) {
     for (var i = 1; i < arguments.length; i++) { if (arguments[i]) { parent.appendChild(arguments[i]); } }
     return parent;
@@ -254,7 +257,7 @@ SCRIPT = r"""
       f.evidence.forEach(function (e) {
         var item = el("li", "evidence");
         add(item, el("span", "path", (e.line ? "line " + e.line + " \u00b7 " : "") + e.field + ": "));
-        add(item, e.quote === null ? el("em", "", "not stated") : el("q", "quote", e.quote));
+        add(item, e.quote === null ? el("em", "", "not stated") : own(el("q", "quote", e.quote)));
         add(list, item);
       });
       add(dl, el("dt", "", "Evidence"), add(el("dd"), list));
@@ -279,7 +282,7 @@ SCRIPT = r"""
     var row = el("tr", "doc-row");
     row.setAttribute("data-path", doc.path);
     var first = el("td");
-    add(first, el("div", "doc-title", doc.title || doc.path), el("div", "path", doc.path));
+    add(first, own(el("div", "doc-title", doc.title || doc.path)), own(el("div", "path", doc.path)));
     var toggle = el("button", "toggle", doc.error !== null ? "Show error" : "Show findings");
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
@@ -291,7 +294,7 @@ SCRIPT = r"""
       toggle.textContent = open ? (doc.error !== null ? "Show error" : "Show findings") : "Hide";
     });
     add(first, toggle);
-    add(row, first, el("td", "org", doc.organisation));
+    add(row, first, own(el("td", "org", doc.organisation)));
     SEVERITIES.forEach(function (s) { add(row, el("td", "num " + s, doc.error !== null ? "" : count(doc, s))); });
     doc.verdicts.forEach(function (v, i) {
       var cell = el("td", "v " + cssClass(v), v);

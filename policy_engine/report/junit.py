@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import SEVERITIES
+from .bidi import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -35,7 +36,8 @@ def _finding_block(finding: dict[str, Any]) -> str:
         lines[0] += f" [waived: {finding['waived']}]"
     for e in finding["evidence"]:
         where = f"line {e['line']}, " if e.get("line") else ""
-        lines.append(f"  at {where}{e['field']}: " + ("not stated" if e["quote"] is None else f'"{e["quote"]}"'))
+        said = "not stated" if e["quote"] is None else f'"{isolate(e["quote"])}"'
+        lines.append(f"  at {where}{e['field']}: {said}")
     lines.append(f"  what: {finding['message']}")
     lines.append(f"  fix:  {finding['remediation']}")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from .bidi import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -76,7 +77,7 @@ def _location(path: str, evidence: dict[str, Any]) -> dict[str, Any]:
 
 def _evidence_message(evidence: dict[str, Any]) -> str:
     quote_ = evidence.get("quote")
-    return f"{evidence.get('field', '')}: " + ("not stated" if quote_ is None else f'"{quote_}"')
+    return f"{evidence.get('field', '')}: " + ("not stated" if quote_ is None else f'"{isolate(quote_)}"')
 
 
 @register_stream("sarif", (".sarif", ".sarif.json"), "SARIF 2.1.0, for code-review tools and editors")
@@ -114,7 +115,7 @@ class SarifWriter:
             first = evidence[0]
             text = finding["message"]
             if first.get("quote"):
-                text += f' Evidence: "{first["quote"]}"'
+                text += f' Evidence: "{isolate(first["quote"])}"'
             result: dict[str, Any] = {
                 "ruleId": finding["rule"],
                 "level": LEVELS[finding["severity"]],

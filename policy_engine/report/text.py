@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from . import register
+from .bidi import isolate
 
 MARK = {"violation": "✖", "warning": "▲", "advice": "●"}
 
@@ -30,7 +31,7 @@ def _wrap(label: str, text: str) -> list[str]:
 def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
     """The lines for one document, ending with a blank line (the text report streams these)."""
     lines: list[str] = []
-    name = doc["path"] + (f"  ({doc['id']})" if doc.get("id") else "")
+    name = isolate(doc["path"]) + (f"  ({isolate(doc['id'])})" if doc.get("id") else "")
     if doc["error"]:
         return [f"{name}\n  error: {doc['error']}", ""]
     lines.append(name)
@@ -49,11 +50,11 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
         lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
         lines.append(f"      {f['title']}")
         for e in f["evidence"]:
-            where = f"{doc['path']}:{e['line']}" if e["line"] else doc["path"]
+            where = f"{isolate(doc['path'])}:{e['line']}" if e["line"] else isolate(doc["path"])
             if e["quote"] is None:
                 lines.append(f"      at    {where}  {e['field']}: not stated")
             else:
-                lines.append(f"      at    {where}  {e['field']}: \"{e['quote']}\"")
+                lines.append(f"      at    {where}  {e['field']}: \"{isolate(e['quote'])}\"")
         lines.extend(_wrap("what", f["message"]))
         lines.extend(_wrap("why", f["rationale"]))
         lines.extend(_wrap("fix", f["remediation"]))
