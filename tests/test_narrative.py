@@ -33,6 +33,10 @@ FR = ("La délégation gère un poste de santé pour les personnes en transit. I
       "leurs proches et donnent des informations sur les services disponibles dans la ville. ") * 2
 AR = ("يقدم الفرع خدمات صحية للمهاجرين في مركز المدينة كل يوم. يساعد المتطوعون العائلات على الاتصال بأقاربهم "
       "ويقدمون معلومات عن الخدمات المتاحة في المدينة وعلى طول الطريق. ") * 3
+FA = ("شعبه هر روز در مرکز شهر به مهاجران خدمات بهداشتی ارائه می‌کند. داوطلبان به خانواده‌ها کمک می‌کنند تا با "
+      "بستگان خود تماس بگیرند و درباره خدمات موجود در شهر و در طول مسیر اطلاعات می‌دهند. ") * 3
+UR = ("شاخ ہر روز شہر کے مرکز میں مہاجرین کو صحت کی خدمات فراہم کرتی ہے۔ رضاکار خاندانوں کو اپنے رشتہ داروں سے "
+      "رابطہ کرنے میں مدد کرتے ہیں اور شہر میں دستیاب خدمات کے بارے میں معلومات دیتے ہیں۔ ") * 3
 DE = ("Die Zweigstelle betreibt eine Gesundheitsstation für Menschen auf der Durchreise. Sie ist jeden Tag "
       "geöffnet und die Pflegekräfte sehen etwa vierzig Personen. Freiwillige helfen den Familien, ihre "
       "Angehörigen anzurufen, und geben Auskunft über die Dienste in der Stadt. ") * 2
@@ -40,14 +44,15 @@ DE = ("Die Zweigstelle betreibt eine Gesundheitsstation für Menschen auf der Du
 
 # ---- language -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [(EN, "en"), (ES, "es"), (FR, "fr"), (AR, "ar"), (DE * 2, "und"),
-                                           ("Health post.", None), ("", None)])
+@pytest.mark.parametrize("text,expected", [(EN, "en"), (ES, "es"), (FR, "fr"), (AR, "ar"), (FA, "fa"), (UR, "ur"),
+                                           (DE * 2, "und"), ("Health post.", None), ("", None)])
 def test_language_is_detected_from_function_words_or_script(text: str, expected: str | None) -> None:
     assert detect_language([text]) == expected
 
 
 @pytest.mark.parametrize("value,code", [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("Español", "es"),
-                                        ("français", "fr"), ("Arabic", "ar"), ("pt", "pt"), (None, None)])
+                                        ("français", "fr"), ("Arabic", "ar"), ("العربية", "ar"), ("Farsi", "fa"),
+                                        ("pt", "pt"), (None, None)])
 def test_declared_language_is_read_leniently(value: object, code: str | None) -> None:
     assert declared_language(value) == code
 
@@ -58,9 +63,11 @@ def test_declared_language_wins_over_the_words(tmp_path) -> None:
     assert load_document(write(tmp_path, "b.md", f"# Contexto\n{ES}\n")).language == "es"
 
 
-def test_arabic_draft_gets_a_notice_not_a_silent_pass(checker, tmp_path) -> None:
-    result = checker.check_path(write(tmp_path, "ar.md", f"# الخلفية\n{AR}\n"))
-    assert any("no concepts for language 'ar'" in w for w in result.warnings)
+@pytest.mark.parametrize("code,text", [("fa", FA), ("ur", UR)])
+def test_persian_or_urdu_draft_gets_a_notice_not_a_silent_pass(checker, tmp_path, code: str, text: str) -> None:
+    """Persian and Urdu share the Arabic script but not its words: they are not read as Arabic."""
+    result = checker.check_path(write(tmp_path, f"{code}.md", f"# الخلفية\n{text}\n"))
+    assert any(f"no concepts for language '{code}'" in w for w in result.warnings)
     # "not stated" rules cannot claim that an unreadable text is silent
     assert not {f.rule for f in result.findings} & {"needs-assessment-missing", "referral-missing",
                                                      "migrants-not-consulted"}

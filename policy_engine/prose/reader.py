@@ -325,7 +325,8 @@ class CompiledLanguage:
                 for form in own_forms(word):
                     owners.setdefault(form, set()).add(word)
             for word in written:
-                for _, rest in self._pieces(word):
+                # (not a one-letter ending: often the word's own, as ة read as ه in الشرطة)
+                for _, rest in self._pieces(word, shortest_suffix=2):
                     for owner in owners.get(rest, ()):
                         if owner != word:
                             holding.setdefault(owner, set()).add(word)
@@ -516,9 +517,10 @@ class CompiledLanguage:
                 return [*words, rest]
         return [token]
 
-    def _pieces(self, token: str) -> Iterator[tuple[tuple[str, ...], str]]:
+    def _pieces(self, token: str, shortest_suffix: int = 1) -> Iterator[tuple[tuple[str, ...], str]]:
         """The ways a word may hold letters written onto it, most letters first: (the words of the
-        prefix, the word left once prefix and suffix are taken off)."""
+        prefix, the word left once prefix and suffix are taken off). Suffixes shorter than
+        shortest_suffix are not tried."""
         for written, words in [("", ())] + self._prefixes:
             if not token.startswith(written) or len(token) - len(written) < 2 or written in self._attached_articles:
                 continue
@@ -529,7 +531,7 @@ class CompiledLanguage:
                 yield words, rest
             for suffix in self._suffixes:
                 stem = rest[:-len(suffix)]
-                if not rest.endswith(suffix) or len(stem) < 2:
+                if not rest.endswith(suffix) or len(stem) < 2 or len(suffix) < shortest_suffix:
                     continue
                 yield words, stem
                 # a last letter spelled otherwise before the suffix (Arabic مساعدتهم: مساعدة + هم)
