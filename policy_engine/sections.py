@@ -19,7 +19,7 @@ from .yamlsrc import Located, join
 
 OTHER_TOPIC = "other"   # text under a heading that names no known topic
 READS_AS = ("plan", "context")
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+")  # on folded text: combining marks are already gone
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 

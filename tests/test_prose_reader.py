@@ -61,6 +61,22 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     # a quoted title is an aside: its negation stays inside
     ('en', 'The programme "Don\'t Judge by the Cover" brings migrants and residents into dialogue.',
      "involvement", {AFFIRMED}),
+    # a table cell answered "No" denies its column's question; "Yes" affirms it
+    ("en", "Criterion: UNHCR card | Required?: No | Notes: none", "restriction", {NEGATED}),
+    ("en", "Criterion: UNHCR card | Required?: Yes", "restriction", {AFFIRMED}),
+    ("ar", "المعيار: بطاقة المفوضية | هل يُطلب؟: لا", "restriction", {NEGATED}),
+    # Arabic: letters written onto a word (و، ب، لل), the article kept on its word, negation and rejection
+    ("ar", "تُرسل القوائم إلى الشرطة وبالتنسيق مع مكتب الهجرة.", "enforcement_body", {AFFIRMED}),
+    ("ar", "الخدمة مخصصة للسوريين فقط.", "nationality_group", {AFFIRMED}),
+    ("ar", "لا يُطلب أي جواز سفر أو وثيقة هوية.", "identity_document", {NEGATED}),
+    ("ar", "لا تتم مشاركة أي قوائم مع الشرطة أبدا.", "share", {NEGATED}),
+    ("ar", "على عكس حملات الردع، نقدم معلومات محايدة.", "stop_deter", {REJECTED}),
+    # "لا ... إلا" (not ... except) says "only": nothing is denied
+    ("ar", "لا تُمنح المساعدات إلا بعد التسجيل لدى الشرطة.", "assistance", {AFFIRMED}),
+    # spellings: hamza, taa marbuta, alef maqsura, tatweel and short vowels do not matter
+    ("ar", "تُرسَل القـوائم إلى الشرطه.", "enforcement_body", {AFFIRMED}),
+    # Persian-style "ی" and Arabic-Indic digits are not Arabic words, but the Arabic comma ends a clause
+    ("ar", "تحال الحالات الطبية إلى المستشفى، ولا يحال أحد إلى الشرطة.", "referral", {AFFIRMED, NEGATED}),
 ])
 def test_how_a_concept_is_said(read, language: str, text: str, concept: str, expected: set[str]) -> None:
     assert said(read, language, text, concept) == expected
@@ -134,3 +150,34 @@ def test_compiled_terms_are_kept_between_runs_and_a_damaged_entry_is_ignored(che
     path.write_text('{"sets": [], "terms": [["x", [[5, 0]], [], [], false]], "first": {}}', encoding="utf-8")
     repaired = CompiledLanguage(lexicon, "fr", names, "digest-a")  # index out of range: compiled again
     assert repaired.terms == fresh.terms
+
+
+def test_arabic_letters_written_onto_a_word_are_read_as_words(checker) -> None:
+    """و، ف، ب، ل، ك and س are split off only when what is left is a word the concepts know; the
+    article ال stays on its word; ل + ال is written لل; a pronoun suffix is dropped."""
+    compiled = checker.reader.compiled("ar")[0]
+    assert compiled.split("والتمويل بالشرطة للمهاجرين") == ["و", "التمويل", "ب", "الشرطه", "ل", "المهاجرين"]
+    assert compiled.split("مساعدتهم") == ["مساعدتهم"] or compiled.split("مساعدتهم") == ["مساعده"]
+    assert compiled.split("حمايتهم") == ["حمايه"]  # حماية + هم: the ة is written ت before the suffix
+    # a word that only looks like prefix + word stays whole: وثيقة is not و + ثيقة
+    assert compiled.split("وثيقة") == ["وثيقه"]
+
+
+def test_arabic_script_is_folded_before_matching() -> None:
+    from policy_engine.prose.forms import fold
+
+    assert fold("إقامة") == fold("اقامه") == "اقامه"        # hamza on alef, taa marbuta
+    assert fold("مستشفى") == "مستشفي"                        # alef maqsura
+    assert fold("الـمـهـاجـرين") == "المهاجرين"                # tatweel
+    assert fold("الْمُهَاجِرِينَ") == "المهاجرين"               # short vowels
+    assert fold("٢٠٢٤") == "2024"                            # Arabic-Indic digits
+
+
+def test_arabic_section_headings_with_attached_letters(checker) -> None:
+    sections = checker.rule_set.sections
+    assert sections.topics_for("الفئات المستهدفة ومعايير الأهلية") == ("target_groups", "eligibility")
+    assert sections.topics_for("٥. الشركاء والتمويل") == ("partners", "funding")
+    assert sections.topics_for("حماية البيانات") == ("data_sharing",)
+    assert sections.topics_for("مشاركة المهاجرين") == ("participation",)
+    assert sections.topics_for("الرصد والتقييم") == ("monitoring",)
+

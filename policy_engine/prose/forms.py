@@ -33,6 +33,12 @@ _SCRIPT_VARIANTS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u064
                                   **{chr(0x06F0 + d): str(d) for d in range(10)}})
 
 
+# A word as drafts write it: letters and digits, with the combining marks written on them (Arabic
+# short vowels and shadda in "تُمنح", accents typed as separate marks): a mark never cuts a word.
+_MARKS = "\u0300-\u036F\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED\u08D3-\u08FF"
+WORD = "[^\\W_](?:[^\\W_]|[" + _MARKS + "])*"
+
+
 def fold(text: str) -> str:
     """Lower case without accents: how every word is compared ('Résidence' -> 'residence',
     'الحماية' -> 'الحمايه', 'إقامة' -> 'اقامه')."""

@@ -22,7 +22,7 @@ import re
 from itertools import product
 from typing import Any, Iterator, NamedTuple
 
-from .forms import FORMS_VERSION, fold, simplemma_version, word_forms
+from .forms import FORMS_VERSION, WORD, fold, simplemma_version, word_forms
 from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
@@ -37,7 +37,7 @@ MAX_COMBINATIONS = 256
 AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
 PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "question"
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[;,:()?!|\"«»“”،؛؟]")
+_TOKEN = re.compile(WORD + "(?:['’]" + WORD + ")*" + r"|[;,:()?!|\"«»“”،؛؟]")
 _PUNCTUATION = frozenset(";,:()?!|\"«»“”،؛؟")
 _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon and question mark
 _OPENING = frozenset("(«“")
@@ -424,6 +424,8 @@ class CompiledLanguage:
         closes: list[int] = []      # a closing bracket stands before this word
         opens: list[int] = []       # an opening bracket stands before this word
         semicolons: list[int] = []  # a ';' stands before this word
+        answers: list[int] = []     # a ':' stands before this word ("Required?: No")
+        pipes: list[int] = []       # a table cell border '|' stands before this word
         clause = cell = 0
         after_comma = quoted = False
         breaks = self.breaks
@@ -443,6 +445,10 @@ class CompiledLanguage:
                 elif token in ",:|":
                     commas.append(len(words))
                     after_comma = token != "|"
+                    if token == ":":
+                        answers.append(len(words))
+                    elif token == "|":
+                        pipes.append(len(words))
                     if token == "|" and words and cells[-1] == cell:
                         cell += 1
                 elif token in _OPENING or (token == '"' and not quoted):
@@ -496,7 +502,7 @@ class CompiledLanguage:
         if not context_section and self.openers:
             context_section = any(tuple(words[:len(o)]) == o for o in self.openers)
         return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
-                           tuple(segments))
+                           tuple(segments), (answers, pipes))
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -621,8 +627,10 @@ class CompiledLanguage:
 
     def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
                found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
-               context_section: bool, denied: bool, segments: tuple[int, ...]) -> Reading:
+               context_section: bool, denied: bool, segments: tuple[int, ...],
+               table: tuple[list[int], list[int]] = ([], [])) -> Reading:
         terms = self.terms
+        answers, pipes = table
         # Some phrases change what the words inside them mean ('refused asylum seekers' are not
         # refused, 'without papers' asks for no papers, 'collective sites' handle no one collectively):
         # their concept hides those words from the others (hides_words, idioms, not_negation).
@@ -750,6 +758,10 @@ class CompiledLanguage:
                 # subject is not what is denied
                 inside = [r for r in relatives if back - 1 <= r < start]
                 trailing.append((back, (min(inside) - 1) if inside else start - 1))  # empty when back > end
+                # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
+                # its column's question, back to the cell border
+                if start in answers and (end + 1 == len(words) or end + 1 in pipes):
+                    trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
         base = NEGATED if denied else AFFIRMED
         for positions, term in kept:
