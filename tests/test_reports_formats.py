@@ -324,3 +324,64 @@ def test_whole_report_formats_work_from_a_report_alone() -> None:
     assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == sorted(RULES)
     rows = read_csv(render(report(), "matrix"))
     assert dict(zip(MATRIX_COLUMNS, rows[3]))["P10"] == "pass"
+
+
+# ---- right-to-left text (Arabic drafts) ------------------------------------------------------------
+
+ARABIC_QUOTE = "يشترط تقديم إقامة سارية"
+ARABIC_PATH = "طلبات/مأوى الشتاء.md"
+FSI, PDI = "\u2068", "\u2069"
+
+
+def arabic_report() -> dict[str, Any]:
+    docs = [doc(ARABIC_PATH, [finding("eligibility-legal-status", [
+        {"field": 'section "معايير الأهلية"', "line": 12, "quote": ARABIC_QUOTE}])],
+        title="مأوى شتوي للأسر المهاجرة", organisation="الهلال الأحمر", id="ar-1"),
+        doc("subs/english.md", [finding("referral-missing", [{"field": "referral", "line": 4, "quote": "We refer nobody"}])])]
+    summary = new_summary()
+    for d in docs:
+        add_to_summary(summary, d)
+    return {"tool": TOOL, "principles": PRINCIPLES, "documents": docs, "summary": summary}
+
+
+def test_bidi_isolates_only_right_to_left_text_and_closes_smuggled_overrides() -> None:
+    from policy_engine.report.bidi import isolate
+    assert isolate(ARABIC_QUOTE) == FSI + ARABIC_QUOTE + PDI
+    assert isolate("We refer nobody") == "We refer nobody"          # English reports are unchanged
+    assert isolate("abc \u202eevil") == FSI + "abc \u202eevil" + PDI  # an override stays inside the quote
+
+
+def test_text_report_isolates_arabic_quotes_and_paths_inside_english_lines() -> None:
+    text = render(arabic_report(), "text")
+    assert f'"{FSI}{ARABIC_QUOTE}{PDI}"' in text
+    assert f"{FSI}{ARABIC_PATH}{PDI}:12" in text          # the line number stays after the path
+    assert f"{FSI}{ARABIC_PATH}{PDI}  ({FSI}ar-1{PDI})" not in text and f"{FSI}{ARABIC_PATH}{PDI}  (ar-1)" in text
+    assert '"We refer nobody"' in text and "subs/english.md:4" in text
+    # every isolate is closed on the line that opens it
+    for line in text.splitlines():
+        assert line.count(FSI) == line.count(PDI)
+
+
+def test_machine_formats_keep_arabic_names_and_titles_as_text() -> None:
+    context_ = ReportContext({"tool": TOOL, "principles": PRINCIPLES}, RULES, (1, 2), "violation")
+    rows = read_csv(render_whole(STREAMS["csv"].create, arabic_report(), context_))
+    first = dict(zip(FINDING_COLUMNS, rows[1]))
+    assert (first["path"], first["submission_title"], first["quote"]) == (
+        ARABIC_PATH, "مأوى شتوي للأسر المهاجرة", ARABIC_QUOTE)  # a whole cell needs no isolation
+    log = json.loads(render_whole(STREAMS["sarif"].create, arabic_report(), context_))
+    result = log["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "%D8%B7%D9%84%D8%A8%D8%A7%D8%AA/%D9%85%D8%A3%D9%88%D9%89%20%D8%A7%D9%84%D8%B4%D8%AA%D8%A7%D8%A1.md"
+    assert result["message"]["text"].endswith(f'Evidence: "{FSI}{ARABIC_QUOTE}{PDI}"')
+    suite = ET.fromstring(render_whole(STREAMS["junit"].create, arabic_report(), context_).encode("utf-8"))
+    case = suite.findall("testcase")[0]
+    assert (case.get("classname"), case.get("name"), case.get("file")) == ("طلبات", "مأوى الشتاء.md", ARABIC_PATH)
+    assert f'"{FSI}{ARABIC_QUOTE}{PDI}"' in case.find("failure").text
+
+
+def test_html_lets_submission_text_choose_its_direction() -> None:
+    script = html_report.SCRIPT
+    assert 'function own(node) { node.setAttribute("dir", "auto"); return node; }' in script
+    for drawn in ('own(el("q", "quote", e.quote))', 'own(el("div", "doc-title", doc.title || doc.path))',
+                  'own(el("div", "path", doc.path))', 'own(el("td", "org", doc.organisation))'):
+        assert drawn in script

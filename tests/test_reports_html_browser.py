@@ -38,7 +38,8 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     subs = root / "subs"
     runpy.run_path(str(ROOT / "bench" / "make_corpus"))["write_corpus"](30, subs / "generated", seed=5, broken=0.1)
     for case in ("violating/eligibility-legal-status.yaml", "violating/referral-missing.yaml",
-                 "compliant/asylum-reception-centre.yaml", "violating/needs-assessment-no-vulnerabilities.yaml"):
+                 "compliant/asylum-reception-centre.yaml", "violating/needs-assessment-no-vulnerabilities.yaml",
+                 "narrative/ar-maawa-iqama-sariya.md"):
         shutil.copy(ROOT / "cases" / case, subs / Path(case).name)
     (subs / "hostile.md").write_text(
         f"---\nid: hostile\ntitle: {json.dumps(HOSTILE_TITLE)}\norganisation: {json.dumps(HOSTILE_ORG)}\n---\n"
@@ -162,3 +163,17 @@ def test_nothing_from_a_submission_runs(page: Any, audited: tuple[Path, dict[str
     assert page.evaluate("window.__xss") is None
     assert page.locator("#matrix img").count() == 0 and page.locator("body script").count() == 2
     assert page.problems == []
+
+
+def test_arabic_titles_and_quotes_run_right_to_left(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    """Text from an Arabic draft takes its own direction (dir="auto"); the English around it does not move."""
+    doc = next(d for d in audited[1]["documents"] if d["path"].endswith("ar-maawa-iqama-sariya.md"))
+    row = page.locator(f"#matrix-rows tr.doc-row[data-path='{doc['path']}']")
+    assert row.locator(".doc-title").evaluate("e => e.matches(':dir(rtl)')")
+    row.locator("button.toggle").click()
+    quote = page.locator("#matrix-rows tr.details q.quote").first
+    assert quote.evaluate("e => e.matches(':dir(rtl)')")
+    label = page.locator("#matrix-rows tr.details .evidence .path").first
+    assert label.evaluate("e => e.matches(':dir(ltr)')")
+    assert page.problems == []
+
