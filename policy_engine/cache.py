@@ -29,7 +29,7 @@ def cache_dir() -> Path | None:
 
 # How many entries of each kind stay (the newest); a rule folder has some 15 files, and each edit
 # of a rule adds entries that the next edit makes useless.
-KEEP = {"yaml": 256, "valid": 64, "ruleset": 16, "forms": 16, "terms": 16}
+KEEP = {"yaml": 256, "valid": 64, "lexicon": 16, "forms": 16, "terms": 16}
 
 
 def write_entry(path: Path, text: str, kind: str, version: int) -> None:

@@ -637,7 +637,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         from .sections import bundled_sections
         sections = bundled_sections()
     topics = set(sections.topics)
-    lexicon, found = load_lexicon(base)
+    lexicon, found = load_lexicon(base, digest)
     problems.extend(found)
     sections = sections.with_languages(lexicon.languages)
     # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.

@@ -36,7 +36,7 @@ _SCRIPT_VARIANTS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u064
 # A word as drafts write it: letters and digits, with the combining marks written on them (Arabic
 # short vowels and shadda in "تُمنح", accents typed as separate marks): a mark never cuts a word.
 _MARKS = "\u0300-\u036F\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED\u08D3-\u08FF"
-WORD = "[^\\W_](?:[^\\W_]|[" + _MARKS + "])*"
+WORD = "[^\\W_]+(?:[" + _MARKS + "]+[^\\W_]*)*"  # letters, then marks and letters (a plain word at full speed)
 
 
 def fold(text: str) -> str:

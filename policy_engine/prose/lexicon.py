@@ -139,6 +139,11 @@ class _Reader:
             return None
         out = []
         for index, entry in enumerate(value):
+            if type(entry) is str:  # the common case, checked at once (a rule folder holds thousands)
+                text = " ".join(entry.split())
+                if text and text.count(" ") < 8 and not _PATTERN_CHARS.search(text):
+                    out.append(text)
+                    continue
             where = join(path, index)
             if isinstance(entry, bool):
                 self.problem(f"{what}: entry {index + 1} was read as {str(entry).lower()}, not as a word", where,
@@ -209,8 +214,81 @@ def language_files(base: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if not p.name.startswith(".")) if folder.is_dir() else []
 
 
-def load_lexicon(base: Path) -> tuple[Lexicon, list[RuleError]]:
-    """Load rules/concepts/ and rules/languages/ of a rule folder; problems are located."""
+# A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
+# and checking some 15,000 words in four languages costs a check more than decoding them once.
+LEXICON_VERSION = 1
+_TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
+                 "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                 "background_openers", "suffixes"}
+
+
+def _lexicon_path(base: Path, digest: str) -> Path | None:
+    import hashlib
+
+    from ..cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(f"{LEXICON_VERSION}\0{digest}\0{base.resolve()}\0".encode()
+                         + Path(__file__).read_bytes()).hexdigest()[:32]
+    return folder / f"lexicon-{LEXICON_VERSION}-{key}.json"
+
+
+def _thaw(value: Any, field: str) -> Any:
+    """A field of a Concept or LanguageCues as read back from JSON (lists were tuples)."""
+    if field in ("words", "cues", "irregular"):
+        return {k: tuple(v) for k, v in value.items()}
+    if field == "examples":
+        return {k: {kind: tuple(v) for kind, v in kinds.items()} for k, kinds in value.items()}
+    return tuple(value) if field in _TUPLE_FIELDS else value
+
+
+def _cached_lexicon(path: Path | None) -> Lexicon | None:
+    import json
+
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        languages = {code: LanguageCues(**{k: _thaw(v, k) for k, v in cues.items()})
+                     for code, cues in data["languages"].items()}
+        concepts = {name: Concept(**{k: _thaw(v, k) for k, v in concept.items()})
+                    for name, concept in data["concepts"].items()}
+        return Lexicon(concepts, languages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no entry yet, or one this code did not write: read again
+
+
+def _store_lexicon(path: Path | None, lexicon: Lexicon) -> None:
+    import json
+
+    from ..cache import write_entry
+
+    if path is None:
+        return
+    data = {"languages": {code: cues._asdict() for code, cues in lexicon.languages.items()},
+            "concepts": {name: concept._asdict() for name, concept in lexicon.concepts.items()}}
+    try:
+        write_entry(path, json.dumps(data, ensure_ascii=False), "lexicon", LEXICON_VERSION)
+    except OSError:
+        pass  # a read-only cache: read again next time
+
+
+def load_lexicon(base: Path, digest: str = "") -> tuple[Lexicon, list[RuleError]]:
+    """Load rules/concepts/ and rules/languages/ of a rule folder; problems are located.
+    digest: the rule folder's (see rules.folder_digest); with it, a lexicon read clean is cached."""
+    cache = _lexicon_path(base, digest) if digest else None
+    cached = _cached_lexicon(cache)
+    if cached is not None:
+        return cached, []
+    lexicon, problems = _read_lexicon(base)
+    if not problems:
+        _store_lexicon(cache, lexicon)
+    return lexicon, problems
+
+
+def _read_lexicon(base: Path) -> tuple[Lexicon, list[RuleError]]:
     problems: list[RuleError] = []
     languages: dict[str, LanguageCues] = {}
     for path in language_files(base):

@@ -10,15 +10,17 @@ reports of English, French and Spanish drafts are byte for byte what they were.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 FSI, PDI = "\u2068", "\u2069"
-_EXPLICIT = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_RTL_CLASSES = frozenset({"R", "AL"})
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their
+# presentation forms) and the explicit bidi controls (embeddings, overrides, isolates).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff"
+                            "\U0001e800-\U0001efff\u202a-\u202e\u2066-\u2069\u200f\u061c]")
 
 
 def needs_isolation(text: str) -> bool:
-    return any(ch in _EXPLICIT or unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
+    return not text.isascii() and _RIGHT_TO_LEFT.search(text) is not None
 
 
 def isolate(text: str) -> str:
