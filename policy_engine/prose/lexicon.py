@@ -230,7 +230,8 @@ def _lexicon_path(base: Path, digest: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256(f"{LEXICON_VERSION}\0{digest}\0{base.resolve()}\0".encode()
+    # files are named in sources and problems as the folder was given: the key holds it as given
+    key = hashlib.sha256(f"{LEXICON_VERSION}\0{digest}\0{base}\0".encode()
                          + Path(__file__).read_bytes()).hexdigest()[:32]
     return folder / f"lexicon-{LEXICON_VERSION}-{key}.json"
 
