@@ -14,18 +14,46 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .compiler import UNREAD, Conjunct, FactPlan, compile_rule, evidence_for, plan_for, quote
 from .documents import load_document
 from .engine import Engine
 from .errors import PolicyCheckError, RuleError
+from .language import language_name
 from .model import Document, Evidence, Finding
 from .prose import DocumentReading, ProseReader, facts as prose_facts
 from .rules import Rule, RuleSet, TextTest, load_rule_set
 from .waivers import WaiverPolicy
 
-MAX_EVIDENCE = 20  # quotes kept per finding; the count of the rest is noted
+MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
+
+# What a check says of a document: read and judged, read in part, not read, or not readable at all.
+OK, PARTLY_CHECKED, NOT_CHECKED, ERROR = "ok", "partly_checked", "not_checked", "error"
+
+
+class UnreadPart(NamedTuple):
+    """A run of a draft's prose in a language the rules cannot read."""
+
+    language: str
+    sections: tuple[str, ...]   # the headings (or fields) it covers
+    first_line: int | None
+    last_line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"language": self.language, "language_name": language_name(self.language),
+                "sections": list(self.sections), "lines": [self.first_line, self.last_line],
+                "where": self.describe()}
+
+    def describe(self) -> str:
+        """'sections "Dados", "Anexo" (lines 9-14, Portuguese)'"""
+        names = ", ".join(f'"{s}"' for s in self.sections)
+        where = ("section " if len(self.sections) == 1 else "sections ") + names if self.sections else "text"
+        lines = ""
+        if self.first_line is not None:
+            lines = f"line {self.first_line}" if self.first_line == self.last_line \
+                else f"lines {self.first_line}–{self.last_line}"
+        return f"{where} ({', '.join(x for x in (lines, language_name(self.language)) if x)})"
 
 
 @dataclass
@@ -37,10 +65,18 @@ class CheckResult:
     error: str | None = None
     organisation: str = ""
     title: str = ""
+    unread: list[UnreadPart] = field(default_factory=list)
+    read_any: bool = True   # some prose (or only structured fields) was read
 
     @property
     def status(self) -> str:
-        return "error" if self.error is not None else "ok"
+        """ok, partly_checked (some prose was in a language the rules cannot read), not_checked
+        (none of it could be read), or error (the file could not be read at all)."""
+        if self.error is not None:
+            return ERROR
+        if self.unread:
+            return PARTLY_CHECKED if self.read_any else NOT_CHECKED
+        return OK
 
 
 def in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
@@ -101,12 +137,12 @@ class Checker:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
         for test in self.text_tests:
-            if not test.matches.covers(doc.language):
-                continue
             for unit in doc.units:
-                if not in_scope(unit.scopes, test.scopes) or not test.matches.search(doc.language, unit.normalised):
+                language = unit.language or doc.language
+                if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
+                        or not test.matches.search(language, unit.normalised):
                     continue
-                if test.unless is not None and test.unless.search(doc.language, unit.normalised):
+                if test.unless is not None and test.unless.search(language, unit.normalised):
                     continue
                 hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
         return set(hits), hits
@@ -122,10 +158,10 @@ class Checker:
         text_hits, text_evidence = self.scan_text(doc)
         extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
         notices: list[str] = []
-        if not reading.readable and doc.units and self.reader.specs:
+        unread = unread_parts(doc, reading.unread) if self.reader.specs else []
+        if unread:
+            # no rule may conclude that the draft is silent on something: it may say it in the unread part
             extra.append({"t": UNREAD})
-            notices.append(f"{doc.path}: no concepts for language '{doc.language}': the prose was not checked "
-                           f"by prose rules (structured fields were)")
 
         def prose_evidence(fact: dict[str, Any]) -> Evidence | None:
             index = fact.get("u")
@@ -142,8 +178,8 @@ class Checker:
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
-                           organisation=str(doc.data.get("organisation") or ""),
-                           title=str(doc.data.get("title") or ""))
+                           organisation=doc.organisation, title=doc.title, unread=unread,
+                           read_any=reading.readable)
 
     def load(self, path: str | Path) -> Document:
         """Read a document with this rule set's section topics."""
@@ -159,6 +195,26 @@ class Checker:
             return self.check(doc, waivers)
         except PolicyCheckError as exc:
             return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
+
+
+def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
+    """The unread units gathered into runs of one language, each naming its sections and lines."""
+    parts: list[UnreadPart] = []
+    previous = -2
+    for index in indices:
+        unit = doc.units[index]
+        language = unit.language or doc.language
+        section = unit.field[len("section "):].strip('"') if unit.field.startswith("section ") else \
+            unit.field.split("[")[0].split(".")[0]
+        if parts and index == previous + 1 and parts[-1].language == language:
+            last = parts[-1]
+            sections = last.sections if section in last.sections else last.sections + (section,)
+            parts[-1] = last._replace(sections=sections, last_line=unit.line or last.last_line,
+                                      first_line=last.first_line or unit.line)
+        else:
+            parts.append(UnreadPart(language, (section,) if section else (), unit.line, unit.line))
+        previous = index
+    return parts
 
 
 def make_finding(rule: Rule, evidence: list[Evidence]) -> Finding:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from . import drafts
 from .drafts import Block
 from .errors import InputError
-from .language import UNDETERMINED, declared_language, detect_language
+from .language import NEEDS_MODEL, Counts, count, declared_language, decide, identify
 from .model import Document, TextUnit
 from .resources import schema
 from .sections import OTHER_TOPIC, Sections, bundled_sections
@@ -292,14 +292,106 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections)
     for heading, topics, line, section_units in _body_units(blocks, sections):
         outline.append((heading, ",".join(topics), line))
         units.extend(section_units)
-    language = declared_language(data.get("language"))
-    if language is None:
-        language = detect_language(u.text for u in units) or DEFAULT_LANGUAGE
-        if language == UNDETERMINED:
-            warnings.append(f"{name}: the draft's language is not English, Spanish, French or Arabic as far as "
-                            "its words show; declare it in front matter (language: en) if it is one of them")
+    language, units = _with_languages(units, declared_language(data.get("language")))
+    title, organisation = _names(data, blocks)
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
-                    warnings=tuple(warnings), sections=tuple(outline))
+                    warnings=tuple(warnings), sections=tuple(outline), title=title, organisation=organisation)
+
+
+# "Organisation: Cruz Roja ..." and its kin, in the languages drafts come in
+_ORGANISATION_LINE = re.compile(
+    r"^[\s*_>#-]*(?:organi[sz]ation(?: (?:responsable|implementing|chef de file))?|organiza[cç][aã]o|organizzazione|implementing organi[sz]ation|"
+    r"lead organi[sz]ation|national society|submitted by|organizaci[oó]n(?: ejecutora| responsable)?|"
+    r"sociedad nacional(?: ejecutora)?|soci[eé]t[eé] nationale|organisme|presentado por|soumis par|"
+    r"الجمعية الوطنية|المنظمة|الجهة المنفذة|الجهة المقدمة)[\s*_]*[:：]\s*[*_]*\s*(?P<name>\S.*?)[\s*_]*$",
+    re.IGNORECASE)
+_NAME_CHARS = 200
+_TITLE_CHARS = 160
+_MOVEMENT = re.compile(r"red cross|red crescent|cruz roja|cruz vermelha|croix[- ]rouge|croissant[- ]rouge|"
+                       r"media luna roja|crescente vermelho|national society|sociedad nacional|soci[eé]t[eé] nationale|"
+                       r"الهلال الأحمر|الصليب الأحمر|الجمعية الوطنية", re.IGNORECASE)
+_LOOK_AT = 40  # blocks from the top where a name line may be
+
+
+def _names(data: dict[str, Any], blocks: list[Block]) -> tuple[str, str]:
+    """The draft's title and organisation, for reports: the fields when given; else its first line
+    (a heading, or a short line before the first heading) and a line such as 'Organisation: ...'
+    near the top, or the line under the title when it names a Red Cross or Red Crescent body."""
+    title = str(data.get("title") or "").strip()
+    organisation = str(data.get("organisation") or "").strip()
+    top = [b for b in blocks[:_LOOK_AT] if b.text.strip()]
+    first = next((b for b in top if not _ORGANISATION_LINE.match(b.text.strip())), None)
+    if first is not None and not first.heading and len(first.text) > _TITLE_CHARS:
+        first = None
+    if not title and first is not None:
+        title = drafts.heading_text(first.text)
+    if not organisation:
+        for block in top:
+            match = _ORGANISATION_LINE.match(block.text.strip())
+            if match:
+                organisation = match.group("name")
+                break
+        else:
+            after = top[top.index(first) + 1] if first is not None and top.index(first) + 1 < len(top) else None
+            if after is not None and not after.heading and len(after.text) <= _TITLE_CHARS \
+                    and _MOVEMENT.search(after.text):
+                organisation = after.text.strip().strip("*_").strip()
+    return title[:_NAME_CHARS], organisation[:_NAME_CHARS]
+
+
+def _part(unit: TextUnit) -> str:
+    """The section a unit belongs to: its heading, or the top-level field of a structured draft."""
+    if unit.field.startswith("section "):
+        return unit.field
+    return re.split(r"[.\[]", unit.field, maxsplit=1)[0]
+
+
+def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, list[TextUnit]]:
+    """The draft's language, and each unit with the language of its paragraph.
+
+    A paragraph long enough to judge has its own language; a shorter one takes its section's, and a
+    short section the draft's. The draft's language is the one most of its text is in; a declared
+    language is used only where the text cannot tell (a declaration cannot make English prose go
+    unread). Each sentence's words are counted once; a section's counts are the sums of its sentences'.
+    """
+    if not units:
+        return declared or DEFAULT_LANGUAGE, units
+    running = [Counts()]  # running[i]: the counts of units[:i], so any run of units is one subtraction
+    for unit in units:
+        running.append(running[-1] + count(unit.text, unit.normalised))
+
+    def judge(members: list[int], expected: str | None) -> str | None:
+        if members[-1] - members[0] == len(members) - 1:  # consecutive units, as nearly always
+            total = running[members[-1] + 1] - running[members[0]]
+        else:
+            total = sum((running[i + 1] - running[i] for i in members), Counts())
+        verdict = decide(total, expected)
+        if verdict != NEEDS_MODEL:
+            return verdict
+        return identify("\n".join(units[i].text for i in members), expected, total)
+
+    language = judge(list(range(len(units))), declared) or declared or DEFAULT_LANGUAGE
+    out: list[TextUnit] = []
+    start = 0
+    while start < len(units):
+        part = _part(units[start])
+        end = start
+        while end < len(units) and _part(units[end]) == part:
+            end += 1
+        paragraphs: dict[int | None, list[int]] = {}
+        for index in range(start, end):
+            paragraphs.setdefault(units[index].line, []).append(index)
+        whole = judge(list(range(start, end)), language) or language
+        own = {line: (judge(members, whole) or whole) if len(paragraphs) > 1 else whole
+               for line, members in paragraphs.items()}
+        out.extend(units[index]._replace(language=own[units[index].line]) for index in range(start, end))
+        start = end
+    # the draft's language is the one most of its text is in (a long annex must not name it)
+    size: dict[str, int] = {}
+    for unit in out:
+        size[unit.language] = size.get(unit.language, 0) + len(unit.text)
+    main = max(sorted(size), key=lambda code: (size[code], code == language))
+    return main, out
 
 
 def _load_structured(text: str, name: str, suffix: str) -> Located:

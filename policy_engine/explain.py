@@ -294,13 +294,15 @@ class TextScan:
 
 def scan_text_test(test: TextTest, doc: Document) -> TextScan:
     """The same scan as Checker.scan_text, keeping the sentences an exception excused."""
-    if not test.matches.covers(doc.language):
+    if not any(test.matches.covers(unit.language or doc.language) for unit in doc.units):
         return TextScan((), (), True)
     hits_, excused = [], []
     for unit in doc.units:
-        if not in_scope(unit.scopes, test.scopes) or not test.matches.search(doc.language, unit.normalised):
+        language = unit.language or doc.language
+        if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
+                or not test.matches.search(language, unit.normalised):
             continue
-        if test.unless is not None and test.unless.search(doc.language, unit.normalised):
+        if test.unless is not None and test.unless.search(language, unit.normalised):
             excused.append((unit.line, quote(unit.text, 120)))
         else:
             hits_.append((unit.line, quote(unit.text, 120)))
@@ -387,6 +389,10 @@ class Evaluator:
         if not reading.readable:
             # the engine never lets 'not prose' hold on prose it could not read (the 'unread' guard)
             return False, f"the prose was not read: no concepts for language '{doc.language}'"
+        if test.negated and reading.unread:
+            unit = doc.units[reading.unread[0]]
+            return False, (f"part of the prose (from line {unit.line}) is in a language the rules cannot read "
+                           f"('{unit.language}'), so the draft cannot be said to be silent on this")
         places = [p for p in reading.places if p.key == test.key]
         good = [p for p in places if _scope_matches(doc.units[p.unit].scopes, test.scopes)
                 and p.hit.stance in test.stances and p.hit.polarity in test.said]

@@ -1,22 +1,27 @@
-"""Guess the language of a draft (en, es, fr or ar) from its words, without any model.
+"""Tell the language of a draft, and of each of its sections, from the words themselves.
 
-Arabic is told from Persian and Urdu, which share its script, by the letters Arabic does not use.
+Two readers, the cheap one first:
+- Function words. Arabic is recognised by its script (and told from Persian and Urdu by the letters
+  Arabic does not use). English, Spanish and French are told apart by counting short function words
+  frequent in one language and rare in the other two ('the', 'los', 'les'...); words shared by two
+  of them ('de', 'la', 'que', 'en') are left out so they cannot tip the balance. When one language
+  clearly dominates a text that is dense with its function words, that is the answer.
+- A language identifier (py3langid: a naive Bayes model of byte n-grams for 97 languages, shipped in
+  its package) for every other text long enough to judge: a Portuguese or Italian paragraph holds a
+  few Spanish or French function words, and only a model of all languages says what it really is.
+  Its model takes half a second to load, so it is loaded only when a text needs it.
 
-A declared `language:` always wins; this is only for drafts that do not say. Arabic is recognised
-by its script. English, Spanish and French are told apart by counting short function words that
-are frequent in one language and rare in the other two ('the', 'los', 'les'...). Words shared by
-two of them ('de', 'la', 'que', 'en') are left out, so they cannot tip the balance. On the few
-hundred words of a concept note this is reliable; on a couple of lines it may not be, and then
-nothing is guessed.
+A declared `language:` is a hint: it is used where the text is too short to tell, and the text
+overrules it. A section in a language the rules cannot read is never read with another's rules.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import NamedTuple
 
-UNDETERMINED = "und"  # enough text, but in none of the four languages
+UNDETERMINED = "und"  # a language nobody could tell
 
 # Frequent function words, each exclusive enough to one language. Accents are stripped before
 # counting, as everywhere else in the engine.
@@ -32,20 +37,48 @@ STOPWORDS: dict[str, frozenset[str]] = {
         notre nos selon chaque autres""".split()),
 }
 
+# Function words of other languages written in Latin letters, none of them a word of English, Spanish
+# or French (accents stripped), nor an English name or word ('door', 'van', 'São', '.com' are left out).
+# They decide nothing: they only send a text to the identifier, so that a Portuguese paragraph with
+# Spanish-looking words is not read as Spanish.
+FOREIGN = frozenset("""
+    nao uma ao aos pelo pela pelos pelas tambem serao estao muito sem onde quando foi isso essa esse voce entao
+    seus sua suas nossa nosso pessoas
+    della delle degli dei gli sono alla nella nelle questo questa anche essere hanno viene vengono sulla dalla
+    ogni loro che perche piu gia molto stati stata
+    der das und ist nicht zu auf werden wird ein eine einer sich dem auch oder sind wir ihre bei nach zur zum
+    durch dass kann sowie
+    het een niet zijn voor worden wordt ook dat deze bij naar heeft hebben kunnen wij onze uit werd
+    amb dels pels aquesta aquest tambe pentru sunt sau acest nie jest oraz dla
+    bir icin olan olarak yang untuk dengan ini itu pada tidak akan kwa katika kwamba hii watu pou moun
+""".split())
+_FOREIGN_HITS = 2
+
 _WORD = re.compile(r"[a-z]+")
-_MIN_HITS = 8          # fewer function words than this: too little text to tell
-_ENOUGH_WORDS = 80     # with this many words and no winner, the text is in another language
-_MIN_SHARE = 0.55      # the winner must have this share of all function-word hits
-_ARABIC_SHARE = 0.3    # share of letters in Arabic script above which a draft is Arabic
 _SAMPLE_CHARS = 40_000
 
+# A section is judged on its own when it holds at least this many words; a shorter one (a title, a
+# budget line, a list of codes) takes the draft's language.
+MIN_PART_WORDS = 8
+_SURE_HITS = 3        # function-word reading: this many hits of one language ...
+_SURE_SHARE = 0.8     # ... holding this share of all hits ...
+_SURE_DENSITY = 0.12  # ... and this share of all words, and no identifier is needed
+_FOREIGN_HITS = 2     # this many function words of other languages send a text to the identifier
+_MODEL_SURE = 0.95    # the identifier names a language the rules do not read only this sure
+_MODEL_OURS = 0.5     # and one they read at least this sure (else the text takes its surroundings')
+_ARABIC_SHARE = 0.3   # share of letters in Arabic script above which a text is Arabic (or Persian, Urdu)
+_OTHER_SCRIPT_SHARE = 0.01  # of the Arabic-script letters: Persian or Urdu letters above this share
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 # Letters of the Arabic script that Arabic does not use: Persian (and Urdu) پ چ ژ گ ک ی, Urdu ٹ ڈ ڑ ں ے ہ ھ.
 # A draft in Persian or Urdu must not be read with Arabic words (and stays "not checked").
 _PERSIAN_LETTER = re.compile("[\u067E\u0686\u0698\u06AF\u06A9\u06CC]")
 _URDU_LETTER = re.compile("[\u0679\u0688\u0691\u06BA\u06D2\u06C1\u06BE]")
-_OTHER_SCRIPT_SHARE = 0.01  # of the Arabic-script letters
+_LETTER = re.compile(r"[^\W\d_]")
+
+READ_BY_WORDS = tuple(STOPWORDS)   # the languages function words tell apart
+_SLOT = {word: index for index, language in enumerate(READ_BY_WORDS) for word in STOPWORDS[language]}
+_SLOT.update((word, len(READ_BY_WORDS)) for word in FOREIGN)
 
 
 def _fold(text: str) -> str:
@@ -55,46 +88,106 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
 
 
-def scores(text: str) -> dict[str, int]:
-    """How many function words of each language the text holds (plus 'ar': Arabic letters)."""
-    sample = text[:_SAMPLE_CHARS]
-    arabic = 0 if sample.isascii() else len(_ARABIC_LETTER.findall(sample))
-    out = {"ar": arabic}
-    words = _WORD.findall(_fold(sample))
-    for language, stop in STOPWORDS.items():
-        out[language] = sum(1 for w in words if w in stop)
-    return out
+class Counts(NamedTuple):
+    """What language evidence a text holds. Counts add up: a section's are the sums of its sentences'."""
+
+    words: int = 0
+    letters: int = 0      # counted only in text that is not plain ASCII (else: words stand in)
+    arabic: int = 0       # letters in Arabic script
+    persian: int = 0
+    urdu: int = 0
+    en: int = 0           # function words of each READ_BY_WORDS language, in that order
+    es: int = 0
+    fr: int = 0
+    other: int = 0        # function words of other languages (FOREIGN)
+
+    def __add__(self, other: tuple[int, ...]) -> "Counts":  # type: ignore[override]
+        return Counts(*map(int.__add__, self, other))
+
+    def __sub__(self, other: tuple[int, ...]) -> "Counts":
+        return Counts(*map(int.__sub__, self, other))
 
 
-def detect_language(texts: Iterable[str]) -> str | None:
-    """The language of the texts: 'en', 'es', 'fr', 'ar', UNDETERMINED, or None.
+assert Counts._fields[5:8] == READ_BY_WORDS
 
-    Args:
-        texts: the prose of the draft (narrative and free-text fields).
 
-    Returns:
-        a two-letter code; UNDETERMINED when there is plenty of text but in none of the four
-        languages; None when there is too little text to tell.
+def count(text: str, folded: str | None = None) -> Counts:
+    """The language evidence of one text (a sentence).
+
+    folded: the text case-folded and without accents, when the caller has it already.
     """
-    text = "\n".join(texts)
-    letters = sum(map(str.isalpha, text[:_SAMPLE_CHARS]))
-    if not letters:
+    text = text[:_SAMPLE_CHARS]
+    hits = [0] * (len(READ_BY_WORDS) + 1)
+    slot = _SLOT.get
+    for word in _WORD.findall(_fold(text) if folded is None else folded[:_SAMPLE_CHARS]):
+        index = slot(word)
+        if index is not None:
+            hits[index] += 1
+    words = len(text.split())
+    if text.isascii():
+        return Counts(words, 0, 0, 0, 0, *hits)
+    arabic = len(_ARABIC_LETTER.findall(text))
+    return Counts(words, len(_LETTER.findall(text)), arabic,
+                  len(_PERSIAN_LETTER.findall(text)) if arabic else 0,
+                  len(_URDU_LETTER.findall(text)) if arabic else 0, *hits)
+
+
+def scores(text: str) -> dict[str, int]:
+    """How many function words of each language the text holds ('other': of other languages;
+    'ar': letters in Arabic script)."""
+    counts = count(text)
+    return {"ar": counts.arabic, "en": counts.en, "es": counts.es, "fr": counts.fr, "other": counts.other}
+
+
+NEEDS_MODEL = "?"
+
+
+def decide(counts: Counts, expected: str | None = None) -> str | None:
+    """The language the counts show: a code, None (too little to tell), or NEEDS_MODEL."""
+    if counts.words < MIN_PART_WORDS:
         return None
-    counts = scores(text)
-    if counts["ar"] / letters >= _ARABIC_SHARE:
-        sample = text[:_SAMPLE_CHARS]
-        if len(_URDU_LETTER.findall(sample)) / counts["ar"] >= _OTHER_SCRIPT_SHARE:
+    if counts.letters and counts.arabic / counts.letters >= _ARABIC_SHARE:
+        if counts.urdu / counts.arabic >= _OTHER_SCRIPT_SHARE:
             return "ur"
-        if len(_PERSIAN_LETTER.findall(sample)) / counts["ar"] >= _OTHER_SCRIPT_SHARE:
+        if counts.persian / counts.arabic >= _OTHER_SCRIPT_SHARE:
             return "fa"
         return "ar"
-    latin = {lang: n for lang, n in counts.items() if lang != "ar"}
+    latin = {"en": counts.en, "es": counts.es, "fr": counts.fr}
+    foreign = counts.other
+    best = max(sorted(latin), key=lambda language: latin[language])
     total = sum(latin.values())
-    best = max(sorted(latin), key=lambda lang: latin[lang])
-    if latin[best] >= _MIN_HITS and latin[best] / total >= _MIN_SHARE:
+    # Inside text in another language (an Italian draft), function words shared with Spanish ('del',
+    # 'al') prove nothing: the identifier decides. Elsewhere they settle the clear cases.
+    among_ours = expected is None or expected in latin
+    if among_ours and foreign * 20 <= latin[best] and latin[best] >= _SURE_HITS \
+            and latin[best] / total >= _SURE_SHARE and latin[best] / counts.words >= _SURE_DENSITY:
         return best
-    words = len(_WORD.findall(_fold(text[:_SAMPLE_CHARS])))
-    return UNDETERMINED if words >= _ENOUGH_WORDS else None
+    if expected in latin and foreign < _FOREIGN_HITS and latin[expected] == latin[best]:
+        return expected  # agrees with its surroundings (or, a list of nouns, shows no language at all)
+    return NEEDS_MODEL
+
+
+def identify(text: str, expected: str | None = None, counts: Counts | None = None) -> str | None:
+    """The language of one text (a draft, a section, a paragraph), or None when it is too short or
+    too mixed to tell.
+
+    Args:
+        text: the text.
+        expected: the language of what surrounds it (the draft's, for a section). A text whose few
+            function words agree with it, with no sign of another language, is taken to be in it
+            without asking the identifier.
+        counts: count(text), when the caller has it already.
+
+    Returns 'en', 'es', 'fr', 'ar', 'fa', 'ur', or the code of any other language the text is
+    surely written in (the rules will not read it).
+    """
+    verdict = decide(counts if counts is not None else count(text), expected)
+    if verdict != NEEDS_MODEL:
+        return verdict
+    code, probability = _model_identify(text[:_SAMPLE_CHARS])
+    if code in STOPWORDS or code == "ar":
+        return code if probability >= _MODEL_OURS else None
+    return code if probability >= _MODEL_SURE else None
 
 
 _NAMES = {"english": "en", "anglais": "en", "ingles": "en", "spanish": "es", "espanol": "es", "castellano": "es",
@@ -111,3 +204,35 @@ def declared_language(value: object) -> str | None:
         return None
     text = re.split(r"[-_ ]", text, maxsplit=1)[0]
     return _NAMES.get(text, text)
+
+
+# Names for the notices; a language not listed here is named by its code.
+LANGUAGE_NAMES = {
+    "en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic", "pt": "Portuguese", "it": "Italian",
+    "de": "German", "nl": "Dutch", "ca": "Catalan", "ro": "Romanian", "pl": "Polish", "tr": "Turkish",
+    "ru": "Russian", "uk": "Ukrainian", "fa": "Persian", "ur": "Urdu", "zh": "Chinese", "ja": "Japanese",
+    "ko": "Korean", "hi": "Hindi", "bn": "Bengali", "sw": "Swahili", "id": "Indonesian", "ms": "Malay",
+    "tl": "Tagalog", "vi": "Vietnamese", "th": "Thai", "el": "Greek", "he": "Hebrew", "am": "Amharic",
+    "so": "Somali", "ps": "Pashto", "ku": "Kurdish", "sv": "Swedish", "da": "Danish", "no": "Norwegian",
+    "fi": "Finnish", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian", "hr": "Croatian", "sr": "Serbian",
+    "bg": "Bulgarian", "sq": "Albanian", "ha": "Hausa", "yo": "Yoruba", "ht": "Haitian Creole", "qu": "Quechua",
+    UNDETERMINED: "an undetermined language",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+_identifier = None
+
+
+def _model_identify(text: str) -> tuple[str, float]:
+    """The identifier's best language and its probability (the model is loaded on first use)."""
+    global _identifier
+    if _identifier is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # half a second: only when needed
+
+        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    code, probability = _identifier.classify(text[:_SAMPLE_CHARS])
+    return str(code), float(probability)

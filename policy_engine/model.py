@@ -63,6 +63,8 @@ class TextUnit(NamedTuple):
         topics of the section it sits in (eligibility); rules select text by prefix of these.
     field: the exact place, e.g. eligibility.criteria[1] or section "Target population".
     lead: for narrative text, its heading, and the line ending in ':' that introduces its list.
+    language: the language its paragraph or section is written in (language.py); rules read it
+        with that language's words, or not at all.
     """
 
     scopes: tuple[str, ...]
@@ -71,6 +73,7 @@ class TextUnit(NamedTuple):
     text: str
     normalised: str
     lead: str = ""   # the heading (and list lead-in) the sentence falls under, which may deny it
+    language: str = ""
 
 
 class Document(NamedTuple):
@@ -80,9 +83,11 @@ class Document(NamedTuple):
     data: dict[str, Any]
     lines: dict[str, int]
     units: tuple[TextUnit, ...]
-    language: str
+    language: str   # the draft's main language; each unit carries its own
     warnings: tuple[str, ...] = ()
     sections: tuple[tuple[str, str, int], ...] = ()  # (heading, topic, line)
+    title: str = ""          # from the title field, else the draft's first heading
+    organisation: str = ""   # from the organisation field, else an "Organisation: ..." line
 
     @property
     def id(self) -> str:

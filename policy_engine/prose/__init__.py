@@ -64,9 +64,10 @@ class Place(NamedTuple):
 
 class DocumentReading(NamedTuple):
     language: str
-    readable: bool
+    readable: bool                         # some of the prose was read
     readings: tuple[Reading | None, ...]   # per unit of the document (None: not read)
     places: tuple[Place, ...]
+    unread: tuple[int, ...] = ()           # the units in a language the rules cannot read
 
 
 class ProseReader:
@@ -106,14 +107,19 @@ class ProseReader:
         return self._languages[language]
 
     def read(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
-        bundle = self.compiled(doc.language)
-        if bundle is None:
-            return DocumentReading(doc.language, False, tuple(None for _ in doc.units), ())
-        compiled, tests, by_concept = bundle
+        """Read every unit with the words of its own language; a unit in a language the rules
+        cannot read is left unread (and listed), never read with another language's words."""
         places: list[Place] = []
         readings: list[Reading | None] = []
+        unread: list[int] = []
         context_topics = self.context_topics
         for index, unit in enumerate(doc.units):
+            bundle = self.compiled(unit.language or doc.language)
+            if bundle is None:
+                unread.append(index)
+                readings.append(None)
+                continue
+            compiled, tests, by_concept = bundle
             in_context = bool(unit.scopes) and all(scope in context_topics for scope in unit.scopes)
             reading = compiled.read(unit.text, in_context, unit.lead)
             readings.append(reading if keep_readings else None)
@@ -124,7 +130,8 @@ class ProseReader:
                     key, test = tests[test_index]
                     for hit in hits(test, reading):
                         places.append(Place(key, index, hit))
-        return DocumentReading(doc.language, True, tuple(readings), tuple(places))
+        readable = len(unread) < len(doc.units) or not doc.units and self.compiled(doc.language) is not None
+        return DocumentReading(doc.language, readable, tuple(readings), tuple(places), tuple(unread))
 
 
 def facts(doc: Document, reading: DocumentReading) -> Iterator[dict[str, object]]:
