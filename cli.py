@@ -37,19 +37,23 @@ EXIT_INTERNAL = 3    # a bug in policy-check itself
 FAIL_LEVELS = ("violation", "warning", "advice", "never")
 
 
-def document_fails(doc: dict[str, Any], fail_on: str) -> bool:
-    """Whether a report document has a finding at or above the threshold. Waived findings never fail."""
+def document_fails(doc: dict[str, Any], fail_on: str, accept_not_checked: bool = False) -> bool:
+    """Whether a report document fails the run: a finding at or above the threshold (waived ones and
+    those known from a baseline never fail), or prose the rules could not read (unless accepted)."""
     if fail_on == "never":
         return False
+    if doc.get("status") in ("not_checked", "partly_checked") and not accept_not_checked:
+        return True
     levels = FAIL_LEVELS[:FAIL_LEVELS.index(fail_on) + 1]
-    return any(f["severity"] in levels and f.get("waived") is None for f in doc["findings"])
+    return any(f["severity"] in levels and f.get("waived") is None and f.get("baseline") != "known"
+               for f in doc["findings"])
 
 
-def exit_code(report: dict[str, Any], fail_on: str) -> int:
-    """Errors first (2), then findings at or above the threshold (1), else 0. Waived findings never fail."""
+def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = False) -> int:
+    """Errors first (2), then failing documents (1), else 0."""
     if report["summary"]["errors"]:
         return EXIT_ERROR
-    if any(document_fails(doc, fail_on) for doc in report["documents"]):
+    if any(document_fails(doc, fail_on, accept_not_checked) for doc in report["documents"]):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -106,6 +110,9 @@ def waiver_options(func: Any) -> Any:
 
 fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="violation", show_default=True,
                               help="Exit with 1 when a finding of this severity or worse is found.")
+accept_option = click.option("--accept-not-checked", is_flag=True,
+                             help="Do not exit with 1 for a draft, or part of one, in a language the rules cannot "
+                                  "read (it is still reported as not checked).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,12 +127,13 @@ def main() -> None:
               help="text for people, json for scripts (see README), line for editors (file:line:col).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
 @fail_on_option
+@accept_option
 @rules_option
 @click.option("--explain", is_flag=True,
               help="Also show, per rule, whether it fired and, if not, the first condition that failed.")
 @waiver_options
-def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules_dir: str | None, explain: bool,
-          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
+def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accept_not_checked: bool,
+          rules_dir: str | None, explain: bool, waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt, .docx)."""
     from policy_engine.report import build_report, render
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
@@ -159,7 +167,7 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, rules
         for doc in report["documents"]:
             if doc["error"]:
                 click.echo(f"error: {doc['error']}", err=True)
-    sys.exit(exit_code(report, fail_on))
+    sys.exit(exit_code(report, fail_on, accept_not_checked))
 
 
 AUDIT_FORMATS = ("text", "json", "csv", "matrix", "sarif", "junit", "html")  # report.stream.STREAMS
@@ -219,10 +227,12 @@ def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on an interactive terminal, never in CI).")
 @fail_on_option
+@accept_option
 @rules_option
 @waiver_options
 def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs: tuple[str, ...],
-          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, rules_dir: str | None,
+          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, accept_not_checked: bool,
+          rules_dir: str | None,
           waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
     """Audit many submissions: folders (searched recursively), glob patterns and files.
 
@@ -264,7 +274,7 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                 if bar_wanted else _no_bar() as bar:
             outcome = run_audit(sources, checker, outputs, context_for(checker.rule_set, fail_on), jobs=jobs,
                                 timeout=timeout, rules_dir=str(rules_path(rules_dir)), waivers=waivers,
-                                baseline=baseline, fails=lambda doc: document_fails(doc, fail_on),
+                                baseline=baseline, fails=lambda doc: document_fails(doc, fail_on, accept_not_checked),
                                 on_document=(lambda: bar.update(1)) if bar_wanted else None,
                                 max_errors=MAX_ERRORS_SHOWN)
     except NothingToAudit as exc:

@@ -1,6 +1,10 @@
-"""Baselines: report only what is new since a previous JSON report.
+"""Baselines: tell what is new since a previous JSON report from what was already known.
 
     report = filter_new(report, load_report("round-1.json"))
+
+Known findings stay in the report, marked "baseline": "known" (new ones "baseline": "new"): they are
+still problems of the draft and still count in its verdicts and scores, but they do not fail the
+run, so that a team can adopt the tool on existing drafts and stop only what gets worse.
 
 A finding is known when the previous report has, for the same document, a finding of the same
 rule with the same evidence fingerprint. Documents are matched by their id (so a renamed file still
@@ -84,14 +88,15 @@ def filter_new(report: dict[str, Any], previous: dict[str, Any], aliases: dict[s
         if before is not None:
             matched_previous.add(id(before))
         remaining = old.copy()
-        fresh = []
+        marked = []
         for finding in doc["findings"]:
             key = _key(finding, aliases)
             if remaining[key] > 0:
                 remaining[key] -= 1
                 known_total += 1
+                marked.append(dict(finding, baseline="known"))
             else:
-                fresh.append(finding)
+                marked.append(dict(finding, baseline="new"))
                 new_total += 1
         for finding in (before or {}).get("findings") or []:
             key = _key(finding, aliases)
@@ -99,15 +104,17 @@ def filter_new(report: dict[str, Any], previous: dict[str, Any], aliases: dict[s
                 remaining[key] -= 1
                 resolved.append({"document": doc.get("id") or doc.get("path"), "rule": key[0],
                                  "title": finding.get("title", "")})
-        documents.append(dict(doc, findings=fresh))
+        documents.append(dict(doc, findings=marked))
     summary = dict(report["summary"])
     for severity in SEVERITIES:
         summary[severity] = 0
-    summary["waived"] = 0
+    summary["waived"] = summary["known"] = 0
     for doc in documents:
         for finding in doc["findings"]:
             if finding.get("waived") is not None:
                 summary["waived"] += 1
+            elif finding["baseline"] == "known":
+                summary["known"] += 1
             elif finding.get("severity") in SEVERITIES:
                 summary[finding["severity"]] += 1
     gone = [d.get("id") or d.get("path") for d in previous["documents"] if id(d) not in matched_previous]
@@ -118,8 +125,8 @@ def filter_new(report: dict[str, Any], previous: dict[str, Any], aliases: dict[s
 
 def render_text(section: dict[str, Any]) -> str:
     """A short account of the baseline, printed under the text report."""
-    lines = [f"Baseline {section['file']}: {section['new']} new finding(s) shown, {section['known']} already "
-             f"known hidden, {len(section['resolved'])} resolved since then"]
+    lines = [f"Baseline {section['file']}: {section['new']} new finding(s), {section['known']} already known "
+             f"(shown as [known]; they do not fail the run), {len(section['resolved'])} resolved since then"]
     for item in section["resolved"]:
         lines.append(f"  resolved  {item['document']}  {item['rule']}")
     for doc in section.get("documents_not_checked_again") or []:

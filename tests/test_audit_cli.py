@@ -297,7 +297,11 @@ def test_baseline_shows_only_new_findings_as_in_check(corpus: Path, tmp_path: Pa
         assert audited.stdout == checked.stdout, fmt
     report = json.loads(audit(str(corpus), "--format", "json", "--baseline", str(tmp_path / "baseline.json")).stdout)
     section = report["baseline"]
-    assert section["new"] == sum(len(d["findings"]) for d in report["documents"]) > 0
+    marks = [f["baseline"] for d in report["documents"] for f in d["findings"]]
+    assert section["new"] == marks.count("new") > 0
+    assert section["known"] == marks.count("known") > 0   # known findings are kept, marked, not hidden
+    assert report["summary"]["known"] == section["known"] - sum(
+        1 for d in report["documents"] for f in d["findings"] if f["baseline"] == "known" and "waived" in f)
     assert [r["rule"] for r in section["resolved"]] == ["old-rule"]
     page = audit(str(corpus), "-o", str(tmp_path / "r.html"), "--baseline", str(tmp_path / "baseline.json"))
     assert page.exit_code in (1, 2)

@@ -47,16 +47,17 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_only_new_findings_remain_and_lines_shifts_do_not_matter(checker, tmp_path) -> None:
+def test_new_findings_are_told_from_known_ones_and_line_shifts_do_not_matter(checker, tmp_path) -> None:
     before = report_for(checker, write(tmp_path, "round-1.yaml", ROUND_1))
     after = report_for(checker, write(tmp_path, "round-2.yaml", ROUND_2))  # renamed: matched by id
     assert sorted(f["rule"] for f in after["documents"][0]["findings"]) == ["eligibility-documents",
                                                                             "eligibility-nationality"]
     new = filter_new(after, before, name="round-1.json")
-    assert [f["rule"] for f in new["documents"][0]["findings"]] == ["eligibility-documents"]
+    assert [(f["rule"], f["baseline"]) for f in new["documents"][0]["findings"]] == [
+        ("eligibility-documents", "new"), ("eligibility-nationality", "known")]
     assert new["baseline"] == {"file": "round-1.json", "known": 1, "new": 1, "resolved": [],
                                "documents_not_checked_again": []}
-    assert (new["summary"]["violation"], new["summary"]["documents"]) == (1, 1)
+    assert (new["summary"]["violation"], new["summary"]["known"], new["summary"]["documents"]) == (1, 1, 1)
 
 
 def test_fingerprint_ignores_lines_and_list_positions_but_not_the_text() -> None:
@@ -99,14 +100,15 @@ def test_cli_baseline_round_trip(tmp_path) -> None:
     first = write(tmp_path, "round-1.yaml", ROUND_1)
     old = tmp_path / "old.json"
     assert invoke("check", "--format", "json", "--out", str(old), str(first)).exit_code == 1
-    # nothing new: passes, and says what it hid
+    # nothing new: passes, and shows what it knew
     same = invoke("check", "--baseline", str(old), str(first))
     assert same.exit_code == 0
-    assert same.stdout.splitlines()[-1] == (f"Baseline {old}: 0 new finding(s) shown, 1 already known hidden, "
-                                            "0 resolved since then")
+    assert "[known]" in same.stdout
+    assert same.stdout.splitlines()[-1] == (f"Baseline {old}: 0 new finding(s), 1 already known (shown as [known]; "
+                                            "they do not fail the run), 0 resolved since then")
     second = write(tmp_path, "round-2.yaml", ROUND_2)
     changed = invoke("check", "--baseline", str(old), "--format", "json", str(second))
     assert changed.exit_code == 1
     report = json.loads(changed.stdout)
-    assert [f["rule"] for f in report["documents"][0]["findings"]] == ["eligibility-documents"]
+    assert [f["rule"] for f in report["documents"][0]["findings"] if f["baseline"] == "new"] == ["eligibility-documents"]
     assert report["baseline"]["known"] == 1

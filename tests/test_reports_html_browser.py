@@ -41,6 +41,10 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
                  "compliant/asylum-reception-centre.yaml", "violating/needs-assessment-no-vulnerabilities.yaml",
                  "narrative/ar-maawa-iqama-sariya.md"):
         shutil.copy(ROOT / "cases" / case, subs / Path(case).name)
+    (subs / "portugues.md").write_text(
+        "# Apoio a migrantes\n\n## Elegibilidade\nA assistência é reservada às pessoas com autorização de residência "
+        "válida.\n\n## Dados\nAs listas de beneficiários serão enviadas todas as semanas à polícia de imigração.\n",
+        encoding="utf-8")
     (subs / "hostile.md").write_text(
         f"---\nid: hostile\ntitle: {json.dumps(HOSTILE_TITLE)}\norganisation: {json.dumps(HOSTILE_ORG)}\n---\n"
         f"## Eligibility\n\nOnly migrants holding a valid residence status may enrol {HOSTILE_QUOTE}.\n",
@@ -133,11 +137,14 @@ def test_sorting_by_score(page: Any, audited: tuple[Path, dict[str, Any]]) -> No
     page.click("#matrix-head th[data-sort=score] button")
     assert page.get_attribute("#matrix-head th[data-sort=score]", "aria-sort") == "ascending"
     scores = page.locator("#matrix-rows td.score").evaluate_all("cells => cells.map(c => c.textContent)")
-    numbers = [float(s) if s else -1 for s in scores]
-    assert numbers == sorted(numbers)
+    numbers = [float(s) for s in scores if s]
+    # submissions without a score (not read, or not readable) come last whichever the direction
+    assert scores[:len(numbers)] == [s for s in scores if s] and numbers == sorted(numbers)
+    assert len(numbers) < len(scores)
     page.click("#matrix-head th[data-sort=score] button")
     scores = page.locator("#matrix-rows td.score").evaluate_all("cells => cells.map(c => c.textContent)")
-    assert [float(s) if s else -1 for s in scores] == sorted(numbers, reverse=True)
+    assert [float(s) for s in scores[:len(numbers)]] == sorted(numbers, reverse=True)
+    assert not any(scores[len(numbers):])
 
 
 def test_findings_show_their_quote_and_remediation(page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
@@ -177,3 +184,18 @@ def test_arabic_titles_and_quotes_run_right_to_left(page: Any, audited: tuple[Pa
     assert label.evaluate("e => e.matches(':dir(ltr)')")
     assert page.problems == []
 
+
+def test_a_draft_not_read_is_marked_in_its_row_and_never_ranked_above_a_checked_one(
+        page: Any, audited: tuple[Path, dict[str, Any]]) -> None:
+    doc = next(d for d in audited[1]["documents"] if d["path"].endswith("portugues.md"))
+    assert doc["status"] == "not_checked"
+    row = page.locator(f"#matrix-rows tr.doc-row[data-path='{doc['path']}']")
+    assert row.locator(".unread-badge").text_content() == "Not checked"
+    assert row.locator("td.v.not-checked").count() == 10 - row.locator("td.v.n-a").count()
+    assert row.locator("td.score").text_content() == ""
+    assert page.locator("[data-summary=not_checked] dd").text_content() == "1"
+    for _ in range(2):  # both directions
+        page.click("#matrix-head th[data-sort=score] button")
+        paths = page.locator("#matrix-rows tr.doc-row").evaluate_all("rows => rows.map(r => r.dataset.path)")
+        scored = [d["path"] for d in audited[1]["documents"] if d["status"] == "ok"]
+        assert paths.index(doc["path"]) > max(paths.index(p) for p in scored if p in paths)

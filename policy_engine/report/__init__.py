@@ -30,23 +30,42 @@ def document_entry(result: CheckResult) -> dict[str, Any]:
         "organisation": result.organisation,
         "status": result.status,
         "error": result.error,
+        "not_checked": [part.to_dict() for part in result.unread],
         "findings": [f.to_dict() for f in result.findings],
         "warnings": list(result.warnings),
     }
 
 
+def not_checked_note(document: dict[str, Any]) -> str:
+    """What of a document was not read, in one sentence ('' when all of it was)."""
+    parts = document.get("not_checked") or []
+    if not parts:
+        return ""
+    if document.get("status") == "not_checked":
+        names = sorted({part["language_name"] for part in parts})
+        return (f"not checked: its prose is in {' and '.join(names)}, which the rules do not read, so no "
+                "finding can be made on it (fields of a structured draft were checked)")
+    return "not checked: " + "; ".join(part["where"] for part in parts) + "; the rest of the draft was checked"
+
+
 def new_summary() -> dict[str, int]:
-    return {"documents": 0, "errors": 0, **{s: 0 for s in SEVERITIES}, "waived": 0}
+    return {"documents": 0, "errors": 0, "not_checked": 0, "partly_checked": 0, **{s: 0 for s in SEVERITIES},
+            "waived": 0, "known": 0}
 
 
 def add_to_summary(summary: dict[str, int], document: dict[str, Any]) -> None:
-    """Count one document entry into a summary made by new_summary()."""
+    """Count one document entry into a summary made by new_summary(). Severity counts are of the
+    findings that count against the draft: not waived, and not known from a baseline."""
     summary["documents"] += 1
     if document["error"] is not None:
         summary["errors"] += 1
+    if document.get("status") in ("not_checked", "partly_checked"):
+        summary[document["status"]] += 1
     for finding in document["findings"]:
         if finding.get("waived") is not None:
             summary["waived"] += 1
+        elif finding.get("baseline") == "known":
+            summary["known"] += 1
         else:
             summary[finding["severity"]] += 1
 

@@ -20,11 +20,11 @@ import hashlib
 import json
 from typing import Any, TextIO
 
-from . import scores
+from . import not_checked_note, scores
 from .stream import RULE_TEXT, BatchInfo, ReportContext, Spool, register_stream
 
 STYLE = """
-:root { --fail: #b3261e; --review: #8a5a00; --pass: #1e6b35; --na: #6b6b6b; --line: #d7d7d7; --bg2: #f5f5f7; }
+:root { --fail: #b3261e; --review: #8a5a00; --pass: #1e6b35; --na: #6b6b6b; --unread: #5b2c83; --line: #d7d7d7; --bg2: #f5f5f7; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1b1b1b; }
 header, main { max-width: 1400px; margin: 0 auto; padding: 0 20px; }
@@ -46,6 +46,10 @@ td.num, th.num { text-align: right; }
 td.v { text-align: center; font-size: .8em; white-space: nowrap; width: 6.5em; }
 .pass { color: var(--pass); } .needs-review { color: var(--review); } .fail { color: var(--fail); font-weight: 600; }
 .n-a, .error { color: var(--na); }
+.not-checked { color: var(--unread); font-weight: 600; } td.v.not-checked { background: #f1e8f8; }
+.unread-badge { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; background: var(--unread);
+                font-size: 0.85em; margin: 2px 0; }
+.unread-text { color: var(--unread); }
 td.v.fail { background: #fbe9e7; } td.v.needs-review { background: #fff4d6; } td.v.pass { background: #eaf6ec; }
 .filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: end; margin: 8px 0 12px; }
 .filters label { display: flex; flex-direction: column; font-size: .85em; color: #444; }
@@ -114,7 +118,10 @@ SCRIPT = r"""
     ", digest " + tool.rules_digest + " \u00b7 policy-check " + tool.version;
   var cards = document.getElementById("summary-cards");
   [["documents", "Submissions"], ["violation", "Violations"], ["warning", "Warnings"], ["advice", "Advice"],
-   ["waived", "Waived"], ["errors", "Could not be checked"]].forEach(function (pair) {
+   ["waived", "Waived"], ["known", "Known (baseline)"], ["not_checked", "Not checked (language)"],
+   ["partly_checked", "Partly checked"], ["errors", "Could not be checked"]].forEach(function (pair) {
+    if (meta.summary[pair[0]] === undefined) { return; }
+    if (!meta.summary[pair[0]] && ["known", "not_checked", "partly_checked"].indexOf(pair[0]) >= 0) { return; }
     var card = el("div", "card " + pair[0]);
     card.setAttribute("data-summary", pair[0]);
     add(cards, add(card, el("dt", "", pair[1]), el("dd", "", meta.summary[pair[0]])));
@@ -223,7 +230,7 @@ SCRIPT = r"""
   add(head, add(scoreTh, el("button", "", "Score")));
 
   var sortKey = "path", sortDir = 1, shown = PAGE;
-  var VERDICT_ORDER = {"fail": 0, "needs review": 1, "pass": 2, "n/a": 3, "error": 4};
+  var VERDICT_ORDER = {"fail": 0, "needs review": 1, "pass": 2, "not checked": 3, "n/a": 4, "error": 5};
   function keyOf(doc, key) {
     if (key === "title") { return (doc.title || doc.path).toLowerCase(); }
     if (key === "organisation") { return (doc.organisation || "").toLowerCase(); }
@@ -239,7 +246,8 @@ SCRIPT = r"""
       return false;
     }
     if (sev === "error") { return doc.error !== null; }
-    if (sev === "clean") { return doc.error === null && active(doc).length === 0; }
+    if (sev === "unread") { return doc.unread !== ""; }
+    if (sev === "clean") { return doc.error === null && doc.unread === "" && active(doc).length === 0; }
     if (sev === "*" && p === "*") { return true; }
     return active(doc).some(function (f) {
       return (sev === "*" || f.severity === sev) && (p === "*" || f.principle === Number(p));
@@ -248,7 +256,8 @@ SCRIPT = r"""
   function findingNode(f, doc) {
     var box = el("div", "finding " + f.severity + (f.waived !== undefined ? " waived" : ""));
     box.setAttribute("data-rule", f.rule);
-    add(box, add(el("div"), el("span", "badge " + f.severity, f.severity), el("strong", "", f.title),
+    add(box, add(el("div"), el("span", "badge " + f.severity, f.severity),
+                 f.baseline === "known" ? el("span", "badge known", "known") : null, el("strong", "", f.title),
                  el("span", "rule-id", "  " + f.rule + " \u00b7 " + articlesOf(f))));
     var dl = el("dl");
     add(dl, el("dt", "", "What"), el("dd", "", f.message));
@@ -270,19 +279,28 @@ SCRIPT = r"""
     var row = el("tr", "details"), cell = el("td");
     cell.colSpan = 16;
     if (doc.error !== null) { add(cell, el("p", "error-text", doc.error)); }
+    if (doc.unread !== "") { add(cell, el("p", "unread-text", doc.unread)); }
     doc.warnings.forEach(function (w) { add(cell, el("p", "note", "Note: " + w)); });
     var list = findings(doc).slice().sort(function (a, b) {
       return (a.waived !== undefined) - (b.waived !== undefined);
     });
     list.forEach(function (f) { add(cell, findingNode(f, doc)); });
-    if (doc.error === null && !list.length) { add(cell, el("p", "note", "No findings.")); }
+    if (doc.error === null && !list.length) {
+      add(cell, el("p", "note", doc.status === "not_checked" ? "Nothing was read." : "No findings."));
+    }
     return add(row, cell);
   }
   function docRow(doc) {
     var row = el("tr", "doc-row");
     row.setAttribute("data-path", doc.path);
     var first = el("td");
-    add(first, own(el("div", "doc-title", doc.title || doc.path)), own(el("div", "path", doc.path)));
+    add(first, own(el("div", "doc-title", doc.title || doc.path)));
+    if (doc.title) { add(first, own(el("div", "path", doc.path))); }
+    if (doc.unread !== "") {
+      var badge = el("div", "unread-badge", doc.status === "not_checked" ? "Not checked" : "Partly checked");
+      badge.title = doc.unread;
+      add(first, badge);
+    }
     var toggle = el("button", "toggle", doc.error !== null ? "Show error" : "Show findings");
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
@@ -307,6 +325,11 @@ SCRIPT = r"""
   function render() {
     var list = docs.filter(matches);
     list.sort(function (a, b) {
+      // a draft that was not (fully) read is never ranked above one that was, whichever the direction
+      if (sortKey === "score" || sortKey.charAt(0) === "P") {
+        var ua = a.unread !== "" || a.error !== null, ub = b.unread !== "" || b.error !== null;
+        if (ua !== ub) { return ua ? 1 : -1; }
+      }
       var ka = keyOf(a, sortKey), kb = keyOf(b, sortKey);
       if (ka < kb) { return -sortDir; }
       if (ka > kb) { return sortDir; }
@@ -397,7 +420,7 @@ The same results are available with --format json, csv or matrix.</p></noscript>
 <div class="filters" role="search">
 <label>Severity <select id="f-severity">
 <option value="*">Any</option><option value="violation">Violation</option><option value="warning">Warning</option>
-<option value="advice">Advice</option><option value="error">Could not be checked</option><option value="clean">No findings</option>
+<option value="advice">Advice</option><option value="unread">Not checked (language)</option><option value="error">Could not be checked</option><option value="clean">No findings</option>
 </select></label>
 <label>Principle <select id="f-principle"><option value="*">Any</option></select></label>
 <label>Organisation <select id="f-org"><option value="*">Any</option></select></label>
@@ -436,7 +459,7 @@ def compact_document(document: dict[str, Any], context: ReportContext) -> dict[s
     by_principle = scores.verdicts(document, context.assessed)
     return {"path": document["path"], "id": document["id"], "title": document["title"],
             "organisation": document["organisation"], "status": document["status"], "error": document["error"],
-            "warnings": document["warnings"], "findings": findings,
+            "unread": not_checked_note(document), "warnings": document["warnings"], "findings": findings,
             "verdicts": [by_principle[n] for n in scores.PRINCIPLES], "score": scores.overall(by_principle)}
 
 

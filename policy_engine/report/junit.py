@@ -2,7 +2,8 @@
 
 One <testsuite>; one <testcase> per submission (classname: its folder, name: its file name,
 file: its path). Findings at or above --fail-on (violations by default) make one <failure> listing
-them all; a file that could not be checked is an <error>; every other finding (lower severities,
+them all; prose the rules could not read makes a <failure type="not-checked"> (never a pass); a file
+that could not be checked is an <error>; every other finding (lower severities,
 waived ones) is listed in <system-out>. There is no time attribute, so the same inputs give the
 same bytes. Text from submissions is escaped, and characters XML 1.0 cannot hold are replaced.
 """
@@ -14,6 +15,7 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import SEVERITIES
+from . import not_checked_note
 from .bidi import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
@@ -34,6 +36,8 @@ def _finding_block(finding: dict[str, Any]) -> str:
     lines = [f"[{finding['severity']}] {finding['rule']} ({articles}): {finding['title']}"]
     if finding.get("waived") is not None:
         lines[0] += f" [waived: {finding['waived']}]"
+    elif finding.get("baseline") == "known":
+        lines[0] += " [known from the baseline]"
     for e in finding["evidence"]:
         where = f"line {e['line']}, " if e.get("line") else ""
         said = "not stated" if e["quote"] is None else f'"{isolate(e["quote"])}"'
@@ -67,12 +71,18 @@ class JunitWriter:
             return
         failing, others = [], []
         for finding in document["findings"]:
-            fails = finding["severity"] in self.failing and finding.get("waived") is None
+            fails = finding["severity"] in self.failing and finding.get("waived") is None \
+                and finding.get("baseline") != "known"
             (failing if fails else others).append(finding)
-        if not failing and not others:
+        unread = not_checked_note(document)
+        if not failing and not others and not unread:
             self.body.write(head + "/>\n")
             return
         parts = [head + ">\n"]
+        if unread:
+            if not failing:
+                self.failures += 1
+            parts.append(f"    <failure type=\"not-checked\" message={xml_attr(unread)}/>\n")
         if failing:
             self.failures += 1
             counts = {s: sum(1 for f in failing if f["severity"] == s) for s in SEVERITIES}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import register
+from . import not_checked_note, register
 
 
 @register("json")
@@ -22,9 +22,16 @@ def to_lines(report: dict[str, Any]) -> str:
             out.append(f"{doc['error'] if doc['error'].startswith(doc['path']) else doc['path'] + ': ' + doc['error']}"
                        " [error]")
             continue
+        parts = doc.get("not_checked") or []
+        if parts:
+            line = parts[0]["lines"][0] or 1
+            out.append(f"{doc['path']}:{line}:1: [not checked] {not_checked_note(doc).replace('not checked: ', '', 1)}")
         for f in doc["findings"]:
             first = f["evidence"][0] if f["evidence"] else {"line": None}
             line = first.get("line") or 1
-            status = "waived " if f.get("waived") is not None else ""
+            status = "waived " if f.get("waived") is not None else "known " if f.get("baseline") == "known" else ""
             out.append(f"{doc['path']}:{line}:1: [{status}{f['severity']}] {f['title']} ({f['rule']})")
+        for warning in doc.get("warnings") or []:  # notes name their file themselves
+            text = warning[len(doc["path"]) + 2:] if warning.startswith(doc["path"] + ": ") else warning
+            out.append(f"{doc['path']}:1:1: [note] {text}")
     return "\n".join(out) + ("\n" if out else "")

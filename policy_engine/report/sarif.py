@@ -19,6 +19,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from . import not_checked_note
 from .bidi import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
@@ -110,6 +111,15 @@ class SarifWriter:
             self.notifications.write(("," if self.errors else "") + "\n" + _dumps(notification))
             self.errors += 1
             return
+        unread = not_checked_note(document)
+        if unread:
+            first_part = document["not_checked"][0]
+            notification = {"level": "warning", "message": {"text": unread},
+                            "descriptor": {"id": "not-checked"},
+                            "locations": [_location(path, {"line": first_part["lines"][0]})],
+                            "properties": {"status": document["status"], "parts": document["not_checked"]}}
+            self.notifications.write(("," if self.errors else "") + "\n" + _dumps(notification))
+            self.errors += 1
         for finding in document["findings"]:
             evidence = finding["evidence"] or [{}]
             first = evidence[0]
@@ -128,6 +138,8 @@ class SarifWriter:
                 result["relatedLocations"] = [
                     {**_location(path, e), "id": n, "message": {"text": _evidence_message(e)}}
                     for n, e in enumerate(evidence[1:], start=1)]
+            if finding.get("baseline"):
+                result["baselineState"] = "unchanged" if finding["baseline"] == "known" else "new"
             if finding.get("waived") is not None:
                 result["suppressions"] = [{"kind": "external", "status": "accepted",
                                            "justification": finding["waived"] or "waived"}]

@@ -5,15 +5,19 @@ In the spirit of MIPEX, each (submission, principle) pair gets 100, 50 or 0:
     needs review 50   no violation, but an unwaived warning does
     pass        100   neither (advice never lowers a score: it is a suggestion)
     n/a               the rule set has no rule for the principle, so nothing was assessed
+    not checked       the prose (or part of it) is in a language the rules cannot read, and no finding
+                      was made on the principle: nothing can be said to pass
     error             the submission could not be checked
-A submission's overall score is the mean of its scored principles, to one decimal.
+A submission's overall score is the mean of its scored principles, to one decimal; a submission not
+fully read has no score. Findings known from a baseline count like any other: they are still there.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-PASS, REVIEW, FAIL, NOT_ASSESSED, ERROR = "pass", "needs review", "fail", "n/a", "error"
+PASS, REVIEW, FAIL, NOT_ASSESSED, NOT_CHECKED, ERROR = "pass", "needs review", "fail", "n/a", "not checked", "error"
+UNREAD_STATUSES = ("not_checked", "partly_checked")
 SCORES = {PASS: 100, REVIEW: 50, FAIL: 0}
 PRINCIPLES = tuple(range(1, 11))
 
@@ -31,11 +35,16 @@ def verdicts(document: dict[str, Any], assessed: Iterable[int]) -> dict[int, str
             worst[finding["principle"]] = FAIL
         elif finding["severity"] == "warning" and worst[finding["principle"]] != FAIL:
             worst[finding["principle"]] = REVIEW
+    if document.get("status") in UNREAD_STATUSES:
+        worst = {n: NOT_CHECKED if verdict == PASS else verdict for n, verdict in worst.items()}
     return {n: worst.get(n, NOT_ASSESSED) for n in PRINCIPLES}
 
 
 def overall(by_principle: dict[int, str]) -> float | None:
-    """The mean score of the scored principles, rounded to one decimal; None when none was scored."""
+    """The mean score of the scored principles, rounded to one decimal; None when none was scored,
+    or when any principle could not be checked (a mean of the rest would rank the draft too high)."""
+    if NOT_CHECKED in by_principle.values():
+        return None
     scored = [SCORES[v] for v in by_principle.values() if v in SCORES]
     if not scored:
         return None

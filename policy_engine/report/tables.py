@@ -18,7 +18,7 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 FINDING_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "rule", "severity",
-                   "waived", "principle", "articles", "title", "message", "line", "field", "quote",
+                   "waived", "baseline", "principle", "articles", "title", "message", "line", "field", "quote",
                    "more_evidence", "remediation")
 MATRIX_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "score", "violations",
                   "warnings", "advice", "waived") + tuple(
@@ -67,11 +67,17 @@ class FindingsCsvWriter(_CsvWriter):
         if document["error"] is not None:
             self.row({**base, "severity": "error", "message": document["error"]})
             return
+        for part in document.get("not_checked") or ():
+            lines = part["lines"]
+            self.row({**base, "severity": "not checked", "line": lines[0] or "",
+                      "field": ", ".join(part["sections"]),
+                      "message": f"not checked: written in {part['language_name']}, which the rules do not read"})
         for finding in document["findings"]:
             evidence = finding["evidence"]
             first = evidence[0] if evidence else {}
             self.row({**base, "rule": finding["rule"], "severity": finding["severity"],
-                      "waived": finding.get("waived") or "", "principle": finding["principle"],
+                      "waived": finding.get("waived") or "", "baseline": finding.get("baseline", ""),
+                      "principle": finding["principle"],
                       "articles": "; ".join(finding["articles"]), "title": finding["title"],
                       "message": finding["message"], "line": first.get("line") or "",
                       "field": first.get("field", ""), "quote": first.get("quote") or "",
@@ -83,7 +89,7 @@ def matrix_row(document: dict[str, Any], assessed: tuple[int, ...]) -> dict[str,
     """The matrix columns for one document (shared with the HTML report)."""
     by_principle = scores.verdicts(document, assessed)
     counts = {"violation": 0, "warning": 0, "advice": 0, "waived": 0}
-    for finding in document["findings"]:
+    for finding in document["findings"]:  # known findings (baseline) are still the draft's: counted
         counts["waived" if finding.get("waived") is not None else finding["severity"]] += 1
     row: dict[str, Any] = {
         "path": document["path"], "submission_id": document["id"], "submission_title": document["title"],

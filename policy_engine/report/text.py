@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from . import register
+from . import not_checked_note, register
 from .bidi import isolate
 
 MARK = {"violation": "✖", "warning": "▲", "advice": "●"}
@@ -20,8 +20,11 @@ def summary_line(summary: dict[str, Any]) -> str:
              _plural(summary["warning"], "warning"), _plural(summary["advice"], "advice")]
     if summary.get("waived"):
         parts.append(f"{summary['waived']} waived")
+    if summary.get("known"):
+        parts.append(f"{summary['known']} known")
     parts.append(_plural(summary["errors"], "error"))
-    return "Summary: " + ", ".join(parts)
+    unread = [f"{summary[key]} {key.replace('_', ' ')}" for key in ("not_checked", "partly_checked") if summary.get(key)]
+    return "Summary: " + ", ".join(parts) + (f" ({', '.join(unread)})" if unread else "")
 
 
 def _wrap(label: str, text: str) -> list[str]:
@@ -35,10 +38,14 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
     if doc["error"]:
         return [f"{name}\n  error: {doc['error']}", ""]
     lines.append(name)
+    unread = not_checked_note(doc)
+    if unread:
+        lines.extend(textwrap.wrap(unread.replace("not checked: ", "", 1), width=96,
+                                   initial_indent="  NOT CHECKED  ", subsequent_indent=" " * 15))
     for warning in doc.get("warnings", []):
         lines.append(f"  note: {warning}")
-    if not doc["findings"]:
-        lines.append("  no findings")
+    if not doc["findings"] and doc.get("status") != "not_checked":
+        lines.append("  no findings" + (" in the part that was read" if unread else ""))
     current = None
     for f in doc["findings"]:
         if f["principle"] != current:
@@ -46,7 +53,7 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
             title = titles.get(current) or titles.get(str(current)) or ""
             lines.append(f"  Principle {current}" + (f": {title}" if title else ""))
         articles = ", ".join(f"Art. {a}" for a in f["articles"]) or f"Principle {f['principle']}"
-        waived = "  [waived]" if f.get("waived") is not None else ""
+        waived = "  [waived]" if f.get("waived") is not None else "  [known]" if f.get("baseline") == "known" else ""
         lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
         lines.append(f"      {f['title']}")
         for e in f["evidence"]:
