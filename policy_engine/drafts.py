@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 if TYPE_CHECKING:
     import zipfile
 
+from .cleantext import clean
 from .errors import InputError
 
 # Heading levels: a heading only encloses headings of a greater level. Bold-only lines and
@@ -38,6 +39,7 @@ MAX_DOCX_MEMBERS = 2000
 MAX_RATIO = 200                           # uncompressed/compressed size, above which a big member is a bomb
 RATIO_FLOOR = 2 * 1024 * 1024             # members smaller than this are never suspicious
 MAX_TEXT_CHARS = 2 * 1024 * 1024          # a draft's text; more is not a programme description
+NOTE_TOPIC = "other"  # sections.OTHER_TOPIC: the topic of notes, headers and footers of a Word file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NUMBERED = re.compile(r"^\s*(?:(\d{1,2}(?:\.\d{1,2}){0,3})\.?|([a-hA-H]|[ivxIVX]{1,4})[.)])\s+(?=\S)")
@@ -233,8 +235,9 @@ def _numbered_siblings(blocks: list[Block], lines: list[str], first_line: int) -
 
 # ---- Word --------------------------------------------------------------------------------------
 
-def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles"]:
-    """The main document part and the styles of a .docx, or a one-line InputError.
+def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles", list[bytes]]:
+    """The main document part, the styles, and the parts that hold more text a reader sees (the
+    footnotes, endnotes, headers and footers) of a .docx, or a one-line InputError.
 
     A .docx is an untrusted zip archive. Its declared sizes are checked first (a bomb that admits
     its size is refused at once). That is not enough on its own: zipfile's read() inflates a whole
@@ -290,10 +293,12 @@ def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles"]:
             raise InputError("not a Word .docx file (the zip archive has no word/document.xml)", name)
         folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
         rels = read(f"{folder}_rels/{main.rsplit('/', 1)[-1]}.rels")
+        notes = [data for kind in _NOTE_PARTS for part in _relationship_targets(rels, folder, kind)
+                 if (data := read(part)) is not None]
         styles_part = _relationship_target(rels, folder, "/styles") or f"{folder}styles.xml"
         member = by_name.get(styles_part)
         if member is None:
-            return document, _Styles(None)
+            return document, _Styles(None), notes
         # Drafts made from one template share their styles part (Word's own is 350 KB): it is read
         # once per process, known by its checksum and size from the archive's directory.
         key = (member.CRC, member.file_size)
@@ -304,7 +309,7 @@ def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles"]:
             if len(_STYLES_SEEN) >= 64:
                 _STYLES_SEEN.clear()
             _STYLES_SEEN[key] = styles
-        return document, styles
+        return document, styles, notes
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
             NotImplementedError) as exc:  # damaged data, bad CRC, encryption, unknown compression
         detail = " ".join(str(exc).split())[:160] or type(exc).__name__
@@ -325,16 +330,27 @@ def _parse_xml(data: bytes) -> Any:
     return etree.fromstring(data, _PARSER[0])
 
 
+# Parts whose text a reader of the document sees besides its body, in the order they are read.
+_NOTE_PARTS = ("/footnotes", "/endnotes", "/header", "/footer")
+
+
 def _relationship_target(rels: bytes | None, folder: str, kind: str) -> str | None:
     """The part a relationship of the given kind ('/styles') points to, as a path in the archive."""
+    targets = _relationship_targets(rels, folder, kind)
+    return targets[0] if targets else None
+
+
+def _relationship_targets(rels: bytes | None, folder: str, kind: str) -> list[str]:
+    """Every part the relationships of a kind point to, as paths in the archive, each once."""
     if not rels:
-        return None
+        return []
     from lxml import etree
 
     try:
         root = _parse_xml(rels)
     except etree.XMLSyntaxError:
-        return None
+        return []
+    found: list[str] = []
     for node in root:
         if (node.get("Type") or "").endswith(kind) and node.get("TargetMode") != "External":
             target = node.get("Target") or ""
@@ -346,8 +362,9 @@ def _relationship_target(rels: bytes | None, folder: str, kind: str) -> str | No
                         parts.pop()
                 elif piece and piece != ".":
                     parts.append(piece)
-            return "/".join(parts)
-    return None
+            if "/".join(parts) not in found:
+                found.append("/".join(parts))
+    return found
 
 
 def _is_text_part(filename: str) -> bool:
@@ -379,6 +396,7 @@ class _Para:
     outline: int | None
     bold: bool
     numbered: int | None  # list level + 1 for auto-numbered paragraphs
+    note: bool = False    # from a footnote, endnote, header or footer
 
 
 def _bold_of(rpr: Any) -> bool | None:
@@ -425,7 +443,11 @@ class _Styles:
 _RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 # Where a paragraph's runs sit: directly, or inside a hyperlink, an insertion, a field, a smart tag
 # or a content control (not inside deletions, nor in the paragraphs of a text box).
-_RUN_HOLDERS = {f"{_W}hyperlink", f"{_W}ins", f"{_W}fldSimple", f"{_W}smartTag", f"{_W}customXml"}
+_RUN_HOLDERS = {f"{_W}hyperlink", f"{_W}ins", f"{_W}moveTo", f"{_W}fldSimple", f"{_W}smartTag", f"{_W}customXml",
+                f"{_W}dir", f"{_W}bdo"}
+# Where blocks (paragraphs, tables, rows, cells) sit: directly, or inside a content control, custom
+# XML or a tracked insertion or move (never inside deletions or moved-from text).
+_BLOCK_HOLDERS = {f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"}
 
 
 def _runs(container: Any) -> Iterator[Any]:
@@ -446,15 +468,34 @@ def _run_text(run: Any) -> str:
     for child in run:
         tag = child.tag
         if tag == f"{_W}t":
-            parts.append(child.text or "")
+            parts.append(child.text or "" if not len(child) else _with_entities(child))
         elif tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[tag])
     return "".join(parts)
 
 
+def _with_entities(node: Any) -> str:
+    """The text of an element holding entity references (a DOCTYPE smuggled into the part): the
+    text around them, and for an internal entity with a plain, short value, that value."""
+    values: dict[str, str] = {}
+    dtd = node.getroottree().docinfo.internalDTD
+    if dtd is not None:
+        for entity in dtd.iterentities():
+            content = entity.content or ""
+            if "&" not in content and "<" not in content and len(content) <= 1000:
+                values[entity.name] = content
+    parts = [node.text or ""]
+    for child in node:
+        if not isinstance(child.tag, str):  # an entity reference (or a comment)
+            name = (child.text or "").strip("&;")
+            parts.append(values.get(name, ""))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _paragraph(p_element: Any, parent: Any, styles: _Styles) -> _Para:
     runs = [(run, _run_text(run)) for run in _runs(p_element)]
-    raw = "".join(text for _, text in runs).replace("\n", " ").rstrip()
+    raw = clean("".join(text for _, text in runs)).replace("\n", " ").rstrip()
     text = " ".join(raw.split())
     ppr = p_element.find(f"{_W}pPr")
     style_name, style_bold = styles.paragraph(ppr)
@@ -507,22 +548,30 @@ def _heading_level(para: _Para, is_topic: Callable[[str], bool]) -> int:
 
 
 def _iter_body(container: Any) -> Iterator[Any]:
-    """Paragraphs and tables of a body or cell in reading order, looking inside content controls."""
+    """Paragraphs and tables of a body or cell in reading order, looking inside content controls,
+    custom XML and tracked insertions."""
+    yield from _children(container, (f"{_W}p", f"{_W}tbl"))
+
+
+def _children(container: Any, tags: tuple[str, ...]) -> Iterator[Any]:
+    """The children of container with one of tags, looking through the elements that only hold them."""
     for child in container.iterchildren():
-        if child.tag in (f"{_W}p", f"{_W}tbl"):
+        if child.tag in tags:
             yield child
         elif child.tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                yield from _iter_body(content)
+                yield from _children(content, tags)
+        elif child.tag in _BLOCK_HOLDERS:
+            yield from _children(child, tags)
 
 
 def _cell_texts(tbl: Any, parent: Any, counter: list[int], styles: _Styles) -> Iterator[tuple[int | None, list[str]]]:
     """Each row of a table: the paragraph number of its first text, and the text of each cell."""
-    for tr in tbl.iterchildren(f"{_W}tr"):
+    for tr in _children(tbl, (f"{_W}tr",)):
         first: int | None = None
         cells: list[str] = []
-        for tc in tr.iterchildren(f"{_W}tc"):
+        for tc in _children(tr, (f"{_W}tc",)):
             parts: list[str] = []
             for child in _iter_body(tc):
                 if child.tag == f"{_W}p":
@@ -540,6 +589,64 @@ def _cell_texts(tbl: Any, parent: Any, counter: list[int], styles: _Styles) -> I
             yield first, cells
 
 
+class _Budget:
+    """How much a Word file may hold; past it, the file is refused (it cannot be a programme draft,
+    and reading it would take too long)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.chars = 0
+        self.paragraphs = 0
+
+    def spend(self, chars: int) -> None:
+        self.chars += chars
+        self.paragraphs += 1
+        if self.chars > MAX_TEXT_CHARS:
+            raise InputError(f"too much text for a programme description (> {MAX_TEXT_CHARS // 1048576} MB)",
+                             self.name)
+        if self.paragraphs > MAX_PARAGRAPHS:
+            raise InputError(f"too many paragraphs for a programme description (> {MAX_PARAGRAPHS:,})", self.name)
+
+
+MAX_PARAGRAPHS = 20_000  # a long concept note has a few hundred
+
+
+def _read_blocks(container: Any, styles: _Styles, out: list[tuple[int, _Para | list[str]]], counter: list[int],
+                 budget: _Budget, note: bool = False) -> None:
+    """Append the paragraphs and table rows of a body (or a note, header or footer), each text box
+    right after the paragraph that anchors it."""
+    for child in _iter_body(container):
+        if child.tag == f"{_W}p":
+            para = _paragraph(child, None, styles)
+            if para.text:
+                counter[0] += 1
+                para.note = note
+                out.append((counter[0], para))
+                budget.spend(len(para.text))
+            for box in _text_boxes(child):
+                _read_blocks(box, styles, out, counter, budget, note)
+        else:
+            for number, (line, cells) in enumerate(_cell_texts(child, None, counter, styles)):
+                out.append((line or counter[0], _FirstRow(cells) if number == 0 else cells))
+                budget.spend(sum(len(c) for c in cells))
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _text_boxes(paragraph: Any) -> Iterator[Any]:
+    """The text boxes anchored in a paragraph (each once: Word writes a drawing and a VML fallback
+    of the same box, and the fallback is skipped)."""
+    for box in paragraph.iter(f"{_W}txbxContent"):
+        ancestor = box.getparent()
+        while ancestor is not None and ancestor is not paragraph:
+            if ancestor.tag == f"{_MC}Fallback" or ancestor.tag == f"{_W}txbxContent":
+                break
+            ancestor = ancestor.getparent()
+        else:
+            yield box
+
+
 def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]]:
     """The non-empty paragraphs and table rows of a Word file, numbered as paragraphs from 1.
 
@@ -547,27 +654,21 @@ def docx_paragraphs(raw: bytes, name: str) -> list[tuple[int, _Para | list[str]]
         InputError: not a .docx, damaged, or too big; the message is one line.
     """
     try:
-        document_xml, styles = docx_parts(raw, name)
+        document_xml, styles, notes = docx_parts(raw, name)
         root = _parse_xml(document_xml)
         body = root.find(f"{_W}body")
         if body is None:
             raise InputError("not a Word .docx file (its document part has no body)", name)
         out: list[tuple[int, _Para | list[str]]] = []
         counter = [0]
-        chars = 0
-        for child in _iter_body(body):
-            if child.tag == f"{_W}p":
-                para = _paragraph(child, None, styles)
-                if para.text:
-                    counter[0] += 1
-                    out.append((counter[0], para))
-                    chars += len(para.text)
-            else:
-                for number, (line, cells) in enumerate(_cell_texts(child, None, counter, styles)):
-                    out.append((line or counter[0], _FirstRow(cells) if number == 0 else cells))
-                    chars += sum(len(c) for c in cells)
-            if chars > MAX_TEXT_CHARS:
-                raise InputError(f"too much text for a programme description (> {MAX_TEXT_CHARS // 1048576} MB)", name)
+        budget = _Budget(name)
+        _read_blocks(body, styles, out, counter, budget)
+        for part in notes:  # footnotes, endnotes, headers, footers: after the body, in no section
+            note_root = _parse_xml(part)
+            for holder in note_root.iter(f"{_W}footnote", f"{_W}endnote", f"{_W}hdr", f"{_W}ftr"):
+                if holder.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                _read_blocks(holder, styles, out, counter, budget, note=True)
         return out
     except InputError:
         raise
@@ -599,6 +700,9 @@ def docx_blocks(paragraphs: list[tuple[int, _Para | list[str]]], is_topic: Calla
             else:
                 text = table_row(list(item), header)  # one statement per row; the reader keeps cells apart
             blocks.append(Block(line, text, 0, topics or None, True))
+            continue
+        if item.note:  # read wherever it is, in no section's topic
+            blocks.append(Block(line, item.text, 0, (NOTE_TOPIC,), True))
             continue
         level = _heading_level(item, is_topic)
         listed = not level and (item.numbered is not None or item.style.lower().startswith("list"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import InputError, RuleError
+from .inputfile import read_bytes
 from .yamlsrc import Located, join
 
 OTHER_TOPIC = "other"   # text under a heading that names no known topic
@@ -61,13 +62,36 @@ class Sections(NamedTuple):
         return _topics_for(self, heading)
 
 
+@lru_cache(maxsize=16)
+def _by_first_word(sections: Sections) -> tuple[dict[str, list[tuple[str, tuple[str, ...]]]], frozenset[str]]:
+    """The phrases by their first word, and the first letters of the attached prefixes."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for topic, phrase in sections.phrases:
+        index.setdefault(phrase[0], []).append((topic, phrase))
+    return index, frozenset(p[0] for p in sections.attached if p)
+
+
 @lru_cache(maxsize=8192)  # the same headings recur across a batch of drafts
 def _topics_for(sections: Sections, heading: str) -> tuple[str, ...]:
+    # Each word of the heading is looked up as the first word of a phrase (as it is, without a
+    # plural ending, without an attached prefix), so a heading costs its length, not the number of
+    # phrases: a draft of thousands of headings is read in time.
     words = _words(heading)
-    found: list[str] = []
-    for topic, phrase in sections.phrases:
-        if topic not in found and _contains(words, phrase, sections.attached):
-            found.append(topic)
+    index, starts = _by_first_word(sections)
+    found: set[str] = set()
+    for start, word in enumerate(words):
+        keys = {word}
+        if word.endswith("s"):
+            keys.add(word[:-1])
+            if word.endswith("es"):
+                keys.add(word[:-2])
+        if word and word[0] in starts:
+            keys.update(word[len(p):] for p in sections.attached if len(word) > len(p) and word.startswith(p))
+        for key in keys:
+            for topic, phrase in index.get(key, ()):
+                if topic not in found and start + len(phrase) <= len(words) and \
+                        all(_same(words[start + i], phrase[i], sections.attached) for i in range(1, len(phrase))):
+                    found.add(topic)
     return tuple(t for t in sections.topics if t in found)
 
 
@@ -149,10 +173,7 @@ def load_sections(path: Path) -> tuple[Sections, list[RuleError]]:
     from .cache import load_yaml_file
 
     try:
-        located = load_yaml_file(path.read_bytes(), str(path))
-    except OSError as exc:
-        return Sections((OTHER_TOPIC,), (), frozenset(), str(path)), [
-            SectionProblem(f"cannot read file: {exc.strerror or exc}", str(path), code="yaml-syntax")]
+        located = load_yaml_file(read_bytes(path, what="sections file"), str(path))
     except InputError as exc:
         return Sections((OTHER_TOPIC,), (), frozenset(), str(path)), [
             SectionProblem(exc.message, exc.path, exc.line, exc.column, "yaml-syntax")]
