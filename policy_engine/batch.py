@@ -22,6 +22,7 @@ every earlier one has arrived.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import fnmatch
 import gc
@@ -31,7 +32,6 @@ import multiprocessing.connection
 import os
 import signal
 import sys
-import contextlib
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -39,6 +39,8 @@ from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from .checker import CheckResult, Checker
 from .documents import SUPPORTED_SUFFIXES
+from .errors import InputError
+from .inputfile import read_bytes
 from .report import add_to_summary, document_entry, new_summary
 
 DEFAULT_TIMEOUT = 60.0  # seconds for one document; a typical one takes a few milliseconds
@@ -74,7 +76,7 @@ class Discovery:
             return set(), ()
         here = os.path.abspath(folder)
         names = {os.path.basename(r) for r in self.reports if os.path.dirname(os.path.abspath(r)) == here}
-        return names, tuple(f".{name}." for name in names)
+        return names, (".policy-check-",) if names else ()  # atomic.py's temporary files
 
 
 def _is_glob(text: str) -> bool:
@@ -94,30 +96,77 @@ def _supported(name: str, stats: Discovery) -> bool:
     return False
 
 
-def _listing(folder: str) -> list[tuple[str, bool, bool]]:
-    """(name, is a folder, is a file) for each entry, sorted by name; empty if unreadable."""
+class Refused(str):
+    """A path that discovery found but will not read (a symbolic link that leads out of the folder
+    given, or nowhere): it travels like any path, so that it keeps its place in the report, and its
+    worker reports the reason as the file's error instead of reading it."""
+
+    reason: str
+
+    def __new__(cls, path: str, reason: str) -> "Refused":
+        item = super().__new__(cls, path)
+        item.reason = reason
+        return item
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Refused, (str(self), self.reason)
+
+
+def _listing(folder: str) -> list[tuple[str, str]]:
+    """(name, kind) for each entry, sorted by name; kind is 'dir', 'file', 'link' (a symbolic link
+    to a file), 'broken' (a link that leads nowhere or in a loop), 'special' (a named pipe, socket
+    or device, or a link to one) or 'other' (a link to a folder). Empty if unreadable."""
+    out = []
     try:
         with os.scandir(folder) as entries:
-            # Symlinked folders are not followed (no loops); symlinked files are.
-            return sorted((e.name, e.is_dir(follow_symlinks=False), e.is_file()) for e in entries)
+            for entry in entries:
+                try:
+                    if entry.is_symlink():
+                        # Symlinked folders are not followed (no loops); symlinked files are checked.
+                        kind = "other" if entry.is_dir() else "link" if entry.is_file() else \
+                            "broken" if not os.path.exists(entry.path) else "special"
+                    else:
+                        kind = "dir" if entry.is_dir(follow_symlinks=False) else \
+                            "file" if entry.is_file(follow_symlinks=False) else "special"
+                except OSError:  # a link to itself: ELOOP for this entry only
+                    kind = "broken"
+                out.append((entry.name, kind))
     except OSError:
         return []
+    return sorted(out)
 
 
-def _walk(folder: str, stats: Discovery) -> Iterator[str]:
+_FILE_KINDS = ("file", "link", "broken", "special")
+
+
+def _found(path: str, kind: str, root: str) -> str:
+    """A file discovery found: its path, or, when it must not be read, a Refused path saying why."""
+    if kind == "broken":
+        return Refused(path, "a symbolic link that leads nowhere (or to itself)")
+    if kind == "special":
+        return Refused(path, "not a regular file (a named pipe, socket or device): not read")
+    if kind == "link" and not os.path.realpath(path).startswith(root + os.sep):
+        return Refused(path, "a symbolic link to a file outside the folder given: not read")
+    return path
+
+
+def _walk(folder: str, stats: Discovery, root: str | None = None) -> Iterator[str]:
     """Supported files under folder, depth first, each folder's entries in name order (which is
-    the order of _key), skipping hidden entries."""
+    the order of _key), skipping hidden entries. A symbolic link to a file is read only when the
+    file is inside the folder given (root); one that leads outside it, or nowhere, is reported as
+    that file's error, never silently dropped."""
+    root = root if root is not None else os.path.realpath(folder)
     own, temporary = stats.own_files(folder)
-    for name, is_dir, is_file in _listing(folder):
+    for name, kind in _listing(folder):
         path = name if folder == "." else os.path.join(folder, name)
         if name in own or (temporary and name.startswith(temporary)):
             continue
         if name.startswith("."):
             stats.hidden += 1
-        elif is_dir:
-            yield from _walk(path, stats)
-        elif is_file and _supported(name, stats):
-            yield path
+        elif kind == "dir":
+            yield from _walk(path, stats, root)
+        elif kind in _FILE_KINDS and _supported(name, stats):
+            yield _found(path, kind, root)
 
 
 def _glob_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
@@ -157,17 +206,19 @@ def _glob(pattern: str, stats: Discovery) -> Iterator[str]:
         base = "/"
     rest = parts[literal:]
 
+    root = os.path.realpath(base)
+
     def walk(folder: str, below: tuple[str, ...]) -> Iterator[str]:
         own, temporary = stats.own_files(folder)
-        for name, is_dir, is_file in _listing(folder):
+        for name, kind in _listing(folder):
             path = name if folder == "." else os.path.join(folder, name)
             if name in own or (temporary and name.startswith(temporary)):
                 continue
-            if is_dir:
+            if kind == "dir":
                 if _could_match(rest, below + (name,)):
                     yield from walk(path, below + (name,))
-            elif is_file and _glob_match(rest, below + (name,)) and _supported(name, stats):
-                yield path
+            elif kind in _FILE_KINDS and _glob_match(rest, below + (name,)) and _supported(name, stats):
+                yield _found(path, kind, root)
 
     found = False
     for path in walk(base, ()):
@@ -211,15 +262,70 @@ def discover(inputs: Iterable[str], stats: Discovery) -> Iterator[str]:
             yield path
 
 
+MAX_FILE_LIST_BYTES = 64 * 1024 * 1024
+
+
 def read_file_list(source: str) -> list[str]:
     """Inputs listed in a file (one per line; '-' reads standard input). Blank lines and lines
-    starting with '#' are ignored."""
-    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    starting with '#' are ignored.
+
+    Raises:
+        InputError: the list cannot be read, or is not UTF-8 text.
+    """
     try:
-        return [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
-    finally:
-        if handle is not sys.stdin:
-            handle.close()
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_LIST_BYTES + 1)
+        else:
+            raw = read_bytes(source, MAX_FILE_LIST_BYTES, "file list")
+        if len(raw) > MAX_FILE_LIST_BYTES:
+            raise InputError(f"the file list is larger than {MAX_FILE_LIST_BYTES // 1048576} MB", source)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the file list is not UTF-8 text (byte {exc.start + 1})", source) from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def guard_outputs(inputs: Iterable[str], reports: Iterable[str]) -> None:
+    """Refuse a report path that would replace a submission of this audit (a draft inside an input
+    folder, matched by an input pattern, or named as an input), unless it is an earlier report.
+
+    Raises:
+        InputError: naming the report path.
+    """
+    for report in reports:
+        target = os.path.realpath(report)
+        if not os.path.isfile(target) or _earlier_report(target):
+            continue
+        suffix = os.path.splitext(target)[1].lower()
+        for raw in inputs:
+            text = os.path.normpath(raw) if raw not in ("", ".") else "."
+            named = os.path.exists(text) and not os.path.isdir(text) and os.path.realpath(text) == target
+            inside = os.path.isdir(text) and suffix in SUPPORTED_SUFFIXES and \
+                target.startswith(os.path.realpath(text) + os.sep)
+            matched = _is_glob(raw) and suffix in SUPPORTED_SUFFIXES and \
+                fnmatch.fnmatch(os.path.abspath(report), os.path.abspath(raw))
+            if named or inside or matched:
+                raise InputError("--out would overwrite a submission of this audit; write the report elsewhere",
+                                 report)
+
+
+def _earlier_report(path: str) -> bool:
+    """Whether a file is a report policy-check wrote (JSON, text or CSV), which an audit may replace."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in (".json", ".txt", ".csv"):
+        return suffix not in SUPPORTED_SUFFIXES  # .html, .sarif, .xml: not a draft either way
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 4096))
+            tail = handle.read(4096)
+    except OSError:
+        return False
+    if suffix == ".json":
+        return b'"tool"' in head and b'"policy-check"' in head
+    if suffix == ".csv":
+        return head.lstrip(b"\xef\xbb\xbf").startswith(b"path,submission_id")
+    return b"\nSummary: " in b"\n" + tail
 
 
 # ---- workers ----------------------------------------------------------------------------------------
@@ -246,6 +352,20 @@ def _run_test_hook(hooks: dict[str, list[str]], path: str) -> None:
         time.sleep(10 ** 6)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the audit that started it dies, even by `kill -9` (a
+    worker stuck in a document would otherwise run on, orphaned). Elsewhere: a no-op."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, waivers: Any,
             progress: Any, slot: int) -> None:
     """A worker's life: build the Checker (unless inherited), then check each chunk of paths it is
@@ -256,6 +376,7 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
     message per chunk is enough and a crash or hang is still blamed on the right document.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
     checker = _INHERITED
     if checker is None:  # started with spawn: nothing inherited
         checker = Checker.from_directory(rules_dir)
@@ -275,7 +396,10 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
             if hooks is not None:
                 _run_test_hook(hooks, path)
             try:
-                entry = document_entry(checker.check_path(path, waivers))
+                if isinstance(path, Refused):
+                    entry = document_entry(CheckResult(str(path), error=f"{path}: {path.reason}"))
+                else:
+                    entry = document_entry(checker.check_path(path, waivers))
             except Exception as exc:  # a bug for this one document; report it as its error, go on
                 entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
                                                                f"({type(exc).__name__}: {exc})"))
@@ -470,8 +594,9 @@ class StreamingBaseline:
         from .baseline import filter_new
         from .report import new_summary
 
-        before = self.by_id.get(str(entry.get("id"))) if entry.get("id") else None
-        before = before if before is not None else self.by_path.get(str(entry.get("path")))
+        from .baseline import previous_of
+
+        before = previous_of(entry, self.by_id, self.by_path)
         if before is not None:
             self.matched.add(id(before))
         one = filter_new({"documents": [entry], "summary": new_summary()},
@@ -541,8 +666,11 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
     Reports are written atomically: they appear only if the audit ends normally with at least one
     document; an exception (Ctrl-C included) or NothingToAudit leaves older reports untouched.
     """
-    from .report.stream import STREAMS, BatchInfo, atomic_output
+    from .atomic import atomic_output
+    from .report.stream import STREAMS, BatchInfo
 
+    sources = list(sources)
+    guard_outputs(sources, [path for _, path in outputs if path])
     stats = Discovery(reports=tuple(path for _, path in outputs if path))
     summary = new_summary()
     failing = False

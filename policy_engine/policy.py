@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from .cache import load_yaml_file
 from .errors import InputError, RuleError
+from .inputfile import read_bytes
 
 
 class Principle(NamedTuple):
@@ -34,9 +35,7 @@ def load_policy(path: Path) -> Policy:
     """Read policy.yaml; every mistake is a RuleError with its line."""
     name = str(path)
     try:
-        located = load_yaml_file(path.read_bytes(), name)
-    except OSError as exc:
-        raise RuleError(f"cannot read policy file: {exc.strerror or exc}", name) from None
+        located = load_yaml_file(read_bytes(path, what="policy file"), name)
     except UnicodeDecodeError:
         raise RuleError("policy file is not UTF-8 text", name) from None
     except InputError as exc:

@@ -9,6 +9,7 @@ conditions read with (concepts/, languages/; see prose/).
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from .errors import InputError, RuleError
+from .inputfile import read_bytes
 from .model import Record
 from .policy import Policy, load_policy
 from .prose import SAID, STANCES, WITHIN, ProseSpec
@@ -646,10 +648,10 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     seen: dict[str, str] = {}
     for file in files:
         try:
-            raw = file.read_bytes()
+            raw = read_bytes(file, what="rule file")
             raw.decode("utf-8")
-        except OSError as exc:
-            problems.append(RuleProblem(f"cannot read rule file: {exc.strerror or exc}", str(file), code="yaml-syntax"))
+        except InputError as exc:
+            problems.append(RuleProblem(exc.message, str(file), code="yaml-syntax"))
             continue
         except UnicodeDecodeError as exc:
             problems.append(RuleProblem(f"rule file is not UTF-8 text (byte offset {exc.start})", str(file),
@@ -666,7 +668,8 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         schema_problems = [] if trusted else _schema_errors(located.data, located, str(file))
         problems.extend(schema_problems)
         data = located.data if isinstance(located.data, dict) else {}
-        for index, body in enumerate(data.get("rules") or []):
+        bodies = data.get("rules") if isinstance(data.get("rules"), list) else []  # else: a schema problem
+        for index, body in enumerate(bodies):
             path = f"rules[{index}]"
             if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in schema_problems) \
                     or not all(k in body for k in ("id", "title", "principle", "articles", "severity",
@@ -674,6 +677,11 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 continue
             rule_id = str(body["id"])
             where = f"{file}:{located.lines.get(path)}"
+            if not _RULE_ID.fullmatch(rule_id):  # the schema's pattern lets a final line break through
+                problems.append(RuleProblem(f"rule id {rule_id!r} does not match '^[a-z0-9]+(-[a-z0-9]+)*$' "
+                                            "(lower-case words joined by hyphens, nothing after them)", str(file),
+                                            *locate(located, join(path, "id")), "schema"))
+                continue
             if rule_id in seen:
                 problems.append(RuleProblem(f"duplicate rule id '{rule_id}' (first defined at {seen[rule_id]})",
                                             str(file), *locate(located, join(path, "id")), "duplicate-id",
@@ -715,6 +723,9 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     return rule_set, problems
 
 
+_RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
 def folder_digest(base: Path, files: list[Path]) -> str:
     """A digest of every file that shapes the rule set: the rule files, policy, sections, concepts, languages."""
     digest = hashlib.sha256()
@@ -722,7 +733,7 @@ def folder_digest(base: Path, files: list[Path]) -> str:
     for file in [*files, *data]:
         name = (file.parent.name + "/" + file.name) if file.parent != base else file.name
         try:
-            digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
-        except OSError:
+            digest.update(name.encode() + b"\0" + read_bytes(file) + b"\0")
+        except InputError:
             digest.update(name.encode() + b"\0missing\0")
     return digest.hexdigest()[:16]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import InputError, RuleError
+from ..inputfile import read_bytes
 from ..yamlsrc import Located, did_you_mean, join, load_yaml, locate
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
@@ -183,10 +184,10 @@ class _Reader:
 
 def _load(path: Path, problems: list[RuleError]) -> Located | None:
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
         raw.decode("utf-8")
-    except OSError as exc:
-        problems.append(LexiconProblem(f"cannot read file: {exc.strerror or exc}", str(path), code="yaml-syntax"))
+    except InputError as exc:
+        problems.append(LexiconProblem(exc.message, str(path), code="yaml-syntax"))
         return None
     except UnicodeDecodeError as exc:
         problems.append(LexiconProblem(f"not UTF-8 text (byte offset {exc.start})", str(path),
@@ -251,13 +252,15 @@ def _cached_lexicon(path: Path | None) -> Lexicon | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        from ..cache import read_entry
+
+        data = json.loads(read_entry(path) or "null")
         languages = {code: LanguageCues(**{k: _thaw(v, k) for k, v in cues.items()})
                      for code, cues in data["languages"].items()}
         concepts = {name: Concept(**{k: _thaw(v, k) for k, v in concept.items()})
                     for name, concept in data["concepts"].items()}
         return Lexicon(concepts, languages)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: read again
 
 

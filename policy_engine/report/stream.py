@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol, TextIO
+from typing import Any, Callable, Protocol, TextIO
 
 from ..rules import RuleSet
 from . import FORMATS, report_header
@@ -171,45 +168,6 @@ class Spool:
 
     def close(self) -> None:
         self._file.close()
-
-
-@contextmanager
-def atomic_output(path: str | Path) -> Iterator[TextIO]:
-    """A text file that appears at path, complete, only when the block ends without an exception.
-
-    The streaming sibling of atomic.write_atomic: the report is written to a temporary file in the
-    same folder, flushed to disk and renamed over path. If the block raises (including Ctrl-C),
-    the temporary file is removed and whatever was at path before is left untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-    try:
-        os.chmod(tmp, _mode_for(path))
-        yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        os.replace(tmp, path)
-    except BaseException:
-        handle.close()
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions a report gets: those of the file it replaces, else the usual ones (mkstemp's
-    temporary file is private to its owner, which a shared report should not be)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 # ---- JSON (the contract) and text, streamed ------------------------------------------------------
