@@ -4,6 +4,12 @@ Loading the rule folder means parsing some hundred KB of YAML on every run; the 
 (data, lines, duplicate keys) is cached as JSON (never pickle: a cache file can hold no code).
 A changed file has a new hash, so the cache never needs invalidating. Set POLICY_CHECK_CACHE_DIR
 to choose the folder, or to an empty string to switch the cache off.
+
+A cache entry decides what the rules are, so nobody else may be able to plant one: the folder is
+used only if it belongs to the user and nobody else can write to it (it is created so, 0700), each
+entry is read only if it is a regular file of the user's that nobody else can write (entries are
+written 0600), and the pruner removes only files named exactly as this code names its entries.
+Anything else switches the cache off, silently: the run is only slower.
 """
 
 from __future__ import annotations
@@ -11,6 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +29,49 @@ _FORMAT = 3
 
 
 def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off or the folder is not the user's alone."""
     configured = os.environ.get("POLICY_CHECK_CACHE_DIR")
     if configured is not None:
-        return Path(configured) if configured else None
+        return _private_folder(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "policy-check"
+    return _private_folder(os.path.join(base, "policy-check"))
+
+
+def _owned_privately(info: os.stat_result) -> bool:
+    """Owned by this user (where there are users) and writable by nobody else."""
+    uid = getattr(os, "getuid", None)
+    return (uid is None or info.st_uid == uid()) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+@lru_cache(maxsize=8)
+def _private_folder(path: str) -> Path | None:
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+    except OSError:
+        return None
+    return Path(path) if stat.S_ISDIR(info.st_mode) and _owned_privately(info) else None
+
+
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+def read_entry(path: Path) -> str | None:
+    """The text of a cache entry, or None: missing, damaged, or not the user's alone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _owned_privately(info) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_ENTRY_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
 
 
 # How many entries of each kind stay (the newest); a rule folder has some 15 files, and each edit
@@ -37,19 +84,29 @@ def write_entry(path: Path, text: str, kind: str, version: int) -> None:
     versions of this kind and all but the newest KEEP[kind] of this one. Called only when an entry
     is written (a cache miss), so the listing is never paid on a warm run. Raises OSError."""
     from .atomic import write_atomic
+    from .errors import InputError
 
-    write_atomic(path, text)
+    try:
+        write_atomic(path, text, private=True)
+    except InputError as exc:  # callers treat an unwritable cache as no cache
+        raise OSError(exc.message) from None
     current, ours = [], f"{kind}-{version}-"
     for entry in os.scandir(path.parent):
-        if entry.name.startswith(kind + "-"):
+        if _ENTRY_NAME.fullmatch(entry.name) and entry.name.startswith(kind + "-") \
+                and entry.is_file(follow_symlinks=False):
             if entry.name.startswith(ours):
                 current.append((entry.stat().st_mtime_ns, entry.name))
-            elif entry.name[len(kind) + 1:].split("-", 1)[0].isdigit():
+            else:
                 _remove(entry.path)  # an older (or newer) format: this version never reads it
     current.sort(reverse=True)
     for _, name in current[KEEP[kind]:]:
         if name != path.name:
             _remove(os.path.join(path.parent, name))
+
+
+# Exactly the names this code gives its entries: kind, format version, then the key (a language,
+# a hex digest, a word-forms mode and simplemma version); nothing else in the folder is touched.
+_ENTRY_NAME = re.compile(r"(yaml|valid|lexicon|forms|terms)-\d+-[a-z0-9.-]{1,80}(\.json)?")
 
 
 def _remove(path: str) -> None:
@@ -94,11 +151,11 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
         digest = hashlib.sha256(raw + name.encode()).hexdigest()
         entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
         try:
-            cached = json.loads(entry.read_text(encoding="utf-8"))
+            cached = json.loads(read_entry(entry) or "null")
             data = cached["data"] if cached.get("plain") else _decode(cached["data"])
             return Located(data, lines=cached["lines"], columns=cached["columns"],
                            duplicates=[tuple(d) for d in cached["duplicates"]])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             pass
     located = load_yaml(raw.decode("utf-8"), name)
     if entry is not None:
@@ -117,7 +174,7 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
 def is_validated(digest: str) -> bool:
     """Whether a rule folder with this digest was loaded before with no problem at all."""
     folder = cache_dir()
-    return folder is not None and (folder / f"valid-{_FORMAT}-{digest}").is_file()
+    return folder is not None and read_entry(folder / f"valid-{_FORMAT}-{digest}") == digest
 
 
 def mark_validated(digest: str) -> None:

@@ -174,11 +174,13 @@ def _load_store(language: str, mode: str) -> dict[str, tuple[str, ...]]:
     path = _store_path(language, mode)
     if path is not None:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            from ..cache import read_entry
+
+            raw = json.loads(read_entry(path) or "null")
             if isinstance(raw, dict) and all(isinstance(k, str) and isinstance(v, list)
                                              and all(isinstance(f, str) for f in v) for k, v in raw.items()):
                 table = {k: tuple(v) for k, v in raw.items()}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass  # no store yet, or a damaged one: computed again
     _memory[(language, mode)] = table
     return table

@@ -138,7 +138,9 @@ def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        from ..cache import read_entry
+
+        data = json.loads(read_entry(path) or "null")
         sets = [frozenset(s) for s in data["sets"]]
         terms = [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
                  for text, words, concepts, kinds, hides in data["terms"]]
@@ -148,7 +150,7 @@ def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]
         if any(not 0 <= i < len(terms) for v in first.values() for i in v):
             return None
         return terms, first
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: compiled again
 
 
