@@ -58,13 +58,43 @@ def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = F
     return EXIT_OK
 
 
-def emit(text: str, out: str | None) -> None:
-    """Print, or write atomically to a file."""
+def echo(text: str, err: bool = False, nl: bool = True, json_style: bool = False) -> None:
+    """Print: control characters from submissions or rule files never reach the terminal raw."""
+    from policy_engine.report.display import terminal_safe
+    click.echo(terminal_safe(text, json_style), err=err, nl=nl)
+
+
+def echo_json(text: str) -> None:
+    echo(text, json_style=True)
+
+
+def echo_error(message: object, prefix: str = "error: ") -> None:
+    """One line on standard error: a newline or ESC in a file name stays inside it, visibly."""
+    from policy_engine.report.display import visible
+    click.echo(prefix + visible(str(message)), err=True)
+
+
+class SafeStdout:
+    """Standard output for streamed reports, made terminal-safe as it is written."""
+
+    def __init__(self, json_style: bool) -> None:
+        self.json_style = json_style
+
+    def write(self, text: str) -> int:
+        from policy_engine.report.display import terminal_safe
+        return sys.stdout.write(terminal_safe(text, self.json_style))
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def emit(text: str, out: str | None, json_style: bool = False, inputs: tuple[str, ...] = ()) -> None:
+    """Print, or write atomically to a file (never over one of the inputs)."""
     if out:
         from policy_engine.atomic import write_atomic
-        write_atomic(out, text)
+        write_atomic(out, text, inputs)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False, json_style=json_style)
 
 
 def _resume_gc() -> None:
@@ -140,6 +170,9 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accep
 
     if explain and fmt == "line":
         raise click.UsageError("--explain works with --format text or json")
+    if out:
+        from policy_engine.atomic import destination
+        destination(out, files)  # refuse at once, before any work, to write over a draft or a device
     checker = load_checker(rules_dir)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
@@ -162,11 +195,11 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accep
         if explanations:
             from policy_engine.explain import render_text as explain_text
             text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
-    emit(text, out)
+    emit(text, out, json_style=fmt == "json", inputs=files)
     if fmt != "text" or out:  # the text report already shows errors on screen
         for doc in report["documents"]:
             if doc["error"]:
-                click.echo(f"error: {doc['error']}", err=True)
+                echo_error(doc["error"])
     sys.exit(exit_code(report, fail_on, accept_not_checked))
 
 
@@ -276,11 +309,11 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                                 timeout=timeout, rules_dir=str(rules_path(rules_dir)), waivers=waivers,
                                 baseline=baseline, fails=lambda doc: document_fails(doc, fail_on, accept_not_checked),
                                 on_document=(lambda: bar.update(1)) if bar_wanted else None,
-                                max_errors=MAX_ERRORS_SHOWN)
+                                max_errors=MAX_ERRORS_SHOWN, stdout=SafeStdout(json_style=fmt == "json"))
     except NothingToAudit as exc:
         for pattern in exc.discovery.unmatched:
-            click.echo(f"warning: no supported file matches '{pattern}'", err=True)
-        click.echo(f"error: {exc}", err=True)
+            echo_error(f"no supported file matches '{pattern}'", "warning: ")
+        echo_error(exc)
         sys.exit(EXIT_ERROR)
     finally:
         if previous is not None:
@@ -288,21 +321,21 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
 
     summary, stats = outcome.summary, outcome.discovery
     for pattern in stats.unmatched:
-        click.echo(f"warning: no supported file matches '{pattern}'", err=True)
+        echo_error(f"no supported file matches '{pattern}'", "warning: ")
     if any(path is None and name == "text" for name, path in outputs):  # the report on screen says it all
         if stats.hidden or stats.skipped_unsupported:
-            click.echo(skipped_note(stats).strip("; "), err=True)
+            echo(skipped_note(stats).strip("; "), err=True)
     else:
         for message in outcome.errors:
-            click.echo(f"error: {message}", err=True)
+            echo_error(message)
         if summary["errors"] > len(outcome.errors):
-            click.echo(f"error: ... and {summary['errors'] - len(outcome.errors)} more (see the report)", err=True)
+            echo(f"error: ... and {summary['errors'] - len(outcome.errors)} more (see the report)", err=True)
         rate = summary["documents"] / outcome.seconds if outcome.seconds > 0 else 0.0
-        click.echo(f"{summary_line(summary)} ({outcome.seconds:.1f} s, {rate:,.0f} per second, {jobs} worker(s))"
+        echo(f"{summary_line(summary)} ({outcome.seconds:.1f} s, {rate:,.0f} per second, {jobs} worker(s))"
                    + skipped_note(stats), err=True)
         for name, path in outputs:
             if path:
-                click.echo(f"wrote {name} report to {path}", err=True)
+                echo_error(f"wrote {name} report to {path}", "")
     sys.exit(EXIT_ERROR if summary["errors"] else EXIT_FINDINGS if outcome.failing else EXIT_OK)
 
 
@@ -346,15 +379,15 @@ def explain_rule(rule_id: str, rules_dir: str | None) -> None:
         rule = rule_set.get(rule_id)
     except KeyError:
         if rule_id in BUILTIN_RULES:
-            click.echo(describe_builtin(BUILTIN_RULES[rule_id]), nl=False)
+            echo(describe_builtin(BUILTIN_RULES[rule_id]), nl=False)
             return
         if rule_id in rule_set.lexicon.concepts:
-            click.echo(describe_concept(rule_id, rule_set), nl=False)
+            echo(describe_concept(rule_id, rule_set), nl=False)
             return
         hint = did_you_mean(rule_id, rule_set.ids() + sorted(BUILTIN_RULES) + sorted(rule_set.lexicon.concepts))
         raise click.BadParameter(f'no such rule or concept: "{rule_id}"' + (f"; {hint}" if hint else "; see "
                                  "'policy-check rules coverage -v' for every rule"), param_hint="RULE") from None
-    click.echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id), rule_set.lexicon), nl=False)
+    echo(describe_rule(rule, rule_set.policy, rule_sources(rule_set).get(rule.id), rule_set.lexicon), nl=False)
 
 
 # ---- rule authoring ------------------------------------------------------------------------------
@@ -401,13 +434,13 @@ def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) 
     problems, rule_set = lint(target, cases_dir)
     patterns, longest = text_pattern_figures(rule_set)
     if fmt == "json":
-        click.echo(json.dumps({"problems": [p.to_dict() for p in problems],
+        echo_json(json.dumps({"problems": [p.to_dict() for p in problems],
                                "rules": len(rule_set.rules), "concepts": len(rule_set.lexicon.concepts),
                                "text_patterns": patterns, "longest_text_pattern": longest},
                               indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(problems, len(rule_files(target))), nl=False)
-        click.echo(f"{len(rule_set.rules)} rules read, {len(rule_set.lexicon.concepts)} concepts, {patterns} text "
+        echo(render_text(problems, len(rule_files(target))), nl=False)
+        echo(f"{len(rule_set.rules)} rules read, {len(rule_set.lexicon.concepts)} concepts, {patterns} text "
                    f"pattern{'s' if patterns != 1 else ''}" + (f" (longest {longest} characters)" if patterns else ""))
     failing = ("error", "warning") if strict else ("error",)
     sys.exit(EXIT_FINDINGS if any(p.level in failing for p in problems) else EXIT_OK)
@@ -450,9 +483,9 @@ def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tu
                              concept_sources(checker.rule_set))
     results = [ruletest.run(checker, item) for item in items]
     if fmt == "json":
-        click.echo(json.dumps(ruletest.to_json_dict(results), indent=2, ensure_ascii=False))
+        echo_json(json.dumps(ruletest.to_json_dict(results), indent=2, ensure_ascii=False))
     else:
-        click.echo(ruletest.render_text(results, verbose), nl=False)
+        echo(ruletest.render_text(results, verbose), nl=False)
     sys.exit(EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK)
 
 
@@ -476,11 +509,11 @@ def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: b
     rows = coverage.coverage(rule_set, cases)
     found = coverage.gaps(rows, rule_set, cases)
     if fmt == "json":
-        click.echo(json.dumps(coverage.to_dict(rows, found), indent=2, ensure_ascii=False))
+        echo_json(json.dumps(coverage.to_dict(rows, found), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(coverage.render_markdown(rows, found), nl=False)
+        echo(coverage.render_markdown(rows, found), nl=False)
     else:
-        click.echo(coverage.render_text(rows, found, verbose), nl=False)
+        echo(coverage.render_text(rows, found, verbose), nl=False)
     missing = found["principles_without_rules"] or found["articles_without_rules"]
     sys.exit(EXIT_FINDINGS if strict and missing else EXIT_OK)
 
@@ -516,12 +549,12 @@ def rules_suggest(name: str, inputs: tuple[str, ...], rules_dir: str | None, ran
     paths = [Path(p) for p in discover(inputs, Discovery())]
     found, problems = suggest.suggest(checker, name, paths, limit, ranker)
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        echo_error(problem)
     if fmt == "json":
-        click.echo(json.dumps({"name": name, "ranked_by": ranker.name, "files": len(paths),
+        echo_json(json.dumps({"name": name, "ranked_by": ranker.name, "files": len(paths),
                                "suggestions": [s.to_dict() for s in found]}, indent=2, ensure_ascii=False))
     else:
-        click.echo(suggest.render_text(name, found, ranker, checker), nl=False)
+        echo(suggest.render_text(name, found, ranker, checker), nl=False)
     sys.exit(EXIT_ERROR if problems else EXIT_OK)
 
 
@@ -538,7 +571,7 @@ def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
     formats = ("md", "html") if fmt == "both" else (fmt,)
     written = handbook.write(rule_set, out_dir, formats)
     first = Path(out_dir) / f"index.{formats[-1]}"
-    click.echo(f"Wrote {len(written)} files to {out_dir} ({len(rule_set.rules)} rules); start at {first}")
+    echo(f"Wrote {len(written)} files to {out_dir} ({len(rule_set.rules)} rules); start at {first}")
 
 
 @rules.command("schema")
@@ -548,7 +581,7 @@ def rules_schema(show_path: bool) -> None:
     from policy_engine.resources import SCHEMA_DIR
 
     schema_file = SCHEMA_DIR / "rules.schema.json"
-    click.echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
+    echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
 
 
 def run() -> None:
@@ -565,21 +598,23 @@ def _run() -> None:
     try:
         main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        echo_error(exc.format_message(), "Error: ")
         sys.exit(EXIT_ERROR)
     except PolicyCheckError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo_error(exc)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        echo("interrupted", err=True)
         sys.exit(130)
     except SystemExit:
         raise
     except Exception as exc:  # pragma: no cover - a bug: say so plainly, with the type
-        click.echo(f"internal error ({type(exc).__name__}): {exc}. Please report this.", err=True)
+        echo_error(f"internal error ({type(exc).__name__}): {exc}. Please report this.", "")
         sys.exit(EXIT_INTERNAL)
 
 

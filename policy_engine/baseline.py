@@ -7,8 +7,8 @@ still problems of the draft and still count in its verdicts and scores, but they
 run, so that a team can adopt the tool on existing drafts and stop only what gets worse.
 
 A finding is known when the previous report has, for the same document, a finding of the same
-rule with the same evidence fingerprint. Documents are matched by their id (so a renamed file still
-matches), else by path. The fingerprint ignores line numbers and list positions, and normalises the
+rule with the same evidence fingerprint. Documents are matched by path; a renamed file (its old
+path gone) is matched by its id. The fingerprint ignores line numbers and list positions, and normalises the
 quoted text, so editing other parts of a document (lines shift, an item is inserted above) does not
 make old findings look new; new evidence for a rule does.
 """
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .inputfile import read_text
 from .model import SEVERITIES
 from .textscan import normalise
 
@@ -36,26 +38,83 @@ def fingerprint(finding: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
 def load_report(path: str | Path) -> dict[str, Any]:
     """Read a JSON report written by `policy-check check --format json` (or `audit`).
+
+    Only what the baseline uses is kept, and checked: documents with a path or id, and findings
+    with a rule and evidence of fields, lines and quotes. Anything else is a one-line error.
 
     Raises:
         InputError: unreadable, or not such a report.
     """
     name = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read baseline: {exc.strerror or exc}", name) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(f"baseline is not JSON ({exc}); give a report written with --format json", name,
-                         line) from None
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), list) or \
-            not all(isinstance(d, dict) and isinstance(d.get("findings", []), list) for d in data["documents"]):
-        raise InputError("not a policy-check JSON report (expected a 'documents' list); give a report written "
-                         "with --format json", name)
-    return data
+        data = json.loads(read_text(path, MAX_BASELINE_BYTES, "baseline"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"baseline is not JSON ({exc.msg}); give a report written with --format json", name,
+                         exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # a number too long to read, nesting too deep
+        raise InputError(f"baseline is not a report policy-check wrote ({str(exc)[:120]})", name) from None
+    try:
+        return {"documents": [_document(d) for d in _items(data, "documents", required=True)]}
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not a policy-check JSON report ({exc}); give a report written with --format json",
+                         name) from None
+
+
+def _items(container: Any, key: str, required: bool = False) -> list[Any]:
+    if not isinstance(container, dict) or not isinstance(container.get(key, None if required else []), list):
+        raise TypeError(f"expected a '{key}' list")
+    return container.get(key, [])  # type: ignore[no-any-return]
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"{what} is not text")
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} holds an unpaired surrogate") from None
+    return text[:10_000]
+
+
+def _document(doc: Any) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        raise TypeError("a document is not a mapping")
+    findings = []
+    for finding in _items(doc, "findings"):
+        if not isinstance(finding, dict):
+            raise TypeError("a finding is not a mapping")
+        evidence = []
+        for item in _items(finding, "evidence"):
+            if not isinstance(item, dict):
+                raise TypeError("an evidence entry is not a mapping")
+            quote = item.get("quote")
+            evidence.append({"field": _text(item.get("field"), "a field"),
+                             "quote": None if quote is None else _text(quote, "a quote")})
+        findings.append({"rule": _text(finding.get("rule"), "a rule id"), "title": _text(finding.get("title"), "a title"),
+                         "evidence": evidence})
+    return {"path": _text(doc.get("path"), "a path"), "id": _text(doc.get("id"), "an id"), "findings": findings}
+
+
+def previous_of(doc: dict[str, Any], by_id: dict[str, dict[str, Any]],
+                by_path: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The baseline's entry for a document: the one of the same path; else, for a renamed file, the
+    one of the same declared id, but only if that entry's file is gone. An id is only what a file
+    says of itself: a new file declaring another programme's id must not inherit its known findings."""
+    same_path = by_path.get(str(doc.get("path")))
+    if same_path is not None:
+        return same_path
+    same_id = by_id.get(str(doc.get("id"))) if doc.get("id") else None
+    if same_id is not None and not os.path.lexists(str(same_id.get("path") or "")):
+        return same_id
+    return None
 
 
 def _key(finding: dict[str, Any], aliases: dict[str, str]) -> tuple[str, str]:
@@ -82,8 +141,7 @@ def filter_new(report: dict[str, Any], previous: dict[str, Any], aliases: dict[s
     documents = []
     matched_previous: set[int] = set()
     for doc in report["documents"]:
-        before = by_id.get(str(doc.get("id"))) if doc.get("id") else None
-        before = before if before is not None else by_path.get(str(doc.get("path")))
+        before = previous_of(doc, by_id, by_path)
         old = Counter(_key(f, aliases) for f in (before or {}).get("findings") or [])
         if before is not None:
             matched_previous.add(id(before))

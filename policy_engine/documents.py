@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     import jsonschema
 
 from . import drafts
+from .cleantext import clean
 from .drafts import Block
 from .errors import InputError
+from .inputfile import MAX_BYTES, decode_text, read_bytes
 from .language import NEEDS_MODEL, Counts, count, declared_language, decide, identify
 from .model import Document, TextUnit
 from .resources import schema
@@ -29,7 +31,6 @@ from .sections import OTHER_TOPIC, Sections, bundled_sections
 from .textscan import MAX_UNIT_CHARS, iter_strings, normalise, sentences
 from .yamlsrc import Located, load_yaml
 
-MAX_BYTES = 5 * 1024 * 1024  # a programme description is a few KB; refuse what cannot be one
 STRUCTURED_SUFFIXES = {".yaml", ".yml", ".json"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt"}
@@ -195,31 +196,13 @@ def prose_sentences(text: str, first_line: int | None) -> Iterable[tuple[int | N
         yield pending
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """Read a file, refusing what is bigger than the limit."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"file too large ({size / 1048576:.1f} MB > {limit // 1048576} MB limit)", str(path))
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
-
-
 def read_text(path: Path) -> str:
-    """Read a file as UTF-8 text, refusing what is too big, binary or in another encoding."""
-    raw = read_bytes(path)
-    if not raw.strip():
+    """Read a draft as text (UTF-8, or UTF-16 with its byte-order mark), refusing what is too big,
+    empty, binary or in another encoding, and anything but a regular file."""
+    text = decode_text(read_bytes(path, MAX_BYTES), str(path))
+    if not text.strip():
         raise InputError("file is empty", str(path))
-    if b"\x00" in raw[:8192]:
-        raise InputError("file is binary, not text", str(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                         "save the file as UTF-8", str(path), line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def load_document(path: str | Path, sections: Sections | None = None) -> Document:
@@ -248,6 +231,7 @@ def parse_document(text: str, name: str, suffix: str, sections: Sections | None 
     if suffix in STRUCTURED_SUFFIXES:
         return _build(_load_structured(text, name, suffix), [], name, sections)
     located, body, body_line = _split_front_matter(text, name)
+    body = clean(body, markup=True)  # every line keeps its number
     is_topic = _topic_test(sections)
     if suffix in TEXT_SUFFIXES:
         blocks = drafts.text_blocks(body, body_line, is_topic)
@@ -292,6 +276,8 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections)
     for heading, topics, line, section_units in _body_units(blocks, sections):
         outline.append((heading, ",".join(topics), line))
         units.extend(section_units)
+    if len(units) > MAX_UNITS:  # reading them would take minutes; it cannot be a programme draft
+        raise InputError(f"too many sentences for a programme description ({len(units):,} > {MAX_UNITS:,})", name)
     language, units = _with_languages(units, declared_language(data.get("language")))
     title, organisation = _names(data, blocks)
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
@@ -402,8 +388,20 @@ def _load_structured(text: str, name: str, suffix: str) -> Located:
             raise InputError(f"JSON syntax error: {exc.msg}", name, exc.lineno, exc.colno) from None
         except RecursionError:
             raise InputError("JSON nesting too deep", name) from None
+        except ValueError as exc:  # a number of thousands of digits
+            raise InputError(f"JSON value cannot be read: {str(exc)[:100]}", name) from None
+        # YAML escapes cannot pair surrogates; JSON writers (json.dumps) escape emoji as pairs
+        text = _SURROGATE_PAIR.sub(_paired, text) if "\\u" in text else text
     # JSON is read through the YAML composer too, so that JSON files get line numbers.
     return load_yaml(text, name)
+
+
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _paired(match: re.Match[str]) -> str:
+    high, low = int(match.group(2), 16), int(match.group(3), 16)
+    return match.group(1) + chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
 
 
 def _split_front_matter(text: str, name: str) -> tuple[Located, str, int]:
@@ -432,6 +430,10 @@ def _path_of(error: jsonschema.ValidationError) -> str:
     return out
 
 
+MAX_UNKNOWN_SHOWN = 20  # unknown fields named (each with a suggestion) per mapping; the rest are counted
+MAX_UNITS = 5_000  # sentences; a long concept note has a few hundred
+
+
 def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
     """Schema errors raise; unknown fields come back as warnings."""
     fast = _fast_check()
@@ -443,10 +445,14 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
         path = _path_of(error)
         if error.validator == "additionalProperties":
             known = error.schema.get("properties", {})
-            for key in sorted(set(error.instance) - set(known), key=str):
+            unknown = sorted(set(error.instance) - set(known), key=str)
+            for key in unknown[:MAX_UNKNOWN_SHOWN]:
                 where = f"{path}.{key}" if path else str(key)
                 line = located.lines.get(where)
                 warnings.append(f"{name}:{line}: unknown field '{where}' is ignored{_suggest(key, known)}")
+            if len(unknown) > MAX_UNKNOWN_SHOWN:
+                warnings.append(f"{name}: and {len(unknown) - MAX_UNKNOWN_SHOWN} more unknown field(s) under "
+                                f"'{path or '(top)'}', ignored")
             continue
         if error.validator == "enum":
             message = f"'{error.instance}' is not an allowed value{_suggest(error.instance, error.validator_value)}"
@@ -500,11 +506,14 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
         if scope is None:
             continue
         line = located.lines.get(path + "#text") or located.lines.get(path)
-        for at, sentence in _sentences(value, line):
+        for at, sentence in _sentences(clean(value, markup=True), line):
             yield TextUnit((scope,), path, at, sentence, matching_text(sentence))
 
 
 LEAD_WORDS = 12  # a line of at most this many words is read under its heading's negation
+HEADING_WORDS = 3  # a heading of at least this many words is read as a sentence of its section ...
+STATEMENT_WORDS = 6  # ... unless it names a known section and is shorter than this
+_LETTERED = re.compile(r"[^\W\d_]+")
 
 
 def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, tuple[str, ...], int, list[TextUnit]]]:
@@ -566,5 +575,12 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
         scopes = sections.topics_for(drafts.heading_text(heading)) or \
             (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
         enclosing.append((block.heading, (OTHER_TOPIC,) if index == title_at else scopes))
+        said = drafts.heading_text(heading)
+        words = len(_LETTERED.findall(said))
+        names = sections.topics_for(said) or sections.topics_for(re.split(r"\s[-–—:(]|:", said, maxsplit=1)[0])
+        if words >= HEADING_WORDS and (words >= STATEMENT_WORDS or not names):
+            # A heading that says something is read too, so a rule cannot be dodged by writing a
+            # sentence as a heading; one that only names a known section ("Referrals") is not.
+            pending.append(Block(block.line, said, own_unit=True))
     if any(b.text.strip() for b in pending):
         yield flush()

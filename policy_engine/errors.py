@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+MAX_MESSAGE_CHARS = 500  # a message quoting a 5,000-digit number or a 3 MB pattern stays one readable line
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """text, cut in its middle (with the number of characters left out) when longer than limit."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2 - 20
+    return f"{text[:keep]}… ({len(text) - 2 * keep} characters left out) …{text[-keep:]}"
+
+
 class PolicyCheckError(Exception):
     """An expected failure with a message fit for the user.
 
@@ -15,6 +26,7 @@ class PolicyCheckError(Exception):
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None,
                  column: int | None = None) -> None:
+        message = shorten(message)
         super().__init__(message)
         self.message = message
         self.path = path

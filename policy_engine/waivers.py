@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from .errors import InputError
+from .inputfile import read_text
 from .model import Document, Evidence, Finding, Record
 from .rules import RuleSet, did_you_mean
 from .yamlsrc import load_yaml
@@ -105,7 +107,7 @@ class Waiver(Record):
     field: str                     # where it is: waivers[0]
     line: int | None
     file: str | None               # the central waiver file; None when inline
-    document: str | None           # for central waivers: the programme id, path or glob
+    document: str | None           # for central waivers: the file's path, name or a glob
 
     def __init__(self, rule: str, justification: str | None, approved_by: str | None, expires: str | None,
                  field: str, line: int | None, file: str | None = None, document: str | None = None) -> None:
@@ -116,10 +118,15 @@ class Waiver(Record):
         return f"{self.file}:{self.line} {self.field}" if self.file else self.field
 
     def applies_to(self, doc: Document) -> bool:
+        """A central waiver applies to the files its `document` names (a path, a file name or a glob).
+        A programme id is what a file says of itself: any file could declare it, so it binds nothing."""
         if self.document is None:
             return True
         pattern = self.document
-        return pattern == doc.id or fnmatch.fnmatch(doc.path, pattern) or fnmatch.fnmatch(Path(doc.path).name, pattern)
+        return fnmatch.fnmatch(doc.path, pattern) or fnmatch.fnmatch(Path(doc.path).name, pattern)
+
+    def names_only_the_id_of(self, doc: Document) -> bool:
+        return self.document is not None and bool(doc.id) and self.document == doc.id and not self.applies_to(doc)
 
 
 def _text(value: Any) -> str | None:
@@ -151,9 +158,9 @@ def load_waiver_file(path: str | Path) -> list[Waiver]:
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read waiver file: {exc}", name) from None
+        text = read_text(path, what="waiver file")
+    except InputError as exc:
+        raise InputError(exc.message, name, exc.line) from None
     located = load_yaml(text, name)
     for error in sorted(_validator().iter_errors(located.data), key=lambda e: list(map(str, e.absolute_path))):
         where = ""
@@ -168,9 +175,15 @@ def load_waiver_file(path: str | Path) -> list[Waiver]:
             for i, item in enumerate(located.data["waivers"])]
 
 
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
 def _date(text: str) -> datetime.date | None:
+    """A date written YYYY-MM-DD (YAML's own dates and timestamps included); anything more
+    ('2999-12-31 or never') is not a date."""
+    match = _DATE.fullmatch(text.strip())
     try:
-        return datetime.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+        return datetime.date.fromisoformat(match.group(1)) if match else None
     except ValueError:
         return None
 
@@ -199,6 +212,11 @@ class WaiverPolicy(Record):
         notes: list[str] = []
         written = inline_waivers(doc)
         waivers = [w for w in self.central if w.applies_to(doc)]
+        for waiver in self.central:
+            if waiver.names_only_the_id_of(doc):
+                notes.append(f"{doc.path}: {waiver.where()}: central waiver names the programme id "
+                             f"'{waiver.document}' that this file declares; a waiver is bound to files, so it was "
+                             f"not applied: name the file instead (document: {Path(doc.path).name})")
         if self.inline:
             waivers = written + waivers
         elif written:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is not built.
     _BaseLoader: Any = yaml.CSafeLoader
@@ -113,7 +113,7 @@ class _Builder:
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(f"unsupported YAML value ({exc.problem})", node) from None
         except (ValueError, OverflowError) as exc:
-            raise self.fail(f"invalid value {node.value!r} ({exc})", node) from None
+            raise self.fail(f"invalid value {shorten(repr(node.value), 80)} ({shorten(str(exc), 120)})", node) from None
         if isinstance(value, (datetime.date, datetime.datetime)):
             return value.isoformat()
         if isinstance(value, bytes):

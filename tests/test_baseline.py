@@ -49,6 +49,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_new_findings_are_told_from_known_ones_and_line_shifts_do_not_matter(checker, tmp_path) -> None:
     before = report_for(checker, write(tmp_path, "round-1.yaml", ROUND_1))
+    (tmp_path / "round-1.yaml").unlink()
     after = report_for(checker, write(tmp_path, "round-2.yaml", ROUND_2))  # renamed: matched by id
     assert sorted(f["rule"] for f in after["documents"][0]["findings"]) == ["eligibility-documents",
                                                                             "eligibility-nationality"]
@@ -71,6 +72,7 @@ def test_resolved_findings_and_documents_not_checked_again(checker, tmp_path) ->
     before = report_for(checker, write(tmp_path, "a.yaml", ROUND_1))
     before["documents"].append({"path": "gone.yaml", "id": "", "findings": []})
     fixed = ROUND_1.replace("  nationalities_only: [Syrian]\n", "  description: Open to all.\n")
+    (tmp_path / "a.yaml").unlink()  # renamed to b.yaml
     new = filter_new(report_for(checker, write(tmp_path, "b.yaml", fixed)), before)
     assert new["baseline"]["resolved"] == [{"document": "prog-7", "rule": "eligibility-nationality",
                                             "title": "Eligibility excludes people by nationality"}]
@@ -106,9 +108,18 @@ def test_cli_baseline_round_trip(tmp_path) -> None:
     assert "[known]" in same.stdout
     assert same.stdout.splitlines()[-1] == (f"Baseline {old}: 0 new finding(s), 1 already known (shown as [known]; "
                                             "they do not fail the run), 0 resolved since then")
+    first.unlink()  # renamed for round 2: matched by its id
     second = write(tmp_path, "round-2.yaml", ROUND_2)
     changed = invoke("check", "--baseline", str(old), "--format", "json", str(second))
     assert changed.exit_code == 1
     report = json.loads(changed.stdout)
     assert [f["rule"] for f in report["documents"][0]["findings"] if f["baseline"] == "new"] == ["eligibility-documents"]
     assert report["baseline"]["known"] == 1
+
+
+def test_a_file_declaring_another_programmes_id_does_not_inherit_its_known_findings(checker, tmp_path) -> None:
+    before = report_for(checker, write(tmp_path, "round-1.yaml", ROUND_1))
+    impostor = report_for(checker, write(tmp_path, "other.yaml", ROUND_2))  # same id, round-1.yaml still there
+    marked = filter_new(impostor, before)
+    assert {f["baseline"] for f in marked["documents"][0]["findings"]} == {"new"}
+    assert marked["baseline"]["known"] == 0

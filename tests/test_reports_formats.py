@@ -345,7 +345,7 @@ def arabic_report() -> dict[str, Any]:
 
 
 def test_bidi_isolates_only_right_to_left_text_and_closes_smuggled_overrides() -> None:
-    from policy_engine.report.bidi import isolate
+    from policy_engine.report.display import isolate
     assert isolate(ARABIC_QUOTE) == FSI + ARABIC_QUOTE + PDI
     assert isolate("We refer nobody") == "We refer nobody"          # English reports are unchanged
     assert isolate("abc \u202eevil") == FSI + "abc \u202eevil" + PDI  # an override stays inside the quote

@@ -116,7 +116,7 @@ def test_a_former_rule_id_still_waives(tmp_path) -> None:
 
 CENTRAL = """\
 waivers:
-  - document: prog-1
+  - document: prog.yaml
     rule: eligibility-nationality
     justification: Agreed at the March review.
     approved_by: Review panel
@@ -127,7 +127,17 @@ waivers:
 """
 
 
-def test_central_waivers_match_by_id_or_path_glob(checker, tmp_path) -> None:
+def test_a_central_waiver_is_bound_to_files_not_to_a_declared_id(checker, tmp_path) -> None:
+    central = tmp_path / "central.yaml"
+    central.write_text(CENTRAL.replace("document: prog.yaml", "document: prog-1"))
+    impostor = tmp_path / "impostor.yaml"
+    impostor.write_text(PROGRAMME)  # declares id prog-1 too
+    result = check(checker, impostor, central=tuple(load_waiver_file(central)), today=JUNE)
+    assert [f.waived for f in result.findings] == [None]
+    assert any("bound to files" in note for note in result.warnings)
+
+
+def test_central_waivers_match_by_path_or_glob(checker, tmp_path) -> None:
     central = tmp_path / "central.yaml"
     central.write_text(CENTRAL)
     waivers = tuple(load_waiver_file(central))

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..model import SEVERITIES
 from . import not_checked_note
-from .bidi import isolate
+from .display import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from . import not_checked_note
-from .bidi import isolate
+from .display import isolate
 from .stream import BatchInfo, ReportContext, Spool, register_stream
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

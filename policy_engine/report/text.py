@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from . import not_checked_note, register
-from .bidi import isolate
+from .display import shown
 
 MARK = {"violation": "✖", "warning": "▲", "advice": "●"}
 
@@ -34,16 +34,16 @@ def _wrap(label: str, text: str) -> list[str]:
 def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
     """The lines for one document, ending with a blank line (the text report streams these)."""
     lines: list[str] = []
-    name = isolate(doc["path"]) + (f"  ({isolate(doc['id'])})" if doc.get("id") else "")
+    name = shown(doc["path"]) + (f"  ({shown(doc['id'])})" if doc.get("id") else "")
     if doc["error"]:
-        return [f"{name}\n  error: {doc['error']}", ""]
+        return [f"{name}\n  error: {shown(doc['error'])}", ""]
     lines.append(name)
     unread = not_checked_note(doc)
     if unread:
-        lines.extend(textwrap.wrap(unread.replace("not checked: ", "", 1), width=96,
+        lines.extend(textwrap.wrap(shown(unread.replace("not checked: ", "", 1)), width=96,
                                    initial_indent="  NOT CHECKED  ", subsequent_indent=" " * 15))
     for warning in doc.get("warnings", []):
-        lines.append(f"  note: {warning}")
+        lines.append(f"  note: {shown(warning)}")
     if not doc["findings"] and doc.get("status") != "not_checked":
         lines.append("  no findings" + (" in the part that was read" if unread else ""))
     current = None
@@ -57,11 +57,11 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
         lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
         lines.append(f"      {f['title']}")
         for e in f["evidence"]:
-            where = f"{isolate(doc['path'])}:{e['line']}" if e["line"] else isolate(doc["path"])
+            where = f"{shown(doc['path'])}:{e['line']}" if e["line"] else shown(doc["path"])
             if e["quote"] is None:
-                lines.append(f"      at    {where}  {e['field']}: not stated")
+                lines.append(f"      at    {where}  {shown(e['field'])}: not stated")
             else:
-                lines.append(f"      at    {where}  {e['field']}: \"{isolate(e['quote'])}\"")
+                lines.append(f"      at    {where}  {shown(e['field'])}: \"{shown(e['quote'])}\"")
         lines.extend(_wrap("what", f["message"]))
         lines.extend(_wrap("why", f["rationale"]))
         lines.extend(_wrap("fix", f["remediation"]))
