@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from .checker import CheckResult, Checker
 from .documents import SUPPORTED_SUFFIXES
-from .errors import InputError
+from .errors import InputError, shorten
 from .inputfile import read_bytes
 from .report import add_to_summary, document_entry, new_summary
 
@@ -402,7 +402,7 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
                     entry = document_entry(checker.check_path(path, waivers))
             except Exception as exc:  # a bug for this one document; report it as its error, go on
                 entry = document_entry(CheckResult(path, error=f"{path}: internal error while checking "
-                                                               f"({type(exc).__name__}: {exc})"))
+                                                               f"({type(exc).__name__}: {shorten(str(exc))})"))
             answers.append((seq, entry))
         progress[2 * slot] = -1
         conn.send(answers)
@@ -681,10 +681,13 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
         for name, path in outputs:
             handle = stack.enter_context(atomic_output(path)) if path else (stdout or sys.stdout)
             writers.append(STREAMS[name].create(handle, context))
-        for writer in writers:
-            writer.begin()
+        begun = False  # reports begin with the first document: an empty audit prints nothing at all
         pool = stack.enter_context(AuditPool(checker, rules_dir, jobs, timeout, waivers))
         for entry in pool.imap(discover(sources, stats)):
+            if not begun:
+                for writer in writers:
+                    writer.begin()
+                begun = True
             if baseline is not None:
                 entry = baseline.apply(entry)
             add_to_summary(summary, entry)

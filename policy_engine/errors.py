@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 
 MAX_MESSAGE_CHARS = 500  # a message quoting a 5,000-digit number or a 3 MB pattern stays one readable line
 
 
+_ADDRESS = re.compile(r" (?:object )?at 0x[0-9a-fA-F]+")
+
+
 def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """text, cut in its middle (with the number of characters left out) when longer than limit."""
+    """text without memory addresses (they would make two runs' reports differ), cut in its middle
+    (with the number of characters left out) when longer than limit."""
+    text = _ADDRESS.sub("", text) if " at 0x" in text else text
     if len(text) <= limit:
         return text
     keep = limit // 2 - 20

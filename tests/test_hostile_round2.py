@@ -437,3 +437,31 @@ def test_error_messages_stay_short(tmp_path: Path) -> None:
     draft.write_text("title: t\nbudget: " + "9" * 5000 + "\n", encoding="utf-8")
     result = _cli("check", str(draft), "--format", "line")
     assert result.returncode == 2 and len(result.stdout) < 1000
+
+
+def test_an_empty_audit_prints_no_half_report(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    result = _cli("audit", str(tmp_path), "-f", "json")
+    assert result.returncode == 2 and result.stdout == ""
+    result = _cli("audit", str(tmp_path), "-o", str(tmp_path / "r.json"))
+    assert result.returncode == 2 and not (tmp_path / "r.json").exists()
+
+
+def test_error_messages_hold_no_memory_address() -> None:
+    from policy_engine.errors import InputError
+    assert str(InputError("cannot read <lxml.etree._Element object at 0x7f12ab34>", "d.docx")) == \
+        "d.docx: cannot read <lxml.etree._Element>"
+
+
+def test_sentence_and_paragraph_limits_refuse_what_would_take_minutes(tmp_path: Path) -> None:
+    headings = tmp_path / "headings.md"
+    headings.write_text("".join(f"# H{i}\ntext {i}\n" for i in range(20000)), encoding="utf-8")
+    fields = tmp_path / "fields.yaml"
+    fields.write_text("title: t\n" + "".join(f"unknown_{i}: x\n" for i in range(20000)), encoding="utf-8")
+    for path in (headings, fields):
+        result = _cli("check", str(path), timeout=60)
+        assert result.returncode == 2 and "too many sentences" in result.stdout
+    few = tmp_path / "few.yaml"
+    few.write_text("title: t\norganisation: o\n" + "".join(f"unknown_{i}: 1\n" for i in range(40)), encoding="utf-8")
+    notes = [line for line in _cli("check", str(few), "--format", "line").stdout.splitlines() if "[note]" in line]
+    assert len(notes) == 21 and any("and 20 more unknown field(s)" in note for note in notes)
