@@ -21,13 +21,13 @@ it is, at the cost of two checks.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
+# The patterns are compiled on first use (re caches them): plain ASCII text never pays for them.
 # Unicode 14 (this Python's unicodedata) category Cf, variation selectors, the combining grapheme
 # joiner and the Hangul and Mongolian fillers: nothing a reader sees.
-_INVISIBLE = re.compile(
+_INVISIBLE = (
     "[\u00AD\u034F\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u115F-\u1160\u180B-\u180F\u200B-\u200F"
     "\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\U000110BD\U000110CD"
     "\U00013430-\U00013438\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001\U000E0020-\U000E007F"
@@ -43,17 +43,17 @@ _LOOKALIKES = str.maketrans({
     "υ": "u", "χ": "x", "ω": "w", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ı": "i", "İ": "I",
 })
-_OTHER_SCRIPT = re.compile("[\u0370-\u03FF\u0400-\u052F\u0131\u0130]")
-_WORD = re.compile(r"[^\W\d_]+")
-_LATIN = re.compile("[A-Za-z]")
+_OTHER_SCRIPT = "[\u0370-\u03FF\u0400-\u052F\u0131\u0130]"
+_WORD = r"[^\W\d_]+"
+_LATIN = "[A-Za-z]"
 
-_COMMENT = re.compile(r"<!--.*?-->")
+_COMMENT = r"<!--.*?-->"
 # An HTML tag: a name right after '<' (so "< 5 years" and "a <-> b" are left alone).
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]{0,20})(?:\s[^<>]{0,400})?/?>")
+_TAG = r"</?([A-Za-z][A-Za-z0-9-]{0,20})(?:[ \t][^<>\n]{0,400})?/?>"
 _BREAKING_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4",
                             "h5", "h6", "hr", "blockquote", "section", "article", "header", "footer"})
 # A word broken by a hyphen at the end of a line, continued in lower case on the next.
-_HYPHENATED = re.compile(r"([^\W\d_]+)-[ \t]*\n([ \t]*)([a-zà-ÿ][^\W\d_]*)")
+_HYPHENATED = r"([^\W\d_]+)-[ \t]*\n([ \t]*)([a-zà-ÿ][^\W\d_]*)"
 _DICTIONARIES = ("en", "es", "fr")
 
 
@@ -70,7 +70,7 @@ def _rejoin(match: re.Match[str]) -> str:
 
 def _latinise(match: re.Match[str]) -> str:
     word = match.group(0)
-    if _LATIN.search(word) is None:
+    if re.search(_LATIN, word) is None:
         return word  # a word wholly in Cyrillic or Greek is a word of that language
     return word.translate(_LOOKALIKES)
 
@@ -89,15 +89,17 @@ def clean(text: str, markup: bool = False) -> str:
     """
     if markup:
         if "<" in text:
-            text = _TAG.sub(_tag, _COMMENT.sub("", text))
+            text = re.sub(_TAG, _tag, re.sub(_COMMENT, "", text))
         if "&" in text:
+            import html  # 1.5 ms to import: only text with an '&' needs it
+
             text = html.unescape(text)
         if "-" in text and "\n" in text:
-            text = _HYPHENATED.sub(_rejoin, text)
+            text = re.sub(_HYPHENATED, _rejoin, text)
     if text.isascii():
         return text
-    text = _INVISIBLE.sub("", text)
+    text = re.sub(_INVISIBLE, "", text)
     text = unicodedata.normalize("NFKC", text)
-    if _OTHER_SCRIPT.search(text):
-        text = _WORD.sub(_latinise, text)
+    if re.search(_OTHER_SCRIPT, text):
+        text = re.sub(_WORD, _latinise, text)
     return text
