@@ -346,17 +346,17 @@ def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, l
     for unit in units:
         running.append(running[-1] + count(unit.text, unit.normalised))
 
-    def judge(members: list[int], expected: str | None) -> str | None:
+    def judge(members: list[int], expected: str | None, whole: bool = False) -> str | None:
         if members[-1] - members[0] == len(members) - 1:  # consecutive units, as nearly always
             total = running[members[-1] + 1] - running[members[0]]
         else:
             total = sum((running[i + 1] - running[i] for i in members), Counts())
-        verdict = decide(total, expected)
+        verdict = decide(total, expected, whole)
         if verdict != NEEDS_MODEL:
             return verdict
-        return identify("\n".join(units[i].text for i in members), expected, total)
+        return identify("\n".join(units[i].text for i in members), expected, total, whole)
 
-    language = judge(list(range(len(units))), declared) or declared or DEFAULT_LANGUAGE
+    language = judge(list(range(len(units))), declared, whole=True) or declared or DEFAULT_LANGUAGE
     out: list[TextUnit] = []
     start = 0
     while start < len(units):

@@ -142,8 +142,12 @@ def scores(text: str) -> dict[str, int]:
 NEEDS_MODEL = "?"
 
 
-def decide(counts: Counts, expected: str | None = None) -> str | None:
-    """The language the counts show: a code, None (too little to tell), or NEEDS_MODEL."""
+def decide(counts: Counts, expected: str | None = None, whole: bool = False) -> str | None:
+    """The language the counts show: a code, None (too little to tell), or NEEDS_MODEL.
+
+    whole: the counts are a whole draft's, and expected its declared language: a draft with not one
+    function word of its declared language is not taken at its word.
+    """
     if counts.words < MIN_PART_WORDS:
         return None
     if counts.letters and counts.arabic / counts.letters >= _ARABIC_SHARE:
@@ -162,12 +166,13 @@ def decide(counts: Counts, expected: str | None = None) -> str | None:
     if among_ours and foreign * 20 <= latin[best] and latin[best] >= _SURE_HITS \
             and latin[best] / total >= _SURE_SHARE and latin[best] / counts.words >= _SURE_DENSITY:
         return best
-    if expected in latin and foreign < _FOREIGN_HITS and latin[expected] == latin[best]:
+    if expected in latin and foreign < _FOREIGN_HITS and latin[expected] == latin[best] \
+            and (latin[expected] or not whole):
         return expected  # agrees with its surroundings (or, a list of nouns, shows no language at all)
     return NEEDS_MODEL
 
 
-def identify(text: str, expected: str | None = None, counts: Counts | None = None) -> str | None:
+def identify(text: str, expected: str | None = None, counts: Counts | None = None, whole: bool = False) -> str | None:
     """The language of one text (a draft, a section, a paragraph), or None when it is too short or
     too mixed to tell.
 
@@ -181,7 +186,7 @@ def identify(text: str, expected: str | None = None, counts: Counts | None = Non
     Returns 'en', 'es', 'fr', 'ar', 'fa', 'ur', or the code of any other language the text is
     surely written in (the rules will not read it).
     """
-    verdict = decide(counts if counts is not None else count(text), expected)
+    verdict = decide(counts if counts is not None else count(text), expected, whole)
     if verdict != NEEDS_MODEL:
         return verdict
     code, probability = _model_identify(text[:_SAMPLE_CHARS])

@@ -308,3 +308,10 @@ def test_drafts_plainly_in_a_language_the_rules_read_never_load_the_identifier(m
     english = ("The van from São Paulo stops at the door of the shelter every evening, and the volunteers "
                "of the branch hand out hot meals to the families who are waiting there.")
     assert identify(english) == "en"
+
+
+def test_a_declared_language_without_one_of_its_words_is_not_believed(checker: Checker) -> None:
+    text = "---\nlanguage: en\n---\nA assistência é reservada às pessoas com autorização de residência válida.\n"
+    assert checker.check(parse_document(text, "pt-declared-en.md", ".md")).status == "not_checked"
+    short_english = "---\nlanguage: en\n---\n# Shelter\nBeds: 40. Showers, meals, phone charging.\n"
+    assert checker.check(parse_document(short_english, "terse.md", ".md")).status == "ok"
