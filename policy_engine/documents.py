@@ -346,15 +346,15 @@ def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, l
     for unit in units:
         running.append(running[-1] + count(unit.text, unit.normalised))
 
-    def judge(members: list[int], expected: str | None, whole: bool = False) -> str | None:
+    def judge(members: list[int], expected: str | None, whole: bool = False, sparse_check: bool = False) -> str | None:
         if members[-1] - members[0] == len(members) - 1:  # consecutive units, as nearly always
             total = running[members[-1] + 1] - running[members[0]]
         else:
             total = sum((running[i + 1] - running[i] for i in members), Counts())
-        verdict = decide(total, expected, whole)
+        verdict = decide(total, expected, whole, sparse_check)
         if verdict != NEEDS_MODEL:
             return verdict
-        return identify("\n".join(units[i].text for i in members), expected, total, whole)
+        return identify("\n".join(units[i].text for i in members), expected, total, whole, sparse_check)
 
     language = judge(list(range(len(units))), declared, whole=True) or declared or DEFAULT_LANGUAGE
     out: list[TextUnit] = []
@@ -367,7 +367,8 @@ def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, l
         paragraphs: dict[int | None, list[int]] = {}
         for index in range(start, end):
             paragraphs.setdefault(units[index].line, []).append(index)
-        whole = judge(list(range(start, end)), language) or language
+        prose = units[start].field.startswith("section ") or units[start].field == "text"
+        whole = judge(list(range(start, end)), language, sparse_check=prose) or language
         own = {line: (judge(members, whole) or whole) if len(paragraphs) > 1 else whole
                for line, members in paragraphs.items()}
         out.extend(units[index]._replace(language=own[units[index].line]) for index in range(start, end))

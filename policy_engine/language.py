@@ -64,6 +64,9 @@ _SURE_HITS = 3        # function-word reading: this many hits of one language ..
 _SURE_SHARE = 0.8     # ... holding this share of all hits ...
 _SURE_DENSITY = 0.12  # ... and this share of all words, and no identifier is needed
 _FOREIGN_HITS = 2     # this many function words of other languages send a text to the identifier
+_SPARSE_WORDS = 30    # a section of prose of at least this many words ...
+_SPARSE_RATIO = 15    # ... with fewer than one listed function word in this many ...
+_ODD_LETTERS = 2      # ... and letters of other alphabets (ș, ã) is read by the identifier
 _MODEL_SURE = 0.95    # the identifier names a language the rules do not read only this sure
 _MODEL_OURS = 0.5     # and one they read at least this sure (else the text takes its surroundings')
 _ARABIC_SHARE = 0.3   # share of letters in Arabic script above which a text is Arabic (or Persian, Urdu)
@@ -75,6 +78,9 @@ _ARABIC_LETTER = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFD
 _PERSIAN_LETTER = re.compile("[\u067E\u0686\u0698\u06AF\u06A9\u06CC]")
 _URDU_LETTER = re.compile("[\u0679\u0688\u0691\u06BA\u06D2\u06C1\u06BE]")
 _LETTER = re.compile(r"[^\W\d_]")
+# A letter outside the alphabets of English, Spanish, French and Arabic (and Persian and Urdu).
+_ODD_LETTER = re.compile("[^\\W\\d_A-Za-záéíóúñüçàâæèêëîïôœùûÿÁÉÍÓÚÑÜÇÀÂÆÈÊËÎÏÔŒÙÛŸ\u0600-\u06FF\u0750-\u077F"
+                         "\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 READ_BY_WORDS = tuple(STOPWORDS)   # the languages function words tell apart
 _SLOT = {word: index for index, language in enumerate(READ_BY_WORDS) for word in STOPWORDS[language]}
@@ -100,6 +106,7 @@ class Counts(NamedTuple):
     es: int = 0
     fr: int = 0
     other: int = 0        # function words of other languages (FOREIGN)
+    odd: int = 0          # letters that English, Spanish, French and Arabic do not use (ș, ã, ł, ğ...)
 
     def __add__(self, other: tuple[int, ...]) -> "Counts":  # type: ignore[override]
         return Counts(*map(int.__add__, self, other))
@@ -129,7 +136,7 @@ def count(text: str, folded: str | None = None) -> Counts:
     arabic = len(_ARABIC_LETTER.findall(text))
     return Counts(words, len(_LETTER.findall(text)), arabic,
                   len(_PERSIAN_LETTER.findall(text)) if arabic else 0,
-                  len(_URDU_LETTER.findall(text)) if arabic else 0, *hits)
+                  len(_URDU_LETTER.findall(text)) if arabic else 0, *hits, len(_ODD_LETTER.findall(text)))
 
 
 def scores(text: str) -> dict[str, int]:
@@ -142,11 +149,14 @@ def scores(text: str) -> dict[str, int]:
 NEEDS_MODEL = "?"
 
 
-def decide(counts: Counts, expected: str | None = None, whole: bool = False) -> str | None:
+def decide(counts: Counts, expected: str | None = None, whole: bool = False, sparse_check: bool = False) -> str | None:
     """The language the counts show: a code, None (too little to tell), or NEEDS_MODEL.
 
     whole: the counts are a whole draft's, and expected its declared language: a draft with not one
     function word of its declared language is not taken at its word.
+    sparse_check: a section of prose poor in function words and written with letters our languages
+        do not use (an annex in Romanian, in lines too short to judge one by one) is not taken to
+        agree with its surroundings: the identifier reads it.
     """
     if counts.words < MIN_PART_WORDS:
         return None
@@ -166,13 +176,19 @@ def decide(counts: Counts, expected: str | None = None, whole: bool = False) -> 
     if among_ours and foreign * 20 <= latin[best] and latin[best] >= _SURE_HITS \
             and latin[best] / total >= _SURE_SHARE and latin[best] / counts.words >= _SURE_DENSITY:
         return best
-    if expected in latin and foreign < _FOREIGN_HITS and latin[expected] == latin[best] \
+    sparse = sparse_check and counts.words >= _SPARSE_WORDS and total * _SPARSE_RATIO < counts.words \
+        and counts.odd >= _ODD_LETTERS
+    if expected in latin and foreign < _FOREIGN_HITS and latin[expected] == latin[best] and not sparse \
+            and (total - latin[expected] < 2 or (total - latin[expected]) * 3 <= latin[expected]) \
             and (latin[expected] or not whole):
-        return expected  # agrees with its surroundings (or, a list of nouns, shows no language at all)
+        # agrees with its surroundings (or, a list of nouns, shows no language at all); function
+        # words of two of our languages at once (Spanish and French ones: Catalan, Italian) do not
+        return expected
     return NEEDS_MODEL
 
 
-def identify(text: str, expected: str | None = None, counts: Counts | None = None, whole: bool = False) -> str | None:
+def identify(text: str, expected: str | None = None, counts: Counts | None = None, whole: bool = False,
+             sparse_check: bool = False) -> str | None:
     """The language of one text (a draft, a section, a paragraph), or None when it is too short or
     too mixed to tell.
 
@@ -186,7 +202,7 @@ def identify(text: str, expected: str | None = None, counts: Counts | None = Non
     Returns 'en', 'es', 'fr', 'ar', 'fa', 'ur', or the code of any other language the text is
     surely written in (the rules will not read it).
     """
-    verdict = decide(counts if counts is not None else count(text), expected, whole)
+    verdict = decide(counts if counts is not None else count(text), expected, whole, sparse_check)
     if verdict != NEEDS_MODEL:
         return verdict
     code, probability = _model_identify(text[:_SAMPLE_CHARS])
