@@ -170,9 +170,11 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accep
 
     if explain and fmt == "line":
         raise click.UsageError("--explain works with --format text or json")
+    read = files + tuple(str(f) for f in (waivers_file, baseline_file, rules_path(rules_dir)) if f)
     if out:
         from policy_engine.atomic import destination
-        destination(out, files)  # refuse at once, before any work, to write over a draft or a device
+        # refuse at once, before any work, to write over a draft, a file the run reads, or a device
+        destination(out, read, [rules_path(rules_dir)])
     checker = load_checker(rules_dir)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
@@ -195,12 +197,22 @@ def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accep
         if explanations:
             from policy_engine.explain import render_text as explain_text
             text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
-    emit(text, out, json_style=fmt == "json", inputs=files)
+    emit(text, out, json_style=fmt == "json", inputs=read)
     if fmt != "text" or out:  # the text report already shows errors on screen
         for doc in report["documents"]:
             if doc["error"]:
                 echo_error(doc["error"])
     sys.exit(exit_code(report, fail_on, accept_not_checked))
+
+
+MAX_JOBS = 256          # more worker processes than this only exhausts the machine
+MAX_TIMEOUT = 86_400.0  # seconds: a day
+
+
+def _finite(value: float) -> float:
+    if value != value:  # nan passes every range check
+        raise click.BadParameter("is not a number")
+    return value
 
 
 AUDIT_FORMATS = ("text", "json", "csv", "matrix", "sarif", "junit", "html")  # report.stream.STREAMS
@@ -254,8 +266,9 @@ def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
 @click.option("-o", "--out", "outs", multiple=True, metavar="[FORMAT:]PATH",
               help="Write a report to this file, atomically; repeat for several formats. Extensions: .txt .json "
                    ".csv .sarif .xml (JUnit) .html; the matrix CSV needs matrix:PATH or --format matrix.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: every core).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), help=f"Worker processes (default: every core; at most {MAX_JOBS}).")
+@click.option("--timeout", type=click.FloatRange(min=0, max=MAX_TIMEOUT, min_open=True), default=60.0, show_default=True,
+              callback=lambda ctx, param, value: _finite(value),
               help="Seconds one submission may take; a worker that overruns is stopped and the file reported.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on an interactive terminal, never in CI).")
@@ -282,6 +295,11 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
     outputs = resolve_outputs(fmt, outs)
+    from policy_engine.atomic import destination
+    for _, path in outputs:  # a report never replaces a file the run reads, nor writes into the rules
+        if path:
+            destination(path, [str(f) for f in (waivers_file, baseline_file, files_from, rules_path(rules_dir))
+                               if f and f != "-"], [rules_path(rules_dir)])
     sources = list(inputs) + (read_file_list(files_from) if files_from else [])
     if not sources:
         raise click.UsageError("nothing to audit: give files, folders or glob patterns, or --files-from")
@@ -594,6 +612,28 @@ def run() -> None:
         _resume_gc()  # a usage error ends a check before its rules are loaded
 
 
+_OUTPUT_ERRORS = (BrokenPipeError, OSError)
+
+
+def _flush_or_fail() -> None:
+    """Flush standard output now, where a failure can still be reported properly."""
+    try:
+        sys.stdout.flush()
+    except _OUTPUT_ERRORS as exc:
+        _output_failed(exc)
+
+
+def _output_failed(exc: OSError) -> None:
+    """The report could not be printed: say so in one line (a closed pipe says nothing), exit 2."""
+    try:  # nothing more may reach the broken stream, not even at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if not isinstance(exc, BrokenPipeError):
+        echo_error(f"cannot write to standard output: {exc.strerror or exc}")
+    os._exit(EXIT_ERROR)
+
+
 def _run() -> None:
     try:
         main(standalone_mode=False)
@@ -611,8 +651,11 @@ def _run() -> None:
     except KeyboardInterrupt:
         echo("interrupted", err=True)
         sys.exit(130)
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        _flush_or_fail()
+        raise done
+    except _OUTPUT_ERRORS as exc:  # standard output closed (| head) or full (/dev/full)
+        _output_failed(exc)
     except Exception as exc:  # pragma: no cover - a bug: say so plainly, with the type
         echo_error(f"internal error ({type(exc).__name__}): {exc}. Please report this.", "")
         sys.exit(EXIT_INTERNAL)

@@ -25,17 +25,23 @@ from typing import IO, Iterable, Iterator
 from .errors import InputError
 
 
-def destination(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+def destination(path: str | Path, inputs: Iterable[str | Path] = (), folders: Iterable[str | Path] = ()) -> Path:
     """Where a report for `path` is written: the path itself, or the target of a symbolic link.
 
+    inputs: files the run reads (drafts, waiver file, baseline, file list); folders: folders it
+    reads (the rules folder). A report never replaces either.
+
     Raises:
-        InputError: the destination is an input, a folder or not a regular file.
+        InputError: the destination is an input, inside an input folder, a folder or not a regular file.
     """
     given = Path(path)
     try:
         target = Path(os.path.realpath(given))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot write the report here: {exc}", str(path)) from None
+    for folder in folders:
+        if str(target).startswith(os.path.realpath(folder) + os.sep):
+            raise InputError("--out would write into the rules folder; choose a place outside it", str(path))
     try:
         info = os.stat(target)
     except FileNotFoundError:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import fnmatch
+import functools
 import gc
 import heapq
 import multiprocessing
@@ -169,6 +170,7 @@ def _walk(folder: str, stats: Discovery, root: str | None = None) -> Iterator[st
             yield _found(path, kind, root)
 
 
+@functools.lru_cache(maxsize=65536)  # '**' tries every split: remembered, a pattern of many stays linear
 def _glob_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
     """Whether path components match glob components; '**' matches any number of folders. As in
     the shell, a wildcard does not match a name starting with '.'."""
@@ -198,6 +200,8 @@ def _could_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
 def _glob(pattern: str, stats: Discovery) -> Iterator[str]:
     """Files matching a glob pattern ('subs/**/*.md'), in sorted order, found lazily."""
     parts = _key(os.path.normpath(pattern))
+    parts = tuple(p for i, p in enumerate(parts) if not (p == "**" and i and parts[i - 1] == "**"))  # '**/**' is '**'
+
     literal = 0
     while literal < len(parts) - 1 and not _is_glob(parts[literal]):
         literal += 1
@@ -282,7 +286,12 @@ def read_file_list(source: str) -> list[str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"the file list is not UTF-8 text (byte {exc.start + 1})", source) from None
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    names = []
+    for line in text.split("\n"):
+        line = line[:-1] if line.endswith("\r") else line
+        if line.strip() and not line.lstrip().startswith("#"):
+            names.append(line)  # kept exactly as written: a file name may begin or end with a space
+    return names
 
 
 def guard_outputs(inputs: Iterable[str], reports: Iterable[str]) -> None:
@@ -376,6 +385,7 @@ def _worker(conn: multiprocessing.connection.Connection, rules_dir: str | None, 
     message per chunk is enough and a crash or hang is still blamed on the right document.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a worker just ends
     _die_with_parent()
     checker = _INHERITED
     if checker is None:  # started with spawn: nothing inherited

@@ -29,7 +29,7 @@ import unicodedata
 # joiner and the Hangul and Mongolian fillers: nothing a reader sees.
 _INVISIBLE = (
     "[\u00AD\u034F\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u115F-\u1160\u180B-\u180F\u200B-\u200F"
-    "\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\U000110BD\U000110CD"
+    "\u17B4\u17B5\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\U000110BD\U000110CD"
     "\U00013430-\U00013438\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001\U000E0020-\U000E007F"
     "\U000E0100-\U000E01EF]")
 
@@ -42,14 +42,28 @@ _LOOKALIKES = str.maketrans({
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x", "ω": "w", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ı": "i", "İ": "I",
+    # Armenian, and the Latin letters of phonetics and small capitals that pass for plain ones
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "ք": "q", "ɑ": "a", "ɡ": "g", "ɩ": "i", "ȷ": "j",
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k",
+    "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
 })
-_OTHER_SCRIPT = "[\u0370-\u03FF\u0400-\u052F\u0131\u0130]"
+_OTHER_SCRIPT = "[\u0370-\u03FF\u0400-\u052F\u0531-\u058F\u0250-\u02AF\u1D00-\u1D7F\u0131\u0130\u0237\uA731]"
+# Spaces too thin to see between two letters of one word.
+_THIN_IN_WORD = "(?<=[^\\W\\d_])[\u2009\u200A\u202F](?=[^\\W\\d_])"
+# A right-to-left override shows the letters it holds reversed: what a reader sees is the reverse.
+_OVERRIDE = "\u202E([^\u202A-\u202E\u2066-\u2069\n]*)(?:\u202C|(?=\n)|$)"
 _WORD = r"[^\W\d_]+"
 _LATIN = "[A-Za-z]"
 
-_COMMENT = r"<!--.*?-->"
-# An HTML tag: a name right after '<' (so "< 5 years" and "a <-> b" are left alone).
-_TAG = r"</?([A-Za-z][A-Za-z0-9-]{0,20})(?:[ \t][^<>\n]{0,400})?/?>"
+# An HTML tag: a name right after '<' (so "< 5 years" and "a <-> b" are left alone); its
+# attributes may hold quoted '>' and run over lines.
+_TAG = (r"</?([A-Za-z][A-Za-z0-9-]{0,20})(?:\s(?:\"[^\"<]{0,400}\"|'[^'<]{0,400}'|[^<>\"']){0,400})?/?>")
+_CDATA = r"<!\[CDATA\[(.{0,2000}?)\]\]>"
+_INSTRUCTION = r"<[?!][^<>]{0,400}>"
+# Markdown a reader does not see as text: a link shows its label; emphasis marks inside a word.
+_LINK = r"!?\[([^\]\n]{0,400})\]\([^)\n]{0,400}\)"
+_EMPHASIS_IN_WORD = r"(?<=[^\W\d_])\*{1,3}(?=[^\W\d_])"
 _BREAKING_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4",
                             "h5", "h6", "hr", "blockquote", "section", "article", "header", "footer"})
 # A word broken by a hyphen at the end of a line, continued in lower case on the next.
@@ -76,7 +90,32 @@ def _latinise(match: re.Match[str]) -> str:
 
 
 def _tag(match: re.Match[str]) -> str:
-    return " " if match.group(1).lower() in _BREAKING_TAGS else ""
+    """A tag disappears (a block tag leaves a space); the line breaks inside it stay, so that the
+    lines keep their numbers."""
+    breaks = "\n" * match.group(0).count("\n")
+    return (" " if match.group(1).lower() in _BREAKING_TAGS else "") + breaks
+
+
+def _drop_comments(text: str) -> str:
+    """HTML comments removed in one pass (a text of many '<!--' cannot make it slow); the line breaks
+    of a comment inside a word move after the word ('pass<!--\\n-->port' reads 'passport')."""
+    out: list[str] = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        end = text.find("-->", start + 4) if start >= 0 else -1
+        if end < 0:
+            out.append(text[position:])
+            return "".join(out)
+        out.append(text[position:start])
+        breaks = text.count("\n", start, end)
+        position = end + 3
+        if breaks:
+            word_end = position
+            while word_end < len(text) and not text[word_end].isspace():
+                word_end += 1
+            out.append(text[position:word_end] + "\n" * breaks)
+            position = word_end
 
 
 def clean(text: str, markup: bool = False) -> str:
@@ -89,7 +128,14 @@ def clean(text: str, markup: bool = False) -> str:
     """
     if markup:
         if "<" in text:
-            text = re.sub(_TAG, _tag, re.sub(_COMMENT, "", text))
+            if "<!--" in text:
+                text = _drop_comments(text)
+            if "<![CDATA[" in text:
+                text = re.sub(_CDATA, r"\1", text, flags=re.DOTALL)
+            text = re.sub(_TAG, _tag, re.sub(_INSTRUCTION, "", text))
+        if "](" in text:
+            text = re.sub(_LINK, r"\1", text)
+        text = re.sub(_EMPHASIS_IN_WORD, "", text)
         if "&" in text:
             import html  # 1.5 ms to import: only text with an '&' needs it
 
@@ -98,7 +144,10 @@ def clean(text: str, markup: bool = False) -> str:
             text = re.sub(_HYPHENATED, _rejoin, text)
     if text.isascii():
         return text
+    if "\u202e" in text:
+        text = re.sub(_OVERRIDE, lambda m: m.group(1)[::-1], text)
     text = re.sub(_INVISIBLE, "", text)
+    text = re.sub(_THIN_IN_WORD, "", text)
     text = unicodedata.normalize("NFKC", text)
     if re.search(_OTHER_SCRIPT, text):
         text = re.sub(_WORD, _latinise, text)

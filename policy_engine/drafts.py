@@ -444,23 +444,55 @@ _RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\
 # Where a paragraph's runs sit: directly, or inside a hyperlink, an insertion, a field, a smart tag
 # or a content control (not inside deletions, nor in the paragraphs of a text box).
 _RUN_HOLDERS = {f"{_W}hyperlink", f"{_W}ins", f"{_W}moveTo", f"{_W}fldSimple", f"{_W}smartTag", f"{_W}customXml",
-                f"{_W}dir", f"{_W}bdo"}
+                f"{_W}dir", f"{_W}bdo"}  # (a w:bdo that overrides to right-to-left is read reversed)
 # Where blocks (paragraphs, tables, rows, cells) sit: directly, or inside a content control, custom
 # XML or a tracked insertion or move (never inside deletions or moved-from text).
 _BLOCK_HOLDERS = {f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"}
 
 
-def _runs(container: Any) -> Iterator[Any]:
+def _runs(container: Any) -> list[tuple[Any, str]]:
+    """The runs a reader sees in a paragraph, in the order they read, each with its text: hidden,
+    near-invisible (under 2 pt) and white runs are left out, a ruby's annotation too; the runs of
+    a right-to-left override (w:bdo) read in reverse, as Word shows them."""
+    out: list[tuple[Any, str]] = []
     for child in container:
         tag = child.tag
         if tag == f"{_W}r":
-            yield child
+            if _shown(child):
+                out.append((child, _run_text(child)))
+        elif tag == f"{_W}bdo" and child.get(f"{_W}val") == "rtl":
+            out.extend((run, text[::-1]) for run, text in reversed(_runs(child)))
+        elif tag == f"{_W}ruby":
+            base = child.find(f"{_W}rubyBase")
+            if base is not None:
+                out.extend(_runs(base))
         elif tag in _RUN_HOLDERS:
-            yield from _runs(child)
+            out.extend(_runs(child))
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                yield from _runs(content)
+                out.extend(_runs(content))
+    return out
+
+
+_OFF = ("0", "false", "off")
+
+
+def _shown(run: Any) -> bool:
+    """Whether Word shows a run's text: not hidden, not under 2 pt, not white."""
+    rpr = run.find(f"{_W}rPr")
+    if rpr is None:
+        return True
+    for name in ("vanish", "specVanish", "webHidden"):
+        node = rpr.find(f"{_W}{name}")
+        if node is not None and node.get(f"{_W}val", "true").lower() not in _OFF:
+            return False
+    size = rpr.find(f"{_W}sz")
+    if size is not None and (size.get(f"{_W}val") or "").isdigit() and int(size.get(f"{_W}val")) < 4:
+        return False
+    color = rpr.find(f"{_W}color")
+    return not (color is not None and (color.get(f"{_W}val") or "").upper() == "FFFFFF"
+                and rpr.find(f"{_W}highlight") is None and rpr.find(f"{_W}shd") is None)
 
 
 def _run_text(run: Any) -> str:
@@ -471,7 +503,22 @@ def _run_text(run: Any) -> str:
             parts.append(child.text or "" if not len(child) else _with_entities(child))
         elif tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[tag])
+        elif tag == f"{_W}sym":
+            parts.append(_symbol(child.get(f"{_W}char") or ""))
+        elif tag == f"{_W}ruby":  # the base text; the small annotation above it is not the sentence
+            base = child.find(f"{_W}rubyBase")
+            parts.extend(text for _, text in (_runs(base) if base is not None else ()))
     return "".join(parts)
+
+
+def _symbol(code: str) -> str:
+    """The character a w:sym shows (symbol fonts put letters at F0xx)."""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    value = value - 0xF000 if value >= 0xF000 else value
+    return chr(value) if 0x20 <= value < 0x7F or 0xA0 <= value < 0xD800 else ""
 
 
 def _with_entities(node: Any) -> str:
@@ -494,7 +541,7 @@ def _with_entities(node: Any) -> str:
 
 
 def _paragraph(p_element: Any, parent: Any, styles: _Styles) -> _Para:
-    runs = [(run, _run_text(run)) for run in _runs(p_element)]
+    runs = _runs(p_element)
     raw = clean("".join(text for _, text in runs)).replace("\n", " ").rstrip()
     text = " ".join(raw.split())
     ppr = p_element.find(f"{_W}pPr")

@@ -69,6 +69,7 @@ _SPARSE_RATIO = 15    # ... with fewer than one listed function word in this man
 _ODD_LETTERS = 2      # ... and letters of other alphabets (ș, ã) is read by the identifier
 _MODEL_SURE = 0.95    # the identifier names a language the rules do not read only this sure
 _MODEL_OURS = 0.5     # and one they read at least this sure (else the text takes its surroundings')
+_MODEL_OURS_NEAR = 0.01  # a language they read this likely or less is not a contender
 _ARABIC_SHARE = 0.3   # share of letters in Arabic script above which a text is Arabic (or Persian, Urdu)
 _OTHER_SCRIPT_SHARE = 0.01  # of the Arabic-script letters: Persian or Urdu letters above this share
 
@@ -255,5 +256,12 @@ def _model_identify(text: str) -> tuple[str, float]:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier  # half a second: only when needed
 
         _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    code, probability = _identifier.classify(text[:_SAMPLE_CHARS])
+    ranked = _identifier.rank(text[:_SAMPLE_CHARS])
+    code, probability = ranked[0]
+    if code not in READ_BY_WORDS and code != "ar":
+        # Its probabilities flatten on long texts (a German page may get 0.94): a language we do
+        # not read also wins when none we read is anywhere near it.
+        ours = max((p for c, p in ranked if c in READ_BY_WORDS or c == "ar"), default=0.0)
+        if probability >= _MODEL_OURS and ours < _MODEL_OURS_NEAR:
+            probability = max(probability, _MODEL_SURE)
     return str(code), float(probability)

@@ -159,6 +159,7 @@ def _expanded_size(root: yaml.Node) -> int:
     """How many values the tree holds once aliases are expanded, counted without expanding them
     (each distinct node is visited once; a shared node counts once per reference)."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # being counted: meeting one again below itself is a cycle
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -170,7 +171,11 @@ def _expanded_size(root: yaml.Node) -> int:
         children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
         if children_done:
             sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_NODES + 1)
+            open_nodes.discard(id(node))
         else:
+            if any(id(c) in open_nodes or c is node for c in children):
+                return -1  # an alias to a value that contains it: endless once expanded
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes[id(root)]
@@ -210,7 +215,11 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Located:
             raise InputError(f"nesting too deep to read (limit {MAX_DEPTH} levels)", path) from None
         if node is None:
             return builder.out
-        if "*" in text and _expanded_size(node) > MAX_NODES:  # no '*', no alias
+        size = _expanded_size(node) if "*" in text else 0  # no '*', no alias
+        if size < 0:
+            raise InputError("an alias refers to the value that contains it (a structure without end)", path,
+                             node.start_mark.line + 1 + line_offset)
+        if size > MAX_NODES:
             raise InputError(f"too many values once aliases are expanded (more than {MAX_NODES:,}); "
                              "is this an alias bomb?", path, node.start_mark.line + 1 + line_offset)
         try:

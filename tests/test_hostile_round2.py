@@ -465,3 +465,138 @@ def test_sentence_and_paragraph_limits_refuse_what_would_take_minutes(tmp_path: 
     few.write_text("title: t\norganisation: o\n" + "".join(f"unknown_{i}: 1\n" for i in range(40)), encoding="utf-8")
     notes = [line for line in _cli("check", str(few), "--format", "line").stdout.splitlines() if "[note]" in line]
     assert len(notes) == 21 and any("and 20 more unknown field(s)" in note for note in notes)
+
+
+# ---- found by an attacker who read only the README ------------------------------------------------
+
+MORE_EVASIONS = {
+    "comment over lines": "Applicants need a pass<!--\n-->port or national ID.",
+    "tag over lines": 'Applicants need a <span\nclass="x">passport</span> or national ID.',
+    "quoted > in a tag": 'Applicants need a <span title="a>b">passport</span> or national ID.',
+    "CDATA": "Applicants need a pass<![CDATA[]]>port or national ID.",
+    "processing instruction": "Applicants need a pass<?x?>port or national ID.",
+    "empty link": "Applicants need a pass[](x)port or national ID.",
+    "emphasis in a word": "Applicants need a pass**port** or national ID.",
+    "Armenian o": "Applicants need a passp\u0585rt or national ID.",
+    "Latin alpha": "Applicants need a p\u0251ssport or national ID.",
+    "invisible Khmer": "Applicants need a pass\u17b4port or national ID.",
+    "hair space": "Applicants need a pass\u200aport or national ID.",
+    "reversed by an override": "Applicants need a \u202etropssap\u202c or national ID.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_EVASIONS))
+def test_more_ways_of_hiding_a_violation(checker: Checker, name: str) -> None:
+    assert fires(checker, MORE_EVASIONS[name]), name
+
+
+MORE_WORD = {
+    "hidden run inside the word": _p(_r("Applicants need a pass") + "<w:r><w:rPr><w:vanish/></w:rPr><w:t>zz</w:t></w:r>"
+                                     + _r("port or national ID.")),
+    "tiny run inside the word": _p(_r("Applicants need a pass") + "<w:r><w:rPr><w:sz w:val='1'/></w:rPr><w:t>zz</w:t>"
+                                   "</w:r>" + _r("port or national ID.")),
+    "white run inside the word": _p(_r("Applicants need a pass") + "<w:r><w:rPr><w:color w:val='FFFFFF'/></w:rPr>"
+                                    "<w:t>zz</w:t></w:r>" + _r("port or national ID.")),
+    "symbol for a letter": _p(_r("Applicants need a pass") + "<w:r><w:sym w:font='Symbol' w:char='0070'/></w:r>"
+                              + _r("ort or national ID.")),
+    "ruby base": _p(_r("Applicants need a ") + "<w:r><w:ruby><w:rubyPr/><w:rt>" + _r("x") + "</w:rt><w:rubyBase>"
+                    + _r("passport") + "</w:rubyBase></w:ruby></w:r>" + _r(" or national ID.")),
+    "right-to-left override": _p(_r("Applicants need a ") + "<w:bdo w:val='rtl'>" + _r("tropssap") + "</w:bdo>"
+                                 + _r(" or national ID.")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_WORD))
+def test_more_word_tricks(checker: Checker, name: str) -> None:
+    doc = parse_docx(_docx(MORE_WORD[name]), "d.docx")
+    assert RULE in {f.rule for f in checker.check(doc).findings}, name
+
+
+@pytest.mark.parametrize("text", ["a: &a [*a]\n", "a: &a {b: *a}\n", "---\nx: &x [*x]\n---\n# Body\nText.\n"],
+                         ids=["list", "mapping", "front matter"])
+def test_a_recursive_alias_is_refused_at_once(tmp_path: Path, text: str) -> None:
+    draft = tmp_path / ("r.md" if text.startswith("---") else "r.yaml")
+    draft.write_text(text, encoding="utf-8")
+    result = _cli("check", str(draft), timeout=20)
+    assert result.returncode == 2 and "structure without end" in result.stdout + result.stderr
+
+
+def test_many_comment_openings_are_read_in_time(tmp_path: Path) -> None:
+    draft = tmp_path / "c.md"
+    draft.write_text("# Eligibility\n" + "<!--" * 40000 + "\n" + VIOLATION + "\n", encoding="utf-8")
+    result = _cli("check", str(draft), "--format", "line", timeout=20)
+    assert result.returncode == 1 and RULE in result.stdout
+
+
+def test_a_long_page_in_another_language_is_not_checked(tmp_path: Path) -> None:
+    draft = tmp_path / "de.md"
+    draft.write_text("# T\n\n" + "Die Daten werden jede Woche an die Polizei weitergegeben. " * 220 + "\n",
+                     encoding="utf-8")
+    result = _cli("check", str(draft), "--format", "json")
+    assert json.loads(result.stdout)["documents"][0]["status"] == "not_checked"
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    name = os.path.join(os.fsencode(folder), b"bad\xff\xfename.md")
+    with open(name, "wb") as handle:
+        handle.write(("# Eligibility\n" + VIOLATION + "\n").encode())
+    for target in ("r.html", "r.sarif", "r.xml", "r.csv", "r.json"):
+        result = _cli("audit", str(folder), "-o", str(tmp_path / target))
+        assert result.returncode == 1, (target, result.stderr)
+        written = (tmp_path / target).read_text(encoding="utf-8-sig")
+        assert "\ufffd" in written or "%EF%BF%BD" in written  # SARIF percent-encodes its URIs
+
+
+def test_a_full_standard_output_is_one_line_and_exit_2() -> None:
+    case = str(ROOT / "cases" / "violating" / "deterrence-campaign.md")
+    for args in (["check", case], ["audit", case, "--format", "text"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=60)
+        assert result.returncode == 2 and "No space left" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--timeout", "inf"], ["--timeout", "nan"], ["--jobs", "100000"]])
+def test_audit_options_out_of_range_are_usage_errors(option: list[str]) -> None:
+    result = _cli("audit", *option, str(ROOT / "cases" / "violating" / "deterrence-campaign.md"))
+    assert result.returncode == 2 and "Invalid value" in result.stderr
+
+
+def test_a_file_list_keeps_names_exactly(tmp_path: Path) -> None:
+    spaced = tmp_path / " lead.md"
+    spaced.write_text("# Eligibility\n" + VIOLATION + "\n", encoding="utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# drafts\n{tmp_path}/ lead.md\n\n", encoding="utf-8")
+    result = _cli("audit", "--files-from", str(listing), "--format", "json")
+    [doc] = json.loads(result.stdout)["documents"]
+    assert doc["path"] == str(spaced) and doc["error"] is None
+
+
+def test_reports_never_replace_a_file_the_run_reads(draft: Path, tmp_path: Path) -> None:
+    import shutil
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{draft}\n", encoding="utf-8")
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    policy = (rules / "policy.yaml").read_bytes()
+    attempts = [
+        ["check", str(draft), "--waivers", str(waivers), "--out", str(waivers)],
+        ["audit", str(draft), "--waivers", str(waivers), "-o", f"text:{waivers}"],
+        ["audit", "--files-from", str(listing), "-o", f"text:{listing}"],
+        ["check", str(draft), "--rules", str(rules), "--out", f"{rules}/policy.yaml"],
+    ]
+    for args in attempts:
+        assert _cli(*args).returncode == 2, args
+    assert waivers.read_text(encoding="utf-8") == "waivers: []\n"
+    assert listing.read_text(encoding="utf-8") == f"{draft}\n"
+    assert (rules / "policy.yaml").read_bytes() == policy
+
+
+def test_a_glob_of_many_double_stars_ends(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Eligibility\n" + VIOLATION + "\n", encoding="utf-8")
+    result = _cli("audit", str(tmp_path) + "/" + "**/" * 30 + "*.md", "--format", "json", timeout=30)
+    assert result.returncode == 1 and len(json.loads(result.stdout)["documents"]) == 1

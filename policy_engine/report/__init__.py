@@ -21,15 +21,25 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return wrap
 
 
+def displayable(text: str) -> str:
+    """A file name that is not UTF-8 (Python keeps its bytes as lone surrogates) with those bytes
+    shown as U+FFFD, so that every format can write it."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def document_entry(result: CheckResult) -> dict[str, Any]:
     """One entry of report["documents"]: everything known about one checked file."""
     return {
-        "path": result.path,
+        "path": displayable(result.path),
         "id": result.id,
         "title": result.title,
         "organisation": result.organisation,
         "status": result.status,
-        "error": result.error,
+        "error": None if result.error is None else displayable(result.error),
         "not_checked": [part.to_dict() for part in result.unread],
         "findings": [f.to_dict() for f in result.findings],
         "warnings": list(result.warnings),
