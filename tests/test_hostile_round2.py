@@ -64,6 +64,19 @@ EVASIONS = {
     "Greek omicron": "Applicants need a passpοrt or natiοnal ID.",
     "dotless i": "Applıcants need a passport or natıonal ID.",
     "fullwidth letters": "Applicants need a ｐａｓｓｐｏｒｔ or national ID.",
+    # found by an attacker who read only the README
+    "comment over lines": "Applicants need a pass<!--\n-->port or national ID.",
+    "tag over lines": 'Applicants need a <span\nclass="x">passport</span> or national ID.',
+    "quoted > in a tag": 'Applicants need a <span title="a>b">passport</span> or national ID.',
+    "CDATA": "Applicants need a pass<![CDATA[]]>port or national ID.",
+    "processing instruction": "Applicants need a pass<?x?>port or national ID.",
+    "empty link": "Applicants need a pass[](x)port or national ID.",
+    "emphasis in a word": "Applicants need a pass**port** or national ID.",
+    "Armenian o": "Applicants need a passp\u0585rt or national ID.",
+    "Latin alpha": "Applicants need a p\u0251ssport or national ID.",
+    "invisible Khmer": "Applicants need a pass\u17b4port or national ID.",
+    "hair space": "Applicants need a pass\u200aport or national ID.",
+    "reversed by an override": "Applicants need a \u202etropssap\u202c or national ID.",
 }
 
 
@@ -468,27 +481,6 @@ def test_sentence_and_paragraph_limits_refuse_what_would_take_minutes(tmp_path: 
 
 
 # ---- found by an attacker who read only the README ------------------------------------------------
-
-MORE_EVASIONS = {
-    "comment over lines": "Applicants need a pass<!--\n-->port or national ID.",
-    "tag over lines": 'Applicants need a <span\nclass="x">passport</span> or national ID.',
-    "quoted > in a tag": 'Applicants need a <span title="a>b">passport</span> or national ID.',
-    "CDATA": "Applicants need a pass<![CDATA[]]>port or national ID.",
-    "processing instruction": "Applicants need a pass<?x?>port or national ID.",
-    "empty link": "Applicants need a pass[](x)port or national ID.",
-    "emphasis in a word": "Applicants need a pass**port** or national ID.",
-    "Armenian o": "Applicants need a passp\u0585rt or national ID.",
-    "Latin alpha": "Applicants need a p\u0251ssport or national ID.",
-    "invisible Khmer": "Applicants need a pass\u17b4port or national ID.",
-    "hair space": "Applicants need a pass\u200aport or national ID.",
-    "reversed by an override": "Applicants need a \u202etropssap\u202c or national ID.",
-}
-
-
-@pytest.mark.parametrize("name", sorted(MORE_EVASIONS))
-def test_more_ways_of_hiding_a_violation(checker: Checker, name: str) -> None:
-    assert fires(checker, MORE_EVASIONS[name]), name
-
 
 MORE_WORD = {
     "hidden run inside the word": _p(_r("Applicants need a pass") + "<w:r><w:rPr><w:vanish/></w:rPr><w:t>zz</w:t></w:r>"
