@@ -28,6 +28,7 @@ import click  # noqa: E402
 
 from policy_engine import __version__
 from policy_engine.errors import PolicyCheckError
+from policy_engine.model import UNREAD_STATUSES
 
 EXIT_OK = 0          # nothing at or above --fail-on
 EXIT_FINDINGS = 1    # a finding at or above --fail-on
@@ -42,7 +43,7 @@ def document_fails(doc: dict[str, Any], fail_on: str, accept_not_checked: bool =
     those known from a baseline never fail), or prose the rules could not read (unless accepted)."""
     if fail_on == "never":
         return False
-    if doc.get("status") in ("not_checked", "partly_checked") and not accept_not_checked:
+    if doc.get("status") in UNREAD_STATUSES and not accept_not_checked:
         return True
     levels = FAIL_LEVELS[:FAIL_LEVELS.index(fail_on) + 1]
     return any(f["severity"] in levels and f.get("waived") is None and f.get("baseline") != "known"

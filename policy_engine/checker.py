@@ -21,15 +21,13 @@ from .documents import load_document
 from .engine import Engine
 from .errors import PolicyCheckError, RuleError
 from .language import language_name
-from .model import Document, Evidence, Finding
+from .model import ERROR, NOT_CHECKED, OK, PARTLY_CHECKED, Document, Evidence, Finding
 from .prose import DocumentReading, ProseReader, facts as prose_facts
 from .rules import Rule, RuleSet, TextTest, load_rule_set
 from .waivers import WaiverPolicy
 
 MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
 
-# What a check says of a document: read and judged, read in part, not read, or not readable at all.
-OK, PARTLY_CHECKED, NOT_CHECKED, ERROR = "ok", "partly_checked", "not_checked", "error"
 
 
 class UnreadPart(NamedTuple):

@@ -24,7 +24,7 @@ from .cleantext import clean
 from .drafts import Block
 from .errors import InputError
 from .inputfile import MAX_BYTES, decode_text, read_bytes
-from .language import NEEDS_MODEL, Counts, count, declared_language, decide, identify
+from .language import NEEDS_MODEL, Counts, by_model, count, declared_language, decide
 from .model import Document, TextUnit
 from .resources import schema
 from .sections import OTHER_TOPIC, Sections, bundled_sections
@@ -354,7 +354,7 @@ def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, l
         verdict = decide(total, expected, whole, sparse_check)
         if verdict != NEEDS_MODEL:
             return verdict
-        return identify("\n".join(units[i].text for i in members), expected, total, whole, sparse_check)
+        return by_model("\n".join(units[i].text for i in members))  # joined only when the model must read it
 
     language = judge(list(range(len(units))), declared, whole=True) or declared or DEFAULT_LANGUAGE
     out: list[TextUnit] = []
@@ -573,12 +573,12 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
         while enclosing and enclosing[-1][0] >= block.heading:
             enclosing.pop()
         heading, heading_line = block.text.strip().rstrip(":").strip(), block.line
-        scopes = sections.topics_for(drafts.heading_text(heading)) or \
-            (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
-        enclosing.append((block.heading, (OTHER_TOPIC,) if index == title_at else scopes))
         said = drafts.heading_text(heading)
+        named = sections.topics_for(said)
+        scopes = named or (enclosing[-1][1] if enclosing else (OTHER_TOPIC,))
+        enclosing.append((block.heading, (OTHER_TOPIC,) if index == title_at else scopes))
         words = len(_LETTERED.findall(said))
-        names = sections.topics_for(said) or sections.topics_for(re.split(r"\s[-–—:(]|:", said, maxsplit=1)[0])
+        names = named or sections.topics_for(re.split(r"\s[-–—:(]|:", said, maxsplit=1)[0])
         if words >= HEADING_WORDS and (words >= STATEMENT_WORDS or not names):
             # A heading that says something is read too, so a rule cannot be dodged by writing a
             # sentence as a heading; one that only names a known section ("Referrals") is not.

@@ -21,8 +21,6 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-UNDETERMINED = "und"  # a language nobody could tell
-
 # Frequent function words, each exclusive enough to one language. Accents are stripped before
 # counting, as everywhere else in the engine.
 STOPWORDS: dict[str, frozenset[str]] = {
@@ -52,7 +50,6 @@ FOREIGN = frozenset("""
     amb dels pels aquesta aquest tambe pentru sunt sau acest nie jest oraz dla
     bir icin olan olarak yang untuk dengan ini itu pada tidak akan kwa katika kwamba hii watu pou moun
 """.split())
-_FOREIGN_HITS = 2
 
 _WORD = re.compile(r"[a-z]+")
 _SAMPLE_CHARS = 40_000
@@ -140,13 +137,6 @@ def count(text: str, folded: str | None = None) -> Counts:
                   len(_URDU_LETTER.findall(text)) if arabic else 0, *hits, len(_ODD_LETTER.findall(text)))
 
 
-def scores(text: str) -> dict[str, int]:
-    """How many function words of each language the text holds ('other': of other languages;
-    'ar': letters in Arabic script)."""
-    counts = count(text)
-    return {"ar": counts.arabic, "en": counts.en, "es": counts.es, "fr": counts.fr, "other": counts.other}
-
-
 NEEDS_MODEL = "?"
 
 
@@ -204,9 +194,13 @@ def identify(text: str, expected: str | None = None, counts: Counts | None = Non
     surely written in (the rules will not read it).
     """
     verdict = decide(counts if counts is not None else count(text), expected, whole, sparse_check)
-    if verdict != NEEDS_MODEL:
-        return verdict
-    code, probability = _model_identify(text[:_SAMPLE_CHARS])
+    return by_model(text) if verdict == NEEDS_MODEL else verdict
+
+
+def by_model(text: str) -> str | None:
+    """What the identifier says of a text decide() left in doubt: a language we read if it is fairly
+    sure, another only if it is sure (else None: the text takes its surroundings' language)."""
+    code, probability = _model_identify(text)
     if code in STOPWORDS or code == "ar":
         return code if probability >= _MODEL_OURS else None
     return code if probability >= _MODEL_SURE else None
@@ -238,7 +232,6 @@ LANGUAGE_NAMES = {
     "so": "Somali", "ps": "Pashto", "ku": "Kurdish", "sv": "Swedish", "da": "Danish", "no": "Norwegian",
     "fi": "Finnish", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian", "hr": "Croatian", "sr": "Serbian",
     "bg": "Bulgarian", "sq": "Albanian", "ha": "Hausa", "yo": "Yoruba", "ht": "Haitian Creole", "qu": "Quechua",
-    UNDETERMINED: "an undetermined language",
 }
 
 

@@ -76,6 +76,12 @@ class TextUnit(NamedTuple):
     language: str = ""
 
 
+# What a check says of a document: read and judged, read in part (some prose is in a language the
+# rules cannot read), not read, or not readable at all.
+OK, PARTLY_CHECKED, NOT_CHECKED, ERROR = "ok", "partly_checked", "not_checked", "error"
+UNREAD_STATUSES = (PARTLY_CHECKED, NOT_CHECKED)
+
+
 class Document(NamedTuple):
     """A programme description in the internal model, whatever format it came in."""
 

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..checker import CheckResult
-from ..model import SEVERITIES
+from ..model import NOT_CHECKED, SEVERITIES, UNREAD_STATUSES
 from ..rules import RuleSet
 
 Formatter = Callable[[dict[str, Any]], str]
@@ -51,7 +51,7 @@ def not_checked_note(document: dict[str, Any]) -> str:
     parts = document.get("not_checked") or []
     if not parts:
         return ""
-    if document.get("status") == "not_checked":
+    if document.get("status") == NOT_CHECKED:
         names = sorted({part["language_name"] for part in parts})
         return (f"not checked: its prose is in {' and '.join(names)}, which the rules do not read, so no "
                 "finding can be made on it (fields of a structured draft were checked)")
@@ -69,7 +69,7 @@ def add_to_summary(summary: dict[str, int], document: dict[str, Any]) -> None:
     summary["documents"] += 1
     if document["error"] is not None:
         summary["errors"] += 1
-    if document.get("status") in ("not_checked", "partly_checked"):
+    if document.get("status") in UNREAD_STATUSES:
         summary[document["status"]] += 1
     for finding in document["findings"]:
         if finding.get("waived") is not None:

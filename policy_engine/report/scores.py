@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ..model import UNREAD_STATUSES
+
 PASS, REVIEW, FAIL, NOT_ASSESSED, NOT_CHECKED, ERROR = "pass", "needs review", "fail", "n/a", "not checked", "error"
-UNREAD_STATUSES = ("not_checked", "partly_checked")
 SCORES = {PASS: 100, REVIEW: 50, FAIL: 0}
 PRINCIPLES = tuple(range(1, 11))
 
