@@ -112,7 +112,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a damaged or foreign file is ignored and the language compiled again.
 
-TERMS_VERSION = 1
+TERMS_VERSION = 2
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -130,8 +130,17 @@ def _terms_path(digest: str, code: str) -> Any:
     return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
 
 
-def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]] | None:
-    """The compiled terms of a language and the index of their first words, or None."""
+def first_words(terms: list[Term]) -> dict[str, list[int]]:
+    """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
+    first: dict[str, list[int]] = {}
+    for index, term in enumerate(terms):
+        for form in term.words[0][0]:
+            first.setdefault(form, []).append(index)
+    return first
+
+
+def load_terms(digest: str, code: str) -> list[Term] | None:
+    """The compiled terms of a language, or None."""
     import json
 
     path = _terms_path(digest, code)
@@ -142,19 +151,15 @@ def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]
 
         data = json.loads(read_entry(path) or "null")
         sets = [frozenset(s) for s in data["sets"]]
-        terms = [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
-                 for text, words, concepts, kinds, hides in data["terms"]]
-        first = data["first"]
-        if not isinstance(first, dict) or not all(isinstance(v, list) for v in first.values()):
+        if not all(isinstance(form, str) for forms in sets for form in forms):
             return None
-        if any(not 0 <= i < len(terms) for v in first.values() for i in v):
-            return None
-        return terms, first
+        return [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
+                for text, words, concepts, kinds, hides in data["terms"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: compiled again
 
 
-def store_terms(digest: str, code: str, terms: list[Term], first: dict[str, list[int]]) -> None:
+def store_terms(digest: str, code: str, terms: list[Term]) -> None:
     import json
 
     from ..cache import write_entry
@@ -169,8 +174,7 @@ def store_terms(digest: str, code: str, terms: list[Term], first: dict[str, list
         rows.append([term.text, words, list(term.concepts), list(term.cues), term.hides])
     sets = [sorted(forms) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
     try:
-        write_entry(path, json.dumps({"sets": sets, "terms": rows, "first": first}, ensure_ascii=False), "terms",
-                    TERMS_VERSION)
+        write_entry(path, json.dumps({"sets": sets, "terms": rows}, ensure_ascii=False), "terms", TERMS_VERSION)
     except OSError:
         pass  # a read-only cache: compiled again next time
 
@@ -197,19 +201,13 @@ class CompiledLanguage:
         articles = {w for entry in cues.articles for w in self.split(entry)}
         self._attached_articles = tuple(sorted(written for written, words in self._prefixes
                                                if words and all(w in articles for w in words)))
-        stored = load_terms(digest, code) if digest else None
-        if stored is None:
+        terms = load_terms(digest, code) if digest else None
+        if terms is None:
             terms = self._compile_terms(lexicon, cues)
-            first: dict[str, list[int]] = {}
-            for index, term in enumerate(terms):
-                for form in term.words[0][0]:
-                    first.setdefault(form, []).append(index)
             if digest:
-                store_terms(digest, code, terms, first)
-        else:
-            terms, first = stored
+                store_terms(digest, code, terms)
         self.terms = terms
-        self.first = first  # a form -> the terms whose first word it can be
+        self.first = first_words(terms)  # a form -> the terms whose first word it can be
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
