@@ -235,7 +235,11 @@ class CompiledLanguage:
                 if words:
                     self.breaks.setdefault(words[0], []).append((words[1:], kind))
         self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
-        self.openers = sorted({tuple(self.phrase(entry)) for entry in cues.background_openers}, key=len, reverse=True)
+        # background openers by their first word (a sentence is tested only against those it starts with)
+        self.openers: dict[str, list[tuple[str, ...]]] = {}
+        for opener in sorted({tuple(self.phrase(entry)) for entry in cues.background_openers}):
+            if opener:
+                self.openers.setdefault(opener[0], []).append(opener)
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
@@ -499,8 +503,8 @@ class CompiledLanguage:
                 segments[word_clause] = sum(1 for s in semicolons if s <= index)
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
-        if not context_section and self.openers:
-            context_section = any(tuple(words[:len(o)]) == o for o in self.openers)
+        if not context_section and words and words[0] in self.openers:
+            context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
         return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
                            tuple(segments), (answers, pipes))
 
