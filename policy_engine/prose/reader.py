@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from .forms import FORMS_VERSION, WORD, fold, simplemma_version, word_forms
 from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
@@ -416,10 +416,13 @@ class CompiledLanguage:
 
     # ---- reading ------------------------------------------------------------------------------
 
-    def read(self, text: str, context_section: bool = False, lead: str = "") -> Reading:
+    def read(self, text: str, context_section: bool = False, lead: str = "",
+             wanted: Callable[[set[int]], bool] | None = None) -> Reading:
         """Read one sentence. context_section: it sits in a section read as context (Background).
         lead: the heading or list lead-in it falls under; a negation there ("What we will not
-        do:") denies what the sentence says."""
+        do:") denies what the sentence says. wanted: whether some test could hold with the concepts
+        the sentence mentions; when it says no, how they are said is not worked out (no mentions
+        are returned)."""
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
@@ -494,6 +497,10 @@ class CompiledLanguage:
                 shift += 1
             pieces[index] = cells[index] * 4096 + shift
         found = self._find(words, pieces, cells)
+        if wanted is not None:
+            terms = self.terms
+            if not wanted({concept for _, term in found for concept in terms[term].concepts}):
+                return Reading(text, (), (), (), (), (0,), {}, ())
         denied = bool(lead) and self._lead_denies(lead)
         # The items of a list written with semicolons are apart ("clinics for the injured; the police
         # only when a person asks"); two clauses joined by one semicolon still make one statement.
