@@ -53,6 +53,21 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "Meals are served without a registration card, in the shelter.", "assistance", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "irregular_migrant", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "identity_document", set()),
+    # a negation inside the subject ("with no permit", "who have no visa") stops at the verb's modal:
+    # the people it describes can still do what follows; a negation of the predicate still denies it
+    ("en", "Residents with no residence permit can join the team as volunteers.", "staff_role", {AFFIRMED}),
+    ("en", "Residents with no residence permit can join the team as volunteers.", "identity_document", {NEGATED}),
+    ("en", "Residents with no residence permit can join the team as volunteers.", "people_served", {AFFIRMED}),
+    ("en", "People who hold a temporary visa or have no current visa can all apply to volunteer.", "staff_role",
+     {AFFIRMED}),
+    ("en", "No migrant can volunteer.", "staff_role", {NEGATED}),
+    ("es", "Las personas sin permiso de residencia pueden unirse al equipo como voluntarias.", "staff_role",
+     {AFFIRMED}),
+    ("es", "Las personas que tienen una visa temporal o que no tienen visa pueden inscribirse como voluntarias.",
+     "staff_role", {AFFIRMED}),
+    ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
+    ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
+     "bénévoles.", "staff_role", {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"

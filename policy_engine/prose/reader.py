@@ -211,7 +211,8 @@ class CompiledLanguage:
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
-            cues.prepositions, cues.passive, cues.auxiliaries, cues.trailing_negation, cues.background_openers)
+            cues.prepositions, cues.passive, cues.auxiliaries, cues.modals, cues.trailing_negation,
+            cues.background_openers)
             for entry in entries for w in self.split(entry.replace("<number>", " ")))
         if self._prefixes or self._suffixes:
             self.known_words()  # a word is split only into words the phrases know
@@ -244,6 +245,7 @@ class CompiledLanguage:
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
+        self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -660,11 +662,16 @@ class CompiledLanguage:
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
+        # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
+        narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
                 continue
             start, end = positions[0], positions[-1]
+            if narrow_spans and "narrow_negation" not in kinds and "negation" in kinds \
+                    and any(set(positions) < span for span in narrow_spans):
+                continue
             if "programme" in kinds:
                 programme = True
             if "relative" in kinds:
@@ -726,9 +733,12 @@ class CompiledLanguage:
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
             relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
             if kind == "narrow_negation":
-                # NARROW words that say something: "strip anyone of their human rights"
+                # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
+                # to the verb that follows ("people without papers | can volunteer")
                 reach, said = end, 0
                 while reach < clause_end and said < NARROW:
+                    if reach > end and words[reach + 1] in self.modals:
+                        break
                     reach += 1
                     said += len(words[reach]) > 3
                 reach = min(reach, clause_end)
@@ -744,6 +754,10 @@ class CompiledLanguage:
                     reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
             else:
                 reach = clause_end
+                if kind == "negation" and any(r < start and clauses[r] == clause for r in relatives):
+                    # in a relative clause ("people who ... have no current visa | can all apply"): it
+                    # ends where the main verb begins
+                    reach = next((k - 1 for k in range(end + 2, clause_end + 1) if words[k] in self.modals), reach)
                 inside = max((o for o in opens if o <= start), default=-1)
                 if inside >= 0 and not any(inside < c <= start for c in closes):
                     reach = min(reach, next((c - 1 for c in closes if c > end), clause_end))
