@@ -119,6 +119,23 @@ def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share", lead="Activities") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,lead,text", [
+    ("en", "What the committee does not do", "It does not sort arrivals: each person is welcomed and listened to."),
+    ("es", "Lo que el comité no hace", "No clasifica a los recién llegados: cada persona es recibida y escuchada."),
+    ("fr", "Ce que le comité ne fait pas", "Il ne trie pas les arrivants : chaque personne est accueillie et écoutée."),
+])
+def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, lead, text) -> None:
+    # under a heading that denies, the sentence's own negation does the denying; and what it denies
+    # ends at the colon that opens the explanation
+    assert said(read, language, text, "consulted", lead=lead) == {AFFIRMED}
+    assert said(read, language, text, "consulted") == {AFFIRMED}
+
+
+def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
+    assert said(read, "en", "We will never: share beneficiary lists with the police.", "share") == {NEGATED}
+    assert said(read, "fr", "Nous ne ferons jamais : transmettre les listes à la police.", "share") == {NEGATED}
+
+
 def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:
     compiled, reading = read("en", "Number of departures from the target woredas.")
     assert compiled.concept_ids["target_quota"] not in reading.matches

@@ -754,6 +754,12 @@ class CompiledLanguage:
                     reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
             else:
                 reach = clause_end
+                # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
+                # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
+                colon = next((a for a in answers if end + 1 < a < clause_end + 1
+                              and any(len(w) > 3 for w in words[end + 1:a])), None)
+                if colon is not None:
+                    reach = colon - 1
                 if kind == "negation" and any(r < start and clauses[r] == clause for r in relatives):
                     # in a relative clause ("people who ... have no current visa | can all apply"): it
                     # ends where the main verb begins
@@ -788,7 +794,9 @@ class CompiledLanguage:
                 if start in answers and (end + 1 == len(words) or end + 1 in pipes):
                     trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
-        base = NEGATED if denied else AFFIRMED
+        # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
+        # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
+        base = NEGATED if denied and not any(kind in ("negation", "rejection") for kind, _, _ in cues) else AFFIRMED
         for positions, term in kept:
             concepts = terms[term].concepts
             if not concepts:
