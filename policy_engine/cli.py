@@ -48,10 +48,15 @@ def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = F
     return EXIT_OK
 
 
-def echo(text: str, err: bool = False, nl: bool = True, json_style: bool = False) -> None:
-    """Print: control characters from submissions or rule files never reach the terminal raw."""
+def echo(text: str, err: bool = False, nl: bool = True, json_style: bool = False, colour: bool = False) -> None:
+    """Print: control characters from submissions or rule files never reach the terminal raw
+    (colour, when wanted, is added after they are made visible)."""
     from policy_engine.report.display import terminal_safe
-    click.echo(terminal_safe(text, json_style), err=err, nl=nl)
+    text = terminal_safe(text, json_style)
+    if colour:
+        from policy_engine.report.colour import colour as paint
+        text = paint(text)
+    click.echo(text, err=err, nl=nl, color=True if colour else None)
 
 
 def echo_json(text: str) -> None:
@@ -67,12 +72,17 @@ def echo_error(message: object, prefix: str = "error: ") -> None:
 class SafeStdout:
     """Standard output for streamed reports, made terminal-safe as it is written."""
 
-    def __init__(self, json_style: bool) -> None:
+    def __init__(self, json_style: bool, colour: bool = False) -> None:
         self.json_style = json_style
+        self.colour = colour
 
     def write(self, text: str) -> int:
         from policy_engine.report.display import terminal_safe
-        return sys.stdout.write(terminal_safe(text, self.json_style))
+        text = terminal_safe(text, self.json_style)
+        if self.colour:  # the text writer writes whole lines
+            from policy_engine.report.colour import colour
+            text = colour(text)
+        return sys.stdout.write(text)
 
     def flush(self) -> None:
         sys.stdout.flush()
@@ -121,65 +131,242 @@ accept_option = click.option("--accept-not-checked", is_flag=True,
                              help="Do not exit with 1 for a draft, or part of one, in a language the rules cannot "
                                   "read (it is still reported as not checked).")
 
+# Every report format, for check and audit alike (report.FORMATS and report.stream.STREAMS; a test
+# keeps this list equal to them: importing the streaming formats here would slow every check).
+REPORT_FORMATS = ("text", "json", "line", "csv", "matrix", "sarif", "junit", "html")
+COLOR_CHOICES = ("auto", "always", "never")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="policy-check")
-def main() -> None:
+_SHARED_OPTIONS = (
+    click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS),
+                 help="Report format for standard output and for every --out without a FORMAT: prefix "
+                      "(default: from the --out file's extension, else text)."),
+    click.option("-o", "--out", "outs", multiple=True, metavar="[FORMAT:]PATH",
+                 help="Write a report to this file, atomically; repeat for several formats. Extensions: .txt .json "
+                      ".csv .sarif .xml (JUnit) .html; line and matrix need FORMAT:PATH or --format."),
+    click.option("--select", multiple=True, metavar="RULE|P#|ART",
+                 help="Report only these rules: rule ids, principles (P7) or articles (7.5); repeat or "
+                      "separate with commas."),
+    click.option("--ignore", multiple=True, metavar="RULE|P#|ART",
+                 help="Leave out these rules (rule ids, principles or articles), even when selected."),
+    click.option("--color", "--colour", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+                 help="Colour the text report: auto is on a terminal only, and never with NO_COLOR set."),
+    fail_on_option,
+    accept_option,
+    rules_option,
+)
+
+
+def shared_options(func: Any) -> Any:
+    """The options check and audit share: output, selection, colour, threshold, rules, waivers."""
+    for option in reversed(_SHARED_OPTIONS + _WAIVER_OPTIONS):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(__version__, "-V", "--version", prog_name="policy-check")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read settings from this file instead of the .policy-check.yaml or pyproject.toml "
+                   "[tool.policy-check] found from the working folder upwards.")
+@click.option("--no-config", is_flag=True, help="Read no configuration file.")
+@click.option("--show-config", is_flag=True, help="Print the configuration file found and every setting, then exit.")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None, no_config: bool, show_config: bool) -> None:
     """Check humanitarian programme descriptions against the IFRC Policy on Migration (2009)."""
+    from policy_engine import config
+
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config do not go together")
+    settings = config.load(None if no_config else config_file or config.find())
+    ctx.obj = settings
+    if show_config:
+        echo(settings.render(), nl=False)
+        ctx.exit(EXIT_OK)
+    if ctx.invoked_subcommand is None:
+        echo(ctx.get_help())
+        ctx.exit(EXIT_OK)
+    # The file's settings are the options' defaults: an option on the command line wins.
+    defaults = settings.option_defaults()
+    rules_only = {k: v for k, v in defaults.items() if k == "rules_dir"}
+    ctx.default_map = {"check": defaults, "audit": defaults, "explain": rules_only,
+                       "rules": {"suggest": rules_only}}
+
+
+def configured_rules() -> str | None:
+    """The rules folder of the configuration file, if it names one."""
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_root().obj if ctx is not None else None
+    return settings.values.get("rules") if settings is not None else None
+
+
+def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(format, path) for each report to write; path None means standard output.
+
+    An --out may say its format as FORMAT:PATH; otherwise --format decides, else the file's extension.
+    A prefix that is not a format is refused (write ./name:x to mean a file of that name); a
+    one-letter prefix is a Windows drive (C:\\reports\\r.json).
+    """
+    from policy_engine.report.stream import format_for_path
+
+    if not outs:
+        return [(fmt or "text", None)]
+    known = ", ".join(REPORT_FORMATS)
+    resolved: list[tuple[str, str | None]] = []
+    for out in outs:
+        prefix, sep, rest = out.partition(":")
+        if sep and len(prefix) > 1 and prefix.replace("-", "").replace("_", "").isalnum():
+            if prefix not in REPORT_FORMATS:
+                raise click.UsageError(f"unknown report format '{prefix}' in '{out}'; formats: {known} "
+                                       f"(for a file with ':' in its name, write ./{out})")
+            if not rest:
+                raise click.UsageError(f"'{out}' names no file after '{prefix}:'")
+            resolved.append((prefix, rest))
+            continue
+        chosen = fmt or format_for_path(out)
+        if chosen is None:
+            raise click.UsageError(f"cannot tell the report format of '{out}' from its extension; use --format, or "
+                                   f"FORMAT:{out} with one of: {known}")
+        resolved.append((chosen, out))
+    paths = [os.path.abspath(p) for _, p in resolved if p]
+    if len(set(paths)) != len(paths):
+        raise click.UsageError("the same --out file is given twice")
+    return resolved
+
+
+def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: Any) -> Any:
+    """The --select/--ignore selection, its names checked against the rules (a typo is an error, exit 2)."""
+    from policy_engine.selection import Selection, SelectorError, check_selectors, split
+    from policy_engine.waivers import BUILTIN_RULES
+
+    settings = click.get_current_context().find_root().obj
+    chosen = []
+    for name, values in (("select", select), ("ignore", ignore)):
+        try:
+            chosen.append(check_selectors(split(values), rule_set, BUILTIN_RULES))
+        except SelectorError as exc:
+            if settings is not None and name in settings.values and settings.values[name] == split(values):
+                from policy_engine.config import ConfigError
+                raise ConfigError(f"{name}: {exc}", settings.path, settings.lines[name]) from None
+            raise click.BadParameter(str(exc), param_hint=f"--{name}") from None
+    return Selection(*chosen)
+
+
+def stdin_document(checker: Any, name: str | None) -> tuple[Any, str]:
+    """Read a draft from standard input; its kind from --stdin-filename, else from its first bytes."""
+    from policy_engine.documents import parse_docx, parse_document
+    from policy_engine.inputfile import MAX_BYTES, decode_text
+
+    raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+    shown = name or "-"
+    if len(raw) > MAX_BYTES:
+        from policy_engine.errors import InputError
+        raise InputError(f"standard input too large (> {MAX_BYTES / 1048576:g} MB limit)", shown)
+    suffix = Path(name).suffix.lower() if name else sniff(raw)
+    if suffix in (".docx", ".docm"):
+        return parse_docx(raw, shown, checker.rule_set.sections), shown
+    return parse_document(decode_text(raw, shown), shown, suffix, checker.rule_set.sections), shown
+
+
+def sniff(raw: bytes) -> str:
+    """The kind of a draft read from standard input: Word (a zip), JSON, a YAML programme (it starts
+    with a field such as `id:`), else Markdown (front matter between --- lines included)."""
+    import re
+
+    if raw.startswith(b"PK\x03\x04"):
+        return ".docx"
+    text = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return ".json"
+    first = next((line for line in text.splitlines() if line.strip() and not line.startswith(b"#")), b"")
+    return ".yaml" if re.match(rb"[a-z_]+:(\s|$)", first) else ".md"
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "line"]), default="text", show_default=True,
-              help="text for people, json for scripts (see README), line for editors (file:line:col).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the report to this file (atomically).")
-@fail_on_option
-@accept_option
-@rules_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@shared_options
 @click.option("--explain", is_flag=True,
               help="Also show, per rule, whether it fired and, if not, the first condition that failed.")
-@waiver_options
-def check(files: tuple[str, ...], fmt: str, out: str | None, fail_on: str, accept_not_checked: bool,
-          rules_dir: str | None, explain: bool, waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
-    """Check one or more programme descriptions (.yaml, .json, .md, .txt, .docx)."""
-    from policy_engine.report import build_report, render
+@click.option("--stdin-filename", metavar="NAME",
+              help="For '-': the name to report, whose extension (.md, .yaml, .docx ...) says how to read it.")
+def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select: tuple[str, ...],
+          ignore: tuple[str, ...], color: str, fail_on: str, accept_not_checked: bool, rules_dir: str | None,
+          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None,
+          explain: bool, stdin_filename: str | None) -> None:
+    """Check one or more programme descriptions (.yaml, .json, .md, .txt, .docx; '-' reads standard input)."""
+    from policy_engine.checker import CheckResult
+    from policy_engine.errors import PolicyCheckError
+    from policy_engine.report import add_to_summary, build_report, new_summary, render
     from policy_engine.waivers import WaiverPolicy, load_waiver_file
 
-    if explain and fmt == "line":
+    outputs = resolve_outputs(fmt, outs)
+    if explain and any(name not in ("text", "json") for name, _ in outputs):
         raise click.UsageError("--explain works with --format text or json")
-    read = files + tuple(str(f) for f in (waivers_file, baseline_file, rules_path(rules_dir)) if f)
-    if out:
-        from policy_engine.atomic import destination
-        # refuse at once, before any work, to write over a draft, a file the run reads, or a device
-        destination(out, read, [rules_path(rules_dir)])
+    if files.count("-") > 1:
+        raise click.UsageError("standard input ('-') can be read only once")
+    read = tuple(f for f in files if f != "-") + tuple(str(f) for f in (waivers_file, baseline_file,
+                                                                        rules_path(rules_dir)) if f)
+    from policy_engine.atomic import destination
+    for _, path in outputs:  # refuse at once, before any work, to write over a draft, a file the run reads, or a device
+        if path:
+            destination(path, read, [rules_path(rules_dir)])
     checker = load_checker(rules_dir)
+    selection = selection_for(select, ignore, checker.rule_set)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
-    results = [checker.check_path(f, waivers) for f in files]
+    results = []
+    for f in files:
+        if f == "-":
+            try:
+                doc, shown = stdin_document(checker, stdin_filename)
+                results.append(checker.check(doc, waivers))
+            except PolicyCheckError as exc:
+                results.append(CheckResult(stdin_filename or "-", error=str(exc)))
+        else:
+            results.append(checker.check_path(f, waivers))
     report = build_report(results, checker.rule_set)
+    if selection:
+        report["documents"] = [selection.apply(doc) for doc in report["documents"]]
+        report["summary"] = new_summary()
+        for doc in report["documents"]:
+            add_to_summary(report["summary"], doc)
     if baseline_file:
         from policy_engine.baseline import filter_new, load_report
         aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
         report = filter_new(report, load_report(baseline_file), aliases, baseline_file)
-    explanations = explain_results(checker, results) if explain else {}
-    if fmt == "json" and explanations:
-        for doc in report["documents"]:
-            if doc["path"] in explanations:
-                doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
-    text = render(report, fmt)
-    if fmt == "text":
-        if baseline_file:
-            from policy_engine.baseline import render_text as baseline_text
-            text += "\n" + baseline_text(report["baseline"])
-        if explanations:
-            from policy_engine.explain import render_text as explain_text
-            text += "".join("\n" + explain_text(path, items) for path, items in explanations.items())
-    emit(text, out, json_style=fmt == "json", inputs=read)
-    if fmt != "text" or out:  # the text report already shows errors on screen
+    explanations = explain_results(checker, [r for r, f in zip(results, files) if f != "-"]) if explain else {}
+    for name, path in outputs:
+        if name == "json" and explanations:
+            for doc in report["documents"]:
+                if doc["path"] in explanations:
+                    doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
+        if name in ("text", "json", "line"):  # one-shot formats, exactly as they always were
+            text = render(report, name)
+        else:
+            from policy_engine.report.stream import STREAMS, BatchInfo, context_for, render_whole
+            text = render_whole(STREAMS[name].create, report, context_for(checker.rule_set, fail_on),
+                                BatchInfo(baseline=report.get("baseline")))
+        if name == "text":
+            if baseline_file:
+                from policy_engine.baseline import render_text as baseline_text
+                text += "\n" + baseline_text(report["baseline"])
+            if explanations:
+                from policy_engine.explain import render_text as explain_text
+                text += "".join("\n" + explain_text(p, items) for p, items in explanations.items())
+        if path:
+            from policy_engine.atomic import write_atomic
+            write_atomic(path, text, read)
+        else:
+            echo(text, nl=False, json_style=name == "json", colour=name == "text" and color_wanted(color))
+    if not any(name == "text" and path is None for name, path in outputs):  # the text report shows errors itself
         for doc in report["documents"]:
             if doc["error"]:
                 echo_error(doc["error"])
     sys.exit(exit_code(report, fail_on, accept_not_checked))
+
+
+def color_wanted(choice: str) -> bool:
+    from policy_engine.report.colour import wanted
+    return wanted(choice, sys.stdout)
 
 
 MAX_JOBS = 256          # more worker processes than this only exhausts the machine
@@ -192,34 +379,7 @@ def _finite(value: float) -> float:
     return value
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "matrix", "sarif", "junit", "html")  # report.stream.STREAMS
 MAX_ERRORS_SHOWN = 10
-
-
-def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """(format, path) for each report to write; path None means standard output.
-
-    An --out may say its format as FORMAT:PATH; otherwise --format decides, else the file's extension.
-    """
-    from policy_engine.report.stream import format_for_path
-
-    if not outs:
-        return [(fmt or "text", None)]
-    resolved: list[tuple[str, str | None]] = []
-    for out in outs:
-        prefix, sep, rest = out.partition(":")
-        if sep and prefix in AUDIT_FORMATS and rest:
-            resolved.append((prefix, rest))
-            continue
-        chosen = fmt or format_for_path(out)
-        if chosen is None:
-            raise click.UsageError(f"cannot tell the report format of '{out}' from its extension; use --format, or "
-                                   f"FORMAT:{out} with one of: {', '.join(AUDIT_FORMATS)}")
-        resolved.append((chosen, out))
-    paths = [os.path.abspath(p) for _, p in resolved if p]
-    if len(set(paths)) != len(paths):
-        raise click.UsageError("the same --out file is given twice")
-    return resolved
 
 
 def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
@@ -237,26 +397,17 @@ def show_progress(choice: bool | None, writes_stdout: bool) -> bool:
 @click.argument("inputs", nargs=-1)
 @click.option("--files-from", type=click.Path(dir_okay=False, allow_dash=True),
               help="Read more inputs from this file, one per line ('-' for standard input).")
-@click.option("-f", "--format", "fmt", type=click.Choice(AUDIT_FORMATS),
-              help="Report format for standard output and for every --out without a FORMAT: prefix "
-                   "(default: from the --out file's extension, else text).")
-@click.option("-o", "--out", "outs", multiple=True, metavar="[FORMAT:]PATH",
-              help="Write a report to this file, atomically; repeat for several formats. Extensions: .txt .json "
-                   ".csv .sarif .xml (JUnit) .html; the matrix CSV needs matrix:PATH or --format matrix.")
+@shared_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), help=f"Worker processes (default: every core; at most {MAX_JOBS}).")
 @click.option("--timeout", type=click.FloatRange(min=0, max=MAX_TIMEOUT, min_open=True), default=60.0, show_default=True,
               callback=lambda ctx, param, value: _finite(value),
               help="Seconds one submission may take; a worker that overruns is stopped and the file reported.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on an interactive terminal, never in CI).")
-@fail_on_option
-@accept_option
-@rules_option
-@waiver_options
 def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs: tuple[str, ...],
-          jobs: int | None, timeout: float, progress: bool | None, fail_on: str, accept_not_checked: bool,
-          rules_dir: str | None,
-          waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], color: str, fail_on: str, accept_not_checked: bool,
+          rules_dir: str | None, waivers_file: str | None, ignore_inline_waivers: bool, today: Any,
+          baseline_file: str | None, jobs: int | None, timeout: float, progress: bool | None) -> None:
     """Audit many submissions: folders (searched recursively), glob patterns and files.
 
     Every core is used; a file that cannot be read, parsed or checked is reported as an error for that
@@ -281,6 +432,7 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     if not sources:
         raise click.UsageError("nothing to audit: give files, folders or glob patterns, or --files-from")
     checker = load_checker(rules_dir)
+    selection = selection_for(select, ignore, checker.rule_set)
     waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
     baseline = None
@@ -290,6 +442,7 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
         baseline = StreamingBaseline(load_report(baseline_file), aliases, baseline_file)
     jobs = jobs or default_jobs()
     bar_wanted = show_progress(progress, any(path is None for _, path in outputs))
+    screen_colour = any(name == "text" and path is None for name, path in outputs) and color_wanted(color)
 
     def stop(signum: int, frame: Any) -> None:  # SIGTERM (a cancelled CI job) cleans up like Ctrl-C
         raise KeyboardInterrupt
@@ -304,7 +457,9 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                                 timeout=timeout, rules_dir=str(rules_path(rules_dir)), waivers=waivers,
                                 baseline=baseline, fails=lambda doc: document_fails(doc, fail_on, accept_not_checked),
                                 on_document=(lambda: bar.update(1)) if bar_wanted else None,
-                                max_errors=MAX_ERRORS_SHOWN, stdout=SafeStdout(json_style=fmt == "json"))
+                                max_errors=MAX_ERRORS_SHOWN,
+                                stdout=SafeStdout(json_style=fmt == "json", colour=screen_colour),
+                                select=selection.apply if selection else None)
     except NothingToAudit as exc:
         for pattern in exc.discovery.unmatched:
             echo_error(f"no supported file matches '{pattern}'", "warning: ")
@@ -399,6 +554,7 @@ def rules_path(path: str | None) -> Path:
 
     from policy_engine.resources import default_rules_dir
 
+    path = path or configured_rules()
     if path:
         return Path(path)
     default = default_rules_dir()
@@ -407,6 +563,10 @@ def rules_path(path: str | None) -> Path:
     except ValueError:  # another drive
         return default
 
+
+# ---- command groups ------------------------------------------------------------------------------
+# Each group of commands is a click group attached to `main` here (`rules` below); a new group goes
+# beside it, as `@main.group()` with its commands under it.
 
 @main.group()
 def rules() -> None:
@@ -579,6 +739,16 @@ def rules_schema(show_path: bool) -> None:
     echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
 
 
+@main.command("schema")
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
+def programme_schema(show_path: bool) -> None:
+    """Print the JSON Schema of programme descriptions (the YAML/JSON draft format), for editors and tools."""
+    from policy_engine.resources import SCHEMA_DIR
+
+    schema_file = SCHEMA_DIR / "programme.schema.json"
+    echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     pause_gc()  # already paused when started by cli.py or python -m policy_engine
@@ -612,7 +782,7 @@ def _output_failed(exc: OSError) -> None:
 
 def _run() -> None:
     try:
-        main(standalone_mode=False)
+        main(prog_name="policy-check", standalone_mode=False)
     except click.exceptions.Abort:
         echo("aborted", err=True)
         sys.exit(130)
