@@ -253,16 +253,19 @@ def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: An
 
 def stdin_document(checker: Any, name: str | None) -> tuple[Any, str]:
     """Read a draft from standard input; its kind from --stdin-filename, else from its first bytes."""
-    from policy_engine.documents import parse_docx, parse_document
+    from policy_engine.documents import SUPPORTED_SUFFIXES, parse_docx, parse_document
+    from policy_engine.errors import InputError
     from policy_engine.inputfile import MAX_BYTES, decode_text
 
     raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     shown = name or "-"
     if len(raw) > MAX_BYTES:
-        from policy_engine.errors import InputError
         raise InputError(f"standard input too large (> {MAX_BYTES / 1048576:g} MB limit)", shown)
     suffix = Path(name).suffix.lower() if name else sniff(raw)
-    if suffix in (".docx", ".docm"):
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"unsupported file type '{suffix or name}' (expected one of: "
+                         f"{', '.join(sorted(SUPPORTED_SUFFIXES))})", shown)
+    if suffix == ".docx":
         return parse_docx(raw, shown, checker.rule_set.sections), shown
     return parse_document(decode_text(raw, shown), shown, suffix, checker.rule_set.sections), shown
 
