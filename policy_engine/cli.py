@@ -735,7 +735,7 @@ def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
 @rules.command("schema")
 @click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
 def rules_schema(show_path: bool) -> None:
-    """Print the JSON Schema of rule files, for editors (see README: the modeline)."""
+    """Print the JSON Schema of rule files, for editors (see docs/rule-authoring.md: the modeline)."""
     from policy_engine.resources import SCHEMA_DIR
 
     schema_file = SCHEMA_DIR / "rules.schema.json"

@@ -49,7 +49,7 @@ LEVELS = ("error", "warning")
 HINTS = {
     "yaml-syntax": "check the indentation and quotes on that line; a pattern with ':' or '#' needs quotes",
     "duplicate-key": "remove one of the two keys; YAML keeps only the last value",
-    "schema": "see the rule format in README 'Writing and testing rules', or add the schema modeline "
+    "schema": "see the rule format in docs/rule-authoring.md, or add the schema modeline "
               "so your editor checks as you type",
     "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
                  "{any_item: ..., where: ...} or {prose: {all: [concept, ...]}}",
