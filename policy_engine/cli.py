@@ -234,7 +234,10 @@ def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, s
 
 
 def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: Any) -> Any:
-    """The --select/--ignore selection, its names checked against the rules (a typo is an error, exit 2)."""
+    """The --select/--ignore selection, its names checked against the rules (a typo is an error, exit 2);
+    None when neither is given."""
+    if not select and not ignore:
+        return None
     from policy_engine.selection import Selection, SelectorError, check_selectors, split
     from policy_engine.waivers import BUILTIN_RULES
 
@@ -368,8 +371,15 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
 
 
 def color_wanted(choice: str) -> bool:
-    from policy_engine.report.colour import wanted
-    return wanted(choice, sys.stdout)
+    """--color auto|always|never; auto: a terminal, unless NO_COLOR is set (any value) or TERM=dumb."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 MAX_JOBS = 256          # more worker processes than this only exhausts the machine

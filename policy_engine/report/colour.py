@@ -1,4 +1,4 @@
-"""Colour for the text report on a terminal (on: a terminal; off: NO_COLOR, TERM=dumb, a pipe or a file).
+"""Colour for the text report on a terminal (cli.color_wanted decides: off with NO_COLOR, TERM=dumb, a pipe or a file).
 
 Colour is added after the report has been made terminal-safe (display.terminal_safe), and only to
 parts the report itself writes at the start of a line (severity marks, principle headings, the
@@ -8,9 +8,7 @@ neither gain colour nor carry its own.
 
 from __future__ import annotations
 
-import os
 import re
-from typing import IO
 
 RESET = "\x1b[0m"
 STYLE = {"violation": "\x1b[1;31m", "warning": "\x1b[33m", "advice": "\x1b[36m", "heading": "\x1b[1m",
@@ -24,18 +22,6 @@ _LINE = re.compile(
     r"|^(?P<ok>  no findings)"
     r"|^(?P<summary>Summary:)",
     re.M)
-
-
-def wanted(choice: str, stream: IO[str]) -> bool:
-    """--color auto|always|never; auto: a terminal, unless NO_COLOR is set (any value) or TERM=dumb."""
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
-        return False
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _paint(match: re.Match[str]) -> str:
