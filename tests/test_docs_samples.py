@@ -62,6 +62,8 @@ def run(command: str) -> list[str]:
     show_exit = command.endswith(_EXIT)
     args = shlex.split(command[: -len(_EXIT)] if show_exit else command)
     assert args[0] == "policy-check", command
+    # a sample runs in the repository itself: it may print, never write a file
+    assert not any(a in ("-o", "--out") or a.startswith(("-o", "--out=")) for a in args), command
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     result = subprocess.run([sys.executable, "-m", "policy_engine", *args[1:]], cwd=ROOT, capture_output=True,
                             text=True, encoding="utf-8", env=env, timeout=300)
