@@ -18,8 +18,9 @@ overrules it. A section in a language the rules cannot read is never read with a
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import NamedTuple
+
+from .textscan import strip_marks
 
 # Frequent function words, each exclusive enough to one language. Accents are stripped before
 # counting, as everywhere else in the engine.
@@ -86,10 +87,7 @@ _SLOT.update((word, len(READ_BY_WORDS)) for word in FOREIGN)
 
 
 def _fold(text: str) -> str:
-    folded = text.casefold()
-    if folded.isascii():
-        return folded
-    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return strip_marks(text.casefold())
 
 
 class Counts(NamedTuple):

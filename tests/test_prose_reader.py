@@ -53,6 +53,21 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "Meals are served without a registration card, in the shelter.", "assistance", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "irregular_migrant", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "identity_document", set()),
+    # a negation inside the subject ("with no permit", "who have no visa") stops at the verb's modal:
+    # the people it describes can still do what follows; a negation of the predicate still denies it
+    ("en", "Residents with no residence permit can join the team as volunteers.", "staff_role", {AFFIRMED}),
+    ("en", "Residents with no residence permit can join the team as volunteers.", "identity_document", {NEGATED}),
+    ("en", "Residents with no residence permit can join the team as volunteers.", "people_served", {AFFIRMED}),
+    ("en", "People who hold a temporary visa or have no current visa can all apply to volunteer.", "staff_role",
+     {AFFIRMED}),
+    ("en", "No migrant can volunteer.", "staff_role", {NEGATED}),
+    ("es", "Las personas sin permiso de residencia pueden unirse al equipo como voluntarias.", "staff_role",
+     {AFFIRMED}),
+    ("es", "Las personas que tienen una visa temporal o que no tienen visa pueden inscribirse como voluntarias.",
+     "staff_role", {AFFIRMED}),
+    ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
+    ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
+     "bénévoles.", "staff_role", {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
@@ -102,6 +117,23 @@ def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share",
                 lead="What we will not do") == {NEGATED}
     assert said(read, "en", "Share beneficiary lists with the police.", "share", lead="Activities") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,lead,text", [
+    ("en", "What the committee does not do", "It does not sort arrivals: each person is welcomed and listened to."),
+    ("es", "Lo que el comité no hace", "No clasifica a los recién llegados: cada persona es recibida y escuchada."),
+    ("fr", "Ce que le comité ne fait pas", "Il ne trie pas les arrivants : chaque personne est accueillie et écoutée."),
+])
+def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, lead, text) -> None:
+    # under a heading that denies, the sentence's own negation does the denying; and what it denies
+    # ends at the colon that opens the explanation
+    assert said(read, language, text, "consulted", lead=lead) == {AFFIRMED}
+    assert said(read, language, text, "consulted") == {AFFIRMED}
+
+
+def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
+    assert said(read, "en", "We will never: share beneficiary lists with the police.", "share") == {NEGATED}
+    assert said(read, "fr", "Nous ne ferons jamais : transmettre les listes à la police.", "share") == {NEGATED}
 
 
 def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:

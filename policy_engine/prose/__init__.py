@@ -121,7 +121,12 @@ class ProseReader:
                 continue
             compiled, tests, by_concept = bundle
             in_context = bool(unit.scopes) and all(scope in context_topics for scope in unit.scopes)
-            reading = compiled.read(unit.text, in_context, unit.lead)
+
+            def wanted(mentioned: set[int]) -> bool:
+                return any(all(c in mentioned for c in tests[t][1].concepts)
+                           for concept in mentioned for t in by_concept.get(concept, ()))
+
+            reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted)
             readings.append(reading if keep_readings else None)
             if not reading.matches:
                 continue

@@ -17,9 +17,10 @@ dictionaries are loaded only when a rule author adds a word never seen before.
 from __future__ import annotations
 
 import json
-import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
+
+from ..textscan import strip_marks
 
 FORMS_VERSION = 8
 _memory: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}  # (language, mode) -> word -> forms, this process
@@ -45,8 +46,7 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():
         return folded
-    folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return folded.translate(_SCRIPT_VARIANTS)
+    return strip_marks(folded).translate(_SCRIPT_VARIANTS)
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                  "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
                  "elisions", "contractions", "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -79,6 +79,8 @@ class LanguageCues(NamedTuple):
     prepositions: tuple[str, ...]    # words a phrase's gap never holds ("departure target" is not "departures from the target")
     passive: tuple[str, ...]         # auxiliaries that make a rejection verb passive ("the claim was rejected")
     auxiliaries: tuple[str, ...]     # words that go with a verb and say little ("will", "must"): not counted in reaches
+    modals: tuple[str, ...]          # words that open a clause's main verb ("can", "pueden"): a negation inside the
+                                     # subject ("people without papers", "who have no visa") reaches up to them only
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
@@ -217,9 +219,9 @@ def language_files(base: Path) -> list[Path]:
 
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
-LEXICON_VERSION = 1
+LEXICON_VERSION = 2
 _TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                  "background_openers", "suffixes"}
 
 
@@ -347,7 +349,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = ()
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries", "trailing_negation", "enclitics", "enclitic_after",
+                "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                 "background_openers", "suffixes"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
@@ -376,7 +378,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        breaks["passive"], breaks["auxiliaries"], breaks["trailing_negation"], breaks["enclitics"],
+                        breaks["passive"], breaks["auxiliaries"], breaks["modals"], breaks["trailing_negation"], breaks["enclitics"],
                         breaks["enclitic_after"], breaks["background_openers"], maps["prefixes"],
                         breaks["suffixes"], maps["elisions"], maps["contractions"], maps["before_suffix"],
                         irregular, word_forms, f"{path}:{line}")

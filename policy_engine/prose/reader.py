@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from .forms import FORMS_VERSION, WORD, fold, simplemma_version, word_forms
 from .lexicon import CUE_KINDS, EXACT_CUES, Lexicon
@@ -112,7 +112,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a damaged or foreign file is ignored and the language compiled again.
 
-TERMS_VERSION = 1
+TERMS_VERSION = 2
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -130,8 +130,17 @@ def _terms_path(digest: str, code: str) -> Any:
     return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
 
 
-def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]] | None:
-    """The compiled terms of a language and the index of their first words, or None."""
+def first_words(terms: list[Term]) -> dict[str, list[int]]:
+    """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
+    first: dict[str, list[int]] = {}
+    for index, term in enumerate(terms):
+        for form in term.words[0][0]:
+            first.setdefault(form, []).append(index)
+    return first
+
+
+def load_terms(digest: str, code: str) -> list[Term] | None:
+    """The compiled terms of a language, or None."""
     import json
 
     path = _terms_path(digest, code)
@@ -142,19 +151,15 @@ def load_terms(digest: str, code: str) -> tuple[list[Term], dict[str, list[int]]
 
         data = json.loads(read_entry(path) or "null")
         sets = [frozenset(s) for s in data["sets"]]
-        terms = [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
-                 for text, words, concepts, kinds, hides in data["terms"]]
-        first = data["first"]
-        if not isinstance(first, dict) or not all(isinstance(v, list) for v in first.values()):
+        if not all(isinstance(form, str) for forms in sets for form in forms):
             return None
-        if any(not 0 <= i < len(terms) for v in first.values() for i in v):
-            return None
-        return terms, first
+        return [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
+                for text, words, concepts, kinds, hides in data["terms"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: compiled again
 
 
-def store_terms(digest: str, code: str, terms: list[Term], first: dict[str, list[int]]) -> None:
+def store_terms(digest: str, code: str, terms: list[Term]) -> None:
     import json
 
     from ..cache import write_entry
@@ -169,8 +174,7 @@ def store_terms(digest: str, code: str, terms: list[Term], first: dict[str, list
         rows.append([term.text, words, list(term.concepts), list(term.cues), term.hides])
     sets = [sorted(forms) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
     try:
-        write_entry(path, json.dumps({"sets": sets, "terms": rows, "first": first}, ensure_ascii=False), "terms",
-                    TERMS_VERSION)
+        write_entry(path, json.dumps({"sets": sets, "terms": rows}, ensure_ascii=False), "terms", TERMS_VERSION)
     except OSError:
         pass  # a read-only cache: compiled again next time
 
@@ -197,23 +201,18 @@ class CompiledLanguage:
         articles = {w for entry in cues.articles for w in self.split(entry)}
         self._attached_articles = tuple(sorted(written for written, words in self._prefixes
                                                if words and all(w in articles for w in words)))
-        stored = load_terms(digest, code) if digest else None
-        if stored is None:
+        terms = load_terms(digest, code) if digest else None
+        if terms is None:
             terms = self._compile_terms(lexicon, cues)
-            first: dict[str, list[int]] = {}
-            for index, term in enumerate(terms):
-                for form in term.words[0][0]:
-                    first.setdefault(form, []).append(index)
             if digest:
-                store_terms(digest, code, terms, first)
-        else:
-            terms, first = stored
+                store_terms(digest, code, terms)
         self.terms = terms
-        self.first = first  # a form -> the terms whose first word it can be
+        self.first = first_words(terms)  # a form -> the terms whose first word it can be
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
-            cues.prepositions, cues.passive, cues.auxiliaries, cues.trailing_negation, cues.background_openers)
+            cues.prepositions, cues.passive, cues.auxiliaries, cues.modals, cues.trailing_negation,
+            cues.background_openers)
             for entry in entries for w in self.split(entry.replace("<number>", " ")))
         if self._prefixes or self._suffixes:
             self.known_words()  # a word is split only into words the phrases know
@@ -237,11 +236,16 @@ class CompiledLanguage:
                 if words:
                     self.breaks.setdefault(words[0], []).append((words[1:], kind))
         self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
-        self.openers = sorted({tuple(self.phrase(entry)) for entry in cues.background_openers}, key=len, reverse=True)
+        # background openers by their first word (a sentence is tested only against those it starts with)
+        self.openers: dict[str, list[tuple[str, ...]]] = {}
+        for opener in sorted({tuple(self.phrase(entry)) for entry in cues.background_openers}):
+            if opener:
+                self.openers.setdefault(opener[0], []).append(opener)
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
+        self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -414,10 +418,13 @@ class CompiledLanguage:
 
     # ---- reading ------------------------------------------------------------------------------
 
-    def read(self, text: str, context_section: bool = False, lead: str = "") -> Reading:
+    def read(self, text: str, context_section: bool = False, lead: str = "",
+             wanted: Callable[[set[int]], bool] | None = None) -> Reading:
         """Read one sentence. context_section: it sits in a section read as context (Background).
         lead: the heading or list lead-in it falls under; a negation there ("What we will not
-        do:") denies what the sentence says."""
+        do:") denies what the sentence says. wanted: whether some test could hold with the concepts
+        the sentence mentions; when it says no, how they are said is not worked out (no mentions
+        are returned)."""
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
@@ -492,6 +499,10 @@ class CompiledLanguage:
                 shift += 1
             pieces[index] = cells[index] * 4096 + shift
         found = self._find(words, pieces, cells)
+        if wanted is not None:
+            terms = self.terms
+            if not wanted({concept for _, term in found for concept in terms[term].concepts}):
+                return Reading(text, (), (), (), (), (0,), {}, ())
         denied = bool(lead) and self._lead_denies(lead)
         # The items of a list written with semicolons are apart ("clinics for the injured; the police
         # only when a person asks"); two clauses joined by one semicolon still make one statement.
@@ -501,8 +512,8 @@ class CompiledLanguage:
                 segments[word_clause] = sum(1 for s in semicolons if s <= index)
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
-        if not context_section and self.openers:
-            context_section = any(tuple(words[:len(o)]) == o for o in self.openers)
+        if not context_section and words and words[0] in self.openers:
+            context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
         return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
                            tuple(segments), (answers, pipes))
 
@@ -651,11 +662,16 @@ class CompiledLanguage:
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
+        # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
+        narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
                 continue
             start, end = positions[0], positions[-1]
+            if narrow_spans and "narrow_negation" not in kinds and "negation" in kinds \
+                    and any(set(positions) < span for span in narrow_spans):
+                continue
             if "programme" in kinds:
                 programme = True
             if "relative" in kinds:
@@ -717,9 +733,12 @@ class CompiledLanguage:
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
             relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
             if kind == "narrow_negation":
-                # NARROW words that say something: "strip anyone of their human rights"
+                # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
+                # to the verb that follows ("people without papers | can volunteer")
                 reach, said = end, 0
                 while reach < clause_end and said < NARROW:
+                    if reach > end and words[reach + 1] in self.modals:
+                        break
                     reach += 1
                     said += len(words[reach]) > 3
                 reach = min(reach, clause_end)
@@ -735,6 +754,16 @@ class CompiledLanguage:
                     reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
             else:
                 reach = clause_end
+                # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
+                # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
+                colon = next((a for a in answers if end + 1 < a < clause_end + 1
+                              and any(len(w) > 3 for w in words[end + 1:a])), None)
+                if colon is not None:
+                    reach = colon - 1
+                if kind == "negation" and any(r < start and clauses[r] == clause for r in relatives):
+                    # in a relative clause ("people who ... have no current visa | can all apply"): it
+                    # ends where the main verb begins
+                    reach = next((k - 1 for k in range(end + 2, clause_end + 1) if words[k] in self.modals), reach)
                 inside = max((o for o in opens if o <= start), default=-1)
                 if inside >= 0 and not any(inside < c <= start for c in closes):
                     reach = min(reach, next((c - 1 for c in closes if c > end), clause_end))
@@ -765,7 +794,9 @@ class CompiledLanguage:
                 if start in answers and (end + 1 == len(words) or end + 1 in pipes):
                     trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
-        base = NEGATED if denied else AFFIRMED
+        # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
+        # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
+        base = NEGATED if denied and not any(kind in ("negation", "rejection") for kind, _, _ in cues) else AFFIRMED
         for positions, term in kept:
             concepts = terms[term].concepts
             if not concepts:
