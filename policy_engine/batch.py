@@ -663,7 +663,8 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
               jobs: int, timeout: float = DEFAULT_TIMEOUT, rules_dir: str | None = None, waivers: Any = None,
               baseline: StreamingBaseline | None = None, fails: Callable[[dict[str, Any]], bool] = lambda d: False,
               on_document: Callable[[], None] | None = None, stdout: TextIO | None = None,
-              max_errors: int = 10) -> AuditOutcome:
+              max_errors: int = 10,
+              select: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> AuditOutcome:
     """Audit every submission the sources name and write every report, streaming.
 
     Args:
@@ -672,6 +673,7 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
         context: the report context (report.stream.context_for).
         fails: whether a report document fails the run (the --fail-on threshold).
         on_document: called after each document (a progress bar).
+        select: drops the findings --select/--ignore leave out of a document entry.
 
     Reports are written atomically: they appear only if the audit ends normally with at least one
     document; an exception (Ctrl-C included) or NothingToAudit leaves older reports untouched.
@@ -698,6 +700,8 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
                 for writer in writers:
                     writer.begin()
                 begun = True
+            if select is not None:
+                entry = select(entry)
             if baseline is not None:
                 entry = baseline.apply(entry)
             add_to_summary(summary, entry)

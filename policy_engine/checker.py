@@ -172,7 +172,7 @@ class Checker:
         for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits, extra)):
             conj = self.conjuncts[name]
             fired[conj.rule.id].extend(evidence_for(conj, matched, doc, text_evidence, prose_evidence))
-        findings = [make_finding(self.rule_set.get(rule_id), evidence) for rule_id, evidence in fired.items()]
+        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose) for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
@@ -215,10 +215,21 @@ def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
     return parts
 
 
-def make_finding(rule: Rule, evidence: list[Evidence]) -> Finding:
+def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False) -> Finding:
+    """The finding of a rule that fired. In a prose draft, a rule with in_prose wording says what the
+    draft does not say, and how to fix it, in place of the fields that are not stated."""
+    remediation = rule.remediation
+    if prose and rule.in_prose is not None and any(e.quote is None for e in evidence):
+        missing, remediation = rule.in_prose
+        evidence = [e for e in evidence if e.quote is not None]
+        told = Evidence(None, "", None, f"the draft does not say {missing}")
+    else:
+        told = None
     unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
     if len(unique) > MAX_EVIDENCE:
         rest = len(unique) - MAX_EVIDENCE
         unique = unique[:MAX_EVIDENCE] + [Evidence(None, "…", f"and {rest} more place(s) like these")]
+    if told is not None:
+        unique.insert(0, told)
     return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
-                   rule.rationale, rule.remediation, tuple(unique))
+                   rule.rationale, remediation, tuple(unique))

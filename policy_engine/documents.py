@@ -237,7 +237,7 @@ def parse_document(text: str, name: str, suffix: str, sections: Sections | None 
         blocks = drafts.text_blocks(body, body_line, is_topic)
     else:
         blocks = drafts.markdown_blocks(body, body_line, is_topic)
-    return _build(located, blocks, name, sections)
+    return _build(located, blocks, name, sections, prose=True)
 
 
 def _topic_test(sections: Sections) -> Callable[[str], bool]:
@@ -259,10 +259,10 @@ def parse_docx(raw: bytes, name: str, sections: Sections | None = None) -> Docum
                          name, 1)
     blocks = drafts.docx_blocks(paragraphs[first:], _topic_test(sections),
                                 lambda heading: sections.topics_for(drafts.heading_text(heading)))
-    return _build(located, blocks, name, sections)
+    return _build(located, blocks, name, sections, prose=True)
 
 
-def _build(located: Located, blocks: list[Block], name: str, sections: Sections) -> Document:
+def _build(located: Located, blocks: list[Block], name: str, sections: Sections, prose: bool = False) -> Document:
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping of fields at the top, found {type(data).__name__}", name, 1)
@@ -281,7 +281,8 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections)
     language, units = _with_languages(units, declared_language(data.get("language")))
     title, organisation = _names(data, blocks)
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
-                    warnings=tuple(warnings), sections=tuple(outline), title=title, organisation=organisation)
+                    warnings=tuple(warnings), sections=tuple(outline), title=title, organisation=organisation,
+                    prose=prose)
 
 
 # "Organisation: Cruz Roja ..." and its kin, in the languages drafts come in

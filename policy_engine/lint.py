@@ -49,7 +49,7 @@ LEVELS = ("error", "warning")
 HINTS = {
     "yaml-syntax": "check the indentation and quotes on that line; a pattern with ':' or '#' needs quotes",
     "duplicate-key": "remove one of the two keys; YAML keeps only the last value",
-    "schema": "see the rule format in README 'Writing and testing rules', or add the schema modeline "
+    "schema": "see the rule format in docs/rule-authoring.md, or add the schema modeline "
               "so your editor checks as you type",
     "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
                  "{any_item: ..., where: ...} or {prose: {all: [concept, ...]}}",
@@ -58,6 +58,8 @@ HINTS = {
     "duplicate-id": "every rule needs its own id; keep a retired id under 'aliases' of the rule that replaced it",
     "unknown-field": "field names are those of the programme schema (policy_engine/schemas/programme.schema.json)",
     "impossible-value": "use one of the allowed values listed",
+    "no-prose-wording": "add in_prose: {missing: <what the draft does not say>, fix: <the section or sentence "
+                        "to add>} (see docs/rule-authoring.md)",
     "invalid-pattern": "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash",
     "slow-pattern": "use a small bound, e.g. '( \\w+){0,6}' to allow up to six words in between",
     "dead-exception": "remove the exception, or fix it so that it can apply",
@@ -544,8 +546,33 @@ def text_pattern_figures(rule_set: RuleSet) -> tuple[int, int]:
     return len(patterns), max((len(p) for p in patterns), default=0)
 
 
+def reports_missing_information(rule: Rule) -> bool:
+    """Whether the rule can fire because fields are not stated, with nothing said in their place:
+    some alternative of its condition tests a field that may be absent (missing: true, or a test
+    under `not`) and needs no sentence, text or list item to be present."""
+    from .compiler import dnf, nnf
+    from .rules import FieldTest, ItemTest, ProseTest, TextTest
+
+    for atoms in dnf(nnf(rule.when)):
+        absent_field = any(isinstance(a, FieldTest) and (a.op == "missing") != a.negated for a in atoms)
+        said = any(isinstance(a, (ProseTest, TextTest)) and not a.negated for a in atoms) or \
+            any(isinstance(a, ItemTest) and a.quantifier == "any_item" for a in atoms)
+        if absent_field and not said:
+            return True
+    return False
+
+
+def check_in_prose(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
+    """A rule that reports missing information needs in_prose wording: Word and Markdown authors are
+    told what their draft does not say, not which YAML field is empty."""
+    if rule.in_prose is None and reports_missing_information(rule):
+        yield context.problem(source, "", "warning", "no-prose-wording",
+                              "rule reports fields that are not stated, but has no in_prose wording for prose "
+                              "drafts")
+
+
 CHECKS = (check_pattern_size, check_dead_text, check_dead_not, check_prose, check_tested,
-          check_tested_languages, check_examples)
+          check_tested_languages, check_examples, check_in_prose)
 
 
 # ---- output ---------------------------------------------------------------------------------------

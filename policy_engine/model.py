@@ -94,6 +94,7 @@ class Document(NamedTuple):
     sections: tuple[tuple[str, str, int], ...] = ()  # (heading, topic, line)
     title: str = ""          # from the title field, else the draft's first heading
     organisation: str = ""   # from the organisation field, else an "Organisation: ..." line
+    prose: bool = False      # Markdown, text or Word: what is missing is told in prose terms, not field names
 
     @property
     def id(self) -> str:
@@ -111,14 +112,19 @@ class Document(NamedTuple):
 
 
 class Evidence(NamedTuple):
-    """What in the document triggered a rule: a field path or a quoted sentence, with its line."""
+    """What in the document triggered a rule: a field path or a quoted sentence, with its line; or,
+    in a prose draft, what the draft does not say ('missing', from the rule's in_prose wording)."""
 
     line: int | None
     field: str
     quote: str | None
+    missing: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "line": self.line, "quote": self.quote}
+        out = {"field": self.field, "line": self.line, "quote": self.quote}
+        if self.missing is not None:
+            out["missing"] = self.missing
+        return out
 
 
 class Finding(NamedTuple):

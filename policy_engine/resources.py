@@ -10,15 +10,17 @@ from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
-# The rule set lives in rules/ beside the package in a checkout, and is installed as package data.
-_CANDIDATE_RULE_DIRS = (PACKAGE_DIR.parent / "rules", PACKAGE_DIR / "rules")
+# An installed wheel holds the rule set as policy_engine/rules (the build copies it there, see
+# pyproject.toml); a checkout has it in rules/ beside the package. The package's own copy comes first:
+# beside an installed package is site-packages, where a folder named rules/ could belong to anyone.
+_CANDIDATE_RULE_DIRS = (PACKAGE_DIR / "rules", PACKAGE_DIR.parent / "rules")
 
 
 def default_rules_dir() -> Path:
     for candidate in _CANDIDATE_RULE_DIRS:
         if (candidate / "policy.yaml").is_file():
             return candidate
-    return _CANDIDATE_RULE_DIRS[0]
+    return _CANDIDATE_RULE_DIRS[-1]
 
 
 @lru_cache(maxsize=None)

@@ -145,7 +145,7 @@ Condition = Union[All, AnyOf, Not, FieldTest, ItemTest, TextTest, ProseTest]
 
 class Rule(Record):
     _fields = ("id", "title", "principle", "articles", "severity", "message", "rationale", "remediation", "when",
-               "source", "aliases", "examples", "raw_when")
+               "source", "aliases", "in_prose", "examples", "raw_when")
     _compared = _fields[:-2]  # examples and raw_when are the rule's documentation, not the rule
     id: str
     title: str
@@ -158,16 +158,18 @@ class Rule(Record):
     when: Condition
     source: str           # file:line of the rule
     aliases: tuple[str, ...]
+    in_prose: tuple[str, str] | None  # (what a prose draft does not say, the fix in prose terms)
     examples: dict[str, list[dict[str, Any]]]
     raw_when: Any
 
     def __init__(self, id: str, title: str, principle: int, articles: tuple[str, ...], severity: str, message: str,
                  rationale: str, remediation: str, when: Condition, source: str, aliases: tuple[str, ...] = (),
-                 examples: dict[str, list[dict[str, Any]]] | None = None, raw_when: Any = None) -> None:
+                 examples: dict[str, list[dict[str, Any]]] | None = None, raw_when: Any = None,
+                 in_prose: tuple[str, str] | None = None) -> None:
         self.__dict__.update(id=id, title=title, principle=principle, articles=articles, severity=severity,
                              message=message, rationale=rationale, remediation=remediation, when=when,
-                             source=source, aliases=aliases, examples={} if examples is None else examples,
-                             raw_when=raw_when)
+                             source=source, aliases=aliases, in_prose=in_prose,
+                             examples={} if examples is None else examples, raw_when=raw_when)
 
 
 class RuleSet(Record):
@@ -715,7 +717,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 message=body["message"].strip(), rationale=body["rationale"].strip(),
                 remediation=body["remediation"].strip(), when=when, source=where,
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
-                raw_when=body["when"]))
+                raw_when=body["when"], in_prose=_in_prose(body.get("in_prose"))))
     rules.sort(key=lambda r: r.id)
     rule_set = RuleSet(policy, tuple(rules), digest, str(directory), lexicon, sections)
     if not problems and not trusted:
@@ -724,6 +726,13 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
 
 
 _RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _in_prose(body: Any) -> tuple[str, str] | None:
+    """The rule's in_prose wording (checked by the schema), one line each."""
+    if not isinstance(body, dict):
+        return None
+    return " ".join(str(body.get("missing", "")).split()), " ".join(str(body.get("fix", "")).split())
 
 
 def folder_digest(base: Path, files: list[Path]) -> str:

@@ -1,5 +1,6 @@
-"""The README's field-by-field reference of the programme schema, generated from the schema itself,
-so that the two cannot drift apart (tests/test_readme.py checks it). Run: python -m policy_engine.schemadoc"""
+"""The field-by-field reference of the programme schema in docs/programme-format.md, generated from the
+schema itself, so that the two cannot drift apart (tests/test_readme.py checks it).
+Run: python -m policy_engine.schemadoc"""
 
 from __future__ import annotations
 

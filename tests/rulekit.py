@@ -37,7 +37,16 @@ GOOD_RULE = """\
         - {id: ex, participation: {migrants_consulted: false}}
       compliant:
         - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}
+    in_prose: {missing: how migrants can give feedback, fix: Add a Feedback section saying how.}
 """
+
+
+
+def without_examples(rule: str) -> str:
+    """The rule with its examples left out (and its other keys kept)."""
+    head, _, tail = rule.partition("    examples:")
+    return head + "".join(line + "\n" for line in tail.splitlines() if line.startswith("    in_prose:"))
+
 
 # The same rule, which used to be called old-feedback-id.
 ALIASED_RULE = GOOD_RULE.replace("    title:", "    aliases: [old-feedback-id]\n    title:", 1)

@@ -120,7 +120,7 @@ def test_check_explain_says_which_condition_failed_first(tmp_path) -> None:
         f"                                (rule at {rules}/p2.yaml:14:11)",
         "  not fired      second-rule",
         "                   when.all[1]  participation.feedback_mechanism is not stated: it is true (line 5)",
-        f"                                (rule at {rules}/p2.yaml:33:11)",
+        f"                                (rule at {rules}/p2.yaml:34:11)",
     ]
 
 

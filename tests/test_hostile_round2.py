@@ -234,11 +234,11 @@ def draft(tmp_path: Path) -> Path:
 
 def test_out_never_overwrites_an_input(draft: Path) -> None:
     before = draft.read_bytes()
-    result = _cli("check", str(draft), "--out", str(draft))
+    result = _cli("check", str(draft), "-f", "text", "--out", str(draft))
     assert result.returncode == 2 and "input" in result.stderr
     link = draft.parent / "link.md"
     link.symlink_to(draft.name)
-    assert _cli("check", str(draft), "--out", str(link)).returncode == 2
+    assert _cli("check", str(draft), "-f", "text", "--out", str(link)).returncode == 2
     assert draft.read_bytes() == before
 
 
@@ -262,7 +262,7 @@ def test_out_refuses_pipes_devices_and_folders(draft: Path, special: str) -> Non
         target.mkdir()
     else:
         target = Path(special)
-    result = _cli("check", str(draft), "--out", str(target))
+    result = _cli("check", str(draft), "-f", "text", "--out", str(target))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].lower().startswith("error")
 
@@ -576,10 +576,10 @@ def test_reports_never_replace_a_file_the_run_reads(draft: Path, tmp_path: Path)
     shutil.copytree(ROOT / "rules", rules)
     policy = (rules / "policy.yaml").read_bytes()
     attempts = [
-        ["check", str(draft), "--waivers", str(waivers), "--out", str(waivers)],
+        ["check", str(draft), "--waivers", str(waivers), "-f", "text", "--out", str(waivers)],
         ["audit", str(draft), "--waivers", str(waivers), "-o", f"text:{waivers}"],
         ["audit", "--files-from", str(listing), "-o", f"text:{listing}"],
-        ["check", str(draft), "--rules", str(rules), "--out", f"{rules}/policy.yaml"],
+        ["check", str(draft), "--rules", str(rules), "-f", "text", "--out", f"{rules}/policy.yaml"],
     ]
     for args in attempts:
         assert _cli(*args).returncode == 2, args

@@ -87,9 +87,9 @@ def stream(name: str, fail_on: str = "violation", batch: BatchInfo | None = None
 # ---- registry and the JSON/text contract ---------------------------------------------------------
 
 def test_every_streaming_format_is_also_a_whole_report_format() -> None:
-    from cli import AUDIT_FORMATS
-    assert sorted(STREAMS) == ["csv", "html", "json", "junit", "matrix", "sarif", "text"] == sorted(AUDIT_FORMATS)
-    assert set(STREAMS) <= set(FORMATS)
+    from policy_engine.cli import REPORT_FORMATS
+    assert sorted(STREAMS) == ["csv", "html", "json", "junit", "line", "matrix", "sarif", "text"] \
+        == sorted(REPORT_FORMATS) == sorted(FORMATS)
 
 
 @pytest.mark.parametrize("path,expected", [

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from policy_engine.lint import MAX_PROGRAM_SIZE, lint, unmatchable_reason
-from tests.rulekit import GOOD_RULE, ROOT, invoke, rule_file, rule_folder
+from tests.rulekit import GOOD_RULE, without_examples, ROOT, invoke, rule_file, rule_folder
 
 TEXT_RULE = GOOD_RULE.replace("""\
       all:
@@ -91,7 +91,7 @@ LINT_CASES = [
      [(12, 9, "error", "dead-condition",
        "rule 'no-feedback-channel': text in participation.migrant_staff is never scanned (codes, numbers and "
        "true/false fields are not prose), so this text test can never hit")]),
-    ("no test at all", rule_file(GOOD_RULE.split("    examples:")[0]),
+    ("no test at all", rule_file(without_examples(GOOD_RULE)),
      [(2, 5, "error", "untested-rule",
        "rule 'no-feedback-channel': rule has no test: no violating example, no sentence it fires on, and no "
        "case expects it"),
@@ -107,12 +107,12 @@ LINT_CASES = [
      [(18, 11, "warning", "invalid-example",
        "rule 'no-feedback-channel': violating example 1: unknown field 'budget' is ignored")]),
     ("duplicate id", rule_file(GOOD_RULE, GOOD_RULE),
-     [(21, 5, "error", "duplicate-id",
+     [(22, 5, "error", "duplicate-id",
        "duplicate rule id 'no-feedback-channel' (first defined at RULES/p2.yaml:2)")]),
     ("unknown key", rule_file(replaced("    title:", "    titel:")),
      [(2, 5, "error", "schema", "rule 'no-feedback-channel': at 'rules[0]': 'title' is a required property"),
       (3, 5, "error", "schema", "rule 'no-feedback-channel': at 'rules[0]': unknown key 'titel' (allowed: "
-                                "aliases, articles, examples, id, message, principle, rationale, remediation, "
+                                "aliases, articles, examples, id, in_prose, message, principle, rationale, remediation, "
                                 "severity, title, when)")]),
     ("YAML syntax", "rules:\n  - id: x\n   title: y\n",
      [(3, 4, "error", "yaml-syntax", "YAML syntax error: did not find expected '-' indicator")]),
@@ -173,7 +173,7 @@ def test_warnings_pass_unless_strict(tmp_path) -> None:
 
 def test_a_case_counts_as_a_test(tmp_path) -> None:
     case = ("id: c\nparticipation: {migrants_consulted: false}\nexpect:\n  must_flag: [no-feedback-channel]\n")
-    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.split("    examples:")[0])}, {"c.yaml": case},
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(without_examples(GOOD_RULE))}, {"c.yaml": case},
                         concepts=False)
     problems, _ = lint(rules)  # cases/ beside rules/ by default
     assert [(p.level, p.code) for p in problems] == [("warning", "untested-rule")]

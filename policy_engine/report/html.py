@@ -265,8 +265,12 @@ SCRIPT = r"""
       var list = el("ul");
       f.evidence.forEach(function (e) {
         var item = el("li", "evidence");
-        add(item, el("span", "path", (e.line ? "line " + e.line + " \u00b7 " : "") + e.field + ": "));
-        add(item, e.quote === null ? el("em", "", "not stated") : own(el("q", "quote", e.quote)));
+        if (e.missing) {  // a prose draft: what it does not say, not which field is empty
+          add(item, el("span", "path", e.line ? "line " + e.line + " \u00b7 " : ""), el("em", "", e.missing));
+        } else {
+          add(item, el("span", "path", (e.line ? "line " + e.line + " \u00b7 " : "") + e.field + ": "));
+          add(item, e.quote === null ? el("em", "", "not stated") : own(el("q", "quote", e.quote)));
+        }
         add(list, item);
       });
       add(dl, el("dt", "", "Evidence"), add(el("dd"), list));

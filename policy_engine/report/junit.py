@@ -40,6 +40,9 @@ def _finding_block(finding: dict[str, Any]) -> str:
         lines[0] += " [known from the baseline]"
     for e in finding["evidence"]:
         where = f"line {e['line']}, " if e.get("line") else ""
+        if e.get("missing"):
+            lines.append(f"  at {where}{isolate(e['missing'])}")
+            continue
         said = "not stated" if e["quote"] is None else f'"{isolate(e["quote"])}"'
         lines.append(f"  at {where}{e['field']}: {said}")
     lines.append(f"  what: {finding['message']}")

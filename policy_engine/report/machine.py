@@ -17,23 +17,27 @@ def to_json(report: dict[str, Any]) -> str:
 @register("line")
 def to_lines(report: dict[str, Any]) -> str:
     """file:line:col: [severity] message (rule-id), as compilers and linters print."""
-    out = []
-    for doc in report["documents"]:
-        path = shown(doc["path"])  # one record per line: a newline in a file name cannot split it
-        if doc["error"]:
-            error = doc["error"][len(doc["path"]):] if doc["error"].startswith(doc["path"] + ":") else ": " + doc["error"]
-            out.append(f"{path}{shown(error)} [error]")
-            continue
-        parts = doc.get("not_checked") or []
-        if parts:
-            line = parts[0]["lines"][0] or 1
-            out.append(f"{path}:{line}:1: [not checked] {shown(not_checked_note(doc).replace('not checked: ', '', 1))}")
-        for f in doc["findings"]:
-            first = f["evidence"][0] if f["evidence"] else {"line": None}
-            line = first.get("line") or 1
-            status = "waived " if f.get("waived") is not None else "known " if f.get("baseline") == "known" else ""
-            out.append(f"{path}:{line}:1: [{status}{f['severity']}] {shown(f['title'])} ({shown(f['rule'])})")
-        for warning in doc.get("warnings") or []:  # notes name their file themselves
-            text = warning[len(doc["path"]) + 2:] if warning.startswith(doc["path"] + ": ") else warning
-            out.append(f"{path}:1:1: [note] {shown(text)}")
+    out = [record for doc in report["documents"] for record in document_records(doc)]
     return "\n".join(out) + ("\n" if out else "")
+
+
+def document_records(doc: dict[str, Any]) -> list[str]:
+    """The `line` records of one report["documents"] entry (also streamed by `audit -f line`)."""
+    out = []
+    path = shown(doc["path"])  # one record per line: a newline in a file name cannot split it
+    if doc["error"]:
+        error = doc["error"][len(doc["path"]):] if doc["error"].startswith(doc["path"] + ":") else ": " + doc["error"]
+        return [f"{path}{shown(error)} [error]"]
+    parts = doc.get("not_checked") or []
+    if parts:
+        line = parts[0]["lines"][0] or 1
+        out.append(f"{path}:{line}:1: [not checked] {shown(not_checked_note(doc).replace('not checked: ', '', 1))}")
+    for f in doc["findings"]:
+        first = f["evidence"][0] if f["evidence"] else {"line": None}
+        line = first.get("line") or 1
+        status = "waived " if f.get("waived") is not None else "known " if f.get("baseline") == "known" else ""
+        out.append(f"{path}:{line}:1: [{status}{f['severity']}] {shown(f['title'])} ({shown(f['rule'])})")
+    for warning in doc.get("warnings") or []:  # notes name their file themselves
+        text = warning[len(doc["path"]) + 2:] if warning.startswith(doc["path"] + ": ") else warning
+        out.append(f"{path}:1:1: [note] {shown(text)}")
+    return out

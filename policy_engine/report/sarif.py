@@ -77,6 +77,8 @@ def _location(path: str, evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_message(evidence: dict[str, Any]) -> str:
+    if evidence.get("missing"):
+        return isolate(evidence["missing"])
     quote_ = evidence.get("quote")
     return f"{evidence.get('field', '')}: " + ("not stated" if quote_ is None else f'"{isolate(quote_)}"')
 
@@ -126,6 +128,8 @@ class SarifWriter:
             text = finding["message"]
             if first.get("quote"):
                 text += f' Evidence: "{isolate(first["quote"])}"'
+            elif first.get("missing"):
+                text += f" Evidence: {isolate(first['missing'])}."
             result: dict[str, Any] = {
                 "ruleId": finding["rule"],
                 "level": LEVELS[finding["severity"]],

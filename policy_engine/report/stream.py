@@ -253,4 +253,21 @@ class TextWriter:
             self.out.write("\n" + render_text(batch.baseline))
 
 
+@register_stream("line", (), "one line per finding, file:line:col: [severity] title (rule), for editors and grep")
+class LineWriter:
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        self.out = out
+
+    def begin(self) -> None:
+        pass
+
+    def add(self, document: dict[str, Any]) -> None:
+        from .machine import document_records
+        for record in document_records(document):
+            self.out.write(record + "\n")
+
+    def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
+        pass  # a summary line would not be a record
+
+
 from . import tables, sarif, junit, html  # noqa: E402,F401  (register the other streaming formats)

@@ -53,6 +53,8 @@ class _CsvWriter:
 
 def _evidence_text(evidence: dict[str, Any]) -> str:
     where = f"line {evidence['line']}, " if evidence.get("line") else ""
+    if evidence.get("missing"):
+        return where + evidence["missing"]
     quote = evidence.get("quote")
     return f"{where}{evidence['field']}: " + ("not stated" if quote is None else quote)
 
@@ -80,7 +82,7 @@ class FindingsCsvWriter(_CsvWriter):
                       "principle": finding["principle"],
                       "articles": "; ".join(finding["articles"]), "title": finding["title"],
                       "message": finding["message"], "line": first.get("line") or "",
-                      "field": first.get("field", ""), "quote": first.get("quote") or "",
+                      "field": first.get("field") or first.get("missing") or "", "quote": first.get("quote") or "",
                       "more_evidence": "\n".join(_evidence_text(e) for e in evidence[1:]),
                       "remediation": finding["remediation"]})
 

@@ -58,7 +58,9 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
         lines.append(f"      {f['title']}")
         for e in f["evidence"]:
             where = f"{shown(doc['path'])}:{e['line']}" if e["line"] else shown(doc["path"])
-            if e["quote"] is None:
+            if e.get("missing"):  # a prose draft is told what it does not say, not which field is empty
+                lines.append(f"      at    {where}  {shown(e['missing'])}")
+            elif e["quote"] is None:
                 lines.append(f"      at    {where}  {shown(e['field'])}: not stated")
             else:
                 lines.append(f"      at    {where}  {shown(e['field'])}: \"{shown(e['quote'])}\"")
