@@ -358,22 +358,30 @@ def _with_languages(units: list[TextUnit], declared: str | None) -> tuple[str, l
         return by_model("\n".join(units[i].text for i in members))  # joined only when the model must read it
 
     language = judge(list(range(len(units))), declared, whole=True) or declared or DEFAULT_LANGUAGE
-    out: list[TextUnit] = []
+    parts: list[tuple[int, int]] = []  # (first unit, end) of each section or top-level field
     start = 0
     while start < len(units):
         part = _part(units[start])
         end = start
         while end < len(units) and _part(units[end]) == part:
             end += 1
+        parts.append((start, end))
+        start = end
+    judged = [judge(list(range(start, end)), language,
+                    sparse_check=units[start].field.startswith("section ") or units[start].field == "text")
+              for start, end in parts]
+    out: list[TextUnit] = []
+    for number, (start, end) in enumerate(parts):
+        # a section too short to tell (a title, a one-line heading) is in the language of the text it
+        # introduces, else of the text before it, else the draft's
+        whole = judged[number] or next((j for j in judged[number + 1:] if j), None) \
+            or next((j for j in reversed(judged[:number]) if j), None) or language
         paragraphs: dict[int | None, list[int]] = {}
         for index in range(start, end):
             paragraphs.setdefault(units[index].line, []).append(index)
-        prose = units[start].field.startswith("section ") or units[start].field == "text"
-        whole = judge(list(range(start, end)), language, sparse_check=prose) or language
         own = {line: (judge(members, whole) or whole) if len(paragraphs) > 1 else whole
                for line, members in paragraphs.items()}
         out.extend(units[index]._replace(language=own[units[index].line]) for index in range(start, end))
-        start = end
     # the draft's language is the one most of its text is in (a long annex must not name it)
     size: dict[str, int] = {}
     for unit in out:

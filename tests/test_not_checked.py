@@ -158,6 +158,25 @@ def test_a_part_in_another_language_is_named_and_the_rest_is_read(checker: Check
     assert part.describe() == f'section "Anexo" (line {part.first_line}, Portuguese)'
 
 
+@pytest.mark.parametrize("title,section", [
+    ("Winter shelter for people in transit", "Activities"),
+    ("Albergue de invierno para personas en tránsito", "Actividades"),
+    ("Abri d'hiver pour les personnes en transit", "Activités"),
+])
+def test_a_title_too_short_to_tell_takes_the_language_of_the_text_under_it(checker: Checker, title: str,
+                                                                          section: str) -> None:
+    # a Portuguese section that outweighs the rest must not make the short title Portuguese
+    body = {"Activities": "The branch opens a night shelter from November to March, with hot meals and first aid "
+                          "for everyone who comes, whatever their papers.",
+            "Actividades": "La filial abre un albergue nocturno de noviembre a marzo, con comidas calientes y "
+                           "primeros auxilios para todas las personas que llegan, sin pedir papeles.",
+            "Activités": "La branche ouvre un abri de nuit de novembre à mars, avec des repas chauds et les premiers "
+                         "secours pour toutes les personnes qui viennent, sans demander de papiers."}[section]
+    text = f"# {title}\n\n## {section}\n\n{body}\n" + PORTUGUESE_ANNEX + PORTUGUESE_ANNEX.replace("Anexo", "Dados")
+    result = checker.check(parse_document(text, "mixed.md", ".md"))
+    assert [part.sections for part in result.unread] == [("Anexo", "Dados")]
+
+
 def test_unread_parts_never_let_a_rule_conclude_the_draft_is_silent(checker: Checker) -> None:
     english = "# Support\n\nThe branch gives hot meals and blankets to people sleeping rough near the station.\n"
     whole = checker.check(parse_document(english, "a.md", ".md"))
