@@ -206,10 +206,10 @@ def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, s
     A prefix that is not a format is refused (write ./name:x to mean a file of that name); a
     one-letter prefix is a Windows drive (C:\\reports\\r.json).
     """
-    from policy_engine.report.stream import format_for_path
-
     if not outs:
         return [(fmt or "text", None)]
+    from policy_engine.report.stream import format_for_path  # (loads every streaming format: only for --out)
+
     known = ", ".join(REPORT_FORMATS)
     resolved: list[tuple[str, str | None]] = []
     for out in outs:

@@ -161,3 +161,20 @@ def test_the_collector_is_left_alone_in_a_library() -> None:
     frozen = gc.get_freeze_count()
     assert run("check", VIOLATING)[0] == 1
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_check_to_the_terminal_does_not_load_the_file_formats(tmp_path) -> None:
+    # the streaming formats (JUnit's XML escaping pulls in urllib and http) cost a check some 20 ms:
+    # they are loaded only when a report file is asked for
+    code = ("import sys\nfrom cli import main\n"
+            "try:\n    main(['check', *sys.argv[1:]], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('policy_engine.report.stream', 'policy_engine.report.junit', 'xml.sax.saxutils')"
+            " if m in sys.modules))")
+    env = {**os.environ, "POLICY_CHECK_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code, VIOLATING], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=120, check=True)
+    assert out.stdout.split("\n")[-2] == "[]"
+    report = tmp_path / "r.json"
+    out = subprocess.run([sys.executable, "-c", code, VIOLATING, "-o", str(report)], capture_output=True, text=True,
+                         cwd=ROOT, env=env, timeout=120, check=True)
+    assert "policy_engine.report.stream" in out.stdout.split("\n")[-2] and report.is_file()
