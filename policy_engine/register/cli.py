@@ -79,7 +79,7 @@ def record_command(report: str, round_name: str, places: str | None, drafts_dir:
     line = f"recorded round {done.round} (round {done.position}): {done.submissions} submissions"
     if changes:
         line += (f"; since round {previous}: {changes['programmes_in_both']} resubmitted, "
-                 f"{changes['first_submitted']} first submitted, {changes['not_resubmitted']} not resubmitted; "
+                 f"{changes['only_in_second']} not in round {previous}, {changes['only_in_first']} not resubmitted; "
                  f"findings {changes['fixed']} fixed, {changes['new']} new, {changes['persisting']} persisting")
     echo(line)
 
@@ -126,8 +126,8 @@ def persistent_command(min_rounds: int, db: str | None, fmt: str, out: str | Non
 @format_option
 @out_option
 def diff_command(first: str, second: str, db: str | None, fmt: str, out: str | None) -> None:
-    """What changed between two rounds: findings fixed, new and persisting; programmes first submitted
-    or not resubmitted."""
+    """What changed between two rounds: findings fixed, new and persisting in programmes submitted to
+    both; the programmes submitted to only one of them."""
     _answer(db, fmt, out, lambda conn: queries.diff(conn, first, second))
 
 

@@ -22,7 +22,7 @@ PER = ("region", "country", "organisation", "round", "all")
 BY = ("principle", "article")
 LEVELS = {"violation": ("violation",), "warning": ("violation", "warning")}
 FIXED, NEW, PERSISTING = "fixed", "new", "persisting"
-FIRST_SUBMITTED, NOT_RESUBMITTED = "first submitted", "not resubmitted"
+ONLY_FIRST, ONLY_SECOND = "only in first round", "only in second round"
 
 
 @dataclass
@@ -166,14 +166,14 @@ def _findings_of_round(conn: sa.Connection, rid: int) -> dict[int, dict[str, dic
 
 def diff(conn: sa.Connection, first: str, second: str) -> Table:
     """What changed from round `first` to round `second`: for programmes in both, findings fixed, new
-    and persisting; programmes only in the first (not resubmitted) or only in the second (first submitted)."""
+    and persisting; then the programmes submitted in only one of the two rounds."""
     a, b = _findings_of_round(conn, round_id(conn, first)), _findings_of_round(conn, round_id(conn, second))
     names = _programme_names(conn, set(a) | set(b))
     rows: list[dict[str, Any]] = []
     counts = {FIXED: 0, NEW: 0, PERSISTING: 0}
     for pid in set(a) | set(b):
         if pid not in a or pid not in b:
-            rows.append({"programme": names[pid], "change": FIRST_SUBMITTED if pid in b else NOT_RESUBMITTED,
+            rows.append({"programme": names[pid], "change": ONLY_SECOND if pid in b else ONLY_FIRST,
                          "rule": "", "principle": None, "severity": "", "line": None})
             continue
         for rule in set(a[pid]) | set(b[pid]):
@@ -182,10 +182,10 @@ def diff(conn: sa.Connection, first: str, second: str) -> Table:
             seen = b[pid].get(rule) or a[pid][rule]
             rows.append({"programme": names[pid], "change": change, "rule": rule, "principle": seen["principle"],
                          "severity": seen["severity"], "line": seen["line"]})
-    change_order = {FIXED: 0, NEW: 1, PERSISTING: 2, FIRST_SUBMITTED: 3, NOT_RESUBMITTED: 4}
+    change_order = {FIXED: 0, NEW: 1, PERSISTING: 2, ONLY_FIRST: 3, ONLY_SECOND: 4}
     rows.sort(key=lambda r: (change_order[r["change"]], r["programme"], r["rule"]))
-    summary = {"programmes_in_both": len(set(a) & set(b)), "first_submitted": len(set(b) - set(a)),
-               "not_resubmitted": len(set(a) - set(b)), **counts}
+    summary = {"programmes_in_both": len(set(a) & set(b)), "only_in_first": len(set(a) - set(b)),
+               "only_in_second": len(set(b) - set(a)), **counts}
     return Table("diff", f"Changes from round {first} to round {second}",
                  ("programme", "change", "rule", "principle", "severity", "line"), rows, summary)
 
