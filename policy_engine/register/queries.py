@@ -79,10 +79,10 @@ def failing(conn: sa.Connection, by: str, per: str, severity: str = "violation",
         where.append(submissions.c.round_id == rid)
         totals_where.append(submissions.c.round_id == rid)
     failed = conn.execute(sa.select(group, item, sa.func.count(sa.distinct(submissions.c.id)))
-                          .select_from(source).where(*where).group_by(group, item)).tuples().all()
+                          .select_from(source).where(*where).group_by(group, item)).all()
     totals = dict(conn.execute(sa.select(group, sa.func.count(submissions.c.id))
                                .select_from(submissions.join(rounds, submissions.c.round_id == rounds.c.id))
-                               .where(*totals_where).group_by(group)).tuples().all())
+                               .where(*totals_where).group_by(group)).all())
     order = {name: i for i, name in enumerate(round_names(conn))} if per == "round" else None
 
     def sort_key(row: tuple) -> tuple:
@@ -275,7 +275,7 @@ def rounds_table(conn: sa.Connection) -> Table:
             .group_by(submissions.c.round_id)).subquery()
     first = (sa.select(submissions.c.programme_id, sa.func.min(rounds.c.position).label("first"))
              .join(rounds, submissions.c.round_id == rounds.c.id).group_by(submissions.c.programme_id)).subquery()
-    new_counts = dict(conn.execute(sa.select(first.c.first, sa.func.count()).group_by(first.c.first)).tuples().all())
+    new_counts = dict(conn.execute(sa.select(first.c.first, sa.func.count()).group_by(first.c.first)).all())
     rows = []
     for r in conn.execute(sa.select(rounds, subs.c.n, subs.c.failing, subs.c.mean)
                           .outerjoin(subs, subs.c.round_id == rounds.c.id).order_by(rounds.c.position)).mappings():
@@ -295,7 +295,7 @@ def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     counts = {(r["round"], r["principle"]): r["percent"] for r in table.rows}
     totals = dict(conn.execute(sa.select(rounds.c.name, sa.func.count(submissions.c.id))
                                .select_from(rounds.outerjoin(submissions, submissions.c.round_id == rounds.c.id))
-                               .group_by(rounds.c.name)).tuples().all())
+                               .group_by(rounds.c.name)).all())
     names = round_names(conn)
     return {"rounds": names, "submissions": [totals.get(n, 0) for n in names],
             "percent": {p: [counts.get((n, p), 0.0) for n in names] for p in range(1, 11)}}
@@ -305,12 +305,12 @@ def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     """For the page: per country, the share of programmes whose latest submission fails each principle."""
     ranked = _ranked_submissions()
     latest = sa.select(ranked.c.id, ranked.c.country).where(ranked.c.rn == 1).subquery("latest")
-    totals = dict(conn.execute(sa.select(latest.c.country, sa.func.count()).group_by(latest.c.country)).tuples().all())
+    totals = dict(conn.execute(sa.select(latest.c.country, sa.func.count()).group_by(latest.c.country)).all())
     failed = conn.execute(sa.select(latest.c.country, findings.c.principle,
                                     sa.func.count(sa.distinct(latest.c.id)))
                           .join(findings, findings.c.submission_id == latest.c.id)
                           .where(findings.c.severity.in_(LEVELS[severity]), findings.c.waived.is_(False))
-                          .group_by(latest.c.country, findings.c.principle)).tuples().all()
+                          .group_by(latest.c.country, findings.c.principle)).all()
     cells = {(c, p): n for c, p, n in failed}
     countries = sorted(totals, key=lambda c: (c == "", c))
     return {"countries": countries, "programmes": [totals[c] for c in countries],

@@ -252,12 +252,12 @@ def _programme_ids(conn: sa.Connection, rows: list[dict[str, Any]]) -> dict[str,
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
         ids.update(conn.execute(sa.select(programmes.c.key, programmes.c.id)
-                                .where(programmes.c.key.in_(chunk))).tuples().all())
+                                .where(programmes.c.key.in_(chunk))).all())
     missing = [row["programme"] for row in rows if row["key"] not in ids]
     if missing:
         created = conn.execute(sa.insert(programmes).returning(programmes.c.key, programmes.c.id,
                                                                sort_by_parameter_order=True), missing)
-        ids.update(created.tuples().all())
+        ids.update(created.all())
     return ids
 
 
