@@ -23,21 +23,25 @@ out_option = click.option("-o", "--out", type=click.Path(dir_okay=False),
 
 
 @contextlib.contextmanager
-def _reading(db: str | None) -> Iterator[Any]:
+def _reading(db: str | None, out: str | None) -> Iterator[Any]:
+    """A reading connection; an --out that would replace the register itself is refused first."""
     from .db import open_register
     register = open_register(db)
     try:
+        if out:
+            from policy_engine.atomic import destination
+            destination(out, register.files)
         with register.reading() as conn:
-            yield conn
+            yield conn, register.files
     finally:
         register.close()
 
 
 def _answer(db: str | None, fmt: str, out: str | None, ask: Callable[[Any], queries.Table]) -> None:
     from cli import emit
-    with _reading(db) as conn:
+    with _reading(db, out) as (conn, files):
         table = ask(conn)
-    emit(render(table, fmt), out, json_style=fmt == "json")
+    emit(render(table, fmt), out, json_style=fmt == "json", inputs=files)
 
 
 @click.group()
@@ -151,7 +155,7 @@ def html_command(out: str, severity: str, db: str | None) -> None:
     from cli import echo, emit
     from .page import build_page
 
-    with _reading(db) as conn:
+    with _reading(db, out) as (conn, files):
         text = build_page(conn, severity)
-    emit(text, out)
+    emit(text, out, inputs=files)
     echo(f"wrote the register page to {out}")

@@ -33,6 +33,12 @@ class Register:
         self.engine = engine
         self.shown = shown
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The register's own file (SQLite), which no answer written with --out may replace."""
+        return (self.engine.url.database,) if self.engine.url.get_backend_name() == "sqlite" and \
+            self.engine.url.database else ()
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[Connection]:
         """A transaction that holds the register's writer lock until it commits or rolls back."""

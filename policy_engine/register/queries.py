@@ -211,7 +211,7 @@ def find_programme(conn: sa.Connection, ref: str) -> int:
             sa.and_(programmes.c.stable_id == "", programmes.c.organisation + ": " + programmes.c.title == ref))
         )).scalars().all()
         found = sorted(set(found)) if found else conn.execute(
-            sa.select(sa.distinct(submissions.c.programme_id)).where(submissions.c.title == ref)).scalars().all()
+            sa.select(submissions.c.programme_id).where(submissions.c.title == ref).distinct()).scalars().all()
     if not found:
         raise InputError(f"no programme '{ref}' in the register (give its id, or its title)", "PROGRAMME")
     if len(set(found)) > 1:
