@@ -248,3 +248,10 @@ def test_html_is_written_atomically_and_never_over_the_register(rounds, tmp_path
     before = db.read_bytes()
     one_error_line(run("register", "html", "-o", str(db), "--db", str(db)), "would overwrite an input file")
     assert db.read_bytes() == before
+
+
+def test_other_commands_do_not_load_the_database_layer() -> None:
+    # SQLAlchemy takes ~0.1 s to import: `check` (which imports cli) must not pay for the register
+    code = "import sys, cli; print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

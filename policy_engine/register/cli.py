@@ -11,13 +11,12 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from . import queries
-from .output import FORMATS, render
+from . import choices
 
 db_option = click.option("--db", "db", metavar="FILE-OR-URL",
                          help="The register: a SQLite file or a database URL [default: $POLICY_CHECK_REGISTER, "
                               "else policy-register.sqlite].")
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+format_option = click.option("--format", "fmt", type=click.Choice(choices.FORMATS), default="text", show_default=True)
 out_option = click.option("-o", "--out", type=click.Path(dir_okay=False),
                           help="Write the answer to this file (atomically) instead of printing it.")
 
@@ -37,8 +36,9 @@ def _reading(db: str | None, out: str | None) -> Iterator[Any]:
         register.close()
 
 
-def _answer(db: str | None, fmt: str, out: str | None, ask: Callable[[Any], queries.Table]) -> None:
+def _answer(db: str | None, fmt: str, out: str | None, ask: Callable[[Any], Any]) -> None:
     from cli import emit
+    from .output import render
     with _reading(db, out) as (conn, files):
         table = ask(conn)
     emit(render(table, fmt), out, json_style=fmt == "json", inputs=files)
@@ -64,6 +64,7 @@ def record_command(report: str, round_name: str, places: str | None, drafts_dir:
     """Record an audit's JSON report (policy-check audit -o report.json) as a round. Recording the same
     report again changes nothing."""
     from cli import echo
+    from . import queries
     from .db import open_register
     from .record import NO_PLACES, load_places, record
 
@@ -94,13 +95,14 @@ def record_command(report: str, round_name: str, places: str | None, drafts_dir:
 @out_option
 def rounds_command(db: str | None, fmt: str, out: str | None) -> None:
     """The rounds recorded, in order."""
+    from . import queries
     _answer(db, fmt, out, queries.rounds_table)
 
 
 @register.command("failing")
-@click.option("--by", type=click.Choice(queries.BY), default="principle", show_default=True)
-@click.option("--per", type=click.Choice(queries.PER), default="all", show_default=True)
-@click.option("--severity", type=click.Choice(tuple(queries.LEVELS)), default="violation", show_default=True,
+@click.option("--by", type=click.Choice(choices.BY), default="principle", show_default=True)
+@click.option("--per", type=click.Choice(choices.PER), default="all", show_default=True)
+@click.option("--severity", type=click.Choice(tuple(choices.LEVELS)), default="violation", show_default=True,
               help="Count violations only, or warnings too.")
 @click.option("--round", "round_name", help="Only this round [default: every round].")
 @db_option
@@ -109,6 +111,7 @@ def rounds_command(db: str | None, fmt: str, out: str | None) -> None:
 def failing_command(by: str, per: str, severity: str, round_name: str | None, db: str | None, fmt: str,
                     out: str | None) -> None:
     """Principles or articles most often failed, per region, country, organisation or round."""
+    from . import queries
     _answer(db, fmt, out, lambda conn: queries.failing(conn, by, per, severity, round_name))
 
 
@@ -120,6 +123,7 @@ def failing_command(by: str, per: str, severity: str, round_name: str | None, db
 @out_option
 def persistent_command(min_rounds: int, db: str | None, fmt: str, out: str | None) -> None:
     """Programmes whose findings persist: in their latest submission and the ones before it."""
+    from . import queries
     _answer(db, fmt, out, lambda conn: queries.persistent(conn, min_rounds))
 
 
@@ -132,6 +136,7 @@ def persistent_command(min_rounds: int, db: str | None, fmt: str, out: str | Non
 def diff_command(first: str, second: str, db: str | None, fmt: str, out: str | None) -> None:
     """What changed between two rounds: findings fixed, new and persisting in programmes submitted to
     both; the programmes submitted to only one of them."""
+    from . import queries
     _answer(db, fmt, out, lambda conn: queries.diff(conn, first, second))
 
 
@@ -142,12 +147,13 @@ def diff_command(first: str, second: str, db: str | None, fmt: str, out: str | N
 @out_option
 def programme_command(ref: str, db: str | None, fmt: str, out: str | None) -> None:
     """Everything about one programme (by its id, or its title): each submission and its findings."""
+    from . import queries
     _answer(db, fmt, out, lambda conn: queries.programme(conn, ref))
 
 
 @register.command("html")
 @click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="The page to write (atomically).")
-@click.option("--severity", type=click.Choice(tuple(queries.LEVELS)), default="violation", show_default=True)
+@click.option("--severity", type=click.Choice(tuple(choices.LEVELS)), default="violation", show_default=True)
 @db_option
 def html_command(out: str, severity: str, db: str | None) -> None:
     """A self-contained page (works offline) with charts: each principle over the rounds, and countries

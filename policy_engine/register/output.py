@@ -14,9 +14,9 @@ from typing import Any
 
 from ..report.display import shown
 from ..report.tables import safe_cell
+from .choices import FORMATS  # noqa: F401
 from .queries import Table
 
-FORMATS = ("text", "csv", "json")
 MAX_CELL = 60  # characters of one cell in text; the CSV and JSON keep everything
 UNKNOWN_COLUMNS = ("country", "region", "organisation")
 

@@ -18,9 +18,8 @@ import sqlalchemy as sa
 from ..errors import InputError
 from .schema import finding_articles, findings, programmes, rounds, submissions
 
-PER = ("region", "country", "organisation", "round", "all")
-BY = ("principle", "article")
-LEVELS = {"violation": ("violation",), "warning": ("violation", "warning")}
+from .choices import BY, LEVELS, PER  # noqa: F401 - the commands' choices, named here too
+
 FIXED, NEW, PERSISTING = "fixed", "new", "persisting"
 ONLY_FIRST, ONLY_SECOND = "only in first round", "only in second round"
 
