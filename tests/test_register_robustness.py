@@ -166,6 +166,7 @@ def test_bad_reports_are_one_line_each(tmp_path) -> None:
                    "not a policy-check JSON report")
     one_error_line(run("register", "record", str(tmp_path / "missing.json"), "--round", "x",
                        "--db", str(tmp_path / "r.sqlite")), "cannot read the report")
+    assert not (tmp_path / "r.sqlite").exists()  # no register made for a report refused
 
 
 def test_nothing_of_the_users_is_written_into(rounds, tmp_path) -> None:

@@ -66,12 +66,13 @@ def record_command(report: str, round_name: str, places: str | None, drafts_dir:
     from cli import echo
     from . import queries
     from .db import open_register
-    from .record import NO_PLACES, load_places, record
+    from .record import NO_PLACES, load_places, load_report, record
 
+    loaded = load_report(report)  # a bad report is refused before a register is created for it
     where = load_places(places) if places else NO_PLACES
     reg = open_register(db, create=True)
     try:
-        done = record(reg, report, round_name, where, drafts_dir)
+        done = record(reg, report, round_name, where, drafts_dir, loaded)
         if done.already:
             echo(f"round {done.round} already holds this audit ({done.submissions} submissions): nothing to do")
             return

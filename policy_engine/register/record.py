@@ -175,9 +175,10 @@ class Recorded:
 
 
 def record(register: Register, report_path: str, round_name: str, places: Places = NO_PLACES,
-           drafts_dir: str | None = None) -> Recorded:
-    """Record the report as round `round_name`, in one transaction under the writer lock."""
-    report, digest = load_report(report_path)
+           drafts_dir: str | None = None, loaded: tuple[dict[str, Any], str] | None = None) -> Recorded:
+    """Record the report as round `round_name`, in one transaction under the writer lock.
+    loaded: what load_report(report_path) returned, when the caller read it already."""
+    report, digest = loaded or load_report(report_path)
     round_name = round_name.strip()
     if not round_name:
         raise InputError("the round needs a name (--round)", report_path)
