@@ -66,7 +66,7 @@ def test_concurrent_recorders(rounds, db) -> None:
         p.stderr.close()
     assert all(code == 0 for code, _, _ in outcomes), outcomes
     assert sum("nothing to do" in out for _, out, _ in outcomes) == 2
-    assert counts(db) == {"r1": 5, "r2": 5, "r3": 6} or sorted(counts(db).items()) == [("r1", 5), ("r2", 5), ("r3", 6)]
+    assert counts(db) == {"r1": 5, "r2": 5, "r3": 6}  # in whichever order they got the lock
     positions = json.loads(invoke("register", "rounds", "--db", db, "--format", "json").stdout)["rows"]
     assert sorted(r["position"] for r in positions) == [1, 2, 3]
 

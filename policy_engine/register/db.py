@@ -153,30 +153,28 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head() or ""
 
 
-def _has_tables(register: Register) -> bool:
-    with register.reading() as conn:
-        return bool(sa.inspect(conn).get_table_names())
-
-
 def migrate(register: Register) -> None:
     """Bring the schema to the current revision, under the writer lock; nothing to do (and no lock
-    taken) when it is there already. A register from a newer policy-check is refused, not touched."""
+    taken) when it is there already. A register from a newer policy-check, or a database holding
+    other tables, is refused untouched. What is found is read again under the lock: another process
+    may have made the register meanwhile."""
     from alembic import command
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     head = head_revision()
-    known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
     with register.reading() as conn:
-        revision = current_revision(conn)
-    if revision == head:
-        return
-    if revision is None and _has_tables(register):
-        raise InputError("not a register (a database with other tables); refusing to write into it", register.shown)
-    if revision is not None and revision not in known:
-        raise InputError(f"this register was written by a newer policy-check (schema revision {revision}); "
-                         "upgrade policy-check to read it", register.shown)
+        if current_revision(conn) == head:
+            return
     with register.writing() as conn:
+        revision = current_revision(conn)
+        if revision == head:
+            return
+        if revision is None and sa.inspect(conn).get_table_names():
+            raise InputError("not a register (a database with other tables); refusing to write into it",
+                             register.shown)
+        if revision is not None and revision not in _known_revisions():
+            raise InputError(f"this register was written by a newer policy-check (schema revision {revision}); "
+                             "upgrade policy-check to read it", register.shown)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = conn
@@ -184,3 +182,8 @@ def migrate(register: Register) -> None:
             command.upgrade(config, "head")
         except sa.exc.SQLAlchemyError as exc:
             raise fail(exc, register.shown) from None
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}

@@ -208,6 +208,10 @@ def record(register: Register, report_path: str, round_name: str, places: Places
         for row in rows:
             row["submission"].update(round_id=round_id, programme_id=ids[row["key"]])
         _insert_submissions(conn, rows)
+        if conn.dialect.name == "postgresql":
+            # PostgreSQL plans from table statistics that autovacuum gathers only later: without them the
+            # first questions after a large round are planned for empty tables (persistent: 1.3 s, not 0.4 s).
+            conn.execute(sa.text("ANALYZE rounds, programmes, submissions, findings, finding_articles"))
     return Recorded(round_name, position, len(rows), False)
 
 
