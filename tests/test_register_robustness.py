@@ -256,3 +256,16 @@ def test_other_commands_do_not_load_the_database_layer() -> None:
     code = "import sys, cli; print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_new_register_file_is_marked_as_one(rounds, tmp_path) -> None:
+    import sqlite3
+
+    from policy_engine.register.db import APPLICATION_ID
+
+    folder, reports = rounds
+    path = tmp_path / "new.sqlite"
+    invoke("register", "record", str(reports[0]), "--round", "r1", "--db", str(path), cwd=folder)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.sqlite"]  # nothing left aside
