@@ -762,6 +762,12 @@ def programme_schema(show_path: bool) -> None:
     echo(str(schema_file) if show_path else schema_file.read_text(encoding="utf-8"), nl=show_path)
 
 
+# ---- register of review rounds (policy_engine/register) ------------------------------------------
+from policy_engine.register.cli import register as _register  # noqa: E402
+
+main.add_command(_register)
+
+
 def run() -> None:
     """Entry point with the one handler for expected failures and a distinct code for bugs."""
     pause_gc()  # already paused when started by cli.py or python -m policy_engine
