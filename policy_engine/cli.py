@@ -13,11 +13,10 @@ from typing import Any
 
 import click
 
-from policy_engine.startup import pause_gc, resume_gc
-
 from policy_engine import __version__
 from policy_engine.errors import PolicyCheckError
 from policy_engine.model import UNREAD_STATUSES
+from policy_engine.startup import pause_gc, resume_gc
 
 EXIT_OK = 0          # nothing at or above --fail-on
 EXIT_FINDINGS = 1    # a finding at or above --fail-on
@@ -51,10 +50,10 @@ def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = F
 def echo(text: str, err: bool = False, nl: bool = True, json_style: bool = False, colour: bool = False) -> None:
     """Print: control characters from submissions or rule files never reach the terminal raw
     (colour, when wanted, is added after they are made visible)."""
-    from policy_engine.report.display import terminal_safe
+    from policy_engine.reports.display import terminal_safe
     text = terminal_safe(text, json_style)
     if colour:
-        from policy_engine.report.colour import colour as paint
+        from policy_engine.reports.colour import colour as paint
         text = paint(text)
     click.echo(text, err=err, nl=nl, color=True if colour else None)
 
@@ -65,7 +64,7 @@ def echo_json(text: str) -> None:
 
 def echo_error(message: object, prefix: str = "error: ") -> None:
     """One line on standard error: a newline or ESC in a file name stays inside it, visibly."""
-    from policy_engine.report.display import visible
+    from policy_engine.reports.display import visible
     click.echo(prefix + visible(str(message)), err=True)
 
 
@@ -77,10 +76,10 @@ class SafeStdout:
         self.colour = colour
 
     def write(self, text: str) -> int:
-        from policy_engine.report.display import terminal_safe
+        from policy_engine.reports.display import terminal_safe
         text = terminal_safe(text, self.json_style)
         if self.colour:  # the text writer writes whole lines
-            from policy_engine.report.colour import colour
+            from policy_engine.reports.colour import colour
             text = colour(text)
         return sys.stdout.write(text)
 
@@ -91,14 +90,14 @@ class SafeStdout:
 def emit(text: str, out: str | None, json_style: bool = False, inputs: tuple[str, ...] = ()) -> None:
     """Print, or write atomically to a file (never over one of the inputs)."""
     if out:
-        from policy_engine.atomic import write_atomic
+        from policy_engine.files.atomic import write_atomic
         write_atomic(out, text, inputs)
     else:
         echo(text, nl=False, json_style=json_style)
 
 
 def load_checker(rules: str | None) -> Any:
-    from policy_engine.checker import Checker
+    from policy_engine.evaluation.checker import Checker
     try:
         return Checker.from_directory(rules_path(rules))
     finally:
@@ -208,7 +207,7 @@ def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, s
     """
     if not outs:
         return [(fmt or "text", None)]
-    from policy_engine.report.stream import format_for_path  # (loads every streaming format: only for --out)
+    from policy_engine.reports.stream import format_for_path  # (loads every streaming format: only for --out)
 
     known = ", ".join(REPORT_FORMATS)
     resolved: list[tuple[str, str | None]] = []
@@ -238,8 +237,8 @@ def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: An
     None when neither is given."""
     if not select and not ignore:
         return None
-    from policy_engine.selection import Selection, SelectorError, check_selectors, split
-    from policy_engine.waivers import BUILTIN_RULES
+    from policy_engine.findings.selection import Selection, SelectorError, check_selectors, split
+    from policy_engine.findings.waivers import BUILTIN_RULES
 
     settings = click.get_current_context().find_root().obj
     chosen = []
@@ -256,9 +255,9 @@ def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: An
 
 def stdin_document(checker: Any, name: str | None) -> tuple[Any, str]:
     """Read a draft from standard input; its kind from --stdin-filename, else from its first bytes."""
-    from policy_engine.documents import SUPPORTED_SUFFIXES, parse_docx, parse_document
     from policy_engine.errors import InputError
-    from policy_engine.inputfile import MAX_BYTES, decode_text
+    from policy_engine.files.inputfile import MAX_BYTES, decode_text
+    from policy_engine.reading.documents import SUPPORTED_SUFFIXES, parse_document, parse_docx
 
     raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     shown = name or "-"
@@ -299,10 +298,10 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
           waivers_file: str | None, ignore_inline_waivers: bool, today: Any, baseline_file: str | None,
           explain: bool, stdin_filename: str | None) -> None:
     """Check one or more programme descriptions (.yaml, .json, .md, .txt, .docx; '-' reads standard input)."""
-    from policy_engine.checker import CheckResult
     from policy_engine.errors import PolicyCheckError
-    from policy_engine.report import add_to_summary, build_report, new_summary, render
-    from policy_engine.waivers import WaiverPolicy, load_waiver_file
+    from policy_engine.findings.result import CheckResult
+    from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
+    from policy_engine.reports import add_to_summary, build_report, new_summary, render
 
     outputs = resolve_outputs(fmt, outs)
     if explain and any(name not in ("text", "json") for name, _ in outputs):
@@ -311,7 +310,7 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
         raise click.UsageError("standard input ('-') can be read only once")
     read = tuple(f for f in files if f != "-") + tuple(str(f) for f in (waivers_file, baseline_file,
                                                                         rules_path(rules_dir)) if f)
-    from policy_engine.atomic import destination
+    from policy_engine.files.atomic import destination
     for _, path in outputs:  # refuse at once, before any work, to write over a draft, a file the run reads, or a device
         if path:
             destination(path, read, [rules_path(rules_dir)])
@@ -336,7 +335,7 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
         for doc in report["documents"]:
             add_to_summary(report["summary"], doc)
     if baseline_file:
-        from policy_engine.baseline import filter_new, load_report
+        from policy_engine.findings.baseline import filter_new, load_report
         aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
         report = filter_new(report, load_report(baseline_file), aliases, baseline_file)
     explanations = explain_results(checker, [r for r, f in zip(results, files) if f != "-"]) if explain else {}
@@ -348,18 +347,18 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
         if name in ("text", "json", "line"):  # one-shot formats, exactly as they always were
             text = render(report, name)
         else:
-            from policy_engine.report.stream import STREAMS, BatchInfo, context_for, render_whole
+            from policy_engine.reports.stream import STREAMS, BatchInfo, context_for, render_whole
             text = render_whole(STREAMS[name].create, report, context_for(checker.rule_set, fail_on),
                                 BatchInfo(baseline=report.get("baseline")))
         if name == "text":
             if baseline_file:
-                from policy_engine.baseline import render_text as baseline_text
+                from policy_engine.findings.baseline import render_text as baseline_text
                 text += "\n" + baseline_text(report["baseline"])
             if explanations:
-                from policy_engine.explain import render_text as explain_text
+                from policy_engine.authoring.explain import render_text as explain_text
                 text += "".join("\n" + explain_text(p, items) for p, items in explanations.items())
         if path:
-            from policy_engine.atomic import write_atomic
+            from policy_engine.files.atomic import write_atomic
             write_atomic(path, text, read)
         else:
             echo(text, nl=False, json_style=name == "json", colour=name == "text" and color_wanted(color))
@@ -429,14 +428,14 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     """
     import signal
 
-    from policy_engine.batch import (Discovery, NothingToAudit, StreamingBaseline, default_jobs, discover,
-                                     read_file_list, run_audit, skipped_note)
-    from policy_engine.report.stream import context_for
-    from policy_engine.report.text import summary_line
-    from policy_engine.waivers import WaiverPolicy, load_waiver_file
+    from policy_engine.batch.audit import (Discovery, NothingToAudit, StreamingBaseline, default_jobs, discover,
+                                           read_file_list, run_audit, skipped_note)
+    from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
+    from policy_engine.reports.stream import context_for
+    from policy_engine.reports.text import summary_line
 
     outputs = resolve_outputs(fmt, outs)
-    from policy_engine.atomic import destination
+    from policy_engine.files.atomic import destination
     for _, path in outputs:  # a report never replaces a file the run reads, nor writes into the rules
         if path:
             destination(path, [str(f) for f in (waivers_file, baseline_file, files_from, rules_path(rules_dir))
@@ -450,7 +449,7 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                            inline=not ignore_inline_waivers, today=today.date() if today else None)
     baseline = None
     if baseline_file:
-        from policy_engine.baseline import load_report
+        from policy_engine.findings.baseline import load_report
         aliases = {alias: rule.id for rule in checker.rule_set.rules for alias in rule.aliases}
         baseline = StreamingBaseline(load_report(baseline_file), aliases, baseline_file)
     jobs = jobs or default_jobs()
@@ -514,8 +513,8 @@ def _main_thread() -> bool:
 
 def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
     """Per checked file (that could be read), the explanation of every rule."""
-    from policy_engine.explain import explain_document
-    from policy_engine.rulesrc import rule_sources
+    from policy_engine.authoring.explain import explain_document
+    from policy_engine.ruleset.rulesrc import rule_sources
 
     sources = rule_sources(checker.rule_set)
     out = {}
@@ -532,10 +531,10 @@ def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
 def explain_rule(rule_id: str, rules_dir: str | None) -> None:
     """Explain a rule (what it finds, the article it protects, why, how to fix, the concepts it reads,
     its examples) or a concept (what it means, its words in every language, the rules that read it)."""
-    from policy_engine.explain import describe_builtin, describe_concept, describe_rule
-    from policy_engine.rules import did_you_mean
-    from policy_engine.rulesrc import rule_sources
-    from policy_engine.waivers import BUILTIN_RULES
+    from policy_engine.authoring.explain import describe_builtin, describe_concept, describe_rule
+    from policy_engine.findings.waivers import BUILTIN_RULES
+    from policy_engine.ruleset.rules import did_you_mean
+    from policy_engine.ruleset.rulesrc import rule_sources
 
     rule_set = load_checker(rules_dir).rule_set
     try:
@@ -595,8 +594,8 @@ def rules_lint(path: str | None, cases_dir: str | None, fmt: str, strict: bool) 
     """Check rule files (a folder, or one file) and report every problem as file:line:col."""
     import json
 
-    from policy_engine.lint import lint, render_text, text_pattern_figures
-    from policy_engine.rules import rule_files
+    from policy_engine.authoring.lint import lint, render_text, text_pattern_figures
+    from policy_engine.ruleset.rules import rule_files
 
     target = rules_path(path)
     problems, rule_set = lint(target, cases_dir)
@@ -629,10 +628,10 @@ def rules_test(path: str | None, cases_dir: str | None, no_cases: bool, only: tu
     """
     import json
 
-    from policy_engine import ruletest
-    from policy_engine.checker import Checker
-    from policy_engine.rules import load_rule_set
-    from policy_engine.rulesrc import concept_sources, rule_sources
+    from policy_engine.authoring import ruletest
+    from policy_engine.evaluation.checker import Checker
+    from policy_engine.ruleset.rules import load_rule_set
+    from policy_engine.ruleset.rulesrc import concept_sources, rule_sources
 
     target = rules_path(path)
     folder = target if target.is_dir() else target.parent
@@ -667,9 +666,9 @@ def rules_coverage(path: str | None, cases_dir: str | None, fmt: str, verbose: b
     """Table of principles and articles with the rules and test cases behind each, and the gaps."""
     import json
 
-    from policy_engine import coverage
-    from policy_engine.checker import Checker
-    from policy_engine.ruletest import default_cases_dir, load_cases
+    from policy_engine.authoring import coverage
+    from policy_engine.authoring.ruletest import default_cases_dir, load_cases
+    from policy_engine.evaluation.checker import Checker
 
     target = rules_path(path)
     rule_set = Checker.from_directory(target).rule_set
@@ -701,9 +700,9 @@ def rules_suggest(name: str, inputs: tuple[str, ...], rules_dir: str | None, ran
     every concept its prose tests read."""
     import json
 
-    from policy_engine import suggest
-    from policy_engine.batch import Discovery, discover
-    from policy_engine.rules import did_you_mean
+    from policy_engine.authoring import suggest
+    from policy_engine.batch.audit import Discovery, discover
+    from policy_engine.ruleset.rules import did_you_mean
 
     checker = load_checker(rules_dir)
     try:
@@ -733,7 +732,7 @@ def rules_suggest(name: str, inputs: tuple[str, ...], rules_dir: str | None, ran
 @click.option("--format", "fmt", type=click.Choice(["both", "md", "html"]), default="both", show_default=True)
 def rules_doc(path: str | None, out_dir: str, fmt: str) -> None:
     """Write the minimum-standards handbook (Markdown and HTML), one page per principle."""
-    from policy_engine import handbook
+    from policy_engine.authoring import handbook
 
     rule_set = load_checker(str(rules_path(path))).rule_set
     formats = ("md", "html") if fmt == "both" else (fmt,)

@@ -96,7 +96,7 @@ def load(path: str | Path | None) -> Config:
     """Read and check a configuration file (None: no file, every default)."""
     if path is None:
         return Config()
-    from .inputfile import read_text
+    from .files.inputfile import read_text
 
     path = Path(path)
     name = _display(path)
@@ -166,7 +166,7 @@ def _check(table: dict[str, Any], lines: dict[str, int], name: str, base: Path) 
     for key, value in table.items():
         line = lines.get(str(key))
         if key not in SETTINGS:
-            from .yamlsrc import did_you_mean
+            from .files.yamlsrc import did_you_mean
             hint = did_you_mean(key, list(SETTINGS))
             raise ConfigError(f'unknown setting "{key}"' + (f"; {hint}" if hint else "")
                               + f" (settings: {', '.join(SETTINGS)})", name, line)
@@ -192,7 +192,7 @@ def _value(key: str, value: Any, kind: str, name: str, line: int | None, base: P
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise fail("must be a list of rule ids, principles (P7) or articles (7.5)")
-        from .selection import split
+        from .findings.selection import split
         return split(items)
     if not isinstance(value, str) or not value.strip():
         raise fail("must be a path")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 MAX_MESSAGE_CHARS = 500  # a message quoting a 5,000-digit number or a 3 MB pattern stays one readable line
 
 

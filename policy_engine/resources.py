@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
 # An installed wheel holds the rule set as policy_engine/rules (the build copies it there, see
@@ -28,13 +27,3 @@ def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in policy_engine/schemas ('programme' or 'rules')."""
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
         return json.load(handle)
-
-
-@lru_cache(maxsize=None)
-def load_resource_yaml(name: str, rules_dir: str | None = None) -> Any:
-    """A data file of the rule folder (sections.yaml, vocabulary.yaml, policy.yaml)."""
-    from .cache import load_yaml_file
-
-    path = Path(rules_dir) if rules_dir else default_rules_dir()
-    file = path / name
-    return load_yaml_file(file.read_bytes(), str(file)).data

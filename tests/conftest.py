@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.checker import Checker
+from policy_engine.evaluation.checker import Checker
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy_engine import documents
-from policy_engine.documents import parse_document
+from policy_engine.reading import documents
+from policy_engine.reading.documents import parse_document
 from policy_engine.errors import InputError
 from policy_engine.resources import schema
 
@@ -114,7 +114,7 @@ def test_single_sentence_shortcut_matches_textscan(text: str, line: int | None) 
 
 
 def test_single_sentence_shortcut_cuts_long_text_like_textscan() -> None:
-    from policy_engine.textscan import MAX_UNIT_CHARS, sentences
+    from policy_engine.text.textscan import MAX_UNIT_CHARS, sentences
     text = "  " + "word " * (MAX_UNIT_CHARS // 2) + "end"
     assert documents._MAY_SPLIT.search(text) is None
     assert list(documents._sentences(text, 3)) == list(sentences(text, 3))
@@ -124,7 +124,7 @@ def test_single_sentence_shortcut_cuts_long_text_like_textscan() -> None:
 @given(st.text(alphabet=st.sampled_from(list("aTtNn~01.-+<=!&*' \"xyz:")), min_size=0, max_size=8))
 def test_tag_resolution_shortcut_matches_pyyaml(value: str) -> None:
     import yaml
-    from policy_engine.yamlsrc import _Loader
+    from policy_engine.files.yamlsrc import _Loader
     fast, slow = _Loader(""), yaml.SafeLoader("")
     try:
         for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):

@@ -9,8 +9,8 @@ from typing import Iterator
 
 import pytest
 
-from policy_engine import batch
-from policy_engine.batch import AuditPool, Discovery, discover
+from policy_engine.batch import audit as batch
+from policy_engine.batch.audit import AuditPool, Discovery, discover
 from tests.conftest import ROOT
 
 CASE = ROOT / "cases" / "violating" / "eligibility-legal-status.yaml"

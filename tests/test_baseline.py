@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.baseline import filter_new, fingerprint, load_report
+from policy_engine.findings.baseline import filter_new, fingerprint, load_report
 from policy_engine.errors import InputError
-from policy_engine.report import build_report
+from policy_engine.reports import build_report
 from tests.rulekit import invoke
 
 ROUND_1 = """\

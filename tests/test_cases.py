@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.documents import load_document
-from policy_engine.expectations import case_files, differences
+from policy_engine.reading.documents import load_document
+from policy_engine.authoring.expectations import case_files, differences
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = list(case_files(ROOT / "cases"))

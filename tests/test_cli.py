@@ -143,7 +143,7 @@ def test_check_pauses_the_collector_only_while_starting(args, paused) -> None:
     what start-up built set aside (frozen). Other commands leave it alone."""
     code = ("import atexit, gc, runpy, sys\n"
             "seen = []\n"
-            "import policy_engine.rules as rules\n"
+            "import policy_engine.ruleset.rules as rules\n"
             "load = rules.load_rule_set\n"
             "def spy(*a, **k):\n    seen.append(gc.isenabled())\n    return load(*a, **k)\n"
             "rules.load_rule_set = spy\n"
@@ -168,7 +168,7 @@ def test_check_to_the_terminal_does_not_load_the_file_formats(tmp_path) -> None:
     # they are loaded only when a report file is asked for
     code = ("import sys\nfrom cli import main\n"
             "try:\n    main(['check', *sys.argv[1:]], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('policy_engine.report.stream', 'policy_engine.report.junit', 'xml.sax.saxutils')"
+            "print(sorted(m for m in ('policy_engine.reports.stream', 'policy_engine.reports.junit', 'xml.sax.saxutils')"
             " if m in sys.modules))")
     env = {**os.environ, "POLICY_CHECK_CACHE_DIR": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", code, VIOLATING], capture_output=True, text=True, cwd=ROOT, env=env,
@@ -177,4 +177,4 @@ def test_check_to_the_terminal_does_not_load_the_file_formats(tmp_path) -> None:
     report = tmp_path / "r.json"
     out = subprocess.run([sys.executable, "-c", code, VIOLATING, "-o", str(report)], capture_output=True, text=True,
                          cwd=ROOT, env=env, timeout=120, check=True)
-    assert "policy_engine.report.stream" in out.stdout.split("\n")[-2] and report.is_file()
+    assert "policy_engine.reports.stream" in out.stdout.split("\n")[-2] and report.is_file()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from policy_engine.documents import load_document
+from policy_engine.reading.documents import load_document
 from policy_engine.errors import InputError
 from tests.conftest import write
 

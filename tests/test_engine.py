@@ -7,9 +7,9 @@ import yaml
 
 import shutil
 
-from policy_engine.checker import Checker
-from policy_engine.documents import parse_document
-from policy_engine.engine import Engine
+from policy_engine.evaluation.checker import Checker
+from policy_engine.reading.documents import parse_document
+from policy_engine.evaluation.engine import Engine
 from tests.conftest import ROOT
 
 POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
@@ -151,8 +151,8 @@ def test_unreadable_language_is_not_taken_as_absent_prose(tmp_path) -> None:
 def test_the_batch_reads_what_the_single_check_reads(tmp_path) -> None:
     """prepare_batch compiles every language up front: every case, and a draft in a language the
     concepts do not cover, come out the same, notices included."""
-    from policy_engine.expectations import case_files
-    from policy_engine.documents import load_document
+    from policy_engine.authoring.expectations import case_files
+    from policy_engine.reading.documents import load_document
 
     persian = tmp_path / "fa.md"
     persian.write_text("---\nlanguage: fa\n---\n# فعالیت‌ها\nما به همه مهاجران کمک می‌کنیم.\n", encoding="utf-8")
@@ -170,7 +170,7 @@ def test_the_batch_reads_what_the_single_check_reads(tmp_path) -> None:
 
 def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) -> None:
     import json
-    import policy_engine.engine as module
+    import policy_engine.evaluation.engine as module
 
     text = {"$and": [{"t": "text"}, {"k": "w"}]}
     rules = {f"a{n:02d}": {"all": [{"p": {"t": "programme"}}, {"x": {"$and": [{"t": "item"}, {"v": n}]}}]}

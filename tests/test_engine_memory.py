@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy_engine.documents import load_document
+from policy_engine.reading.documents import load_document
 from tests.conftest import ROOT
 
 CASES = ["cases/violating/eligibility-documents.md", "cases/compliant/transit-town-health-post.yaml",
@@ -16,7 +16,7 @@ def rss_mb() -> float:
 
 def test_hundred_thousand_documents_flat_memory(checker) -> None:
     facts = []
-    from policy_engine.prose import facts as prose_facts
+    from policy_engine.evaluation.prose import facts as prose_facts
 
     for case in CASES:
         doc = load_document(ROOT / case)

@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy_engine.documents import load_document, parse_document
-from policy_engine.explain import explain_document
-from policy_engine.expectations import case_files
-from policy_engine.rulesrc import rule_sources
+from policy_engine.reading.documents import load_document, parse_document
+from policy_engine.authoring.explain import explain_document
+from policy_engine.authoring.expectations import case_files
+from policy_engine.ruleset.rulesrc import rule_sources
 from tests.rulekit import ALIASED_RULE, GOOD_RULE, ROOT, invoke, rule_file, rule_folder
 
 

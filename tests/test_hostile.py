@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 
-from policy_engine.documents import load_document
+from policy_engine.reading.documents import load_document
 from policy_engine.errors import InputError
 
 

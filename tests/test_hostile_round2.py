@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from policy_engine.checker import Checker
-from policy_engine.cleantext import clean
-from policy_engine.documents import parse_docx, parse_document
+from policy_engine.evaluation.checker import Checker
+from policy_engine.reading.cleantext import clean
+from policy_engine.reading.documents import parse_docx, parse_document
 from tests.conftest import ROOT
 
 VIOLATION = "Applicants need a passport or national ID."
@@ -211,7 +211,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
 
 
 def test_a_rule_id_ending_in_a_newline_is_refused(tmp_path: Path) -> None:
-    from policy_engine.rules import load_rule_set
+    from policy_engine.ruleset.rules import load_rule_set
     import shutil
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
@@ -409,7 +409,7 @@ def test_a_damaged_cache_changes_nothing(tmp_path: Path, damage: bytes) -> None:
 
 
 def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
-    from policy_engine import cache
+    from policy_engine.files import cache
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
@@ -426,7 +426,7 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
 
 
 def test_the_cache_pruner_removes_only_its_own_entries(tmp_path: Path) -> None:
-    from policy_engine import cache
+    from policy_engine.files import cache
     folder = tmp_path / "c"
     folder.mkdir(mode=0o700)
     mine = [folder / "notes-1-x.json", folder / "yaml-3-notes.txt", folder / "yaml.json"]
@@ -440,7 +440,7 @@ def test_the_cache_pruner_removes_only_its_own_entries(tmp_path: Path) -> None:
 
 
 def test_an_expiry_that_is_not_a_date_is_refused() -> None:
-    from policy_engine.waivers import _date
+    from policy_engine.findings.waivers import _date
     assert _date("2999-12-31 or never") is None
     assert _date("2025-12-31") is not None and _date("2025-12-31 00:00:00") is not None
 

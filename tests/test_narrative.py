@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from policy_engine.documents import load_document, matching_text, prose_sentences
+from policy_engine.reading.documents import load_document, matching_text, prose_sentences
 from policy_engine.errors import InputError
-from policy_engine.expectations import case_files
-from policy_engine.language import declared_language, identify
-from policy_engine.rules import All, AnyOf, Not, TextTest, load_rule_set
+from policy_engine.authoring.expectations import case_files
+from policy_engine.reading.language import declared_language, identify
+from policy_engine.ruleset.rules import All, AnyOf, Not, TextTest, load_rule_set
 from tests.conftest import ROOT, write
 
 EN = ("The branch runs a health post for people in transit. It is open every day and the nurses see about "
@@ -281,7 +281,7 @@ def test_a_zip_that_lies_about_its_size_is_never_inflated(tmp_path) -> None:
     path = tmp_path / "liar.docx"
     path.write_bytes(_lying_zip(tmp_path))
     # VmHWM (peak resident memory) resets at exec, unlike ru_maxrss, which Linux carries over from the parent.
-    code = ("from policy_engine.documents import load_document\n"
+    code = ("from policy_engine.reading.documents import load_document\n"
             "from policy_engine.errors import InputError\n"
             f"try:\n    load_document({str(path)!r})\nexcept InputError as exc:\n    print(exc.message)\n"
             "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy_engine.documents import parse_document
+from policy_engine.reading.documents import parse_document
 
 # Every rule is live: an awareness activity (deterrence-campaign reads programme aims only in drafts
 # that do awareness work) and an origin phase (origin-work-aimed-at-stopping-migration).

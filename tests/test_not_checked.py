@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from policy_engine.checker import Checker
-from policy_engine.documents import parse_document
-from policy_engine.language import identify
+from policy_engine.evaluation.checker import Checker
+from policy_engine.reading.documents import parse_document
+from policy_engine.reading.language import identify
 from tests.test_reports_formats import sarif_schema
 
 PORTUGUESE = """# Programa de apoio a migrantes
@@ -313,9 +313,9 @@ def test_spanish_looking_words_inside_italian_are_not_read_as_spanish() -> None:
 def test_drafts_plainly_in_a_language_the_rules_read_never_load_the_identifier(monkeypatch) -> None:
     """The identifier's model takes half a second to load: function words settle the bundled cases
     (English with 'door', 'van' or São Paulo in it included), so a plain check never pays for it."""
-    from policy_engine import language
-    from policy_engine.documents import load_document
-    from policy_engine.expectations import case_files
+    from policy_engine.reading import language
+    from policy_engine.reading.documents import load_document
+    from policy_engine.authoring.expectations import case_files
     from tests.conftest import ROOT
 
     def refuse(text: str) -> tuple[str, float]:

@@ -10,12 +10,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policy_engine.documents import parse_document
+from policy_engine.reading.documents import parse_document
 from policy_engine.errors import PolicyCheckError
-from policy_engine.report import FORMATS, build_report
-from policy_engine.checker import CheckResult
+from policy_engine.reports import FORMATS, build_report
+from policy_engine.findings.result import CheckResult
 from policy_engine.model import Evidence, Finding
-from policy_engine.rules import load_rule_set
+from policy_engine.ruleset.rules import load_rule_set
 from tests.conftest import ROOT
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -95,7 +95,7 @@ def test_any_rule_condition_compiles_or_fails_cleanly(tmp_path_factory, when) ->
     for problem in problems:
         assert isinstance(problem, PolicyCheckError) and "\n" not in problem.message
     if not problems:
-        from policy_engine.checker import Checker
+        from policy_engine.evaluation.checker import Checker
         checker = Checker(rule_set)
         checker.check(parse_document("id: x\nphases: [origin]\n", "x.yaml", ".yaml"))
 
@@ -107,8 +107,8 @@ text_st = st.text(max_size=60)
 @given(st.lists(st.tuples(text_st, st.sampled_from(["violation", "warning", "advice"]), st.integers(1, 10),
                           st.one_of(st.none(), st.integers(1, 10_000)), text_st), max_size=6), text_st)
 def test_reporters_never_fail(findings, path) -> None:
-    from policy_engine.rules import RuleSet
-    from policy_engine.policy import Policy
+    from policy_engine.ruleset.rules import RuleSet
+    from policy_engine.ruleset.policy import Policy
     result = CheckResult(path or "p", "id", [Finding(rule or "r", sev, principle, ("1.1",), rule, rule, rule, rule,
                                                      (Evidence(line, "field", rule),))
                                              for rule, sev, principle, line, _ in findings])
@@ -127,6 +127,6 @@ json_values = st.recursive(
 @given(json_values, st.sampled_from(["", "  ", "    "]))
 def test_the_streamed_json_is_what_json_dumps_writes(value, indent) -> None:
     """The audit's own JSON writer (faster than json's pure-Python indented one) writes the same bytes."""
-    from policy_engine.report.stream import _nested
+    from policy_engine.reports.stream import _nested
 
     assert _nested(value, indent) == json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from policy_engine.prose.forms import word_forms
-from policy_engine.prose.reader import AFFIRMED, NEGATED, REJECTED, hits
+from policy_engine.text.forms import word_forms
+from policy_engine.evaluation.reader import hits
+from policy_engine.ruleset.prose import AFFIRMED, NEGATED, REJECTED
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +169,7 @@ def test_word_forms_come_from_the_dictionary_and_regular_endings() -> None:
 
 
 def test_compiled_terms_are_kept_between_runs_and_a_damaged_entry_is_ignored(checker, tmp_path, monkeypatch) -> None:
-    from policy_engine.prose.reader import CompiledLanguage, _terms_path
+    from policy_engine.evaluation.reader import CompiledLanguage, _terms_path
 
     monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path))
     lexicon, names = checker.rule_set.lexicon, checker.reader.concept_names
@@ -185,7 +186,7 @@ def test_compiled_terms_are_kept_between_runs_and_a_damaged_entry_is_ignored(che
 
 
 def test_a_lexicon_read_clean_is_kept_between_runs_and_a_damaged_entry_is_ignored(tmp_path, monkeypatch) -> None:
-    from policy_engine.prose.lexicon import _lexicon_path, load_lexicon
+    from policy_engine.ruleset.lexicon import _lexicon_path, load_lexicon
     from policy_engine.resources import default_rules_dir
 
     monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path))
@@ -210,7 +211,7 @@ def test_arabic_letters_written_onto_a_word_are_read_as_words(checker) -> None:
 
 
 def test_arabic_script_is_folded_before_matching() -> None:
-    from policy_engine.prose.forms import fold
+    from policy_engine.text.forms import fold
 
     assert fold("إقامة") == fold("اقامه") == "اقامه"        # hamza on alef, taa marbuta
     assert fold("مستشفى") == "مستشفي"                        # alef maqsura

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policy_engine.lint import lint
+from policy_engine.authoring.lint import lint
 from tests.conftest import ROOT
 from tests.rulekit import GOOD_RULE, invoke, rule_file, rule_folder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from policy_engine.schemadoc import markdown
+from policy_engine.authoring.schemadoc import markdown
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
@@ -16,7 +16,7 @@ def test_field_reference_matches_schema() -> None:
     text = (ROOT / "docs" / "programme-format.md").read_text(encoding="utf-8")
     start = text.index("<!-- schema-fields:start -->\n") + len("<!-- schema-fields:start -->\n")
     end = text.index("<!-- schema-fields:end -->")
-    assert text[start:end] == markdown(), "run: python -m policy_engine.schemadoc, and paste into docs/programme-format.md"
+    assert text[start:end] == markdown(), "run: python -m policy_engine.authoring.schemadoc, and paste into docs/programme-format.md"
 
 
 def test_quick_start_is_two_commands_on_a_bundled_example() -> None:

@@ -9,8 +9,8 @@ import pickle
 
 import pytest
 
-from policy_engine.rules import All, AnyOf, FieldTest, Not, Rule
-from policy_engine.waivers import Waiver, WaiverPolicy
+from policy_engine.ruleset.rules import All, AnyOf, FieldTest, Not, Rule
+from policy_engine.findings.waivers import Waiver, WaiverPolicy
 
 
 def rule(**changes) -> Rule:

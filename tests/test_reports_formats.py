@@ -16,11 +16,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from policy_engine.report import FORMATS, add_to_summary, new_summary, render
-from policy_engine.report import html as html_report
-from policy_engine.report import scores
-from policy_engine.report.stream import STREAMS, BatchInfo, ReportContext, format_for_path, render_whole
-from policy_engine.report.tables import FINDING_COLUMNS, MATRIX_COLUMNS, safe_cell
+from policy_engine.reports import FORMATS, add_to_summary, new_summary, render
+from policy_engine.reports import html as html_report
+from policy_engine.reports import scores
+from policy_engine.reports.stream import STREAMS, BatchInfo, ReportContext, format_for_path, render_whole
+from policy_engine.reports.tables import FINDING_COLUMNS, MATRIX_COLUMNS, safe_cell
 
 PRINCIPLES = {str(n): f"Principle title {n}" for n in range(1, 11)}
 TOOL = {"name": "policy-check", "version": "0.1.0", "policy": {"name": "IFRC Policy on Migration", "version": "2009"},
@@ -228,7 +228,7 @@ def test_sarif_structure() -> None:
 
 
 def test_sarif_uris() -> None:
-    from policy_engine.report.sarif import artifact_uri
+    from policy_engine.reports.sarif import artifact_uri
     assert artifact_uri("subs/a b#1.yaml") == "subs/a%20b%231.yaml"
     assert artifact_uri("/abs/x.md") == "file:///abs/x.md"
     assert artifact_uri("C:\\data\\x.md") == "file:///C%3A/data/x.md"
@@ -262,7 +262,7 @@ def test_junit_fail_on_warning_and_never() -> None:
 
 
 def test_junit_escapes_and_drops_characters_xml_cannot_hold() -> None:
-    from policy_engine.report.junit import xml_attr, xml_text
+    from policy_engine.reports.junit import xml_attr, xml_text
     assert xml_text("a < b & \x01c") == "a &lt; b &amp; \ufffdc"
     assert xml_attr('say "hi"\n') == "'say \"hi\"&#10;'"
     assert xml_attr("it's \"x\"") == '"it\'s &quot;x&quot;"'
@@ -345,7 +345,7 @@ def arabic_report() -> dict[str, Any]:
 
 
 def test_bidi_isolates_only_right_to_left_text_and_closes_smuggled_overrides() -> None:
-    from policy_engine.report.display import isolate
+    from policy_engine.reports.display import isolate
     assert isolate(ARABIC_QUOTE) == FSI + ARABIC_QUOTE + PDI
     assert isolate("We refer nobody") == "We refer nobody"          # English reports are unchanged
     assert isolate("abc \u202eevil") == FSI + "abc \u202eevil" + PDI  # an override stays inside the quote

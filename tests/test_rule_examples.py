@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy_engine.documents import parse_document
-from policy_engine.rules import All, AnyOf, Not, ProseTest, load_rule_set
+from policy_engine.reading.documents import parse_document
+from policy_engine.ruleset.rules import All, AnyOf, Not, ProseTest, load_rule_set
 from tests.conftest import ROOT
 
 import yaml

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from policy_engine.lint import MAX_PROGRAM_SIZE, lint, unmatchable_reason
+from policy_engine.authoring.lint import MAX_PROGRAM_SIZE, lint, unmatchable_reason
 from tests.rulekit import GOOD_RULE, without_examples, ROOT, invoke, rule_file, rule_folder
 
 TEXT_RULE = GOOD_RULE.replace("""\

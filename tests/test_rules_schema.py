@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from policy_engine.resources import SCHEMA_DIR
-from policy_engine.rules import rule_files
+from policy_engine.ruleset.rules import rule_files
 from tests.rulekit import GOOD_RULE, ROOT, invoke, rule_file
 
 SCHEMA = json.loads((SCHEMA_DIR / "rules.schema.json").read_text())

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from policy_engine import ruletest
-from policy_engine.checker import Checker
-from policy_engine.expectations import differences
-from policy_engine.rulesrc import rule_sources
+from policy_engine.authoring import ruletest
+from policy_engine.evaluation.checker import Checker
+from policy_engine.authoring.expectations import differences
+from policy_engine.ruleset.rulesrc import rule_sources
 from tests.rulekit import GOOD_RULE, ROOT, invoke, rule_file, rule_folder
 
 PASSING_CASE = """\

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from policy_engine import suggest
+from policy_engine.authoring import suggest
 from tests.rulekit import invoke
 
 

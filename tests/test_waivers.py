@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.documents import load_document
+from policy_engine.reading.documents import load_document
 from policy_engine.errors import InputError
-from policy_engine.waivers import WaiverPolicy, load_waiver_file
+from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
 from tests.rulekit import ALIASED_RULE, invoke, rule_file, rule_folder
 
 PROGRAMME = """\
@@ -103,7 +103,7 @@ def test_inline_waivers_can_be_refused(checker, tmp_path) -> None:
 
 
 def test_a_former_rule_id_still_waives(tmp_path) -> None:
-    from policy_engine.checker import Checker
+    from policy_engine.evaluation.checker import Checker
     rules = rule_folder(tmp_path, {"p2.yaml": rule_file(ALIASED_RULE)})
     path = tmp_path / "p.yaml"
     path.write_text("id: p\nparticipation: {migrants_consulted: false}\n"

@@ -28,7 +28,7 @@ def _reading(db: str | None, out: str | None) -> Iterator[Any]:
     register = open_register(db)
     try:
         if out:
-            from policy_engine.atomic import destination
+            from policy_engine.files.atomic import destination
             destination(out, register.files)
         with register.reading() as conn:
             yield conn, register.files
@@ -38,6 +38,7 @@ def _reading(db: str | None, out: str | None) -> Iterator[Any]:
 
 def _answer(db: str | None, fmt: str, out: str | None, ask: Callable[[Any], Any]) -> None:
     from cli import emit
+
     from .output import render
     with _reading(db, out) as (conn, files):
         table = ask(conn)
@@ -64,6 +65,7 @@ def record_command(report: str, round_name: str, places: str | None, drafts_dir:
     """Record an audit's JSON report (policy-check audit -o report.json) as a round. Recording the same
     report again changes nothing."""
     from cli import echo
+
     from . import queries
     from .db import open_register
     from .record import NO_PLACES, load_places, load_report, record
@@ -160,6 +162,7 @@ def html_command(out: str, severity: str, db: str | None) -> None:
     """A self-contained page (works offline) with charts: each principle over the rounds, and countries
     by principles."""
     from cli import echo, emit
+
     from .page import build_page
 
     with _reading(db, out) as (conn, files):

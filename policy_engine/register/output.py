@@ -12,8 +12,8 @@ import io
 import json
 from typing import Any
 
-from ..report.display import shown
-from ..report.tables import safe_cell
+from ..reports.display import shown
+from ..reports.tables import safe_cell
 from .choices import FORMATS  # noqa: F401
 from .queries import Table
 

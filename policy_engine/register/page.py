@@ -123,8 +123,8 @@ def _table(columns: tuple[str, ...], rows: list[list[Any]], table_id: str) -> st
 
 def principle_names() -> dict[int, str]:
     """The principles' names, from the bundled policy (the reports recorded name them the same way)."""
-    from ..policy import load_policy
     from ..resources import default_rules_dir
+    from ..ruleset.policy import load_policy
     return {number: p.title for number, p in load_policy(default_rules_dir() / "policy.yaml").principles.items()}
 
 

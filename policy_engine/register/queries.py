@@ -16,9 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError
-from .schema import finding_articles, findings, programmes, rounds, submissions
-
 from .choices import BY, LEVELS, PER  # noqa: F401 - the commands' choices, named here too
+from .schema import finding_articles, findings, programmes, rounds, submissions
 
 FIXED, NEW, PERSISTING = "fixed", "new", "persisting"
 ONLY_FIRST, ONLY_SECOND = "only in first round", "only in second round"

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import yaml
 
 from ..errors import InputError, PolicyCheckError
-from ..report import scores
+from ..reports import scores
 from .db import Register
 from .schema import finding_articles, findings, programmes, rounds, submissions
 
@@ -133,7 +133,7 @@ def load_report(path: str) -> tuple[dict[str, Any], str]:
 
 def draft_facts(path: str, base: Path) -> tuple[str, str]:
     """(country, language) from the draft itself, when it can still be read; ("", "") otherwise."""
-    from ..documents import load_document
+    from ..reading.documents import load_document
 
     draft = Path(path)
     if not draft.is_absolute():

@@ -1,0 +1,187 @@
+"""Check documents against a rule set: the library entry point that the CLI calls.
+
+    checker = Checker.from_directory()          # load, validate and compile the rules once
+    result = checker.check_path("draft.md")     # -> CheckResult with findings, or an error
+
+One document's path: it is read into units (reading/documents.py); the prose reader finds where each
+prose test's concepts occur together (prose.py, reader.py); the rare text pattern is searched; every such place, each
+list item and the programme's fields become facts; durable_rules (engine.py) decides which rules
+hold; each firing's matched facts become the finding's evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ..errors import PolicyCheckError, RuleError
+from ..findings.result import CheckResult, UnreadPart
+from ..findings.waivers import WaiverPolicy
+from ..model import Document, Evidence, Finding
+from ..reading.documents import load_document
+from ..ruleset.rules import Rule, RuleSet, TextTest, load_rule_set
+from .compiler import UNREAD, Conjunct, FactPlan, compile_rule, evidence_for, plan_for, quote
+from .engine import Engine
+from .prose import DocumentReading, ProseReader
+from .prose import facts as prose_facts
+
+MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
+
+
+def in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
+    """Whether a unit (its topics, or its field path) is in a test's 'in' list ('*': anywhere)."""
+    for wanted in test_scopes:
+        if wanted == "*":
+            return True
+        for scope in unit_scopes:
+            if scope == wanted or scope.startswith(wanted + "."):
+                return True
+    return False
+
+
+class Checker:
+    """A rule set compiled into durable_rules, ready to check any number of documents."""
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self.conjuncts: dict[str, Conjunct] = {}
+        for index, rule in enumerate(rule_set.rules):
+            for conj in compile_rule(rule, index):
+                self.conjuncts[conj.name] = conj
+        self.plan: FactPlan = plan_for(list(self.conjuncts.values()))
+        texts: dict[str, TextTest] = {}
+        specs = {}
+        for conj in self.conjuncts.values():
+            for test in [t for _, t in conj.texts] + list(conj.absent_texts):
+                texts[test.key] = test
+            for prose in [t for _, t in conj.proses] + list(conj.absent_proses):
+                specs[prose.key] = prose.spec
+        self.text_tests = [texts[k] for k in sorted(texts)]
+        self.reader = ProseReader(rule_set.lexicon, [specs[k] for k in sorted(specs)],
+                                  rule_set.sections.context_topics, rule_set.digest)
+        self.engine = Engine({name: c.to_durable() for name, c in self.conjuncts.items()},
+                             name=f"policy_{rule_set.digest}")
+
+    @classmethod
+    def from_directory(cls, directory: str | Path | None = None) -> "Checker":
+        """Load and compile a rule folder; raises RuleError listing every problem found."""
+        rule_set, problems = load_rule_set(directory)
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more problem(s); run 'policy-check rules lint')" \
+                if len(problems) > 1 else ""
+            raise RuleError(first.message + more, first.path, first.line, first.column)
+        return cls(rule_set)
+
+    def prepare_batch(self) -> None:
+        """Get ready to check many documents: compile every language's concepts now, before
+        workers fork, so that they inherit them instead of each compiling its own."""
+        for language in self.rule_set.lexicon.readable():
+            self.reader.compiled(language)
+
+    def read_prose(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
+        return self.reader.read(doc, keep_readings)
+
+    def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]]]:
+        """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
+        hits: dict[str, list[Evidence]] = {}
+        for test in self.text_tests:
+            for unit in doc.units:
+                language = unit.language or doc.language
+                if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
+                        or not test.matches.search(language, unit.normalised):
+                    continue
+                if test.unless is not None and test.unless.search(language, unit.normalised):
+                    continue
+                hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
+        return set(hits), hits
+
+    def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
+        """Evaluate one document; every matching rule gives one finding with all its evidence.
+
+        Args:
+            doc: the document.
+            waivers: how waivers apply; by default those written in the document, judged against today.
+        """
+        reading = self.reader.read(doc)
+        text_hits, text_evidence = self.scan_text(doc)
+        extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
+        notices: list[str] = []
+        unread = unread_parts(doc, reading.unread) if self.reader.specs else []
+        if unread:
+            # no rule may conclude that the draft is silent on something: it may say it in the unread part
+            extra.append({"t": UNREAD})
+
+        def prose_evidence(fact: dict[str, Any]) -> Evidence | None:
+            index = fact.get("u")
+            if not isinstance(index, int) or not 0 <= index < len(doc.units):
+                return None
+            unit = doc.units[index]
+            return Evidence(unit.line, unit.field, quote(unit.text))
+
+        fired: dict[str, list[Evidence]] = defaultdict(list)
+        for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits, extra)):
+            conj = self.conjuncts[name]
+            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, text_evidence, prose_evidence))
+        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose) for rule_id, evidence in fired.items()]
+        findings.sort(key=Finding.sort_key)
+        findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
+        return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
+                           organisation=doc.organisation, title=doc.title, unread=unread,
+                           read_any=reading.readable)
+
+    def load(self, path: str | Path) -> Document:
+        """Read a document with this rule set's section topics."""
+        return load_document(path, self.rule_set.sections)
+
+    def check_path(self, path: str | Path, waivers: WaiverPolicy | None = None) -> CheckResult:
+        """Load and check one file; a file that cannot be read or checked becomes an error result."""
+        try:
+            doc = self.load(path)
+        except PolicyCheckError as exc:
+            return CheckResult(str(path), error=str(exc))
+        try:
+            return self.check(doc, waivers)
+        except PolicyCheckError as exc:
+            return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
+
+
+def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
+    """The unread units gathered into runs of one language, each naming its sections and lines."""
+    parts: list[UnreadPart] = []
+    previous = -2
+    for index in indices:
+        unit = doc.units[index]
+        language = unit.language or doc.language
+        section = unit.field[len("section "):].strip('"') if unit.field.startswith("section ") else \
+            unit.field.split("[")[0].split(".")[0]
+        if parts and index == previous + 1 and parts[-1].language == language:
+            last = parts[-1]
+            sections = last.sections if section in last.sections else last.sections + (section,)
+            parts[-1] = last._replace(sections=sections, last_line=unit.line or last.last_line,
+                                      first_line=last.first_line or unit.line)
+        else:
+            parts.append(UnreadPart(language, (section,) if section else (), unit.line, unit.line))
+        previous = index
+    return parts
+
+
+def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False) -> Finding:
+    """The finding of a rule that fired. In a prose draft, a rule with in_prose wording says what the
+    draft does not say, and how to fix it, in place of the fields that are not stated."""
+    remediation = rule.remediation
+    if prose and rule.in_prose is not None and any(e.quote is None for e in evidence):
+        missing, remediation = rule.in_prose
+        evidence = [e for e in evidence if e.quote is not None]
+        told = Evidence(None, "", None, f"the draft does not say {missing}")
+    else:
+        told = None
+    unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
+    if len(unique) > MAX_EVIDENCE:
+        rest = len(unique) - MAX_EVIDENCE
+        unique = unique[:MAX_EVIDENCE] + [Evidence(None, "…", f"and {rest} more place(s) like these")]
+    if told is not None:
+        unique.insert(0, told)
+    return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
+                   rule.rationale, remediation, tuple(unique))

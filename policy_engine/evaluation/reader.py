@@ -1,0 +1,958 @@
+"""Read a sentence the way a reviewer does: which concepts it states, and how it states them.
+
+For each sentence of a draft the reader finds:
+  - its clauses (a new clause starts at ';', at a question or exclamation mark, at a word such as
+    'however' anywhere, and at a word such as 'but' or 'which' after a comma);
+  - every concept it mentions, matched on word forms: the words of a phrase in order, inside one
+    clause, with at most MAX_GAP other words between them (WIDE_GAP where the phrase says '...').
+    Where one phrase lies inside a longer one ('refused' in 'refused asylum seekers'), the longer
+    one is what the sentence says;
+  - how each mention is said: affirmed, negated ("no residence permit is required", "people without
+    papers", "forced returns are not part of this plan", a heading "What we will not do") or
+    rejected ("unlike deterrence campaigns", "we declined the ministry's offer");
+  - the stance of each clause: the programme's own plan, background (a Background section that
+    does not name the programme), reported (others' claims: "reportedly", "the ministry says"), or
+    a question.
+The cue words for all of this are data (rules/languages/*.yaml); no rule repeats them.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+from typing import Any, Callable, Iterator, NamedTuple
+
+from ..ruleset.lexicon import CUE_KINDS, EXACT_CUES, Lexicon
+from ..ruleset.prose import AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED
+from ..text.forms import FORMS_VERSION, WORD, fold, simplemma_version, word_forms
+
+MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
+WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
+NARROW = 4          # words (of more than three letters) that a narrow negation ("without", "regardless of") reaches
+RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its relative clause:
+RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
+TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
+NUMBER = "#"        # what any number becomes; a concept lists it as <number>
+MAX_COMBINATIONS = 256
+
+
+_TOKEN = re.compile(WORD + "(?:['’]" + WORD + ")*" + r"|[;,:()?!|\"«»“”،؛؟]")
+_PUNCTUATION = frozenset(";,:()?!|\"«»“”،؛؟")
+_SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon and question mark
+_OPENING = frozenset("(«“")
+# "5. Psychosocial support", "c) document cases": a list item's number is not a count
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
+_fold_cache: dict[str, str] = {}
+
+
+def _fold(word: str) -> str:
+    folded = _fold_cache.get(word)
+    if folded is None:
+        if len(_fold_cache) > 200_000:
+            _fold_cache.clear()
+        folded = fold(word).replace("’", "'")
+        if folded.isdigit():
+            folded = NUMBER
+        _fold_cache[word] = folded
+    return folded
+
+
+class Match(NamedTuple):
+    start: int                  # first word (index into Reading.words)
+    end: int                    # last word
+    clause: int
+    polarity: str               # affirmed | negated | rejected
+    term: int                   # index into CompiledLanguage.terms
+    positions: tuple[int, ...]  # the words that are the phrase's own (not those in its gaps)
+
+
+class Hit(NamedTuple):
+    """A test holding in one clause (or sentence) of one sentence."""
+
+    clause: int
+    polarity: str
+    stance: str
+    matches: tuple[Match, ...]   # one per concept the test names, in the test's order
+
+
+class Reading(NamedTuple):
+    text: str
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]       # character offsets of each word in text
+    clauses: tuple[int, ...]                 # clause of each word
+    stances: tuple[str, ...]                 # stance of each clause
+    segments: tuple[int, ...]                # segment of each clause: items of a ';' list are apart
+    matches: dict[int, list[Match]]          # concept id -> its mentions
+    cues: tuple[tuple[str, int, int], ...]   # (kind, start, end) of the cues that took effect
+    asides: tuple[int, ...] = ()             # per word: 0, or the number of the bracketed aside it is in
+
+    def clause_text(self, clause: int) -> str:
+        indexes = [i for i, c in enumerate(self.clauses) if c == clause]
+        if not indexes:
+            return ""
+        return self.text[self.spans[indexes[0]][0]:self.spans[indexes[-1]][1]]
+
+    def words_of(self, match: Match) -> str:
+        return self.text[self.spans[match.start][0]:self.spans[match.end][1]]
+
+
+class Term(NamedTuple):
+    text: str                                   # as written in the concept or language file
+    words: tuple[tuple[frozenset[str], int], ...]  # (the forms a word may take, the gap allowed before it)
+    concepts: tuple[int, ...]                   # concept ids it signals
+    cues: tuple[str, ...]                       # cue kinds it signals
+    hides: bool = False                         # its words are not read for other concepts
+
+
+# ---- the compiled terms of a language, kept between runs -----------------------------------------
+#
+# Compiling a language (every phrase of every concept, with every form of each word) takes longer
+# than checking a draft. The result depends only on the rule folder's bytes (its digest covers the
+# concept and language files), the word-form data and this module, so it is kept as JSON (never
+# pickle) under that key; a damaged or foreign file is ignored and the language compiled again.
+
+TERMS_VERSION = 2
+
+
+def _terms_path(digest: str, code: str) -> Any:
+    import hashlib
+    from pathlib import Path
+
+    from ..files.cache import cache_dir
+    from ..ruleset import lexicon
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    source = Path(__file__).read_bytes() + Path(lexicon.__file__).read_bytes()  # either changes the terms
+    key = hashlib.sha256(f"{TERMS_VERSION}\0{digest}\0{code}\0{FORMS_VERSION}\0{simplemma_version()}\0".encode()
+                         + source).hexdigest()[:32]
+    return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
+
+
+def first_words(terms: list[Term]) -> dict[str, list[int]]:
+    """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
+    first: dict[str, list[int]] = {}
+    for index, term in enumerate(terms):
+        for form in term.words[0][0]:
+            first.setdefault(form, []).append(index)
+    return first
+
+
+def load_terms(digest: str, code: str) -> list[Term] | None:
+    """The compiled terms of a language, or None."""
+    import json
+
+    path = _terms_path(digest, code)
+    if path is None:
+        return None
+    try:
+        from ..files.cache import read_entry
+
+        data = json.loads(read_entry(path) or "null")
+        sets = [frozenset(s) for s in data["sets"]]
+        if not all(isinstance(form, str) for forms in sets for form in forms):
+            return None
+        return [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
+                for text, words, concepts, kinds, hides in data["terms"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return None  # no entry yet, or one this code did not write: compiled again
+
+
+def store_terms(digest: str, code: str, terms: list[Term]) -> None:
+    import json
+
+    from ..files.cache import write_entry
+
+    path = _terms_path(digest, code)
+    if path is None:
+        return
+    index: dict[frozenset[str], int] = {}
+    rows = []
+    for term in terms:
+        words = [[index.setdefault(forms, len(index)), gap] for forms, gap in term.words]
+        rows.append([term.text, words, list(term.concepts), list(term.cues), term.hides])
+    sets = [sorted(forms) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
+    try:
+        write_entry(path, json.dumps({"sets": sets, "terms": rows}, ensure_ascii=False), "terms", TERMS_VERSION)
+    except OSError:
+        pass  # a read-only cache: compiled again next time
+
+
+class CompiledLanguage:
+    """One language's concepts and cues, ready to read sentences."""
+
+    def __init__(self, lexicon: Lexicon, code: str, concept_names: tuple[str, ...], digest: str = "") -> None:
+        self.code = code
+        cues = lexicon.languages[code]
+        self.concept_names = concept_names
+        self.concept_ids = {name: index for index, name in enumerate(concept_names)}
+        self.elisions = cues.elisions
+        self.contractions = cues.contractions
+        self._enclitic: re.Pattern[str] | None = None  # set below, once the terms are known
+        self._known: frozenset[str] | None = None
+        # letters written onto a word: (as written, the words they stand for), longest first
+        self._prefixes = sorted(((_fold(written), tuple(_fold(w) for w in words.split()))
+                                 for written, words in cues.prefixes.items()), key=lambda item: (-len(item[0]), item[0]))
+        self._suffixes = sorted((_fold(s) for s in cues.suffixes), key=len, reverse=True)
+        self._before_suffix = {_fold(k): _fold(v) for k, v in cues.before_suffix.items()}
+        # an article written onto its word (Arabic ال) stays on it: "والمجموعة" reads "و المجموعة",
+        # "للمجموعة" (ل + ال) reads "ل المجموعة"; a word without it finds it with it too
+        articles = {w for entry in cues.articles for w in self.split(entry)}
+        self._attached_articles = tuple(sorted(written for written, words in self._prefixes
+                                               if words and all(w in articles for w in words)))
+        terms = load_terms(digest, code) if digest else None
+        if terms is None:
+            terms = self._compile_terms(lexicon, cues)
+            if digest:
+                store_terms(digest, code, terms)
+        self.terms = terms
+        self.first = first_words(terms)  # a form -> the terms whose first word it can be
+        # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
+        self._listed = frozenset(w for entries in (
+            cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
+            cues.prepositions, cues.passive, cues.auxiliaries, cues.modals, cues.trailing_negation,
+            cues.background_openers)
+            for entry in entries for w in self.split(entry.replace("<number>", " ")))
+        if self._prefixes or self._suffixes:
+            self.known_words()  # a word is split only into words the phrases know
+        # Spanish writes pronouns onto a verb: registrarlos, derivarla, ayudándoles (folded: ayudandoles)
+        self._enclitic = re.compile("^(.{2,}(?:%s))(%s)$" % (
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitic_after), key=len, reverse=True)),
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitics), key=len, reverse=True)))) \
+            if cues.enclitics and cues.enclitic_after else None
+        # Per first word, built when a draft first uses it: the terms of one word, found at once,
+        # and the longer terms by the forms their second word may take (and how far it may stand):
+        # a sentence's words then find the few terms they can continue.
+        self._singles: dict[str, tuple[int, ...]] = {}
+        self._multis: dict[str, tuple[int, dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]]] | None] = {}
+        # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
+        # anywhere, "scope" after a comma but only for the reach of negation
+        self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, entries in (("clause", cues.clause_breaks), ("strong", cues.strong_breaks),
+                              ("scope", cues.scope_breaks)):
+            for entry in entries:
+                words = tuple(self.split(entry))
+                if words:
+                    self.breaks.setdefault(words[0], []).append((words[1:], kind))
+        self.introducers = {tuple(self.split(entry)) for entry in cues.introducers}
+        # background openers by their first word (a sentence is tested only against those it starts with)
+        self.openers: dict[str, list[tuple[str, ...]]] = {}
+        for opener in sorted({tuple(self.phrase(entry)) for entry in cues.background_openers}):
+            if opener:
+                self.openers.setdefault(opener[0], []).append(opener)
+        self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
+        self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
+        self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
+        self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
+        self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
+        # words that do not count when a reach is measured: "feedback from the people will not be ..."
+        self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
+                                                                    for w in self.split(entry))
+        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
+        self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
+                                      if len(self.split(entry)) == 1)
+        self._lead_cache: dict[str, bool] = {}
+        self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
+
+    def _compile_terms(self, lexicon: Lexicon, cues: Any) -> list[Term]:
+        """Every concept phrase and cue of the language, with the forms of each of its words."""
+        code = self.code
+        concept_names = self.concept_names
+        # phrase (its words, with '...' where a wide gap is allowed) -> (concept ids, cue kinds)
+        signals: dict[tuple[str, ...], tuple[set[int], set[str]]] = {}
+        texts: dict[tuple[str, ...], str] = {}
+        hiding: set[tuple[str, ...]] = set()
+
+        def add(entry: str, concept: int | None, cue: str | None) -> tuple[str, ...]:
+            words = self.phrase(entry)
+            if not words:
+                return words
+            if cue in EXACT_CUES:
+                # function words: 'not' is not 'noted', 'nos' is not 'leur'; the file writes each form
+                words = tuple(w if w == "..." or w.startswith("=") or w == NUMBER else "=" + w for w in words)
+            concepts, kinds = signals.setdefault(words, (set(), set()))
+            texts.setdefault(words, entry)
+            if concept is not None:
+                concepts.add(concept)
+            if cue is not None:
+                kinds.add(cue)
+            return words
+
+        for name in concept_names:
+            for entry in lexicon.expand(name, code):
+                add(entry, self.concept_ids[name], None)
+            if lexicon.concepts[name].hides_words:
+                hiding.update(self.phrase(entry) for entry in lexicon.concepts[name].words.get(code, ()))
+        for kind in CUE_KINDS:
+            for entry in cues.cues.get(kind, ()):
+                add(entry, None, kind)
+        written = {}  # folded word -> the spellings it was written with (accents tell forms apart)
+        for entry_words in texts.values():
+            for chunk in entry_words.replace("...", " ").split():
+                for raw in self.split(chunk.lstrip("="), fold_words=False):
+                    written.setdefault(_fold(raw), set()).add(raw)
+        all_raw = {raw for folded, raws in written.items() if len(folded) > 2 for raw in raws}
+        raw_forms = word_forms(code, all_raw, cues.word_forms)
+        forms: dict[str, set[str]] = {}
+        for folded, raws in written.items():
+            for raw in raws:
+                forms.setdefault(folded, set()).update(raw_forms.get(raw, (folded,)))
+        extra: dict[str, set[str]] = {}
+        for word, irregular in cues.irregular.items():
+            for form in irregular:
+                extra.setdefault(_fold(word), set()).update(self.split(form))
+        narrow = {w for entry in cues.cues.get("narrow_negation", ()) for w in self.split(entry)}
+        articles = frozenset(w for entry in cues.articles for w in self.split(entry))
+
+        def with_articles(found: set[str]) -> set[str]:
+            """A word's forms with and without the article written onto them ("مجموعة" finds
+            "المجموعة" and the other way round; '=' keeps an entry's word exactly as written)."""
+            out = set(found)
+            for form in found:
+                for article in self._attached_articles:
+                    bare = form[len(article):]
+                    out.add(bare if form.startswith(article) and len(bare) > 2 else article + form)
+            return out
+
+        def own_forms(word: str) -> set[str]:
+            if len(word) <= 2 or word == NUMBER:
+                return {word}
+            # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
+            found = {f for f in forms.get(word, (word,)) if len(f) > 2}
+            return with_articles(found | {word} | extra.get(word, set()))
+
+        # A word an entry writes with letters attached (بشيء, للأشخاص) is read whole, as the entry
+        # wrote it: it is a form of the word it holds too, so an entry of that word alone finds it.
+        holding: dict[str, set[str]] = {}
+        if self._prefixes or self._suffixes:
+            owners: dict[str, set[str]] = {}
+            for word in written:
+                for form in own_forms(word):
+                    owners.setdefault(form, set()).add(word)
+            for word in written:
+                # (not a one-letter ending: often the word's own, as ة read as ه in الشرطة)
+                for _, rest in self._pieces(word, shortest_suffix=2):
+                    for owner in owners.get(rest, ()):
+                        if owner != word:
+                            holding.setdefault(owner, set()).add(word)
+
+        def forms_of(word: str) -> frozenset[str]:
+            if word.startswith("="):
+                return frozenset((word[1:],))
+            return frozenset(own_forms(word) | holding.get(word, set()))
+
+        terms: list[Term] = []
+        for words in sorted(signals):
+            concepts, kinds = signals[words]
+            sequence: list[tuple[frozenset[str], int]] = []
+            wide = previous = None
+            for word in words:
+                if word == "...":
+                    wide = True
+                    continue
+                if not sequence:
+                    gap = 0
+                elif wide:
+                    gap = WIDE_GAP
+                elif previous.lstrip("=") in articles or len(word.lstrip("=")) <= 3:
+                    gap = 0  # "the group", "have to": short words stand together
+                elif previous.lstrip("=") in narrow or words in hiding:
+                    gap = 1  # "without valid papers", not "without a requirement of papers"; names stand together
+                else:
+                    gap = MAX_GAP
+                sequence.append((forms_of(word), gap))
+                wide, previous = None, word
+            if not sequence:
+                continue
+            terms.append(Term(texts[words], tuple(sequence), tuple(sorted(concepts)), tuple(sorted(kinds)),
+                              words in hiding or bool(kinds & {"not_negation", "idioms"})))
+        return terms
+
+    def phrase(self, entry: str) -> tuple[str, ...]:
+        """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
+        and '=' before a word that must match exactly as written."""
+        parts = []
+        for index, piece in enumerate(entry.replace("<number>", " 0 ").split("...")):
+            if index:
+                parts.append("...")
+            for chunk in piece.split():
+                exact = chunk.startswith("=")
+                parts.extend(("=" + w) if exact else w for w in self.split(chunk.lstrip("=")))
+        while parts and parts[0] == "...":
+            parts.pop(0)
+        while parts and parts[-1] == "...":
+            parts.pop()
+        return tuple(parts)
+
+    def split(self, text: str, fold_words: bool = True) -> list[str]:
+        """The words of a text as the reader sees them (folded, elisions and contractions opened);
+        with fold_words false, in lower case with their accents."""
+        if fold_words:
+            return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION for w in self.open(_fold(token))]
+        return [w for token in _TOKEN.findall(text) if token not in _PUNCTUATION
+                for w in self.open(token.lower().replace("’", "'"))]
+
+    def open(self, token: str) -> list[str]:
+        """Open a contraction: French l'accueil -> le accueil, du -> de le, English don't -> do not."""
+        whole = self.contractions.get(token)
+        if whole is not None:
+            return whole.split()  # Spanish del -> de el, English can't -> can not
+        if "'" not in token:
+            if self._enclitic is not None and len(token) > 5:
+                split = self._enclitic.match(token)
+                if split and split.group(1) in self.known_words():  # 'charlas' is not 'char' + 'las'
+                    return [split.group(1), split.group(2)]
+            if (self._prefixes or self._suffixes) and self._known is not None and token not in self._known:
+                return self._unattach(token)
+            return [token]
+        head, _, tail = token.partition("'")
+        elided = self.elisions.get(head + "'")
+        if elided is not None:
+            return [elided] + self.open(tail)
+        for suffix, meaning in self.contractions.items():
+            if suffix.startswith("'") or suffix.startswith("n'"):
+                if token.endswith(suffix) and len(token) > len(suffix):
+                    return [token[:-len(suffix)]] + meaning.split()
+        return [token]
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def read(self, text: str, context_section: bool = False, lead: str = "",
+             wanted: Callable[[set[int]], bool] | None = None) -> Reading:
+        """Read one sentence. context_section: it sits in a section read as context (Background).
+        lead: the heading or list lead-in it falls under; a negation there ("What we will not
+        do:") denies what the sentence says. wanted: whether some test could hold with the concepts
+        the sentence mentions; when it says no, how they are said is not worked out (no mentions
+        are returned)."""
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        clauses: list[int] = []
+        cells: list[int] = []       # a table row's cells, and each clause: where a phrase must fit
+        commas: list[int] = []      # a comma, colon or cell border stands before this word
+        closes: list[int] = []      # a closing bracket stands before this word
+        opens: list[int] = []       # an opening bracket stands before this word
+        semicolons: list[int] = []  # a ';' stands before this word
+        answers: list[int] = []     # a ':' stands before this word ("Required?: No")
+        pipes: list[int] = []       # a table cell border '|' stands before this word
+        clause = cell = 0
+        after_comma = quoted = False
+        breaks = self.breaks
+        opened_cache = self._opened
+        marker = _LIST_MARKER.match(text)
+        for match in _TOKEN.finditer(text, marker.end() if marker else 0):
+            token = match.group()
+            if len(token) == 1 and token in _PUNCTUATION:
+                token = _SCRIPT_PUNCTUATION.get(token, token)
+                if token in ";?!":
+                    if words and clauses[-1] == clause:
+                        clause += 1
+                        cell += 1
+                    if token == ";":
+                        semicolons.append(len(words))
+                    after_comma = False
+                elif token in ",:|":
+                    commas.append(len(words))
+                    after_comma = token != "|"
+                    if token == ":":
+                        answers.append(len(words))
+                    elif token == "|":
+                        pipes.append(len(words))
+                    if token == "|" and words and cells[-1] == cell:
+                        cell += 1
+                elif token in _OPENING or (token == '"' and not quoted):
+                    # a bracket or a quotation ("Don't Judge by the Cover") is an aside: a negation
+                    # inside it stays inside
+                    opens.append(len(words))
+                    quoted = quoted or token == '"'
+                else:
+                    closes.append(len(words))
+                    quoted = quoted and token != '"'
+                continue
+            opened = opened_cache.get(token)
+            if opened is None:
+                if len(opened_cache) > 100_000:
+                    opened_cache.clear()
+                opened = opened_cache[token] = tuple(self.open(_fold(token)))
+            span = match.span()
+            for word in opened:
+                options = breaks.get(word)
+                if options and words and cells[-1] == cell:
+                    for rest, kind in options:
+                        if (kind == "strong" or after_comma) and _starts(text, match.end(), rest, self):
+                            if kind != "scope" and clauses[-1] == clause:
+                                clause += 1
+                            cell += 1
+                            break
+                after_comma = False
+                words.append(word)
+                spans.append(span)
+                clauses.append(clause)
+                cells.append(cell)
+        # a phrase does not run across a comma either ("no documents, whether or not a right ..."),
+        # unless it says '...' there ("from ... communities": "from the Kurdish, Syrian and Afghan communities")
+        pieces = list(cells)
+        shift = 0
+        border = set(commas)
+        for index in range(len(pieces)):
+            if index in border and index:
+                shift += 1
+            pieces[index] = cells[index] * 4096 + shift
+        found = self._find(words, pieces, cells)
+        if wanted is not None:
+            terms = self.terms
+            if not wanted({concept for _, term in found for concept in terms[term].concepts}):
+                return Reading(text, (), (), (), (), (0,), {}, ())
+        denied = bool(lead) and self._lead_denies(lead)
+        # The items of a list written with semicolons are apart ("clinics for the injured; the police
+        # only when a person asks"); two clauses joined by one semicolon still make one statement.
+        segments = [0] * ((clauses[-1] + 1) if clauses else 1)
+        if len(semicolons) >= 2:
+            for index, word_clause in enumerate(clauses):
+                segments[word_clause] = sum(1 for s in semicolons if s <= index)
+        # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
+        # situation so far reads as background, like a Background section
+        if not context_section and words and words[0] in self.openers:
+            context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
+        return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
+                           tuple(segments), (answers, pipes))
+
+    def _lead_denies(self, lead: str) -> bool:
+        """Whether a heading or lead-in denies what follows it ("What we will not do")."""
+        cached = self._lead_cache.get(lead)
+        if cached is None:
+            if len(self._lead_cache) > 4096:
+                self._lead_cache.clear()
+            reading = self.read(lead)
+            cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
+        return cached
+
+    def _unattach(self, token: str) -> list[str]:
+        """A word with letters written onto it (Arabic وبالشرطة): the letters as their words, and
+        the word itself, when what is left is a word the phrases know; else the token as it is."""
+        known = self._known or frozenset()
+        for words, rest in self._pieces(token):
+            if rest in known:
+                return [*words, rest]
+        return [token]
+
+    def _pieces(self, token: str, shortest_suffix: int = 1) -> Iterator[tuple[tuple[str, ...], str]]:
+        """The ways a word may hold letters written onto it, most letters first: (the words of the
+        prefix, the word left once prefix and suffix are taken off). Suffixes shorter than
+        shortest_suffix are not tried."""
+        for written, words in [("", ())] + self._prefixes:
+            if not token.startswith(written) or len(token) - len(written) < 2 or written in self._attached_articles:
+                continue
+            rest = token[len(written):]
+            if words and words[-1] in self._attached_articles:
+                words, rest = words[:-1], words[-1] + rest  # the article stays on the word
+            if written:
+                yield words, rest
+            for suffix in self._suffixes:
+                stem = rest[:-len(suffix)]
+                if not rest.endswith(suffix) or len(stem) < 2 or len(suffix) < shortest_suffix:
+                    continue
+                yield words, stem
+                # a last letter spelled otherwise before the suffix (Arabic مساعدتهم: مساعدة + هم)
+                alone = self._before_suffix.get(stem[-1])
+                if alone is not None:
+                    yield words, stem[:-1] + alone
+
+    def known_words(self) -> frozenset[str]:
+        """Every form of every word of the language's phrases and lists (built when first needed)."""
+        if self._known is None:
+            self._known = frozenset().union(self._listed, *(forms for term in self.terms for forms, _ in term.words))
+        return self._known
+
+    def _index(self, word: str) -> None:
+        """The terms that start with a word: those of one word, and the others by their second word."""
+        terms = self.terms
+        singles = tuple(t for t in self.first[word] if len(terms[t].words) == 1)
+        if singles:
+            self._singles[word] = singles
+        by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+        reach = 0
+        for t in self.first[word]:
+            words = terms[t].words
+            if len(words) == 1:
+                continue
+            forms, gap = words[1]
+            reach = max(reach, gap)
+            for second in forms:
+                by_second.setdefault(second, []).append((t, gap, words[2:]))
+        self._multis[word] = (reach, by_second) if by_second else None
+
+    def _find(self, words: list[str], pieces: list[int], cells: list[int]) -> list[tuple[tuple[int, ...], int]]:
+        """Every (word positions, term) whose words stand in order in one piece of a clause (between
+        commas; a wide gap may cross them, not a clause or table cell)."""
+        first = self.first
+        singles_of = self._singles
+        multis_of = self._multis
+        stops = self.prepositions
+        terms = self.terms
+        found = []
+        count = len(words)
+        for i, word in enumerate(words):
+            if word not in multis_of:
+                if word not in first:
+                    continue
+                self._index(word)
+            singles = singles_of.get(word)
+            if singles:
+                found.extend(((i,), term) for term in singles)
+            multi = multis_of[word]
+            if not multi:
+                continue
+            reach, by_second = multi
+            seen: set[int] = set()
+            # each word near enough, in order: the terms whose second word it can be (the nearest wins)
+            for k in range(i + 1, min(i + 2 + reach, count)):
+                candidates = by_second.get(words[k])
+                if not candidates:
+                    continue
+                for term, gap, rest in candidates:
+                    if term in seen or k > i + 1 + gap:
+                        continue
+                    bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
+                    if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops for w in words[i + 1:k])):
+                        continue
+                    seen.add(term)
+                    positions = [i, k]
+                    at = k
+                    for forms, gap_after in rest:
+                        nxt = -1
+                        # a concept's wide gap may cross commas ("from the Kurdish, Syrian and Afghan
+                        # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
+                        bounds = cells if gap_after == WIDE_GAP and terms[term].concepts else pieces
+                        for j in range(at + 1, min(at + 2 + gap_after, count)):
+                            if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP and words[j - 1] in stops):
+                                break
+                            if words[j] in forms:
+                                nxt = j
+                                break
+                        if nxt < 0:
+                            break
+                        at = nxt
+                        positions.append(at)
+                    else:
+                        found.append((tuple(positions), term))
+        return found
+
+    def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
+               found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
+               context_section: bool, denied: bool, segments: tuple[int, ...],
+               table: tuple[list[int], list[int]] = ([], [])) -> Reading:
+        terms = self.terms
+        answers, pipes = table
+        # Some phrases change what the words inside them mean ('refused asylum seekers' are not
+        # refused, 'without papers' asks for no papers, 'collective sites' handle no one collectively):
+        # their concept hides those words from the others (hides_words, idioms, not_negation).
+        owners = [(set(p), t) for p, t in found if terms[t].hides and p[-1] - p[0] <= len(p)]
+        if owners:
+            kept = []
+            for positions, term in found:
+                own = set(positions)
+                if terms[term].concepts and any(own < other for other, _ in owners):
+                    continue  # (a cue stays: inside the phrase it is the phrase's own, see below)
+                kept.append((positions, term))
+        else:
+            kept = found
+        cues: list[tuple[str, int, int]] = []
+        programme = False
+        relatives: set[int] = set()
+        negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
+        inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
+        # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
+        narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
+        for positions, term in kept:
+            kinds = terms[term].cues
+            if not kinds:
+                continue
+            start, end = positions[0], positions[-1]
+            if narrow_spans and "narrow_negation" not in kinds and "negation" in kinds \
+                    and any(set(positions) < span for span in narrow_spans):
+                continue
+            if "programme" in kinds:
+                programme = True
+            if "relative" in kinds:
+                relatives.add(start)
+            own = set(positions)
+            if any(own <= set(p) and len(p) > len(positions) for p, t in found
+                   if terms[t].hides and not terms[t].concepts):
+                continue  # part of an idiom or of a phrase that only looks negative ("tenga o no")
+            if "negation" in kinds or "narrow_negation" in kinds:
+                negating.update(range(start, end + 1))
+            holders = [p for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
+                       and len(p) > len(positions)]
+            if holders:
+                # a cue word inside a longer phrase ("no rights", "not accepted") is part of it; it
+                # still denies a mention that runs on past the phrase ("without a registration | card")
+                if "negation" in kinds or "narrow_negation" in kinds:
+                    extents = [(p[0], p[-1]) for p in holders]
+                    inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents)))
+                continue
+            for kind in kinds:
+                if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
+                    continue  # "their claim was rejected", "has been refused": said of them, not by them
+                if kind not in ("programme", "not_negation", "relative", "idioms"):
+                    cues.append((kind, start, end))
+        last_clause = clauses[-1] if clauses else 0
+        question = text.rstrip().rstrip("\"'”»)").endswith(("?", "؟"))
+
+        def clause_start_of(start: int) -> int:
+            while start > 0 and clauses[start - 1] == clauses[start]:
+                start -= 1
+            return start
+
+        def introduces(start: int) -> bool:
+            """The word stands in an introductory phrase ("If a person says that ..., we ...")."""
+            first = clause_start_of(start)
+            return any(words[first:first + len(i)] == list(i) for i in self.introducers) \
+                and not any(first < c <= start for c in commas)
+
+        stances = []
+        for clause in range(last_clause + 1):
+            if question:
+                stances.append(QUESTION)
+            elif any(kind == "context" and clauses[s] == clause and not introduces(s) for kind, s, _ in cues):
+                stances.append(REPORTED)
+            elif context_section and not programme:
+                stances.append(BACKGROUND)
+            else:
+                stances.append(PLAN)
+        scopes = []    # (first word reached, last word reached, meaning, cue's first word, narrow cue)
+        trailing = []  # (first, last) word where a mention must end to be denied by a later negation
+        for kind, start, end in cues:
+            if kind == "context":
+                continue
+            clause = clauses[start]
+            clause_start = clause_start_of(start)
+            clause_end = end
+            while clause_end + 1 < len(words) and cells[clause_end + 1] == cells[end]:
+                clause_end += 1  # a negation reaches to the end of its clause, or of its table cell
+            next_comma = next((c - 1 for c in commas if c > end), clause_end)
+            relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
+            if kind == "narrow_negation":
+                # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
+                # to the verb that follows ("people without papers | can volunteer")
+                reach, said = end, 0
+                while reach < clause_end and said < NARROW:
+                    if reach > end and words[reach + 1] in self.modals:
+                        break
+                    reach += 1
+                    said += len(words[reach]) > 3
+                reach = min(reach, clause_end)
+            elif kind == "negation" and relative:
+                reach = min(end + RELATIVE_NARROW, clause_end)
+            elif kind == "rejection":
+                # to the next comma or 'and', and on through a relative clause that describes what
+                # is rejected ("unlike the last phase, in which migrants were not consulted, ...")
+                reach = min(next_comma, clause_end,
+                            next((k - 1 for k in range(end + 1, clause_end + 1) if words[k] in self.coordinators),
+                                 clause_end))
+                while reach < clause_end and any(reach + 1 <= r <= reach + 2 for r in relatives):
+                    reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
+            else:
+                reach = clause_end
+                # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
+                # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
+                colon = next((a for a in answers if end + 1 < a < clause_end + 1
+                              and any(len(w) > 3 for w in words[end + 1:a])), None)
+                if colon is not None:
+                    reach = colon - 1
+                if kind == "negation" and any(r < start and clauses[r] == clause for r in relatives):
+                    # in a relative clause ("people who ... have no current visa | can all apply"): it
+                    # ends where the main verb begins
+                    reach = next((k - 1 for k in range(end + 2, clause_end + 1) if words[k] in self.modals), reach)
+                inside = max((o for o in opens if o <= start), default=-1)
+                if inside >= 0 and not any(inside < c <= start for c in closes):
+                    reach = min(reach, next((c - 1 for c in closes if c > end), clause_end))
+                # "To avoid being seen as ..., the committee will tell ...": a negation in an
+                # introductory phrase ends with it.
+                if introduces(start):
+                    reach = min(reach, next_comma)
+            meaning = REJECTED if kind == "rejection" else NEGATED
+            scopes.append((end + 1, reach, meaning, start, kind == "narrow_negation"))
+            if kind == "negation" and not relative:
+                # "Forced returns are not part of this plan": a negation just after a mention denies
+                # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
+                # In English the negation follows an auxiliary ("are not", "will never"); after any
+                # other verb it denies what follows ("they describe not knowing where to go").
+                limit = max([clause_start] + [c for c in commas if c <= start])
+                if start > 0 and words[start] not in self.trailing_negation and words[start - 1] not in self.light:
+                    limit = start
+                back, said = start, 0
+                while back > limit and said < TRAILING and words[back - 1] not in self.coordinators:
+                    back -= 1
+                    said += len(words[back]) > 3 and words[back] not in self.light
+                # "les personnes qui nous consultent n'ont pas droit": the relative clause in the
+                # subject is not what is denied
+                inside = [r for r in relatives if back - 1 <= r < start]
+                trailing.append((back, (min(inside) - 1) if inside else start - 1))  # empty when back > end
+                # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
+                # its column's question, back to the cell border
+                if start in answers and (end + 1 == len(words) or end + 1 in pipes):
+                    trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
+        matches: dict[int, list[Match]] = {}
+        # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
+        # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
+        base = NEGATED if denied and not any(kind in ("negation", "rejection") for kind, _, _ in cues) else AFFIRMED
+        for positions, term in kept:
+            concepts = terms[term].concepts
+            if not concepts:
+                continue
+            start, end = positions[0], positions[-1]
+            polarity = base
+            reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
+            if not reaching and not trailing and not inside_phrases and (end == start or not negating):
+                match = Match(start, end, clauses[start], polarity, term, positions)
+                for concept in concepts:
+                    matches.setdefault(concept, []).append(match)
+                continue  # nothing denies or rejects it: the common case, decided at once
+            meanings = {scope[2] for scope in reaching}
+            narrow_at = [scope[3] for scope in reaching if scope[4]]
+            if narrow_at and any(not scope[4] and scope[2] == NEGATED and scope[3] < min(narrow_at) for scope in reaching):
+                # a negation that denies a lack affirms it: "no migrant is without rights"
+                meanings = {m for m in meanings if m != NEGATED} or {AFFIRMED}
+            if REJECTED in meanings:
+                # rejecting a denial affirms it, subject and all ("unlike the last phase, in which
+                # migrants were not consulted, ..." says that migrants are consulted now)
+                # (only for a contrast that opens the clause: "we refuse to share lists that are
+                # not anonymised" still rejects the sharing)
+                denial_inside = any(scope[2] == NEGATED and first <= scope[3] <= last
+                                    for first, last, meaning, cue, _ in reaching
+                                    if meaning == REJECTED and cue == clause_start_of(cue)
+                                    for scope in scopes)
+                polarity = AFFIRMED if NEGATED in meanings or denial_inside else REJECTED
+            elif NEGATED in meanings:
+                polarity = NEGATED
+            if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
+                polarity = NEGATED
+            if polarity == AFFIRMED and any(w in negating and w not in positions for w in range(start + 1, end)):
+                polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
+            if polarity == AFFIRMED and any(first <= start <= last < end or start < first <= end <= last
+                                            for first, last in inside_phrases):
+                polarity = NEGATED  # it overlaps a negative phrase without being part of it
+            match = Match(start, end, clauses[start], polarity, term, positions)
+            for concept in concepts:
+                matches.setdefault(concept, []).append(match)
+        asides = [0] * len(words)
+        number = 0
+        for open_at in opens:
+            number += 1
+            close_at = next((c for c in closes if c > open_at), len(words))
+            for index in range(open_at, close_at):
+                asides[index] = number
+        return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
+                       tuple(cues), tuple(asides))
+
+
+def _starts(text: str, position: int, rest: tuple[str, ...], language: CompiledLanguage) -> bool:
+    """Whether the words after position begin with rest (for multi-word clause breaks)."""
+    if not rest:
+        return True
+    following = language.split(text[position:position + 80])
+    return tuple(following[:len(rest)]) == rest
+
+
+# ---- tests over a reading --------------------------------------------------------------------------
+
+class TestSpec(NamedTuple):
+    """What a prose test asks of one sentence: its concepts together, and nothing that silences them."""
+
+    concepts: tuple[int, ...]
+    unless: tuple[int, ...]
+    sentence: bool        # within the sentence rather than one clause
+    near: int | None      # at most this many words between the concepts' words
+    ordered: bool = False  # the concepts in the order the test names them
+    unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
+    said_of: tuple[int, ...] = ()         # concepts whose polarity is the hit's (default: all of them)
+
+
+def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
+    """How far apart a combination's words are, counting the words of more than three letters
+    between them ('reduce the number of arrivals' is one apart); None: it does not fit the test."""
+    if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
+        return None
+    taken: dict[int, int] = {}
+    for match in combo:
+        for position in match.positions:
+            if taken.get(position, match.term) != match.term:
+                return None  # two concepts read from the same words (unless one phrase means both)
+            taken[position] = match.term
+    items = sorted(combo)
+    gap = max((sum(1 for w in words[a.end + 1:b.start] if len(w) > 3) for a, b in zip(items, items[1:])
+               if b.start > a.end + 1), default=0)
+    if spec.near is not None and gap > spec.near:
+        return None
+    if spec.near is not None and asides:
+        # "the risks (desert, sea crossing) and how to reduce them": an aside stands apart
+        inside = {asides[m.start] for m in items}
+        if len(inside) > 1 or any(asides[w] not in inside for a, b in zip(items, items[1:])
+                                  for w in range(a.end + 1, b.start)):
+            return None
+    return gap
+
+
+def _class(combo: tuple[Match, ...]) -> str:
+    polarities = {m.polarity for m in combo}
+    return REJECTED if REJECTED in polarities else NEGATED if NEGATED in polarities else AFFIRMED
+
+
+def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
+    """Where the test holds in the sentence: per clause (or for the sentence), one hit for each way
+    it is said (affirmed, negated, rejected), each from its closest combination of mentions."""
+    lists = []
+    for concept in spec.concepts:
+        found = reading.matches.get(concept)
+        if not found:
+            return []
+        lists.append(found)
+    # a clause, or (within a sentence) a segment: the sentence, or one item of its ';' list
+    segments = reading.segments
+    if spec.sentence:
+        def group_of(m: Match) -> int:
+            return segments[m.clause]
+    else:
+        def group_of(m: Match) -> int:
+            return m.clause
+    groups = sorted({group_of(m) for m in lists[0]})
+    out = []
+    for group in groups:
+        options = [[m for m in found if group_of(m) == group] for found in lists]
+        if not all(options):
+            continue
+        if spec.unless and any(m.polarity == AFFIRMED and group_of(m) == group
+                               for u in spec.unless for m in reading.matches.get(u, ())):
+            continue
+        between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
+                   if m.polarity == AFFIRMED and group_of(m) == group]
+        best: dict[str, tuple[int, tuple[Match, ...]]] = {}
+        if len(options) == 1:
+            # one concept: each mention is a hit as it is said (the first of each kind)
+            for match in options[0]:
+                best.setdefault(match.polarity, (0, (match,)))
+            options = []
+        for count, combo in enumerate(product(*options) if options else ()):
+            if count >= MAX_COMBINATIONS:
+                break
+            gap = _fits(combo, spec, reading.words, reading.asides)
+            if gap is None:
+                continue
+            if between:
+                low, high = min(m.end for m in combo), max(m.start for m in combo)
+                if any(low < m.start and m.end < high and m not in combo for m in between):
+                    continue
+            kind = _class(tuple(m for m, c in zip(combo, spec.concepts) if c in spec.said_of)
+                          if spec.said_of else combo)
+            if kind not in best or gap < best[kind][0]:
+                best[kind] = (gap, combo)
+        for kind in (AFFIRMED, NEGATED, REJECTED):
+            if kind not in best:
+                continue
+            combo = best[kind][1]
+            clauses = {m.clause for m in combo}
+            stance_set = {reading.stances[c] for c in clauses}
+            stance = next(s for s in (PLAN, QUESTION, REPORTED, BACKGROUND) if s in stance_set)
+            out.append(Hit(min(clauses), kind, stance, combo))
+    return out

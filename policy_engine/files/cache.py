@@ -1,0 +1,187 @@
+"""A small on-disk cache of parsed rule-folder files, keyed by the file's content hash.
+
+Loading the rule folder means parsing some hundred KB of YAML on every run; the parse result
+(data, lines, duplicate keys) is cached as JSON (never pickle: a cache file can hold no code).
+A changed file has a new hash, so the cache never needs invalidating. Set POLICY_CHECK_CACHE_DIR
+to choose the folder, or to an empty string to switch the cache off.
+
+A cache entry decides what the rules are, so nobody else may be able to plant one: the folder is
+used only if it belongs to the user and nobody else can write to it (it is created so, 0700), each
+entry is read only if it is a regular file of the user's that nobody else can write (entries are
+written 0600), and the pruner removes only files named exactly as this code names its entries.
+Anything else switches the cache off, silently: the run is only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .yamlsrc import Located, load_yaml
+
+_FORMAT = 3
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off or the folder is not the user's alone."""
+    configured = os.environ.get("POLICY_CHECK_CACHE_DIR")
+    if configured is not None:
+        return _private_folder(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return _private_folder(os.path.join(base, "policy-check"))
+
+
+def _owned_privately(info: os.stat_result) -> bool:
+    """Owned by this user (where there are users) and writable by nobody else."""
+    uid = getattr(os, "getuid", None)
+    return (uid is None or info.st_uid == uid()) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+@lru_cache(maxsize=8)
+def _private_folder(path: str) -> Path | None:
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+    except OSError:
+        return None
+    return Path(path) if stat.S_ISDIR(info.st_mode) and _owned_privately(info) else None
+
+
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+def read_entry(path: Path) -> str | None:
+    """The text of a cache entry, or None: missing, damaged, or not the user's alone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _owned_privately(info) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_ENTRY_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
+
+
+# How many entries of each kind stay (the newest); a rule folder has some 15 files, and each edit
+# of a rule adds entries that the next edit makes useless.
+KEEP = {"yaml": 256, "valid": 64, "lexicon": 16, "forms": 16, "terms": 16}
+
+
+def write_entry(path: Path, text: str, kind: str, version: int) -> None:
+    """Write one cache file atomically, then keep the folder small: drop the files of other format
+    versions of this kind and all but the newest KEEP[kind] of this one. Called only when an entry
+    is written (a cache miss), so the listing is never paid on a warm run. Raises OSError."""
+    from ..errors import InputError
+    from .atomic import write_atomic
+
+    try:
+        write_atomic(path, text, private=True)
+    except InputError as exc:  # callers treat an unwritable cache as no cache
+        raise OSError(exc.message) from None
+    current, ours = [], f"{kind}-{version}-"
+    for entry in os.scandir(path.parent):
+        if _ENTRY_NAME.fullmatch(entry.name) and entry.name.startswith(kind + "-") \
+                and entry.is_file(follow_symlinks=False):
+            if entry.name.startswith(ours):
+                current.append((entry.stat().st_mtime_ns, entry.name))
+            else:
+                _remove(entry.path)  # an older (or newer) format: this version never reads it
+    current.sort(reverse=True)
+    for _, name in current[KEEP[kind]:]:
+        if name != path.name:
+            _remove(os.path.join(path.parent, name))
+
+
+# Exactly the names this code gives its entries: kind, format version, then the key (a language,
+# a hex digest, a word-forms mode and simplemma version); nothing else in the folder is touched.
+_ENTRY_NAME = re.compile(r"(yaml|valid|lexicon|forms|terms)-\d+-[a-z0-9.-]{1,80}(\.json)?")
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # another process removed it, or it is not ours to remove
+
+
+def _plain(value: Any) -> bool:
+    """True when JSON can hold the value as it is (every mapping key a string)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return True
+
+
+def _encode(value: Any) -> Any:
+    # JSON object keys must be strings; YAML keys need not be (principle numbers), so mappings
+    # are stored as lists of pairs.
+    if isinstance(value, dict):
+        return {"m": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_decode(k): _decode(v) for k, v in value["m"]}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def load_yaml_file(raw: bytes, name: str) -> Located:
+    """Parse a rule-folder YAML file (raw bytes), through the cache when one is available."""
+    folder = cache_dir()
+    entry = None
+    if folder is not None:
+        digest = hashlib.sha256(raw + name.encode()).hexdigest()
+        entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
+        try:
+            cached = json.loads(read_entry(entry) or "null")
+            data = cached["data"] if cached.get("plain") else _decode(cached["data"])
+            return Located(data, lines=cached["lines"], columns=cached["columns"],
+                           duplicates=[tuple(d) for d in cached["duplicates"]])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            pass
+    located = load_yaml(raw.decode("utf-8"), name)
+    if entry is not None:
+        try:
+            plain = _plain(located.data)  # most files: stored as is, decoded by json alone (fast)
+            write_entry(entry, json.dumps({"plain": plain,
+                                           "data": located.data if plain else _encode(located.data),
+                                           "lines": located.lines,
+                                           "duplicates": located.duplicates, "columns": located.columns}),
+                        "yaml", _FORMAT)
+        except OSError:
+            pass  # a read-only home is fine: we just parse every time
+    return located
+
+
+def is_validated(digest: str) -> bool:
+    """Whether a rule folder with this digest was loaded before with no problem at all."""
+    folder = cache_dir()
+    return folder is not None and read_entry(folder / f"valid-{_FORMAT}-{digest}") == digest
+
+
+def mark_validated(digest: str) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        write_entry(folder / f"valid-{_FORMAT}-{digest}", digest, "valid", _FORMAT)
+    except OSError:
+        pass

@@ -1,0 +1,114 @@
+"""Reports: the results are serialised once into the JSON-report dictionary, and every output
+format is a small function of that dictionary, registered in FORMATS under its name."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from .. import __version__
+from ..findings.result import CheckResult
+from ..model import NOT_CHECKED, SEVERITIES, UNREAD_STATUSES
+from ..ruleset.rules import RuleSet
+
+Formatter = Callable[[dict[str, Any]], str]
+FORMATS: dict[str, Formatter] = {}
+
+
+def register(name: str) -> Callable[[Formatter], Formatter]:
+    def wrap(func: Formatter) -> Formatter:
+        FORMATS[name] = func
+        return func
+    return wrap
+
+
+def displayable(text: str) -> str:
+    """A file name that is not UTF-8 (Python keeps its bytes as lone surrogates) with those bytes
+    shown as U+FFFD, so that every format can write it."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def document_entry(result: CheckResult) -> dict[str, Any]:
+    """One entry of report["documents"]: everything known about one checked file."""
+    return {
+        "path": displayable(result.path),
+        "id": result.id,
+        "title": result.title,
+        "organisation": result.organisation,
+        "status": result.status,
+        "error": None if result.error is None else displayable(result.error),
+        "not_checked": [part.to_dict() for part in result.unread],
+        "findings": [f.to_dict() for f in result.findings],
+        "warnings": list(result.warnings),
+    }
+
+
+def not_checked_note(document: dict[str, Any]) -> str:
+    """What of a document was not read, in one sentence ('' when all of it was)."""
+    parts = document.get("not_checked") or []
+    if not parts:
+        return ""
+    if document.get("status") == NOT_CHECKED:
+        names = sorted({part["language_name"] for part in parts})
+        return (f"not checked: its prose is in {' and '.join(names)}, which the rules do not read, so no "
+                "finding can be made on it (fields of a structured draft were checked)")
+    return "not checked: " + "; ".join(part["where"] for part in parts) + "; the rest of the draft was checked"
+
+
+def new_summary() -> dict[str, int]:
+    return {"documents": 0, "errors": 0, "not_checked": 0, "partly_checked": 0, **{s: 0 for s in SEVERITIES},
+            "waived": 0, "known": 0}
+
+
+def add_to_summary(summary: dict[str, int], document: dict[str, Any]) -> None:
+    """Count one document entry into a summary made by new_summary(). Severity counts are of the
+    findings that count against the draft: not waived, and not known from a baseline."""
+    summary["documents"] += 1
+    if document["error"] is not None:
+        summary["errors"] += 1
+    if document.get("status") in UNREAD_STATUSES:
+        summary[document["status"]] += 1
+    for finding in document["findings"]:
+        if finding.get("waived") is not None:
+            summary["waived"] += 1
+        elif finding.get("baseline") == "known":
+            summary["known"] += 1
+        else:
+            summary[finding["severity"]] += 1
+
+
+def report_header(rule_set: RuleSet) -> dict[str, Any]:
+    """The parts of the report that describe the tool and the policy, not the documents."""
+    return {
+        "tool": {
+            "name": "policy-check",
+            "version": __version__,
+            "policy": {"name": rule_set.policy.name, "version": rule_set.policy.version},
+            "rules_digest": rule_set.digest,
+            "rules": len(rule_set.rules),
+        },
+        "principles": {str(n): p.title for n, p in sorted(rule_set.policy.principles.items())},
+    }
+
+
+def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str, Any]:
+    """The JSON report (a documented contract): tool, principles, documents, summary."""
+    documents = []
+    summary = new_summary()
+    for result in results:
+        entry = document_entry(result)
+        add_to_summary(summary, entry)
+        documents.append(entry)
+    return {**report_header(rule_set), "documents": documents, "summary": summary}
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    return FORMATS[fmt](report)
+
+
+from . import machine, text  # noqa: E402,F401  (register the built-in formats)
+# The streaming formats of batch audits (CSV, SARIF, JUnit, HTML) register themselves when
+# report.stream is imported: a single `check` does not pay for loading them.

@@ -1,0 +1,506 @@
+"""Concepts and language cues: the words the reader looks for, loaded from the rule folder.
+
+    rules/concepts/*.yaml   named concepts, each a list of words and short phrases per language
+    rules/languages/*.yaml  per language: the cues for negation, rejection, context and actors, and
+                            how its words are cut (elisions, contractions, irregular forms)
+
+Everything here is data that policy staff edit; every mistake is reported with file:line (as a
+RuleProblem, so `rules lint` lists it with the rule files' problems). Nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..errors import InputError, RuleError
+from ..files.inputfile import read_bytes
+from ..files.yamlsrc import Located, did_you_mean, join, load_yaml, locate
+
+CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
+# Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their
+# lists write every form ("ninguno, ninguna").
+EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative"})
+LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
+                 "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
+                 "elisions", "contractions", "irregular", *CUE_KINDS}
+WORD_FORMS = ("lemma", "inflections")
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
+EXAMPLE_KINDS = ("match", "no_match")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+# Characters that show a regular expression written where a word belongs.
+_PATTERN_CHARS = re.compile(r"[\\|()\[\]{}*+?^$]")
+
+
+class LexiconProblem(RuleError):
+    """A located problem in a concept or language file (a RuleProblem's shape, so lint lists it)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, column: int | None = None,
+                 code: str = "concept", hint: str | None = None) -> None:
+        super().__init__(message, path, line, column)
+        self.code = code
+        self.hint = hint
+
+
+class Concept(NamedTuple):
+    """A named idea and the words that say it, per language.
+
+    words: language -> entries as written (a word or a short phrase each).
+    include: other concepts whose words count as this one's too.
+    examples: language -> {"match": sentences that contain it, "no_match": sentences that do not}.
+    source: file:line of the concept.
+    """
+
+    name: str
+    means: str
+    words: dict[str, tuple[str, ...]]
+    include: tuple[str, ...]
+    examples: dict[str, dict[str, tuple[str, ...]]]
+    source: str
+    file: str
+    path: str       # inside the file: concepts.NAME
+    hides_words: bool = False  # its phrases hide the words inside them from other concepts
+
+
+class LanguageCues(NamedTuple):
+    """How one language is read: cue phrases by kind, and how its words are cut."""
+
+    code: str
+    name: str
+    cues: dict[str, tuple[str, ...]]
+    clause_breaks: tuple[str, ...]   # words that open a new clause after a comma ("but", "which")
+    strong_breaks: tuple[str, ...]   # words that open a new clause anywhere ("however")
+    scope_breaks: tuple[str, ...]    # after a comma, words that end what a negation reaches ("and", "who")
+    introducers: tuple[str, ...]     # words that open an introductory phrase ("to", "in order to")
+    articles: tuple[str, ...]        # words after which a phrase's next word follows directly ("the group")
+    prepositions: tuple[str, ...]    # words a phrase's gap never holds ("departure target" is not "departures from the target")
+    passive: tuple[str, ...]         # auxiliaries that make a rejection verb passive ("the claim was rejected")
+    auxiliaries: tuple[str, ...]     # words that go with a verb and say little ("will", "must"): not counted in reaches
+    modals: tuple[str, ...]          # words that open a clause's main verb ("can", "pueden"): a negation inside the
+                                     # subject ("people without papers", "who have no visa") reaches up to them only
+    trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
+    enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
+    enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
+    background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
+    prefixes: dict[str, str]         # letters written onto the front of a word -> the words they stand for (وال: و ال)
+    suffixes: tuple[str, ...]        # letters written onto the end of a word (Arabic pronouns ها، هم), dropped
+    elisions: dict[str, str]         # French l' -> le
+    contractions: dict[str, str]     # English n't -> not
+    before_suffix: dict[str, str]    # a last letter as written before a suffix -> alone (Arabic مساعدتهم: ت -> ة)
+    irregular: dict[str, tuple[str, ...]]  # word -> forms the dictionary lacks (leave: left)
+    word_forms: str                  # 'lemma' (a word finds every form of its lemma) or 'inflections' (its own only)
+    source: str
+
+
+class Lexicon(NamedTuple):
+    concepts: dict[str, Concept]
+    languages: dict[str, LanguageCues]
+
+    def readable(self) -> tuple[str, ...]:
+        """Languages with cues and at least one concept word: the languages prose is read in."""
+        return tuple(sorted(code for code in self.languages
+                            if any(concept.words.get(code) for concept in self.concepts.values())))
+
+    def expand(self, name: str, language: str) -> list[str]:
+        """Every entry of a concept in a language, its included concepts' entries too."""
+        out: list[str] = []
+        seen: set[str] = set()
+
+        def walk(current: str) -> None:
+            if current in seen or current not in self.concepts:
+                return
+            seen.add(current)
+            concept = self.concepts[current]
+            out.extend(concept.words.get(language, ()))
+            for child in concept.include:
+                walk(child)
+
+        walk(name)
+        return out
+
+
+class _Reader:
+    """Reads one file, collecting located problems."""
+
+    def __init__(self, file: str, located: Located, problems: list[RuleError]) -> None:
+        self.file = file
+        self.located = located
+        self.problems = problems
+
+    def problem(self, message: str, path: str, code: str = "concept", hint: str | None = None) -> None:
+        line, column = locate(self.located, path)
+        self.problems.append(LexiconProblem(message, self.file, line, column, code, hint))
+
+    def entries(self, value: Any, path: str, what: str) -> tuple[str, ...] | None:
+        """A list of words or phrases; None (with a problem) when it is not one."""
+        if not isinstance(value, list):
+            self.problem(f"{what} must be a list of words or short phrases, e.g. [passport, identity card]", path,
+                         "malformed-entry")
+            return None
+        out = []
+        for index, entry in enumerate(value):
+            if type(entry) is str:  # the common case, checked at once (a rule folder holds thousands)
+                text = " ".join(entry.split())
+                if text and text.count(" ") < 8 and not _PATTERN_CHARS.search(text):
+                    out.append(text)
+                    continue
+            where = join(path, index)
+            if isinstance(entry, bool):
+                self.problem(f"{what}: entry {index + 1} was read as {str(entry).lower()}, not as a word", where,
+                             "malformed-entry", "YAML reads no, yes, on, off, true and false as true/false: "
+                             "quote the word, e.g. \"no\"")
+                continue
+            if not isinstance(entry, (str, int, float)):
+                self.problem(f"{what}: entry {index + 1} must be a word or phrase, not "
+                             f"{'a list' if isinstance(entry, list) else 'a mapping' if isinstance(entry, dict) else repr(entry)}",
+                             where, "malformed-entry",
+                             "write each word or phrase as its own list item; quote it if it holds a colon")
+                continue
+            text = " ".join(str(entry).split())
+            if not text:
+                self.problem(f"{what}: entry {index + 1} is empty", where, "malformed-entry")
+                continue
+            if _PATTERN_CHARS.search(text):
+                self.problem(f"{what}: '{text}' looks like a pattern; entries are plain words and phrases, matched "
+                             "on their word forms (write 'share' and it matches shares, shared, sharing)", where,
+                             "malformed-entry", "list each wording as its own entry instead of (a|b) or word*")
+                continue
+            if len(text.split()) > 8:
+                self.problem(f"{what}: '{text}' has {len(text.split())} words; an entry is a word or a short "
+                             "phrase (at most 6 words). Split the idea into concepts that a rule combines", where,
+                             "malformed-entry")
+                continue
+            out.append(text)
+        return tuple(out)
+
+    def sentences(self, value: Any, path: str) -> tuple[str, ...]:
+        """A list of example sentences."""
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem("examples are a list of sentences", path, "schema")
+            return ()
+        return tuple(v.strip() for v in value)
+
+
+def _load(path: Path, problems: list[RuleError]) -> Located | None:
+    try:
+        raw = read_bytes(path)
+        raw.decode("utf-8")
+    except InputError as exc:
+        problems.append(LexiconProblem(exc.message, str(path), code="yaml-syntax"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(LexiconProblem(f"not UTF-8 text (byte offset {exc.start})", str(path),
+                                       raw.count(b"\n", 0, exc.start) + 1, code="yaml-syntax"))
+        return None
+    try:
+        from ..files.cache import load_yaml_file
+        located = load_yaml_file(raw, str(path))
+    except InputError as exc:
+        problems.append(LexiconProblem(exc.message, exc.path, exc.line, exc.column, "yaml-syntax"))
+        return None
+    for key, line in located.duplicates:
+        problems.append(LexiconProblem(f"duplicate key '{key}' (the later value would silently replace the earlier "
+                                       "one)", str(path), line, None, "duplicate-key"))
+    return located
+
+
+def concept_files(base: Path) -> list[Path]:
+    folder = base / "concepts"
+    return sorted(p for p in folder.glob("*.y*ml") if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def language_files(base: Path) -> list[Path]:
+    folder = base / "languages"
+    return sorted(p for p in folder.glob("*.y*ml") if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+# A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
+# and checking some 15,000 words in four languages costs a check more than decoding them once.
+LEXICON_VERSION = 2
+_TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
+                 "background_openers", "suffixes"}
+
+
+def _lexicon_path(base: Path, digest: str) -> Path | None:
+    import hashlib
+
+    from ..files.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    # files are named in sources and problems as the folder was given: the key holds it as given
+    key = hashlib.sha256(f"{LEXICON_VERSION}\0{digest}\0{base}\0".encode()
+                         + Path(__file__).read_bytes()).hexdigest()[:32]
+    return folder / f"lexicon-{LEXICON_VERSION}-{key}.json"
+
+
+def _thaw(value: Any, field: str) -> Any:
+    """A field of a Concept or LanguageCues as read back from JSON (lists were tuples)."""
+    if field in ("words", "cues", "irregular"):
+        return {k: tuple(v) for k, v in value.items()}
+    if field == "examples":
+        return {k: {kind: tuple(v) for kind, v in kinds.items()} for k, kinds in value.items()}
+    return tuple(value) if field in _TUPLE_FIELDS else value
+
+
+def _cached_lexicon(path: Path | None) -> Lexicon | None:
+    import json
+
+    if path is None:
+        return None
+    try:
+        from ..files.cache import read_entry
+
+        data = json.loads(read_entry(path) or "null")
+        languages = {code: LanguageCues(**{k: _thaw(v, k) for k, v in cues.items()})
+                     for code, cues in data["languages"].items()}
+        concepts = {name: Concept(**{k: _thaw(v, k) for k, v in concept.items()})
+                    for name, concept in data["concepts"].items()}
+        return Lexicon(concepts, languages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # no entry yet, or one this code did not write: read again
+
+
+def _store_lexicon(path: Path | None, lexicon: Lexicon) -> None:
+    import json
+
+    from ..files.cache import write_entry
+
+    if path is None:
+        return
+    data = {"languages": {code: cues._asdict() for code, cues in lexicon.languages.items()},
+            "concepts": {name: concept._asdict() for name, concept in lexicon.concepts.items()}}
+    try:
+        write_entry(path, json.dumps(data, ensure_ascii=False), "lexicon", LEXICON_VERSION)
+    except OSError:
+        pass  # a read-only cache: read again next time
+
+
+def load_lexicon(base: Path, digest: str = "") -> tuple[Lexicon, list[RuleError]]:
+    """Load rules/concepts/ and rules/languages/ of a rule folder; problems are located.
+    digest: the rule folder's (see rules.folder_digest); with it, a lexicon read clean is cached."""
+    cache = _lexicon_path(base, digest) if digest else None
+    cached = _cached_lexicon(cache)
+    if cached is not None:
+        return cached, []
+    lexicon, problems = _read_lexicon(base)
+    if not problems:
+        _store_lexicon(cache, lexicon)
+    return lexicon, problems
+
+
+def _read_lexicon(base: Path) -> tuple[Lexicon, list[RuleError]]:
+    problems: list[RuleError] = []
+    languages: dict[str, LanguageCues] = {}
+    for path in language_files(base):
+        located = _load(path, problems)
+        if located is None:
+            continue
+        cues = _language(path, located, problems)
+        if cues is not None:
+            if cues.code in languages:
+                problems.append(LexiconProblem(f"language '{cues.code}' is defined twice (first in "
+                                               f"{languages[cues.code].source})", str(path), 1, code="duplicate-id"))
+            else:
+                languages[cues.code] = cues
+    concepts: dict[str, Concept] = {}
+    for path in concept_files(base):
+        located = _load(path, problems)
+        if located is None:
+            continue
+        for concept in _concepts(path, located, set(languages), problems):
+            if concept.name in concepts:
+                line = located.lines.get(concept.path)
+                problems.append(LexiconProblem(
+                    f"concept '{concept.name}' is defined twice (first at {concepts[concept.name].source})",
+                    str(path), line, None, "duplicate-id", "give it another name, or merge the two word lists"))
+                continue
+            concepts[concept.name] = concept
+    _check_includes(concepts, problems)
+    return Lexicon(concepts, languages), problems
+
+
+def _language(path: Path, located: Located, problems: list[RuleError]) -> LanguageCues | None:
+    reader = _Reader(str(path), located, problems)
+    data = located.data
+    if not isinstance(data, dict):
+        reader.problem("a language file is a mapping: language, name, negation, rejection, ...", "", "schema")
+        return None
+    for key in sorted(set(map(str, data)) - LANGUAGE_KEYS):
+        reader.problem(f"unknown key '{key}' (allowed: {', '.join(sorted(LANGUAGE_KEYS))})", key, "schema",
+                       did_you_mean(key, sorted(LANGUAGE_KEYS)))
+    code = data.get("language")
+    if not isinstance(code, str) or not _LANGUAGE_CODE.match(code):
+        reader.problem("'language' must be a two-letter language code such as en, es, fr, ar", "language", "schema")
+        return None
+    if path.stem != code:
+        reader.problem(f"the file for language '{code}' must be named {code}.yaml", "language", "schema")
+    cues: dict[str, tuple[str, ...]] = {}
+    for kind in CUE_KINDS:
+        if kind in data:
+            entries = reader.entries(data[kind], kind, kind)
+            cues[kind] = entries or ()
+        else:
+            cues[kind] = ()
+    breaks = {}
+    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
+                "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
+                "background_openers", "suffixes"):
+        breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
+    maps: dict[str, dict[str, str]] = {}
+    for key in ("elisions", "contractions", "before_suffix", "prefixes"):
+        value = data.get(key) or {}
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            reader.problem(f"'{key}' maps a written piece to the word it stands for, e.g. {{\"l'\": le}}", key, "schema")
+            value = {}
+        maps[key] = {str(k).lower(): str(v).lower() for k, v in value.items()}
+    irregular: dict[str, tuple[str, ...]] = {}
+    value = data.get("irregular") or {}
+    if not isinstance(value, dict):
+        reader.problem("'irregular' maps a word to the forms the dictionary lacks, e.g. {leave: [left]}",
+                       "irregular", "schema")
+        value = {}
+    for word, forms in value.items():
+        entries = reader.entries(forms, join("irregular", str(word)), f"irregular forms of '{word}'")
+        if entries:
+            irregular[str(word).lower()] = entries
+    word_forms = data.get("word_forms", "lemma")
+    if word_forms not in WORD_FORMS:
+        reader.problem("'word_forms' is 'lemma' (a word finds every form of its lemma) or 'inflections' (a word "
+                       "finds only its own inflections)", "word_forms", "schema")
+        word_forms = "lemma"
+    name = data.get("name")
+    line = located.lines.get("language", 1)
+    return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
+                        breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
+                        breaks["passive"], breaks["auxiliaries"], breaks["modals"], breaks["trailing_negation"], breaks["enclitics"],
+                        breaks["enclitic_after"], breaks["background_openers"], maps["prefixes"],
+                        breaks["suffixes"], maps["elisions"], maps["contractions"], maps["before_suffix"],
+                        irregular, word_forms, f"{path}:{line}")
+
+
+def _concepts(path: Path, located: Located, known_languages: set[str],
+              problems: list[RuleError]) -> list[Concept]:
+    reader = _Reader(str(path), located, problems)
+    data = located.data
+    if not isinstance(data, dict) or set(map(str, data)) != {"concepts"} or not isinstance(data["concepts"], dict):
+        reader.problem("a concept file holds one key, 'concepts', mapping each concept's name to its words", "",
+                       "schema")
+        return []
+    out = []
+    for name, body in data["concepts"].items():
+        where = join("concepts", str(name))
+        if not isinstance(name, str) or not _NAME.match(name):
+            reader.problem(f"concept name '{name}' must be lower-case letters, digits and underscores, starting "
+                           "with a letter (e.g. identity_document)", where, "schema")
+            continue
+        if not isinstance(body, dict):
+            reader.problem(f"concept '{name}' must be a mapping: means, then a word list per language (en: [...])",
+                           where, "schema")
+            continue
+        words: dict[str, tuple[str, ...]] = {}
+        for key, value in body.items():
+            key = str(key)
+            if key in CONCEPT_KEYS:
+                continue
+            if not _LANGUAGE_CODE.match(key):
+                reader.problem(f"concept '{name}': unknown key '{key}' (a concept has means, include, examples and "
+                               "one word list per language code)", join(where, key), "schema",
+                               did_you_mean(key, sorted(CONCEPT_KEYS | known_languages)))
+                continue
+            if known_languages and key not in known_languages:
+                reader.problem(f"concept '{name}': no language file for '{key}' (known: "
+                               f"{', '.join(sorted(known_languages))}); add rules/languages/{key}.yaml first",
+                               join(where, key), "unknown-language")
+                continue
+            entries = reader.entries(value, join(where, key), f"concept '{name}' ({key})")
+            if entries is None:
+                continue
+            if not entries:
+                reader.problem(f"concept '{name}': the {key} list is empty; add words, or remove the key",
+                               join(where, key), "empty-concept")
+                continue
+            seen: dict[str, int] = {}
+            for index, entry in enumerate(entries):
+                folded = entry.casefold()
+                if folded in seen:
+                    reader.problem(f"concept '{name}' ({key}): '{entry}' is listed twice", join(join(where, key), index),
+                                   "malformed-entry")
+                seen.setdefault(folded, index)
+            words[key] = entries
+        include: tuple[str, ...] = ()
+        if "include" in body:
+            listed = reader.entries(body["include"], join(where, "include"), f"concept '{name}' include")
+            include = listed or ()
+        means = body.get("means")
+        if not isinstance(means, str) or not means.strip():
+            reader.problem(f"concept '{name}' needs 'means': one line saying what the words stand for",
+                           where, "schema")
+            means = ""
+        if not words and not include:
+            reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
+                           where, "empty-concept")
+        examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
+        hides = body.get("hides_words", False)
+        if not isinstance(hides, bool):
+            reader.problem(f"concept '{name}': hides_words is true or false", join(where, "hides_words"), "schema")
+            hides = False
+        line = located.lines.get(where)
+        out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
+                           where, hides))
+    return out
+
+
+def _examples(reader: _Reader, value: Any, path: str, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        reader.problem(f"concept '{name}': examples map a language to {{match: [...], no_match: [...]}}", path, "schema")
+        return {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for language, body in value.items():
+        where = join(path, str(language))
+        if not isinstance(body, dict) or set(map(str, body)) - set(EXAMPLE_KINDS):
+            reader.problem(f"concept '{name}': examples for '{language}' are {{match: [...], no_match: [...]}}",
+                           where, "schema")
+            continue
+        out[str(language)] = {kind: reader.sentences(body[kind], join(where, kind)) if kind in body else ()
+                              for kind in EXAMPLE_KINDS}
+    return out
+
+
+def _check_includes(concepts: dict[str, Concept], problems: list[RuleError]) -> None:
+    for concept in concepts.values():
+        for child in concept.include:
+            if child not in concepts:
+                line = concept.source.rsplit(":", 1)[-1]
+                problems.append(LexiconProblem(
+                    f"concept '{concept.name}' includes unknown concept '{child}'", concept.file,
+                    int(line) if line.isdigit() else None, None, "unknown-concept",
+                    did_you_mean(child, sorted(concepts))))
+    # cycles: a includes b includes a
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == 2 or name not in concepts:
+            return
+        if state.get(name) == 1:
+            cycle = trail[trail.index(name):] + [name]
+            concept = concepts[name]
+            line = concept.source.rsplit(":", 1)[-1]
+            problems.append(LexiconProblem(f"concepts include each other in a circle: {' -> '.join(cycle)}",
+                                           concept.file, int(line) if line.isdigit() else None, None,
+                                           "concept-cycle"))
+            return
+        state[name] = 1
+        for child in concepts[name].include:
+            visit(child, trail + [name])
+        state[name] = 2
+
+    for name in sorted(concepts):
+        visit(name, [])

@@ -1,0 +1,45 @@
+"""The words of a rule's `prose:` test: stances, polarities, and the spec of what the prose reader looks for.
+
+The rule set is written in these words and the reader (evaluation/reader.py) answers in them; they live
+here, below both, so that loading the rules never loads the reader.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+AFFIRMED, NEGATED, REJECTED = "affirmed", "negated", "rejected"
+PLAN, BACKGROUND, REPORTED, QUESTION = "plan", "background", "reported", "question"
+STANCES = (PLAN, BACKGROUND, REPORTED, QUESTION)
+POLARITIES = (AFFIRMED, NEGATED, REJECTED)
+SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGATED,), "rejected": (REJECTED,),
+        "any": POLARITIES}
+WITHIN = ("clause", "sentence")
+
+
+class ProseSpec(NamedTuple):
+    """The reading part of a prose test (what the scan looks for); tests that differ only in where
+    and how the engine filters share one spec and are read once."""
+
+    concepts: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    within: str = "clause"
+    near: int | None = None
+    ordered: bool = False
+    unless_between: tuple[str, ...] = ()
+    said_of: tuple[str, ...] = ()   # the concepts whose negation counts (default: any of them)
+
+    @property
+    def key(self) -> str:
+        parts = [(" then " if self.ordered else "+").join(self.concepts)]
+        if self.unless:
+            parts.append("unless " + "+".join(self.unless))
+        if self.unless_between:
+            parts.append("unless between " + "+".join(self.unless_between))
+        if self.said_of:
+            parts.append("said of " + "+".join(self.said_of))
+        if self.within != "clause":
+            parts.append("in sentence")
+        if self.near is not None:
+            parts.append(f"near {self.near}")
+        return "; ".join(parts)
