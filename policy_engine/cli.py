@@ -428,8 +428,9 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     """
     import signal
 
-    from policy_engine.batch.audit import (Discovery, NothingToAudit, StreamingBaseline, default_jobs, discover,
-                                           read_file_list, run_audit, skipped_note)
+    from policy_engine.batch.audit import NothingToAudit, StreamingBaseline, run_audit, skipped_note
+    from policy_engine.batch.discovery import Discovery, discover, read_file_list
+    from policy_engine.batch.pool import default_jobs
     from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
     from policy_engine.reports.stream import context_for
     from policy_engine.reports.text import summary_line
@@ -701,7 +702,7 @@ def rules_suggest(name: str, inputs: tuple[str, ...], rules_dir: str | None, ran
     import json
 
     from policy_engine.authoring import suggest
-    from policy_engine.batch.audit import Discovery, discover
+    from policy_engine.batch.discovery import Discovery, discover
     from policy_engine.ruleset.rules import did_you_mean
 
     checker = load_checker(rules_dir)

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from policy_engine.batch.audit import TEST_HOOK_ENV
+from policy_engine.batch.pool import TEST_HOOK_ENV
 from tests.conftest import ROOT
 
 VIOLATING = ROOT / "cases" / "violating" / "eligibility-legal-status.yaml"

@@ -9,8 +9,9 @@ from typing import Iterator
 
 import pytest
 
-from policy_engine.batch import audit as batch
-from policy_engine.batch.audit import AuditPool, Discovery, discover
+from policy_engine.batch import pool as batch
+from policy_engine.batch.discovery import Discovery, discover
+from policy_engine.batch.pool import AuditPool
 from tests.conftest import ROOT
 
 CASE = ROOT / "cases" / "violating" / "eligibility-legal-status.yaml"
