@@ -16,6 +16,7 @@ import click
 from policy_engine import __version__
 from policy_engine.errors import PolicyCheckError
 from policy_engine.model import UNREAD_STATUSES
+from policy_engine.reports.formats import NAMES as FORMAT_NAMES
 from policy_engine.startup import pause_gc, resume_gc
 
 EXIT_OK = 0          # nothing at or above --fail-on
@@ -130,9 +131,8 @@ accept_option = click.option("--accept-not-checked", is_flag=True,
                              help="Do not exit with 1 for a draft, or part of one, in a language the rules cannot "
                                   "read (it is still reported as not checked).")
 
-# Every report format, for check and audit alike (report.FORMATS and report.stream.STREAMS; a test
-# keeps this list equal to them: importing the streaming formats here would slow every check).
-REPORT_FORMATS = ("text", "json", "line", "csv", "matrix", "sarif", "junit", "html")
+# Every report format, for check and audit alike (the table only: no writer is imported until used).
+REPORT_FORMATS = FORMAT_NAMES
 COLOR_CHOICES = ("auto", "always", "never")
 
 _SHARED_OPTIONS = (
@@ -207,7 +207,7 @@ def resolve_outputs(fmt: str | None, outs: tuple[str, ...]) -> list[tuple[str, s
     """
     if not outs:
         return [(fmt or "text", None)]
-    from policy_engine.reports.stream import format_for_path  # (loads every streaming format: only for --out)
+    from policy_engine.reports.formats import format_for_path
 
     known = ", ".join(REPORT_FORMATS)
     resolved: list[tuple[str, str | None]] = []
@@ -347,8 +347,9 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
         if name in ("text", "json", "line"):  # one-shot formats, exactly as they always were
             text = render(report, name)
         else:
-            from policy_engine.reports.stream import STREAMS, BatchInfo, context_for, render_whole
-            text = render_whole(STREAMS[name].create, report, context_for(checker.rule_set, fail_on),
+            from policy_engine.reports.formats import writer
+            from policy_engine.reports.stream import BatchInfo, context_for, render_whole
+            text = render_whole(writer(name), report, context_for(checker.rule_set, fail_on),
                                 BatchInfo(baseline=report.get("baseline")))
         if name == "text":
             if baseline_file:

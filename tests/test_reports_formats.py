@@ -10,17 +10,21 @@ import base64
 import io
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from typing import Any
 
 import jsonschema
 import pytest
 
-from policy_engine.reports import FORMATS, add_to_summary, new_summary, render
+from policy_engine.reports import add_to_summary, new_summary, render
 from policy_engine.reports import html as html_report
 from policy_engine.reports import scores
-from policy_engine.reports.stream import STREAMS, BatchInfo, ReportContext, format_for_path, render_whole
+from policy_engine.reports.formats import FORMATS, NAMES, format_for_path, writer
+from policy_engine.reports.stream import BatchInfo, ReportContext, render_whole
 from policy_engine.reports.tables import FINDING_COLUMNS, MATRIX_COLUMNS, safe_cell
+from tests.conftest import ROOT
 
 PRINCIPLES = {str(n): f"Principle title {n}" for n in range(1, 11)}
 TOOL = {"name": "policy-check", "version": "0.1.0", "policy": {"name": "IFRC Policy on Migration", "version": "2009"},
@@ -81,15 +85,25 @@ def context(fail_on: str = "violation") -> ReportContext:
 
 
 def stream(name: str, fail_on: str = "violation", batch: BatchInfo | None = None) -> str:
-    return render_whole(STREAMS[name].create, report(), context(fail_on), batch)
+    return render_whole(writer(name), report(), context(fail_on), batch)
 
 
 # ---- registry and the JSON/text contract ---------------------------------------------------------
 
-def test_every_streaming_format_is_also_a_whole_report_format() -> None:
+def test_one_table_lists_every_format_for_check_and_audit() -> None:
     from policy_engine.cli import REPORT_FORMATS
-    assert sorted(STREAMS) == ["csv", "html", "json", "junit", "line", "matrix", "sarif", "text"] \
-        == sorted(REPORT_FORMATS) == sorted(FORMATS)
+    assert sorted(FORMATS) == ["csv", "html", "json", "junit", "line", "matrix", "sarif", "text"]
+    assert REPORT_FORMATS == NAMES == ("text", "json", "line", "csv", "matrix", "sarif", "junit", "html")
+    for name in NAMES:  # every entry names a writer that exists, and a whole report can be written
+        assert callable(writer(name)) and render(report(), name)
+
+
+def test_importing_one_writer_imports_no_other() -> None:
+    code = ("import sys, policy_engine.reports.sarif; "
+            "print(sorted(m for m in sys.modules if m.startswith('policy_engine.reports.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == str(["policy_engine.reports.display", "policy_engine.reports.sarif",
+                                      "policy_engine.reports.stream", "policy_engine.reports.text"])
 
 
 @pytest.mark.parametrize("path,expected", [
@@ -105,7 +119,7 @@ def test_streamed_json_and_text_equal_the_whole_report(name: str) -> None:
     whole = render(report(), name)
     assert stream(name) == whole
     empty = {**report(), "documents": [], "summary": new_summary()}
-    assert render_whole(STREAMS[name].create, empty, context()) == render(empty, name)
+    assert render_whole(writer(name), empty, context()) == render(empty, name)
     if name == "json":
         assert json.loads(whole) == report()
 
@@ -364,16 +378,16 @@ def test_text_report_isolates_arabic_quotes_and_paths_inside_english_lines() -> 
 
 def test_machine_formats_keep_arabic_names_and_titles_as_text() -> None:
     context_ = ReportContext({"tool": TOOL, "principles": PRINCIPLES}, RULES, (1, 2), "violation")
-    rows = read_csv(render_whole(STREAMS["csv"].create, arabic_report(), context_))
+    rows = read_csv(render_whole(writer("csv"), arabic_report(), context_))
     first = dict(zip(FINDING_COLUMNS, rows[1]))
     assert (first["path"], first["submission_title"], first["quote"]) == (
         ARABIC_PATH, "مأوى شتوي للأسر المهاجرة", ARABIC_QUOTE)  # a whole cell needs no isolation
-    log = json.loads(render_whole(STREAMS["sarif"].create, arabic_report(), context_))
+    log = json.loads(render_whole(writer("sarif"), arabic_report(), context_))
     result = log["runs"][0]["results"][0]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "%D8%B7%D9%84%D8%A8%D8%A7%D8%AA/%D9%85%D8%A3%D9%88%D9%89%20%D8%A7%D9%84%D8%B4%D8%AA%D8%A7%D8%A1.md"
     assert result["message"]["text"].endswith(f'Evidence: "{FSI}{ARABIC_QUOTE}{PDI}"')
-    suite = ET.fromstring(render_whole(STREAMS["junit"].create, arabic_report(), context_).encode("utf-8"))
+    suite = ET.fromstring(render_whole(writer("junit"), arabic_report(), context_).encode("utf-8"))
     case = suite.findall("testcase")[0]
     assert (case.get("classname"), case.get("name"), case.get("file")) == ("طلبات", "مأوى الشتاء.md", ARABIC_PATH)
     assert f'"{FSI}{ARABIC_QUOTE}{PDI}"' in case.find("failure").text

@@ -1,24 +1,17 @@
 """Reports: the results are serialised once into the JSON-report dictionary, and every output
-format is a small function of that dictionary, registered in FORMATS under its name."""
+format is written from that dictionary alone (formats.py lists them). Reports are fed findings: nothing
+here imports the rule set's loader or the engine."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
-from ..findings.result import CheckResult
 from ..model import NOT_CHECKED, SEVERITIES, UNREAD_STATUSES
-from ..ruleset.rules import RuleSet
 
-Formatter = Callable[[dict[str, Any]], str]
-FORMATS: dict[str, Formatter] = {}
-
-
-def register(name: str) -> Callable[[Formatter], Formatter]:
-    def wrap(func: Formatter) -> Formatter:
-        FORMATS[name] = func
-        return func
-    return wrap
+if TYPE_CHECKING:  # read, never built, here
+    from ..findings.result import CheckResult
+    from ..ruleset.rules import RuleSet
 
 
 def displayable(text: str) -> str:
@@ -106,9 +99,7 @@ def build_report(results: Iterable[CheckResult], rule_set: RuleSet) -> dict[str,
 
 
 def render(report: dict[str, Any], fmt: str) -> str:
-    return FORMATS[fmt](report)
+    """A finished report in one format (see formats.py); only that format's module is loaded."""
+    from .formats import whole_report
 
-
-from . import machine, text  # noqa: E402,F401  (register the built-in formats)
-# The streaming formats of batch audits (CSV, SARIF, JUnit, HTML) register themselves when
-# report.stream is imported: a single `check` does not pay for loading them.
+    return whole_report(fmt)(report)

@@ -21,7 +21,7 @@ import json
 from typing import Any, TextIO
 
 from . import not_checked_note, scores
-from .stream import RULE_TEXT, BatchInfo, ReportContext, Spool, register_stream
+from .stream import RULE_TEXT, BatchInfo, ReportContext, Spool
 
 STYLE = """
 :root { --fail: #b3261e; --review: #8a5a00; --pass: #1e6b35; --na: #6b6b6b; --unread: #5b2c83; --line: #d7d7d7; --bg2: #f5f5f7; }
@@ -467,7 +467,6 @@ def compact_document(document: dict[str, Any], context: ReportContext) -> dict[s
             "verdicts": [by_principle[n] for n in scores.PRINCIPLES], "score": scores.overall(by_principle)}
 
 
-@register_stream("html", (".html", ".htm"), "a self-contained page to open and share: summary, matrix, findings")
 class HtmlWriter:
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..model import SEVERITIES
 from . import not_checked_note
 from .display import isolate
-from .stream import BatchInfo, ReportContext, Spool, register_stream
+from .stream import BatchInfo, ReportContext, Spool
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ATTR_ENTITIES = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -50,7 +50,6 @@ def _finding_block(finding: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@register_stream("junit", (".xml", ".junit.xml"), "JUnit XML, for CI test reports")
 class JunitWriter:
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import not_checked_note, register
+from . import not_checked_note
 from .display import shown
 
 
-@register("json")
 def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-@register("line")
 def to_lines(report: dict[str, Any]) -> str:
     """file:line:col: [severity] message (rule-id), as compilers and linters print."""
     out = [record for doc in report["documents"] for record in document_records(doc)]

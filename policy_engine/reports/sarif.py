@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from . import not_checked_note
 from .display import isolate
-from .stream import BatchInfo, ReportContext, Spool, register_stream
+from .stream import BatchInfo, ReportContext, Spool
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"violation": "error", "warning": "warning", "advice": "note"}
@@ -83,7 +83,6 @@ def _evidence_message(evidence: dict[str, Any]) -> str:
     return f"{evidence.get('field', '')}: " + ("not stated" if quote_ is None else f'"{isolate(quote_)}"')
 
 
-@register_stream("sarif", (".sarif", ".sarif.json"), "SARIF 2.1.0, for code-review tools and editors")
 class SarifWriter:
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out

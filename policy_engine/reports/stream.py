@@ -4,14 +4,14 @@ A writer never holds the documents: memory stays flat however many there are. Fo
 totals before the documents (JUnit's counts, the HTML page's summary) write the documents to a
 spool (memory up to a few MB, then a temporary file) and copy it out at the end.
 
-    writer = STREAMS["csv"].create(handle, context)
+    writer = formats.writer("csv")(handle, context)
     writer.begin()
     for document in documents:      # report["documents"] entries, in path order
         writer.add(document)
     writer.finish(summary, batch)
 
-Every format is also registered in report.FORMATS as a whole-report function, built on the same
-writer, so `render(report, "sarif")` gives what a one-shot command needs.
+Every format is listed in formats.py; for a whole report, `render(report, "sarif")` runs the same
+writer (render_whole) unless the format has a quicker whole-report function.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Protocol, TextIO
 
-from ..ruleset.rules import RuleSet
-from . import FORMATS, report_header
+from . import report_header
 from .text import document_lines, summary_line
+
+if TYPE_CHECKING:  # read, never built, here
+    from ..ruleset.rules import RuleSet
 
 SPOOL_BYTES = 4 << 20  # documents buffered in memory before the spool moves to a temporary file
 RULE_TEXT = ("title", "principle", "articles", "severity", "message", "rationale", "remediation")
@@ -103,31 +105,6 @@ class ReportWriter(Protocol):
 WriterFactory = Callable[[TextIO, ReportContext], ReportWriter]
 
 
-@dataclass(frozen=True)
-class StreamFormat:
-    name: str
-    create: WriterFactory
-    extensions: tuple[str, ...]  # file-name endings that select this format for --out, longest first
-    help: str
-
-
-STREAMS: dict[str, StreamFormat] = {}
-
-
-def register_stream(name: str, extensions: tuple[str, ...], help: str) -> Callable[[WriterFactory], WriterFactory]:
-    """Register a streaming writer, and a whole-report function of the same name in FORMATS."""
-
-    def wrap(factory: WriterFactory) -> WriterFactory:
-        if name in STREAMS:
-            raise ValueError(f"duplicate report format: {name!r}")
-        STREAMS[name] = StreamFormat(name, factory, extensions, help)
-        if name not in FORMATS:
-            FORMATS[name] = lambda report, factory=factory: render_whole(factory, report)  # type: ignore[misc]
-        return factory
-
-    return wrap
-
-
 def render_whole(factory: WriterFactory, report: dict[str, Any], context: ReportContext | None = None,
                  batch: BatchInfo | None = None) -> str:
     """Run a streaming writer over a finished report and return the text."""
@@ -138,17 +115,6 @@ def render_whole(factory: WriterFactory, report: dict[str, Any], context: Report
         writer.add(document)
     writer.finish(report["summary"], batch or BatchInfo(baseline=report.get("baseline")))
     return out.getvalue()
-
-
-def format_for_path(path: str) -> str | None:
-    """The format a report file name asks for (report.sarif.json -> sarif), or None."""
-    lower = path.lower()
-    best: tuple[int, str] | None = None
-    for fmt in STREAMS.values():
-        for ending in fmt.extensions:
-            if lower.endswith(ending) and (best is None or len(ending) > best[0]):
-                best = (len(ending), fmt.name)
-    return best[1] if best else None
 
 
 # ---- spooling and atomic output ---------------------------------------------------------------------
@@ -209,7 +175,6 @@ def _nested(value: Any, indent: str) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
 
 
-@register_stream("json", (".json",), "the JSON report, the same contract as `check --format json`")
 class JsonWriter:
     """Writes exactly what json.dumps(report, indent=2) would, one document at a time."""
 
@@ -234,7 +199,6 @@ class JsonWriter:
         self.out.write("\n}\n")
 
 
-@register_stream("text", (".txt",), "for people: findings by principle, with evidence, why and how to fix")
 class TextWriter:
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out
@@ -253,7 +217,6 @@ class TextWriter:
             self.out.write("\n" + render_text(batch.baseline))
 
 
-@register_stream("line", (), "one line per finding, file:line:col: [severity] title (rule), for editors and grep")
 class LineWriter:
     def __init__(self, out: TextIO, context: ReportContext) -> None:
         self.out = out
@@ -269,5 +232,3 @@ class LineWriter:
     def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
         pass  # a summary line would not be a record
 
-
-from . import html, junit, sarif, tables  # noqa: E402,F401  (register the other streaming formats)

@@ -12,7 +12,7 @@ import csv
 from typing import Any, TextIO
 
 from . import scores
-from .stream import BatchInfo, ReportContext, register_stream
+from .stream import BatchInfo, ReportContext
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,7 +59,6 @@ def _evidence_text(evidence: dict[str, Any]) -> str:
     return f"{where}{evidence['field']}: " + ("not stated" if quote is None else quote)
 
 
-@register_stream("csv", (".csv",), "one row per finding (and per unreadable file), for spreadsheets")
 class FindingsCsvWriter(_CsvWriter):
     columns = FINDING_COLUMNS
 
@@ -106,7 +105,6 @@ def matrix_row(document: dict[str, Any], assessed: tuple[int, ...]) -> dict[str,
     return row
 
 
-@register_stream("matrix", (), "submissions x principles: pass / needs review / fail and scores, as CSV")
 class MatrixCsvWriter(_CsvWriter):
     columns = MATRIX_COLUMNS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from . import not_checked_note, register
+from . import not_checked_note
 from .display import shown
 
 MARK = {"violation": "✖", "warning": "▲", "advice": "●"}
@@ -73,7 +73,6 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
     return lines
 
 
-@register("text")
 def to_text(report: dict[str, Any], principles: dict[int, str] | None = None) -> str:
     lines: list[str] = []
     titles = principles or report.get("principles") or {}
