@@ -347,9 +347,9 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
         if name in ("text", "json", "line"):  # one-shot formats, exactly as they always were
             text = render(report, name)
         else:
-            from policy_engine.reports.formats import writer
+            from policy_engine.reports import formats
             from policy_engine.reports.stream import BatchInfo, context_for, render_whole
-            text = render_whole(writer(name), report, context_for(checker.rule_set, fail_on),
+            text = render_whole(formats.writer(name), report, context_for(checker.rule_set, fail_on),
                                 BatchInfo(baseline=report.get("baseline")))
         if name == "text":
             if baseline_file:

@@ -94,7 +94,7 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
     document; an exception (Ctrl-C included) or NothingToAudit leaves older reports untouched.
     """
     from ..files.atomic import atomic_output
-    from ..reports.formats import writer
+    from ..reports import formats
     from ..reports.stream import BatchInfo
 
     sources = list(sources)
@@ -108,7 +108,7 @@ def run_audit(sources: list[str], checker: Checker, outputs: list[tuple[str, str
         writers = []
         for name, path in outputs:
             handle = stack.enter_context(atomic_output(path)) if path else (stdout or sys.stdout)
-            writers.append(writer(name)(handle, context))
+            writers.append(formats.writer(name)(handle, context))
         begun = False  # reports begin with the first document: an empty audit prints nothing at all
         pool = stack.enter_context(AuditPool(checker, rules_dir, jobs, timeout, waivers))
         for entry in pool.imap(discover(sources, stats)):
