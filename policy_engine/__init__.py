@@ -4,6 +4,7 @@ Packages by stage; each imports only from those below it (checked by import-lint
 
     cli, __main__, config         the command line
     register                      review rounds across submissions
+    console                       printing for the commands
     authoring | batch             lint, rule tests, coverage, handbook, explain, suggest | audit of many drafts
     evaluation | reports          checker, compiler, prose reader, engine | report formats (fed findings only)
     findings                      a draft's result, waivers, baseline, rule selection

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from policy_engine import __version__
+from policy_engine.console import SafeStdout, echo, echo_error, echo_json, emit  # noqa: F401 (emit: cli.py's shim exports it)
 from policy_engine.errors import PolicyCheckError
 from policy_engine.model import UNREAD_STATUSES
 from policy_engine.reports.formats import NAMES as FORMAT_NAMES
@@ -46,55 +47,6 @@ def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = F
     if any(document_fails(doc, fail_on, accept_not_checked) for doc in report["documents"]):
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def echo(text: str, err: bool = False, nl: bool = True, json_style: bool = False, colour: bool = False) -> None:
-    """Print: control characters from submissions or rule files never reach the terminal raw
-    (colour, when wanted, is added after they are made visible)."""
-    from policy_engine.reports.display import terminal_safe
-    text = terminal_safe(text, json_style)
-    if colour:
-        from policy_engine.reports.colour import colour as paint
-        text = paint(text)
-    click.echo(text, err=err, nl=nl, color=True if colour else None)
-
-
-def echo_json(text: str) -> None:
-    echo(text, json_style=True)
-
-
-def echo_error(message: object, prefix: str = "error: ") -> None:
-    """One line on standard error: a newline or ESC in a file name stays inside it, visibly."""
-    from policy_engine.reports.display import visible
-    click.echo(prefix + visible(str(message)), err=True)
-
-
-class SafeStdout:
-    """Standard output for streamed reports, made terminal-safe as it is written."""
-
-    def __init__(self, json_style: bool, colour: bool = False) -> None:
-        self.json_style = json_style
-        self.colour = colour
-
-    def write(self, text: str) -> int:
-        from policy_engine.reports.display import terminal_safe
-        text = terminal_safe(text, self.json_style)
-        if self.colour:  # the text writer writes whole lines
-            from policy_engine.reports.colour import colour
-            text = colour(text)
-        return sys.stdout.write(text)
-
-    def flush(self) -> None:
-        sys.stdout.flush()
-
-
-def emit(text: str, out: str | None, json_style: bool = False, inputs: tuple[str, ...] = ()) -> None:
-    """Print, or write atomically to a file (never over one of the inputs)."""
-    if out:
-        from policy_engine.files.atomic import write_atomic
-        write_atomic(out, text, inputs)
-    else:
-        echo(text, nl=False, json_style=json_style)
 
 
 def load_checker(rules: str | None) -> Any:
@@ -237,7 +189,12 @@ def selection_for(select: tuple[str, ...], ignore: tuple[str, ...], rule_set: An
     None when neither is given."""
     if not select and not ignore:
         return None
-    from policy_engine.findings.selection import Selection, SelectorError, check_selectors, split
+    from policy_engine.findings.selection import (
+        Selection,
+        SelectorError,
+        check_selectors,
+        split,
+    )
     from policy_engine.findings.waivers import BUILTIN_RULES
 
     settings = click.get_current_context().find_root().obj
@@ -257,7 +214,11 @@ def stdin_document(checker: Any, name: str | None) -> tuple[Any, str]:
     """Read a draft from standard input; its kind from --stdin-filename, else from its first bytes."""
     from policy_engine.errors import InputError
     from policy_engine.files.inputfile import MAX_BYTES, decode_text
-    from policy_engine.reading.documents import SUPPORTED_SUFFIXES, parse_document, parse_docx
+    from policy_engine.reading.documents import (
+        SUPPORTED_SUFFIXES,
+        parse_document,
+        parse_docx,
+    )
 
     raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     shown = name or "-"
@@ -348,7 +309,11 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
             text = render(report, name)
         else:
             from policy_engine.reports import formats
-            from policy_engine.reports.stream import BatchInfo, context_for, render_whole
+            from policy_engine.reports.stream import (
+                BatchInfo,
+                context_for,
+                render_whole,
+            )
             text = render_whole(formats.writer(name), report, context_for(checker.rule_set, fail_on),
                                 BatchInfo(baseline=report.get("baseline")))
         if name == "text":
@@ -429,7 +394,12 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
     """
     import signal
 
-    from policy_engine.batch.audit import NothingToAudit, StreamingBaseline, run_audit, skipped_note
+    from policy_engine.batch.audit import (
+        NothingToAudit,
+        StreamingBaseline,
+        run_audit,
+        skipped_note,
+    )
     from policy_engine.batch.discovery import Discovery, discover, read_file_list
     from policy_engine.batch.pool import default_jobs
     from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
@@ -533,7 +503,11 @@ def explain_results(checker: Any, results: list[Any]) -> dict[str, list[Any]]:
 def explain_rule(rule_id: str, rules_dir: str | None) -> None:
     """Explain a rule (what it finds, the article it protects, why, how to fix, the concepts it reads,
     its examples) or a concept (what it means, its words in every language, the rules that read it)."""
-    from policy_engine.authoring.explain import describe_builtin, describe_concept, describe_rule
+    from policy_engine.authoring.explain import (
+        describe_builtin,
+        describe_concept,
+        describe_rule,
+    )
     from policy_engine.findings.waivers import BUILTIN_RULES
     from policy_engine.ruleset.rules import did_you_mean
     from policy_engine.ruleset.rulesrc import rule_sources

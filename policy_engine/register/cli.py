@@ -37,8 +37,7 @@ def _reading(db: str | None, out: str | None) -> Iterator[Any]:
 
 
 def _answer(db: str | None, fmt: str, out: str | None, ask: Callable[[Any], Any]) -> None:
-    from cli import emit
-
+    from ..console import emit
     from .output import render
     with _reading(db, out) as (conn, files):
         table = ask(conn)
@@ -64,8 +63,7 @@ def register() -> None:
 def record_command(report: str, round_name: str, places: str | None, drafts_dir: str | None, db: str | None) -> None:
     """Record an audit's JSON report (policy-check audit -o report.json) as a round. Recording the same
     report again changes nothing."""
-    from cli import echo
-
+    from ..console import echo
     from . import queries
     from .db import open_register
     from .record import NO_PLACES, load_places, load_report, record
@@ -161,8 +159,7 @@ def programme_command(ref: str, db: str | None, fmt: str, out: str | None) -> No
 def html_command(out: str, severity: str, db: str | None) -> None:
     """A self-contained page (works offline) with charts: each principle over the rounds, and countries
     by principles."""
-    from cli import echo, emit
-
+    from ..console import echo, emit
     from .page import build_page
 
     with _reading(db, out) as (conn, files):
