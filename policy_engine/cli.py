@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 
@@ -442,7 +442,7 @@ def audit(inputs: tuple[str, ...], files_from: str | None, fmt: str | None, outs
                                 baseline=baseline, fails=lambda doc: document_fails(doc, fail_on, accept_not_checked),
                                 on_document=(lambda: bar.update(1)) if bar_wanted else None,
                                 max_errors=MAX_ERRORS_SHOWN,
-                                stdout=SafeStdout(json_style=fmt == "json", colour=screen_colour),
+                                stdout=cast(TextIO, SafeStdout(json_style=fmt == "json", colour=screen_colour)),  # writers only write()
                                 select=selection.apply if selection else None)
     except NothingToAudit as exc:
         for pattern in exc.discovery.unmatched:

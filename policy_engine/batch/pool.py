@@ -155,7 +155,7 @@ class AuditPool:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         methods = multiprocessing.get_all_start_methods()
-        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.context = multiprocessing.get_context("fork") if "fork" in methods else multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
         self.replaced = 0
         # Per worker: the document it is checking (-1: none) and since when. Lock-free: each

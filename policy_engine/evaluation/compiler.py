@@ -190,7 +190,13 @@ def compile_rule(rule: Rule, index: int) -> list[Conjunct]:
                         "expanded); split it into several rules", rule.source.rsplit(":", 1)[0])
     out = []
     for c_index, atoms in enumerate(conjunctions):
-        fields, items, absent_items, texts, absent_texts, proses, absent_proses = [], [], [], [], [], [], []
+        fields: list[FieldTest] = []
+        items: list[tuple[str, ItemTest]] = []
+        absent_items: list[ItemTest] = []
+        texts: list[tuple[str, TextTest]] = []
+        absent_texts: list[TextTest] = []
+        proses: list[tuple[str, ProseTest]] = []
+        absent_proses: list[ProseTest] = []
         for atom in atoms:
             if isinstance(atom, FieldTest):
                 fields.append(atom)
@@ -312,14 +318,14 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
             out.append(Evidence(doc.line_of(base), base, quote(item)))
     for _, text in conj.texts:
         out.extend(text_evidence.get(text.key, []))
-    for test in conj.fields:
-        v = get_path(doc.data, test.path)
+    for field_test in conj.fields:
+        v = get_path(doc.data, field_test.path)
         present = fact_value(v) is not None
-        out.append(Evidence(doc.lines.get(test.path) if present else None, test.path,
+        out.append(Evidence(doc.lines.get(field_test.path) if present else None, field_test.path,
                             quote(v) if present else None))
-    for test in conj.absent_items:
-        v = get_path(doc.data, test.collection)
-        out.append(Evidence(doc.lines.get(test.collection), test.collection,
+    for absent in conj.absent_items:
+        v = get_path(doc.data, absent.collection)
+        out.append(Evidence(doc.lines.get(absent.collection), absent.collection,
                             None if not v else f"{len(v)} item(s), none matching"))
     return out
 

@@ -287,7 +287,7 @@ class CompiledLanguage:
         for kind in CUE_KINDS:
             for entry in cues.cues.get(kind, ()):
                 add(entry, None, kind)
-        written = {}  # folded word -> the spellings it was written with (accents tell forms apart)
+        written: dict[str, set[str]] = {}  # folded word -> the spellings it was written with (accents tell forms apart)
         for entry_words in texts.values():
             for chunk in entry_words.replace("...", " ").split():
                 for raw in self.split(chunk.lstrip("="), fold_words=False):
@@ -346,7 +346,7 @@ class CompiledLanguage:
         for words in sorted(signals):
             concepts, kinds = signals[words]
             sequence: list[tuple[frozenset[str], int]] = []
-            wide = previous = None
+            wide, previous = None, ""  # previous: read only once the sequence has a word
             for word in words:
                 if word == "...":
                     wide = True
@@ -590,7 +590,7 @@ class CompiledLanguage:
         multis_of = self._multis
         stops = self.prepositions
         terms = self.terms
-        found = []
+        found: list[tuple[tuple[int, ...], int]] = []
         count = len(words)
         for i, word in enumerate(words):
             if word not in multis_of:
@@ -787,8 +787,8 @@ class CompiledLanguage:
                     said += len(words[back]) > 3 and words[back] not in self.light
                 # "les personnes qui nous consultent n'ont pas droit": the relative clause in the
                 # subject is not what is denied
-                inside = [r for r in relatives if back - 1 <= r < start]
-                trailing.append((back, (min(inside) - 1) if inside else start - 1))  # empty when back > end
+                in_subject = [r for r in relatives if back - 1 <= r < start]
+                trailing.append((back, (min(in_subject) - 1) if in_subject else start - 1))  # empty when back > end
                 # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
                 # its column's question, back to the cell border
                 if start in answers and (end + 1 == len(words) or end + 1 in pipes):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -96,7 +96,7 @@ class _Builder:
             # its dispatch (a third of the load time of a typical programme description).
             return node.value
         if node_class is yaml.MappingNode or isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path, depth)
+            return self.mapping(cast(yaml.MappingNode, node), path, depth)  # (narrowed by the test above)
         if node_class is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(f"unsupported YAML tag {node.tag}", node)

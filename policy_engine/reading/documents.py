@@ -74,6 +74,10 @@ def _validator() -> jsonschema.protocols.Validator:
 # The compiler understands a subset of JSON Schema; a schema using anything else gets no fast path.
 
 _Check = Callable[[Any], bool]
+
+
+def _any_of(tests: list[_Check]) -> _Check:
+    return lambda value: any(test(value) for test in tests)
 _ANNOTATIONS = frozenset({"description", "title", "default", "examples", "$comment", "$schema", "$id", "$defs",
                           "format", "deprecated", "readOnly", "writeOnly"})  # format is not asserted here
 _TYPE_TESTS: dict[str, _Check] = {
@@ -111,7 +115,7 @@ def _compile_check(node: Any, root: dict[str, Any], depth: int = 0) -> _Check:
         if not all(n in _TYPE_TESTS for n in names):
             raise _Unsupported(expected)
         tests = [_TYPE_TESTS[n] for n in names]
-        checks.append(tests[0] if len(tests) == 1 else (lambda v, tests=tests: any(t(v) for t in tests)))
+        checks.append(tests[0] if len(tests) == 1 else _any_of(tests))
     if "enum" in node:
         allowed = node["enum"]
         if not all(isinstance(a, str) for a in allowed):
@@ -539,6 +543,7 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
     levels = [b.heading for b in blocks if b.heading]
     title_at = blocks.index(next(b for b in blocks if b.heading)) \
         if levels and all(level > levels[0] for level in levels[1:]) else None
+    scopes: tuple[str, ...]
     heading, scopes, heading_line = "", ("summary",), blocks[0].line if blocks else 1
     pending: list[Block] = []
 

@@ -296,12 +296,12 @@ def docx_parts(raw: bytes, name: str) -> tuple[bytes, "_Styles", list[bytes]]:
         notes = [data for kind in _NOTE_PARTS for part in _relationship_targets(rels, folder, kind)
                  if (data := read(part)) is not None]
         styles_part = _relationship_target(rels, folder, "/styles") or f"{folder}styles.xml"
-        member = by_name.get(styles_part)
-        if member is None:
+        styles_member = by_name.get(styles_part)
+        if styles_member is None:
             return document, _Styles(None), notes
         # Drafts made from one template share their styles part (Word's own is 350 KB): it is read
         # once per process, known by its checksum and size from the archive's directory.
-        key = (member.CRC, member.file_size)
+        key = (styles_member.CRC, styles_member.file_size)
         styles = _STYLES_SEEN.get(key)
         if styles is None:
             data = read(styles_part)

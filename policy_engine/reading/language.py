@@ -128,11 +128,11 @@ def count(text: str, folded: str | None = None) -> Counts:
             hits[index] += 1
     words = len(text.split())
     if text.isascii():
-        return Counts(words, 0, 0, 0, 0, *hits)
+        return Counts._make((words, 0, 0, 0, 0, *hits, 0))  # no odd letters in ASCII
     arabic = len(_ARABIC_LETTER.findall(text))
-    return Counts(words, len(_LETTER.findall(text)), arabic,
-                  len(_PERSIAN_LETTER.findall(text)) if arabic else 0,
-                  len(_URDU_LETTER.findall(text)) if arabic else 0, *hits, len(_ODD_LETTER.findall(text)))
+    return Counts._make((words, len(_LETTER.findall(text)), arabic,
+                         len(_PERSIAN_LETTER.findall(text)) if arabic else 0,
+                         len(_URDU_LETTER.findall(text)) if arabic else 0, *hits, len(_ODD_LETTER.findall(text))))
 
 
 NEEDS_MODEL = "?"

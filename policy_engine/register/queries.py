@@ -70,15 +70,15 @@ def failing(conn: sa.Connection, by: str, per: str, severity: str = "violation",
         rounds, submissions.c.round_id == rounds.c.id)
     if by == "article":
         source = source.join(finding_articles, finding_articles.c.finding_id == findings.c.id)
-    where = [findings.c.severity.in_(LEVELS[severity]), findings.c.waived.is_(False)]
-    totals_where = []
+    where: list[sa.ColumnElement[bool]] = [findings.c.severity.in_(LEVELS[severity]), findings.c.waived.is_(False)]
+    totals_where: list[sa.ColumnElement[bool]] = []
     if round_name is not None:
         rid = round_id(conn, round_name)
         where.append(submissions.c.round_id == rid)
         totals_where.append(submissions.c.round_id == rid)
     failed = conn.execute(sa.select(group, item, sa.func.count(sa.distinct(submissions.c.id)))
                           .select_from(source).where(*where).group_by(group, item)).all()
-    totals = dict(conn.execute(sa.select(group, sa.func.count(submissions.c.id))
+    totals: dict[Any, int] = dict(conn.execute(sa.select(group, sa.func.count(submissions.c.id))
                                .select_from(submissions.join(rounds, submissions.c.round_id == rounds.c.id))
                                .where(*totals_where).group_by(group)).all())
     order = {name: i for i, name in enumerate(round_names(conn))} if per == "round" else None
@@ -236,9 +236,9 @@ def programme(conn: sa.Connection, ref: str) -> Table:
             .join(submissions, submissions.c.id == findings.c.submission_id)
             .where(submissions.c.programme_id == pid)):
         articles.setdefault(fid, []).append(article)
-    for f in conn.execute(sa.select(findings).join(submissions, submissions.c.id == findings.c.submission_id)
-                          .where(submissions.c.programme_id == pid)).mappings():
-        by_sub[f["submission_id"]].append(dict(f))
+    for row in conn.execute(sa.select(findings).join(submissions, submissions.c.id == findings.c.submission_id)
+                            .where(submissions.c.programme_id == pid)).mappings():
+        by_sub[row["submission_id"]].append(dict(row))
     rows: list[dict[str, Any]] = []
     submissions_out = []
     previous: set[str] | None = None
@@ -273,7 +273,7 @@ def rounds_table(conn: sa.Connection) -> Table:
             .group_by(submissions.c.round_id)).subquery()
     first = (sa.select(submissions.c.programme_id, sa.func.min(rounds.c.position).label("first"))
              .join(rounds, submissions.c.round_id == rounds.c.id).group_by(submissions.c.programme_id)).subquery()
-    new_counts = dict(conn.execute(sa.select(first.c.first, sa.func.count()).group_by(first.c.first)).all())
+    new_counts: dict[int, int] = dict(conn.execute(sa.select(first.c.first, sa.func.count()).group_by(first.c.first)).all())
     rows = []
     for r in conn.execute(sa.select(rounds, subs.c.n, subs.c.failing, subs.c.mean)
                           .outerjoin(subs, subs.c.round_id == rounds.c.id).order_by(rounds.c.position)).mappings():
@@ -291,7 +291,7 @@ def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     """For the page: per round, the share of submissions failing each principle."""
     table = failing(conn, "principle", "round", severity)
     counts = {(r["round"], r["principle"]): r["percent"] for r in table.rows}
-    totals = dict(conn.execute(sa.select(rounds.c.name, sa.func.count(submissions.c.id))
+    totals: dict[str, int] = dict(conn.execute(sa.select(rounds.c.name, sa.func.count(submissions.c.id))
                                .select_from(rounds.outerjoin(submissions, submissions.c.round_id == rounds.c.id))
                                .group_by(rounds.c.name)).all())
     names = round_names(conn)
@@ -303,7 +303,8 @@ def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     """For the page: per country, the share of programmes whose latest submission fails each principle."""
     ranked = _ranked_submissions()
     latest = sa.select(ranked.c.id, ranked.c.country).where(ranked.c.rn == 1).subquery("latest")
-    totals = dict(conn.execute(sa.select(latest.c.country, sa.func.count()).group_by(latest.c.country)).all())
+    totals: dict[Any, int] = dict(conn.execute(sa.select(latest.c.country, sa.func.count())
+                                               .group_by(latest.c.country)).all())
     failed = conn.execute(sa.select(latest.c.country, findings.c.principle,
                                     sa.func.count(sa.distinct(latest.c.id)))
                           .join(findings, findings.c.submission_id == latest.c.id)

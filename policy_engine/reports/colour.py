@@ -25,6 +25,7 @@ _LINE = re.compile(
 
 
 def _paint(match: re.Match[str]) -> str:
+    assert match.lastgroup is not None  # every alternative of the pattern is a named group
     kind = match.lastgroup if match.lastgroup != "severity" else "finding"
     text = match.group(0)
     if kind == "finding":

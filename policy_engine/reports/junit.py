@@ -71,7 +71,8 @@ class JunitWriter:
             self.body.write(f"{head}>\n    <error type=\"unreadable\" message={xml_attr(document['error'])}/>\n"
                             "  </testcase>\n")
             return
-        failing, others = [], []
+        failing: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
         for finding in document["findings"]:
             fails = finding["severity"] in self.failing and finding.get("waived") is None \
                 and finding.get("baseline") != "known"

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import InputError, RuleError
 from ..files.inputfile import read_bytes
-from ..files.yamlsrc import Located, did_you_mean, join, load_yaml, locate
+from ..files.yamlsrc import Located, did_you_mean, join, locate
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative")
 # Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their

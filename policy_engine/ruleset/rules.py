@@ -237,11 +237,11 @@ def schema_paths(base: dict[str, Any] | None = None, prefix: str = "", depth: in
 
 
 def is_object_list(node: dict[str, Any] | None) -> bool:
-    return bool(node) and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object"
+    return bool(node and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object")
 
 
 def is_scalar_list(node: dict[str, Any] | None) -> bool:
-    return bool(node) and node.get("type") == "array" and not is_object_list(node)
+    return bool(node and node.get("type") == "array" and not is_object_list(node))
 
 
 # ---- parsing ------------------------------------------------------------------------------------
@@ -353,9 +353,9 @@ class _Parser:
                 return None
             values = [value] if op == "contains" else list(value)
             self._check_enum(_resolve(target.get("items", {})), values, join(path, op))
-            where = AnyOf(tuple(FieldTest("v", "equals", v) for v in values)) if len(values) > 1 \
+            each: Condition = AnyOf(tuple(FieldTest("v", "equals", v) for v in values)) if len(values) > 1 \
                 else FieldTest("v", "equals", values[0])
-            return ItemTest("any_item", field_path, where)
+            return ItemTest("any_item", field_path, each)
         if op in ("equals", "one_of"):
             self._check_enum(target, value if op == "one_of" else [value], join(path, op))
         if is_object_list(target) and op not in ("exists", "missing"):
@@ -553,7 +553,7 @@ class _Parser:
                                "long-pattern")
                     return None
         try:
-            return TextPatterns(spec if isinstance(spec, dict) else {"*": list(spec)})
+            return TextPatterns(spec if isinstance(spec, dict) else {"*": tuple(spec)})
         except PatternError as exc:
             self.error(str(exc), path, "invalid-pattern",
                        "patterns are RE2 regular expressions; escape ( ) [ ] . ? * + with a backslash")
@@ -670,7 +670,8 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         schema_problems = [] if trusted else _schema_errors(located.data, located, str(file))
         problems.extend(schema_problems)
         data = located.data if isinstance(located.data, dict) else {}
-        bodies = data.get("rules") if isinstance(data.get("rules"), list) else []  # else: a schema problem
+        listed = data.get("rules")
+        bodies = listed if isinstance(listed, list) else []  # else: a schema problem
         for index, body in enumerate(bodies):
             path = f"rules[{index}]"
             if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in schema_problems) \
