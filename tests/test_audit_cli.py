@@ -55,6 +55,7 @@ def documents(path: Path) -> list[dict]:
 
 # ---- discovery ----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_folders_are_searched_recursively_and_skips_are_counted(corpus: Path, tmp_path: Path) -> None:
     result = audit(str(corpus), "--out", str(tmp_path / "r.json"))
     paths = [d["path"] for d in documents(tmp_path / "r.json")]
@@ -119,6 +120,7 @@ def test_exit_codes_are_those_of_check(files: list[Path], fail_on: str, code: in
     assert CliRunner().invoke(main, ["check", *args]).exit_code == code
 
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_audit_json_is_the_check_contract(corpus: Path, tmp_path: Path) -> None:
     audit(str(corpus), "--out", str(tmp_path / "a.json"))
     paths = [d["path"] for d in documents(tmp_path / "a.json")]
@@ -147,6 +149,7 @@ def test_format_from_extension_prefix_and_option(tmp_path: Path) -> None:
     assert not (tmp_path / "r.xlsx").exists()
 
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_reports_are_identical_whatever_the_number_of_jobs(corpus: Path, tmp_path: Path) -> None:
     for jobs in ("1", "2"):
         out = tmp_path / jobs
@@ -182,6 +185,7 @@ def test_no_progress_bar_when_piped_and_one_on_request(tmp_path: Path) -> None:
 
 # ---- crashing and hanging workers --------------------------------------------------------------------
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_a_crashing_or_hanging_evaluation_costs_only_its_own_document(tmp_path: Path) -> None:
     for name in ("a", "crash-b", "c", "hang-d", "e", "segv-f", "g"):
         shutil.copy(VIOLATING, tmp_path / f"{name}.yaml")
@@ -205,6 +209,7 @@ def test_a_crashing_or_hanging_evaluation_costs_only_its_own_document(tmp_path: 
 
 # ---- atomic reports ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_audit_leaves_the_old_report_intact(tmp_path: Path, sig: signal.Signals) -> None:
     subs = tmp_path / "subs"
@@ -264,6 +269,7 @@ waivers:
 """
 
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_waivers_apply_as_in_check(tmp_path: Path) -> None:
     (tmp_path / "prog.yaml").write_text(PROGRAMME, encoding="utf-8")
     (tmp_path / "other.yaml").write_text(PROGRAMME.split("waivers:")[0].replace("prog-1", "prog-2"),
@@ -281,6 +287,7 @@ def test_waivers_apply_as_in_check(tmp_path: Path) -> None:
             if f["rule"] == "eligibility-nationality"] == [False, True]
 
 
+@pytest.mark.slow  # audits in worker processes, seconds each
 def test_baseline_shows_only_new_findings_as_in_check(corpus: Path, tmp_path: Path) -> None:
     audit(str(corpus), "-o", str(tmp_path / "round-1.json"))
     previous = json.loads((tmp_path / "round-1.json").read_text(encoding="utf-8"))

@@ -14,6 +14,8 @@ from policy_engine.batch.discovery import Discovery, discover
 from policy_engine.batch.pool import AuditPool
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # worker processes
+
 CASE = ROOT / "cases" / "violating" / "eligibility-legal-status.yaml"
 
 

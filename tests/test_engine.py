@@ -148,6 +148,7 @@ def test_unreadable_language_is_not_taken_as_absent_prose(tmp_path) -> None:
     assert checker.check(doc).status == "not_checked"
 
 
+@pytest.mark.slow  # a batch in worker processes
 def test_the_batch_reads_what_the_single_check_reads(tmp_path) -> None:
     """prepare_batch compiles every language up front: every case, and a draft in a language the
     concepts do not cover, come out the same, notices included."""

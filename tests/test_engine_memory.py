@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from policy_engine.reading.documents import load_document
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a hundred thousand documents through one engine (about a minute)
 
 CASES = ["cases/violating/eligibility-documents.md", "cases/compliant/transit-town-health-post.yaml",
          "cases/violating/awareness-directed-by-enforcement.yaml", "cases/violating/deterrence-campaign.md"]

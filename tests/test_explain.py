@@ -198,6 +198,7 @@ def _agree(checker, doc) -> None:
         assert e.steps, e.rule  # what held, or what failed first
 
 
+@pytest.mark.slow  # explain and the engine agree on every case: an equivalence proof
 @pytest.mark.parametrize("path", list(case_files(ROOT / "cases")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_explanation_agrees_with_engine_on_cases(checker, path: Path) -> None:
     _agree(checker, load_document(path))
@@ -207,11 +208,13 @@ def _examples(checker) -> list[dict]:
     return [e for r in checker.rule_set.rules for kind in ("violating", "compliant") for e in r.examples.get(kind, [])]
 
 
+@pytest.mark.slow  # explain and the engine agree on every case: an equivalence proof
 def test_explanation_agrees_with_engine_on_examples(checker) -> None:
     for index, example in enumerate(_examples(checker)):
         _agree(checker, parse_document(yaml.safe_dump(example), f"example-{index}.yaml", ".yaml"))
 
 
+@pytest.mark.slow  # explain and the engine agree on every case: an equivalence proof
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_explanation_agrees_with_engine_on_mixed_examples(checker, data) -> None:
@@ -226,6 +229,7 @@ def test_explanation_agrees_with_engine_on_mixed_examples(checker, data) -> None
 DEVSET = ROOT.parent / "shared" / "devset"
 
 
+@pytest.mark.slow  # explain and the engine agree on every case: an equivalence proof
 @pytest.mark.parametrize("path", sorted(DEVSET.glob("dev_*")), ids=lambda p: p.name)
 def test_explanation_agrees_with_engine_on_the_devset(checker, path: Path) -> None:
     """Drafts written without the rules in mind: prose of every kind, in three languages."""

@@ -22,6 +22,8 @@ from policy_engine.reading.cleantext import clean
 from policy_engine.reading.documents import parse_docx, parse_document
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # hostile input, many runs of the command
+
 VIOLATION = "Applicants need a passport or national ID."
 RULE = "eligibility-documents"
 

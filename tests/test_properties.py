@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,8 @@ from policy_engine.findings.result import CheckResult
 from policy_engine.model import Evidence, Finding
 from policy_engine.ruleset.rules import load_rule_set
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # property-based: hundreds of generated inputs
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -13,6 +13,8 @@ import pytest
 
 from tests.registerkit import build_rounds, invoke
 
+pytestmark = pytest.mark.slow  # a real browser
+
 CHROMIUM = os.environ.get("POLICY_CHECK_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

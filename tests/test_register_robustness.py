@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from tests.conftest import ROOT
 from tests.registerkit import BACKENDS, build_rounds, invoke, new_register, run
 
+pytestmark = pytest.mark.slow  # concurrent recorders, crashes and migrations
+
 
 @pytest.fixture(scope="module")
 def rounds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:

@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from cli import main
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # a real browser
+
 CHROMIUM = os.environ.get("POLICY_CHECK_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
