@@ -131,6 +131,15 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
     assert said(read, language, text, "consulted") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,lead,text", [
+    ("en", "Non-negotiable rules", "Each person is seen individually."),
+    ("es", "Reglas que no se negocian", "Cada persona es atendida individualmente."),
+    ("fr", "Règles non négociables", "Chaque personne est reçue individuellement."),
+])
+def test_a_heading_that_only_looks_negative_denies_nothing(read, language, lead, text) -> None:
+    assert said(read, language, text, "individual_handling", lead=lead) == {AFFIRMED}
+
+
 def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
     assert said(read, "en", "We will never: share beneficiary lists with the police.", "share") == {NEGATED}
     assert said(read, "fr", "Nous ne ferons jamais : transmettre les listes à la police.", "share") == {NEGATED}
