@@ -68,6 +68,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
     ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
      "bénévoles.", "staff_role", {AFFIRMED}),
+    # after a negation, ", or" goes on with what is denied; ", and" ends it
+    ("en", "We will not hand out the ministry's leaflets, or check anyone's documents.", "identity_document",
+     {NEGATED}),
+    ("en", "We keep no names, and the documents go to the archive.", "identity_document", {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
