@@ -69,6 +69,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
     ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
      "bénévoles.", "staff_role", {AFFIRMED}),
+    # after a negation, ", or" goes on with what is denied; ", and" ends it
+    ("en", "We will not hand out the ministry's leaflets, or check anyone's documents.", "identity_document",
+     {NEGATED}),
+    ("en", "We keep no names, and the documents go to the archive.", "identity_document", {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
@@ -130,6 +134,15 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
     # ends at the colon that opens the explanation
     assert said(read, language, text, "consulted", lead=lead) == {AFFIRMED}
     assert said(read, language, text, "consulted") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,lead,text", [
+    ("en", "Non-negotiable rules", "Each person is seen individually."),
+    ("es", "Reglas que no se negocian", "Cada persona es atendida individualmente."),
+    ("fr", "Règles non négociables", "Chaque personne est reçue individuellement."),
+])
+def test_a_heading_that_only_looks_negative_denies_nothing(read, language, lead, text) -> None:
+    assert said(read, language, text, "individual_handling", lead=lead) == {AFFIRMED}
 
 
 def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
