@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..evaluation.checker import Checker, in_scope
+from ..evaluation.checker import Checker, text_matches
 from ..evaluation.compiler import fact_value, get_path, quote
 from ..evaluation.prose import DocumentReading
 from ..evaluation.reader import hits
@@ -295,19 +295,13 @@ class TextScan:
 
 
 def scan_text_test(test: TextTest, doc: Document) -> TextScan:
-    """The same scan as Checker.scan_text, keeping the sentences an exception excused."""
+    """The scan check makes (checker.text_matches), keeping the sentences an exception excused."""
     if not any(test.matches.covers(unit.language or doc.language) for unit in doc.units):
         return TextScan((), (), True)
-    hits_, excused = [], []
-    for unit in doc.units:
-        language = unit.language or doc.language
-        if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
-                or not test.matches.search(language, unit.normalised):
-            continue
-        if test.unless is not None and test.unless.search(language, unit.normalised):
-            excused.append((unit.line, quote(unit.text, 120)))
-        else:
-            hits_.append((unit.line, quote(unit.text, 120)))
+    hits_: list[tuple[int | None, str]] = []
+    excused: list[tuple[int | None, str]] = []
+    for unit, is_excused in text_matches(test, doc):
+        (excused if is_excused else hits_).append((unit.line, quote(unit.text, 120)))
     return TextScan(tuple(hits_), tuple(excused))
 
 

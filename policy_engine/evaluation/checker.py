@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import PolicyCheckError, RuleError
 from ..findings.result import CheckResult, UnreadPart
 from ..findings.waivers import WaiverPolicy
-from ..model import Document, Evidence, Finding
+from ..model import Document, Evidence, Finding, TextUnit
 from ..reading.documents import load_document
 from ..ruleset.rules import Rule, RuleSet, TextTest, load_rule_set
 from .compiler import UNREAD, Conjunct, FactPlan, compile_rule, evidence_for, plan_for, quote
@@ -27,6 +27,17 @@ from .prose import DocumentReading, ProseReader
 from .prose import facts as prose_facts
 
 MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
+
+
+def text_matches(test: TextTest, doc: Document) -> Iterator[tuple[TextUnit, bool]]:
+    """Each sentence in scope that a text test's patterns find, and whether its exception excuses it
+    (what check and explain both read)."""
+    for unit in doc.units:
+        language = unit.language or doc.language
+        if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
+                or not test.matches.search(language, unit.normalised):
+            continue
+        yield unit, test.unless is not None and bool(test.unless.search(language, unit.normalised))
 
 
 def in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
@@ -87,14 +98,9 @@ class Checker:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
         for test in self.text_tests:
-            for unit in doc.units:
-                language = unit.language or doc.language
-                if not test.matches.covers(language) or not in_scope(unit.scopes, test.scopes) \
-                        or not test.matches.search(language, unit.normalised):
-                    continue
-                if test.unless is not None and test.unless.search(language, unit.normalised):
-                    continue
-                hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
+            for unit, excused in text_matches(test, doc):
+                if not excused:
+                    hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
         return set(hits), hits
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
