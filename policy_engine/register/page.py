@@ -8,14 +8,13 @@ rules. Each chart is followed by its numbers as a table, for screen readers and 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from html import escape
 from typing import Any
 
 import sqlalchemy as sa
 
 from .. import __version__
+from ..reports.html import csp_hash, page_head
 from . import queries
 
 # Tableau 10: ten colours told apart by most readers, one per principle.
@@ -30,8 +29,8 @@ td.n { text-align: right; } .chart { max-width: 100%; height: auto; }
   height: .6em; margin-right: .3em; }
 """ + "".join(f".p{n} {{ stroke: {c}; fill: {c}; }} .legend i.p{n} {{ background: {c}; }}\n"
               for n, c in enumerate(COLOURS, start=1))
-CSP = ("default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
-       + "'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'")
+CSP = ("default-src 'none'; style-src " + csp_hash(STYLE)
+       + "; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'")
 
 
 def _e(value: Any) -> str:
@@ -138,18 +137,7 @@ def build_page(conn: sa.Connection, severity: str = "violation") -> str:
                     r["mean_score"] if r["mean_score"] is not None else ""] for r in rounds]
     trend_rows = [[f"{n}. {names.get(n, '')}"] + trend["percent"][n] for n in range(1, 11)]
     heat_rows = [[c or "(unknown)", heat["programmes"][i]] + heat["percent"][i] for i, c in enumerate(heat["countries"])]
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="policy-check {_e(__version__)}">
-<title>policy-check register</title>
-<style>{STYLE}</style>
-</head>
-<body>
+    return page_head("policy-check register", CSP, __version__, STYLE) + f"""<body>
 <h1>Register of programmes across review rounds</h1>
 <p>{sum(r["submissions"] for r in rounds)} submissions in {len(rounds)} round(s). A submission fails a principle
 when {level} cites it and was not waived.</p>

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from html import escape
 from typing import Any, TextIO
 
 from . import not_checked_note, scores
@@ -370,25 +371,32 @@ SCRIPT = r"""
 """
 
 
-def _csp_hash(text: str) -> str:
+def csp_hash(text: str) -> str:
+    """The CSP source that allows exactly this inline script or style."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CSP = ("default-src 'none'; script-src " + _csp_hash(SCRIPT) + "; style-src " + _csp_hash(STYLE)
+CSP = ("default-src 'none'; script-src " + csp_hash(SCRIPT) + "; style-src " + csp_hash(STYLE)
        + "; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
 
-HEAD = """<!DOCTYPE html>
+def page_head(title: str, csp: str, version: str, style: str) -> str:
+    """How every page of ours opens (the audit report, the register's page): a strict
+    Content-Security-Policy, no referrer, the generator named."""
+    return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="policy-check {version}">
-<title>policy-check audit report</title>
+<meta name="generator" content="policy-check {escape(version, quote=True)}">
+<title>{escape(title)}</title>
 <style>{style}</style>
 </head>
-<body>
+"""
+
+
+BODY_TOP = """<body>
 <header>
 <h1>Audit against the IFRC Policy on Migration</h1>
 <p class="meta" id="meta-line"></p>
@@ -486,7 +494,7 @@ class HtmlWriter:
         meta = {"tool": head["tool"], "principles": head["principles"], "rules": self.context.rules,
                 "assessed": list(self.context.assessed), "fail_on": self.context.fail_on, "summary": summary,
                 "batch": batch.to_dict()}
-        self.out.write(HEAD.format(csp=CSP, version=head["tool"]["version"], style=STYLE))
+        self.out.write(page_head("policy-check audit report", CSP, str(head["tool"]["version"]), STYLE) + BODY_TOP)
         self.out.write('<script type="application/json" id="policy-check-data">{"meta":' + script_json(meta)
                        + ',"documents":[')
         self.documents.copy_to(self.out)
