@@ -5,25 +5,17 @@ stay text."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from tests.browserkit import launched, playwright_or_skip
 from tests.registerkit import build_rounds, invoke
 
 pytestmark = pytest.mark.slow  # a real browser
 
-CHROMIUM = os.environ.get("POLICY_CHECK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
-                                                             "(pip install -e '.[test]')")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); the register page's browser tests are "
-                "skipped", allow_module_level=True)
+sync_api = playwright_or_skip("the register page's browser tests")
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +44,7 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched(sync_api)
 
 
 @pytest.fixture()

@@ -5,7 +5,6 @@ script from a submission runs."""
 from __future__ import annotations
 
 import json
-import os
 import runpy
 import shutil
 from pathlib import Path
@@ -15,19 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from tests.browserkit import launched, playwright_or_skip
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # a real browser
 
-CHROMIUM = os.environ.get("POLICY_CHECK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed "
-                                                             "(pip install -e '.[test]')")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); the HTML report's browser tests are skipped",
-                allow_module_level=True)
+sync_api = playwright_or_skip("the HTML report's browser tests")
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_ORG = '<img src=x onerror="window.__xss=1;alert(2)">'
@@ -59,10 +51,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched(sync_api)
 
 
 @pytest.fixture()
