@@ -158,6 +158,29 @@ def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:
     assert {reading.clauses[m.start] for m in documents} == {0}
 
 
+@pytest.mark.parametrize("language,listed,two,aside", [
+    ("en", "IOM (food and water), UNHCR (asylum seekers, informed of the dates), the police (security at the gate).",
+     "UNHCR (asylum seekers, informed of the dates), the police (security at the gate).",
+     "The police (at the gate), informed of the dates, keep the road clear."),
+    ("es", "OIM (agua y comida), ACNUR (solicitantes de asilo, informado de las fechas), la policía (seguridad).",
+     "ACNUR (solicitantes de asilo, informado de las fechas), la policía (seguridad).",
+     "La policía (en la entrada), informada de las fechas, mantiene la vía libre."),
+    ("fr", "OIM (eau et vivres), HCR (demandeurs d'asile, informé des dates), la police (sécurité du site).",
+     "HCR (demandeurs d'asile, informé des dates), la police (sécurité du site).",
+     "La police (à l'entrée), informée des dates, garde la route dégagée."),
+])
+def test_items_of_a_list_with_brackets_are_apart(read, language, listed, two, aside) -> None:
+    # each partner and its role in brackets says its own thing: "informed" belongs to UNHCR, not the police
+    for text in (listed, two):
+        compiled, reading = read(language, text)
+        told = {reading.segments[m.clause] for m in reading.matches[compiled.concept_ids["report_to"]]}
+        police = {reading.segments[m.clause] for m in reading.matches[compiled.concept_ids["enforcement_body"]]}
+        assert told and police and not told & police, text
+    # one aside alone is not a list: the police, informed of the dates, is one statement
+    compiled, reading = read(language, aside)
+    assert len(set(reading.segments)) == 1
+
+
 def test_a_list_number_is_not_a_count(read) -> None:
     compiled, reading = read("fr", "5. Écoute psychosociale pour les jeunes rapatriés qui le demandent.")
     assert compiled.concept_ids["count"] not in reading.matches

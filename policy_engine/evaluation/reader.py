@@ -435,6 +435,8 @@ class CompiledLanguage:
         semicolons: list[int] = []  # a ';' stands before this word
         answers: list[int] = []     # a ':' stands before this word ("Required?: No")
         pipes: list[int] = []       # a table cell border '|' stands before this word
+        items: list[int] = []       # a new item of a list whose items carry brackets starts at this word
+        closed_at = -1
         clause = cell = 0
         after_comma = quoted = False
         breaks = self.breaks
@@ -452,6 +454,8 @@ class CompiledLanguage:
                         semicolons.append(len(words))
                     after_comma = False
                 elif token in ",:|":
+                    if token == "," and closed_at == len(words) and words:
+                        items.append(len(words))  # "IOM (food), the police (security), ...": a new item
                     commas.append(len(words))
                     after_comma = token != "|"
                     if token == ":":
@@ -468,6 +472,8 @@ class CompiledLanguage:
                 else:
                     closes.append(len(words))
                     quoted = quoted and token != '"'
+                    if token == ")":
+                        closed_at = len(words)
                 continue
             opened = opened_cache.get(token)
             if opened is None:
@@ -489,6 +495,10 @@ class CompiledLanguage:
                 spans.append(span)
                 clauses.append(clause)
                 cells.append(cell)
+        if not (len(items) >= 2 or (items and closed_at == len(words))):
+            items = []  # one aside alone is not a list: "the police (at the gate), informed of ..., keep"
+        if items:
+            clauses, cells = _apart(items, clauses), _apart(items, cells)
         # a phrase does not run across a comma either ("no documents, whether or not a right ..."),
         # unless it says '...' there ("from ... communities": "from the Kurdish, Syrian and Afghan communities")
         pieces = list(cells)
@@ -507,9 +517,10 @@ class CompiledLanguage:
         # The items of a list written with semicolons are apart ("clinics for the injured; the police
         # only when a person asks"); two clauses joined by one semicolon still make one statement.
         segments = [0] * ((clauses[-1] + 1) if clauses else 1)
-        if len(semicolons) >= 2:
+        apart = (semicolons if len(semicolons) >= 2 else []) + items  # (and the items of a list with brackets)
+        if apart:
             for index, word_clause in enumerate(clauses):
-                segments[word_clause] = sum(1 for s in semicolons if s <= index)
+                segments[word_clause] = sum(1 for s in apart if s <= index)
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
         if not context_section and words and words[0] in self.openers:
@@ -846,6 +857,20 @@ class CompiledLanguage:
         return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
                        tuple(cues), tuple(asides))
 
+
+
+def _apart(starts: list[int], numbers: list[int]) -> list[int]:
+    """Clause (or cell) numbers with a new one from each of starts on: the items of a list such as
+    "IOM (food), UNHCR (asylum seekers, informed), the police (security)" each say their own thing,
+    so the words of one item never combine with another's."""
+    out = list(numbers)
+    bump = 0
+    marks = set(starts)
+    for index in range(len(out)):
+        if index in marks:
+            bump += 1
+        out[index] += bump
+    return out
 
 def _starts(text: str, position: int, rest: tuple[str, ...], language: CompiledLanguage) -> bool:
     """Whether the words after position begin with rest (for multi-word clause breaks)."""
