@@ -181,6 +181,22 @@ def test_items_of_a_list_with_brackets_are_apart(read, language, listed, two, as
     assert len(set(reading.segments)) == 1
 
 
+@pytest.mark.parametrize("language,in_groups,by_the_groups", [
+    ("en", "Registration is done by group.", "Delegates chosen by the groups attend the meeting."),
+    ("es", "El registro se hace por grupos.", "Los delegados elegidos por los grupos asisten a la reunión."),
+    ("fr", "L'enregistrement se fait par groupe.", "Les délégués désignés par les groupes assistent à la réunion."),
+])
+def test_after_a_preposition_an_article_names_something_else(read, language, in_groups, by_the_groups) -> None:
+    # "par groupe" handles people as a block; "par les groupes" says who chose the delegates
+    compiled, reading = read(language, in_groups)
+    assert compiled.concept_ids["collective"] in reading.matches
+    compiled, reading = read(language, by_the_groups)
+    assert compiled.concept_ids["collective"] not in reading.matches
+    # a preposition that says a lack still reaches past an article: "sans le consentement"
+    assert said(read, "fr", "Les dossiers sont transmis sans le consentement des familles.", "without_consent") \
+        == {AFFIRMED}
+
+
 def test_a_list_number_is_not_a_count(read) -> None:
     compiled, reading = read("fr", "5. Écoute psychosociale pour les jeunes rapatriés qui le demandent.")
     assert compiled.concept_ids["count"] not in reading.matches

@@ -243,6 +243,10 @@ class CompiledLanguage:
                 self.openers.setdefault(opener[0], []).append(opener)
         self.articles = frozenset(w for entry in cues.articles for w in self.split(entry))
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
+        # a preposition that names a thing only by what follows it ("par groupe", "by group"): an article
+        # after it names something else ("par les groupes"); one that says a lack does not ("sans le consentement")
+        self.naming = self.prepositions - frozenset(w for entry in cues.cues.get("narrow_negation", ())
+                                                    for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
@@ -600,6 +604,7 @@ class CompiledLanguage:
         singles_of = self._singles
         multis_of = self._multis
         stops = self.prepositions
+        articles, naming = self.articles, self.naming
         terms = self.terms
         found: list[tuple[tuple[int, ...], int]] = []
         count = len(words)
@@ -627,6 +632,8 @@ class CompiledLanguage:
                     bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
                     if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops for w in words[i + 1:k])):
                         continue
+                    if k > i + 1 and word in naming and gap != WIDE_GAP and any(w in articles for w in words[i + 1:k]):
+                        continue  # "par groupe" is not "par les groupes": after a preposition, an article names something else
                     seen.add(term)
                     positions = [i, k]
                     at = k
@@ -637,6 +644,8 @@ class CompiledLanguage:
                         bounds = cells if gap_after == WIDE_GAP and terms[term].concepts else pieces
                         for j in range(at + 1, min(at + 2 + gap_after, count)):
                             if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP and words[j - 1] in stops):
+                                break
+                            if j > at + 1 and gap_after != WIDE_GAP and words[at] in naming and words[j - 1] in articles:
                                 break
                             if words[j] in forms:
                                 nxt = j
