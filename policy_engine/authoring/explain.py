@@ -547,7 +547,8 @@ def explain_document(checker: Checker, doc: Document, findings: list[Finding],
         trace = explainer.trace(rule.when, rule.raw_when, "when")
         finding = by_rule.get(rule.id)
         if finding is not None:
-            evidence = tuple(f"{e.field}{f' (line {e.line})' if e.line else ''}: "
+            evidence = tuple(e.missing if e.missing is not None else
+                             f"{e.field}{f' (line {e.line})' if e.line else ''}: "
                              f"{chr(34) + e.quote + chr(34) if e.quote else 'not stated'}"
                              for e in finding.evidence)
             out.append(RuleExplanation(rule.id, rule.severity, True, finding.waived is not None,
