@@ -109,9 +109,6 @@ class Checker:
         for language in self.rule_set.lexicon.readable():
             self.reader.compiled(language)
 
-    def read_prose(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
-        return self.reader.read(doc, keep_readings)
-
     def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]]]:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
