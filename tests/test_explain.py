@@ -324,12 +324,15 @@ def test_explain_a_negated_condition_on_a_partly_unread_draft(tmp_path) -> None:
 
 
 def test_explain_answers_come_from_the_engine(checker) -> None:
-    """Every node of every rule is asked of durable_rules once per document; the rules are built once."""
+    """Every node of every rule is asked of durable_rules once per document; the rules are built once
+    for a rule folder."""
+    from policy_engine.evaluation.checker import Checker
     from policy_engine.evaluation.nodes import node_rules
 
     rules = tuple(checker.rule_set.rules)
     built = node_rules(checker, rules)
     assert node_rules(checker, rules) is built
+    assert node_rules(Checker(checker.rule_set), rules) is built
     assert all(len(names) >= 1 for names in built.names.values())
     doc = load_document(ROOT / "cases" / "violating" / "eligibility-nationality.yaml")
     answers = built.evaluate(checker.facts(doc).facts)

@@ -16,7 +16,6 @@ its stances only, said its way only.
 from __future__ import annotations
 
 import json
-import weakref
 from collections import defaultdict
 from typing import Any, Iterator
 
@@ -114,13 +113,14 @@ class NodeRules:
                             for cond, names in self.names.items()})
 
 
-_CACHE: weakref.WeakKeyDictionary[Checker, dict[tuple[str, ...], NodeRules]] = weakref.WeakKeyDictionary()
+_CACHE: dict[tuple[str, tuple[str, ...]], NodeRules] = {}
 
 
 def node_rules(checker: Checker, rules: tuple[Rule, ...]) -> NodeRules:
-    """The node rules of these rules of a checker, compiled once while the process (and checker) lives."""
-    cache = _CACHE.setdefault(checker, {})
-    ids = tuple(rule.id for rule in rules)
-    if ids not in cache:
-        cache[ids] = NodeRules(checker, rules)
-    return cache[ids]
+    """The node rules of these rules of a checker, compiled once while the process lives. They are kept
+    by the rule folder's digest (its content) and the rules' ids: checkers of one folder share them,
+    and the engine cannot free what it compiled."""
+    key = (checker.rule_set.digest, tuple(rule.id for rule in rules))
+    if key not in _CACHE:
+        _CACHE[key] = NodeRules(checker, rules)
+    return _CACHE[key]
