@@ -3,10 +3,9 @@
     describe_rule(rule, policy, lexicon)  -> the text of `policy-check explain RULE`
     explain_document(checker, doc, ...)   -> per rule: fired or not, what held, and if not, what failed
 
-The durable_rules engine says which rules matched, not why the others did not. To say why, the
-rule's condition tree is evaluated again here in plain Python with the same meaning as the compiled
-rules (compiler.fact_value, the prose reader's places, the same text scan). Both answers are
-compared on every document, and the test suite checks they agree on every case and example.
+A rule's condition is read in one place only, the compiled durable_rules rules: to say why a rule
+fired or not, each part of its condition is compiled the way check compiles a whole one and asked
+of durable_rules with the facts check asserts (evaluation/nodes.py).
 """
 
 from __future__ import annotations
@@ -17,9 +16,10 @@ from typing import Any
 
 import yaml
 
-from ..evaluation.checker import Checker, text_matches
+from ..evaluation.checker import Checker, DocumentFacts, text_matches
 from ..evaluation.compiler import fact_value, get_path, quote
-from ..evaluation.prose import DocumentReading
+from ..evaluation.nodes import NodeAnswers, item_variant, node_rules, prose_variants
+from ..evaluation.prose import Place
 from ..evaluation.reader import hits
 from ..files.yamlsrc import join
 from ..model import Document, Finding
@@ -283,46 +283,20 @@ def describe_builtin(rule: Any) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-# ---- evaluating a rule on a document, with reasons -------------------------------------------------
-
-@dataclass(frozen=True)
-class TextScan:
-    """For one text test on one document: sentences that matched, and those excused by an exception."""
-
-    hits: tuple[tuple[int | None, str], ...]
-    excused: tuple[tuple[int | None, str], ...]
-    no_patterns: bool = False
-
-
-def scan_text_test(test: TextTest, doc: Document) -> TextScan:
-    """The scan check makes (checker.text_matches), keeping the sentences an exception excused."""
-    if not any(test.matches.covers(unit.language or doc.language) for unit in doc.units):
-        return TextScan((), (), True)
-    hits_: list[tuple[int | None, str]] = []
-    excused: list[tuple[int | None, str]] = []
-    for unit, is_excused in text_matches(test, doc):
-        (excused if is_excused else hits_).append((unit.line, quote(unit.text, 120)))
-    return TextScan(tuple(hits_), tuple(excused))
-
-
-def _scope_matches(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool:
-    """As the engine reads a prose fact's 'sec' and 'sub' (compiler.prose_pattern)."""
-    if not test_scopes:
-        return True
-    for scope in unit_scopes:
-        parts = scope.split(".")
-        section, subsection = parts[0], ".".join(parts[:2])
-        if any(wanted == (subsection if "." in wanted else section) for wanted in test_scopes):
-            return True
-    return False
-
+# ---- why a rule fired or not ----------------------------------------------------------------------
+#
+# Whether each part of a rule's condition holds is durable_rules' answer (evaluation/nodes.py), on
+# the facts check asserts. What is said here is description: the wording of each test
+# (describe_leaf), what the document has at a field, the sentence and words of a place, the reader's
+# account of why a prose test is found nowhere.
 
 _SAID_NAME = {value: name for name, value in SAID.items()}
 
 
 @dataclass(frozen=True)
 class Trace:
-    """The value of one condition of a rule on one document, and what was found."""
+    """One node of a rule's condition on one document: whether it holds (durable_rules' answer), and
+    what the document has there."""
 
     holds: bool
     path: str                       # inside the rule: when.all[0].any[1]
@@ -332,96 +306,126 @@ class Trace:
     children: tuple["Trace", ...] = ()
 
 
-class Evaluator:
-    """Evaluates parsed conditions in Python, with the compiled rules' meaning."""
+class Explainer:
+    """A document's answers from the node rules, turned into traces of each rule's condition."""
 
-    def __init__(self, doc: Document, checker: Checker | None = None) -> None:
-        self.doc = doc
+    def __init__(self, checker: Checker, doc: Document, found: DocumentFacts, answers: NodeAnswers) -> None:
         self.checker = checker
-        self.scans: dict[str, TextScan] = {}
-        self._reading: DocumentReading | None = None
+        self.doc = doc
+        self.reading = found.reading
+        self.text_evidence = found.text_evidence
+        self.answers = answers
 
-    @property
-    def reading(self) -> DocumentReading:
-        if self._reading is None:
-            assert self.checker is not None, "prose tests need the checker's reader"
-            self._reading = self.checker.read_prose(self.doc, keep_readings=True)
-        return self._reading
+    def trace(self, cond: Condition, raw: Any, path: str) -> Trace:
+        holds = self.answers.holds(cond)
+        if isinstance(cond, (All, AnyOf)):
+            word = "all" if isinstance(cond, All) else "any"
+            kids = tuple(self.trace(c, r, join(join(path, word), i))
+                         for i, (c, r) in enumerate(zip(cond.items, raw[word])))
+            return Trace(holds, path, f"{word} of", "", word, kids)
+        if isinstance(cond, Not):
+            inner = self.trace(cond.item, raw["not"], join(path, "not"))
+            # neither holds only when part of the prose is unread: nothing may be said to be absent
+            return Trace(holds, path, "not", "" if holds or inner.holds else self._unread(), "not", (inner,))
+        if isinstance(cond, FieldTest):
+            found = self.field(cond.path)
+        elif isinstance(cond, ItemTest):
+            found = self.items(cond)
+        elif isinstance(cond, TextTest):
+            found = self.text(cond)
+        elif isinstance(cond, ProseTest):
+            found = self.prose(cond)
+        else:
+            raise TypeError(cond)
+        return Trace(holds, path, describe_leaf(raw), found, "leaf")
 
     def line_note(self, path: str) -> str:
         line = self.doc.line_of(path)
         return f" (line {line})" if line else ""
 
-    def trace(self, cond: Condition, raw: Any, path: str) -> Trace:
-        if isinstance(cond, All):
-            kids = tuple(self.trace(c, r, join(join(path, "all"), i))
-                         for i, (c, r) in enumerate(zip(cond.items, raw["all"])))
-            return Trace(all(k.holds for k in kids), path, "all of", "", "all", kids)
-        if isinstance(cond, AnyOf):
-            kids = tuple(self.trace(c, r, join(join(path, "any"), i))
-                         for i, (c, r) in enumerate(zip(cond.items, raw["any"])))
-            return Trace(any(k.holds for k in kids), path, "any of", "", "any", kids)
-        if isinstance(cond, Not):
-            inner = self.trace(cond.item, raw["not"], join(path, "not"))
-            return Trace(not inner.holds, path, "not", "", "not", (inner,))
-        if isinstance(cond, FieldTest):
-            holds, found = self.field(cond, self.doc.data, cond.path, cond.path)
-            return Trace(holds, path, describe_leaf(raw), found, "leaf")
-        if isinstance(cond, ItemTest):
-            holds, found = self.items(cond)
-            return Trace(holds, path, describe_leaf(raw), found, "leaf")
-        if isinstance(cond, TextTest):
-            holds, found = self.text(cond)
-            return Trace(holds, path, describe_leaf(raw), found, "leaf")
-        if isinstance(cond, ProseTest):
-            holds, found = self.prose(cond)
-            return Trace(holds, path, describe_leaf(raw), found, "leaf")
-        raise TypeError(cond)
+    def field(self, path: str) -> str:
+        """What the programme has at a field."""
+        raw = get_path(self.doc.data, path)
+        if fact_value(raw) is None:
+            return "not stated"
+        if isinstance(raw, dict):
+            return f"it is stated{self.line_note(path)}"
+        if isinstance(raw, list):
+            return f"it has {len(raw)} item(s){self.line_note(path)}"
+        if isinstance(raw, str):
+            return f"it is \"{quote(raw, 80)}\"{self.line_note(path)}"
+        return f"it is {flow(raw, 80)}{self.line_note(path)}"
 
-    def prose(self, test: ProseTest) -> tuple[bool, str]:
-        """A prose test, as the engine reads the reader's places; what was found, or the nearest miss."""
-        reading = self.reading
+    def items(self, test: ItemTest) -> str:
+        """The list's first item that matches the test's `where` (that fails it, for all_items)."""
+        value = get_path(self.doc.data, test.collection)
+        count = len(value) if isinstance(value, list) else 0
+        if not count:
+            return f"{test.collection} has no items"
+        variant = item_variant(test)
+        if variant is None:
+            return f"it has {count} item(s){self.line_note(test.collection)}"
+        found = self.answers.items(variant)
+        if found:
+            at = f"{test.collection}[{found[0]}]"
+            return f"{at}{self.line_note(at)} {'does not' if test.quantifier == 'all_items' else 'does'}"
+        return f"all {count} item(s) do" if test.quantifier == "all_items" else f"none of its {count} item(s) does"
+
+    def text(self, test: TextTest) -> str:
+        """The sentences the text scan found (check's evidence), or those an exception excused."""
         doc = self.doc
-        if not reading.readable:
-            # the engine never lets 'not prose' hold on prose it could not read (the 'unread' guard)
-            return False, f"the prose was not read: no concepts for language '{doc.language}'"
-        if test.negated and reading.unread:
-            unit = doc.units[reading.unread[0]]
-            return False, (f"part of the prose (from line {unit.line}) is in a language the rules cannot read "
-                           f"('{unit.language}'), so the draft cannot be said to be silent on this")
-        places = [p for p in reading.places if p.key == test.key]
-        good = [p for p in places if _scope_matches(doc.units[p.unit].scopes, test.scopes)
-                and p.hit.stance in test.stances and p.hit.polarity in test.said]
-        holds = bool(good) != test.negated
-        if good:
-            return holds, self._place(good[0], len(good))
-        if places:
-            place = places[0]
-            unit = doc.units[place.unit]
-            reasons = []
-            if not _scope_matches(unit.scopes, test.scopes):
-                reasons.append(f"it is in {', '.join(unit.scopes)}, not in {', '.join(test.scopes)}")
-            if place.hit.stance not in test.stances:
-                reasons.append(f"it reads as {place.hit.stance}, not as {' or '.join(test.stances)}")
-            if place.hit.polarity not in test.said:
-                reasons.append(f"it is {place.hit.polarity}, and the test wants it "
-                               f"{_SAID_NAME.get(test.said, ' or '.join(test.said))}")
-            return holds, f"{self._place(place, len(places))}, but {'; '.join(reasons)}"
-        return holds, self._missing(test)
+        if not any(test.matches.covers(unit.language or doc.language) for unit in doc.units):
+            return f"no patterns for language '{doc.language}', so the text was not checked"
+        found = self.text_evidence.get(test.key, [])
+        if found:
+            first = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            return f"{self._where(first.line)}\"{quote(first.quote, 120)}\"{more}"
+        excused = [unit for unit, is_excused in text_matches(test, doc) if is_excused]
+        if excused:
+            return (f"{len(excused)} sentence(s) matched, but an exception applied to each, "
+                    f"e.g. {self._where(excused[0].line)}\"{quote(excused[0].text, 120)}\"")
+        return "no sentence matches"
 
-    def _place(self, place: Any, count: int) -> str:
+    @staticmethod
+    def _where(line: int | None) -> str:
+        return f"line {line}: " if line else ""
+
+    def prose(self, test: ProseTest) -> str:
+        """Where a prose test holds; or its nearest miss: where its concepts stand together but in
+        another section, voice or polarity, or why they never do."""
+        if not self.reading.readable:
+            return f"the prose was not read: no concepts for language '{self.doc.language}'"
+        good = self.answers.places(test, self.reading)
+        if good:
+            return self._place(good[0], len(good))
+        anywhere, in_scope, in_stance, said = (self.answers.places(variant, self.reading)
+                                               for variant in prose_variants(test))
+        if not anywhere:
+            return self._missing(test)
+        place = anywhere[0]
+        unit = self.doc.units[place.unit]
+        reasons = []
+        if place not in in_scope:
+            reasons.append(f"it is in {', '.join(unit.scopes)}, not in {', '.join(test.scopes)}")
+        if place not in in_stance:
+            reasons.append(f"it reads as {place.hit.stance}, not as {' or '.join(test.stances)}")
+        if place not in said:
+            reasons.append(f"it is {place.hit.polarity}, and the test wants it "
+                           f"{_SAID_NAME.get(test.said, ' or '.join(test.said))}")
+        return f"{self._place(place, len(anywhere))}, but {'; '.join(reasons)}"
+
+    def _place(self, place: Place, count: int) -> str:
         unit = self.doc.units[place.unit]
         reading = self.reading.readings[place.unit]
         words = ""
         if reading is not None:
             words = " (words: " + ", ".join(f"\"{reading.words_of(m)}\"" for m in place.hit.matches) + ")"
-        where = f"line {unit.line}: " if unit.line else ""
         more = f" (and {count - 1} more)" if count > 1 else ""
-        return f"{where}\"{quote(unit.text, 120)}\"{words}{more}"
+        return f"{self._where(unit.line)}\"{quote(unit.text, 120)}\"{words}{more}"
 
     def _missing(self, test: ProseTest) -> str:
-        """Why no sentence holds the test: a concept never mentioned, an exception, or mentions apart."""
-        assert self.checker is not None
+        """Why the reader found the test nowhere: a concept never mentioned, an exception, or mentions apart."""
         bundle = self.checker.reader.compiled(self.doc.language)
         if bundle is None:
             return "no sentence says this"
@@ -437,96 +441,17 @@ class Evaluator:
         for index, reading in enumerate(self.reading.readings):
             if reading is not None and (spec.unless or spec.unless_between) and hits(loose, reading):
                 unit = self.doc.units[index]
-                where = f"line {unit.line}: " if unit.line else ""
-                return f"{where}\"{quote(unit.text, 120)}\" says it, but an exception (unless) applies"
+                return f"{self._where(unit.line)}\"{quote(unit.text, 120)}\" says it, but an exception (unless) applies"
         return (f"{', '.join(names[c] for c in spec.concepts)} are each mentioned, but never together in "
                 f"{'a sentence' if spec.sentence else 'a clause'}{' near enough' if spec.near is not None else ''}")
 
-    def field(self, test: FieldTest, data: Any, name: str, where: str) -> tuple[bool, str]:
-        """A field test on the programme (or on one item), as compiler.field_expression means it."""
-        raw = get_path(data, name)
-        value = fact_value(raw)
-        if value is None:
-            shown = "not stated"
-        elif isinstance(raw, dict):
-            shown = f"it is stated{self.line_note(where)}"
-        elif isinstance(raw, list):
-            shown = f"it has {len(raw)} item(s){self.line_note(where)}"
-        elif isinstance(raw, str):
-            shown = f"it is \"{quote(raw, 80)}\"{self.line_note(where)}"
-        else:
-            shown = f"it is {flow(raw, 80)}{self.line_note(where)}"
-        op, wanted = test.op, test.value
-        if op == "exists":
-            holds = value is not None
-        elif op == "missing":
-            holds = value is None
-        elif op == "equals":
-            holds = value is not None and value == wanted
-        elif op == "one_of":
-            holds = value is not None and value in wanted
-        elif op in ("gt", "gte", "lt", "lte") and isinstance(value, (int, float)) and not isinstance(value, bool):
-            holds = {"gt": value > wanted, "gte": value >= wanted, "lt": value < wanted, "lte": value <= wanted}[op]
-        else:
-            holds = False
-        if test.negated:
-            holds = not holds
-        return holds, shown
-
-    def items(self, test: ItemTest) -> tuple[bool, str]:
-        value = get_path(self.doc.data, test.collection)
-        items = value if isinstance(value, list) else []
-        if not items:
-            found = f"{test.collection} has no items"
-            return test.quantifier == "no_item", found
-        matching = [i for i, item in enumerate(items) if self.item_matches(test.where, item, f"{test.collection}[{i}]")]
-        failing = [i for i in range(len(items)) if i not in matching]
-
-        def at(i: int) -> str:
-            return f"{test.collection}[{i}]{self.line_note(f'{test.collection}[{i}]')}"
-
-        if test.where is None and test.quantifier != "all_items":
-            return test.quantifier == "any_item", f"it has {len(items)} item(s){self.line_note(test.collection)}"
-
-        if test.quantifier == "any_item":
-            return bool(matching), (f"{at(matching[0])} does" if matching
-                                    else f"none of its {len(items)} item(s) does")
-        if test.quantifier == "no_item":
-            return not matching, (f"{at(matching[0])} does" if matching
-                                  else f"none of its {len(items)} item(s) does")
-        return not failing, (f"{at(failing[0])} does not" if failing else f"all {len(items)} item(s) do")
-
-    def item_matches(self, where: Condition | None, item: Any, base: str) -> bool:
-        if where is None:
-            return True
-        if isinstance(where, All):
-            return all(self.item_matches(c, item, base) for c in where.items)
-        if isinstance(where, AnyOf):
-            return any(self.item_matches(c, item, base) for c in where.items)
-        if isinstance(where, Not):
-            return not self.item_matches(where.item, item, base)
-        if isinstance(where, FieldTest):
-            data = item if isinstance(item, dict) else {"v": item}
-            return self.field(where, data, where.path, f"{base}.{where.path}")[0]
-        raise TypeError(where)
-
-    def text(self, test: TextTest) -> tuple[bool, str]:
-        scan = self.scans.get(test.key)
-        if scan is None:
-            scan = self.scans[test.key] = scan_text_test(test, self.doc)
-        holds = bool(scan.hits) != test.negated
-        if scan.no_patterns:
-            return holds, f"no patterns for language '{self.doc.language}', so the text was not checked"
-        if scan.hits:
-            line, text = scan.hits[0]
-            more = f" (and {len(scan.hits) - 1} more)" if len(scan.hits) > 1 else ""
-            return holds, f"line {line}: \"{text}\"{more}" if line else f"\"{text}\"{more}"
-        if scan.excused:
-            line, text = scan.excused[0]
-            where = f"line {line}: " if line else ""
-            return holds, (f"{len(scan.excused)} sentence(s) matched, but an exception applied to each, "
-                           f"e.g. {where}\"{text}\"")
-        return holds, "no sentence matches"
+    def _unread(self) -> str:
+        """Why neither a `not` nor what it negates holds: the engine's guard for prose it could not read."""
+        if not self.reading.unread:
+            return "the draft cannot be said to be silent on this"
+        unit = self.doc.units[self.reading.unread[0]]
+        return (f"part of the prose (from line {unit.line}) is in a language the rules cannot read "
+                f"('{unit.language}'), so the draft cannot be said to be silent on this")
 
 
 @dataclass(frozen=True)
@@ -550,7 +475,7 @@ class RuleExplanation:
     waived: bool = False
     steps: tuple[Step, ...] = ()          # fired: the conditions that held; not fired: the first that failed
     evidence: tuple[str, ...] = ()        # for a rule that fired
-    agrees: bool = True                   # the Python evaluation and the engine agree
+    agrees: bool = True                   # the root's answer is the rule's finding (always, by design)
 
     def to_dict(self) -> dict[str, Any]:
         steps = [s.to_dict() for s in self.steps]
@@ -574,7 +499,7 @@ def first_failure(trace: Trace, source: RuleSource | None, depth: int = 0) -> li
         return out
     if trace.kind == "not":
         inner = trace.children[0]
-        return [step(trace, f"the exception applies: {_summary(inner)}")]
+        return [step(trace, f"the exception applies: {_summary(inner)}" if inner.holds else trace.found)]
     return [step(trace, f"{trace.condition}: {trace.found}" if trace.found else trace.condition)]
 
 
@@ -607,18 +532,23 @@ def _summary(trace: Trace) -> str:
 
 def explain_document(checker: Checker, doc: Document, findings: list[Finding],
                      sources: dict[str, RuleSource]) -> list[RuleExplanation]:
-    """Per rule of the checker, whether it fired on the document (as in findings) and, if not, why not."""
-    evaluator = Evaluator(doc, checker)
+    """Per rule of the checker, whether it fired on the document (as in findings) and why, or why not.
+
+    Whether each part of a rule's condition holds is durable_rules' answer on the facts check asserts
+    for the document (evaluation/nodes.py); the root's answer is the rule's own, so `agrees` always holds.
+    """
+    rules = tuple(checker.rule_set.rules)
+    found = checker.facts(doc, keep_readings=True)
+    explainer = Explainer(checker, doc, found, node_rules(checker, rules).evaluate(found.facts))
     by_rule = {f.rule: f for f in findings}
     out = []
-    for rule in checker.rule_set.rules:
+    for rule in rules:
         source = sources.get(rule.id)
-        trace = evaluator.trace(rule.when, rule.raw_when, "when")
+        trace = explainer.trace(rule.when, rule.raw_when, "when")
         finding = by_rule.get(rule.id)
-        fired = finding is not None
-        if fired:
-            assert finding is not None
-            evidence = tuple(f"{e.field}{f' (line {e.line})' if e.line else ''}: "
+        if finding is not None:
+            evidence = tuple(e.missing if e.missing is not None else
+                             f"{e.field}{f' (line {e.line})' if e.line else ''}: "
                              f"{chr(34) + e.quote + chr(34) if e.quote else 'not stated'}"
                              for e in finding.evidence)
             out.append(RuleExplanation(rule.id, rule.severity, True, finding.waived is not None,

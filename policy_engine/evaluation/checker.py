@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ..errors import PolicyCheckError, RuleError
 from ..findings.result import CheckResult, UnreadPart
@@ -49,6 +49,24 @@ def in_scope(unit_scopes: tuple[str, ...], test_scopes: tuple[str, ...]) -> bool
             if scope == wanted or scope.startswith(wanted + "."):
                 return True
     return False
+
+
+class DocumentFacts(NamedTuple):
+    """One document as the engine sees it (Checker.facts)."""
+
+    reading: DocumentReading
+    facts: list[dict[str, Any]]                 # items, text hits, prose places, the anchor last
+    text_evidence: dict[str, list[Evidence]]    # per text test that holds: the sentences it found
+    unread: list[UnreadPart]                    # parts in a language the rules cannot read
+
+
+def prose_evidence(doc: Document, fact: dict[str, Any]) -> Evidence | None:
+    """The sentence a prose fact stands for."""
+    index = fact.get("u")
+    if not isinstance(index, int) or not 0 <= index < len(doc.units):
+        return None
+    unit = doc.units[index]
+    return Evidence(unit.line, unit.field, quote(unit.text))
 
 
 class Checker:
@@ -91,9 +109,6 @@ class Checker:
         for language in self.rule_set.lexicon.readable():
             self.reader.compiled(language)
 
-    def read_prose(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
-        return self.reader.read(doc, keep_readings)
-
     def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]]]:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
@@ -103,6 +118,23 @@ class Checker:
                     hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
         return set(hits), hits
 
+    def facts(self, doc: Document, keep_readings: bool = False) -> DocumentFacts:
+        """What check asserts for a document: its list items, text hits and prose places, then the
+        anchor; explain asserts the very same facts to say why each rule fired or not.
+
+        Args:
+            doc: the document.
+            keep_readings: keep every sentence's reading (explain shows the words that matched).
+        """
+        reading = self.reader.read(doc, keep_readings)
+        text_hits, text_evidence = self.scan_text(doc)
+        extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
+        unread = unread_parts(doc, reading.unread) if self.reader.specs else []
+        if unread:
+            # no rule may conclude that the draft is silent on something: it may say it in the unread part
+            extra.append({"t": UNREAD})
+        return DocumentFacts(reading, list(self.plan.facts(doc, text_hits, extra)), text_evidence, unread)
+
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
         """Evaluate one document; every matching rule gives one finding with all its evidence.
 
@@ -110,32 +142,22 @@ class Checker:
             doc: the document.
             waivers: how waivers apply; by default those written in the document, judged against today.
         """
-        reading = self.reader.read(doc)
-        text_hits, text_evidence = self.scan_text(doc)
-        extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
+        found = self.facts(doc)
         notices: list[str] = []
-        unread = unread_parts(doc, reading.unread) if self.reader.specs else []
-        if unread:
-            # no rule may conclude that the draft is silent on something: it may say it in the unread part
-            extra.append({"t": UNREAD})
 
-        def prose_evidence(fact: dict[str, Any]) -> Evidence | None:
-            index = fact.get("u")
-            if not isinstance(index, int) or not 0 <= index < len(doc.units):
-                return None
-            unit = doc.units[index]
-            return Evidence(unit.line, unit.field, quote(unit.text))
+        def place_evidence(fact: dict[str, Any]) -> Evidence | None:
+            return prose_evidence(doc, fact)
 
         fired: dict[str, list[Evidence]] = defaultdict(list)
-        for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits, extra)):
+        for name, matched in self.engine.evaluate(found.facts):
             conj = self.conjuncts[name]
-            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, text_evidence, prose_evidence))
+            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, found.text_evidence, place_evidence))
         findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose) for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
-                           organisation=doc.organisation, title=doc.title, unread=unread,
-                           read_any=reading.readable)
+                           organisation=doc.organisation, title=doc.title, unread=found.unread,
+                           read_any=found.reading.readable)
 
     def load(self, path: str | Path) -> Document:
         """Read a document with this rule set's section topics."""

@@ -184,12 +184,20 @@ class Conjunct(NamedTuple):
 
 
 def compile_rule(rule: Rule, index: int) -> list[Conjunct]:
-    conjunctions = dnf(nnf(rule.when))
-    if len(conjunctions) > MAX_CONJUNCTS:
+    """A rule's durable_rules rules, one per conjunction of its `when`, named r<index>_<conjunction>."""
+    conjuncts = compile_condition(rule.when, rule, f"r{index:04d}")
+    if len(conjuncts) > MAX_CONJUNCTS:
         raise RuleError(f"rule '{rule.id}': condition too complex (more than {MAX_CONJUNCTS} alternatives once "
                         "expanded); split it into several rules", rule.source.rsplit(":", 1)[0])
+    return conjuncts
+
+
+def compile_condition(cond: Condition, rule: Rule, name: str) -> list[Conjunct]:
+    """A condition compiled as if it were a rule's `when`: one Conjunct per conjunction of its
+    disjunctive normal form, named <name>_<conjunction>. A rule's `when` is compiled this way, and
+    explain compiles each part of one the same way."""
     out = []
-    for c_index, atoms in enumerate(conjunctions):
+    for c_index, atoms in enumerate(dnf(nnf(cond))):
         fields: list[FieldTest] = []
         items: list[tuple[str, ItemTest]] = []
         absent_items: list[ItemTest] = []
@@ -215,7 +223,7 @@ def compile_rule(rule: Rule, index: int) -> list[Conjunct]:
                     absent_proses.append(atom)
                 else:
                     proses.append((f"s{len(proses)}", atom))
-        out.append(Conjunct(rule, f"r{index:04d}_{c_index:02d}", tuple(fields), tuple(items),
+        out.append(Conjunct(rule, f"{name}_{c_index:02d}", tuple(fields), tuple(items),
                             tuple(absent_items), tuple(texts), tuple(absent_texts), tuple(proses),
                             tuple(absent_proses)))
     return out
