@@ -35,7 +35,8 @@ from ..files.yamlsrc import join
 from ..reading.documents import _NOT_PROSE, parse_document
 from ..resources import default_rules_dir
 from ..ruleset.lexicon import Lexicon
-from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files, schema_at
+from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
+from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
 from ..text.textscan import PatternError, compile_pattern
 from .ruletest import Case, default_cases_dir, load_cases
@@ -257,7 +258,7 @@ def check_dead_text(rule: Rule, source: RuleSource, context: _Context) -> Iterat
 def _never_text(scope: str) -> bool:
     if scope == "*":
         return False
-    node = schema_at(scope)
+    node = node_at(scope)
     if node is None:
         return False  # a narrative topic
     if _NOT_PROSE.search(scope):
@@ -266,13 +267,10 @@ def _never_text(scope: str) -> bool:
 
 
 def _holds_no_text(node: dict[str, Any]) -> bool:
-    from ..ruleset.rules import _resolve
-    node = _resolve(node)
+    node = list_item(node)
     kind = node.get("type")
-    if kind == "array":
-        return _holds_no_text(node.get("items", {}))
     if kind == "object":
-        return all(_holds_no_text(child) for child in node.get("properties", {}).values())
+        return all(_holds_no_text(child) for child in properties(node).values())
     kinds = set(kind) if isinstance(kind, list) else {kind}
     return bool(kinds) and None not in kinds and not kinds & {"string"}
 

@@ -27,6 +27,7 @@ from ..text.textscan import PatternError, TextPatterns, compile_pattern
 from .lexicon import Lexicon, concept_files, language_files, load_lexicon
 from .policy import Policy, load_policy
 from .prose import SAID, STANCES, WITHIN, ProseSpec
+from .schemas import field_paths, is_object_list, is_scalar_list, list_item, node_at
 from .sections import Sections, load_sections
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
@@ -200,50 +201,6 @@ class RuleSet(Record):
         return sorted(rule.id for rule in self.rules)
 
 
-# ---- programme schema look-ups ----------------------------------------------------------------
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if ref and ref.startswith("#/$defs/"):
-        return schema("programme")["$defs"][ref.split("/")[-1]]
-    return node
-
-
-def schema_at(path: str, base: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The programme-schema node for a dotted path (list items are stepped through), or None."""
-    node = _resolve(base if base is not None else schema("programme"))
-    for part in path.split("."):
-        while node.get("type") == "array":
-            node = _resolve(node.get("items", {}))
-        props = node.get("properties", {})
-        if part not in props:
-            return None
-        node = _resolve(props[part])
-    return node
-
-
-def schema_paths(base: dict[str, Any] | None = None, prefix: str = "", depth: int = 0) -> list[str]:
-    """Every dotted field path of the programme schema (list items stepped through), sorted."""
-    node = _resolve(base if base is not None else schema("programme"))
-    while node.get("type") == "array":
-        node = _resolve(node.get("items", {}))
-    out: list[str] = []
-    for name, child in node.get("properties", {}).items():
-        path = f"{prefix}.{name}" if prefix else name
-        out.append(path)
-        if depth < 4:
-            out.extend(schema_paths(_resolve(child), path, depth + 1))
-    return sorted(out)
-
-
-def is_object_list(node: dict[str, Any] | None) -> bool:
-    return bool(node and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object")
-
-
-def is_scalar_list(node: dict[str, Any] | None) -> bool:
-    return bool(node and node.get("type") == "array" and not is_object_list(node))
-
-
 # ---- parsing ------------------------------------------------------------------------------------
 
 class _Parser:
@@ -325,10 +282,10 @@ class _Parser:
             self.error("'field' must be a dotted field name such as needs_assessment.done", join(path, "field"))
             return None
         op, value = ops[0], node[ops[0]]
-        target = schema_at(field_path, item_schema)
+        target = node_at(field_path, item_schema)
         if target is None:
             where = "the list item" if item_schema is not None else "the programme schema"
-            options = schema_paths(item_schema) if item_schema is not None else schema_paths()
+            options = field_paths(item_schema) if item_schema is not None else field_paths()
             self.error(f"field '{field_path}' does not exist in {where}", join(path, "field"), "unknown-field",
                        did_you_mean(field_path, options))
             return None
@@ -352,7 +309,7 @@ class _Parser:
                 self.error(f"'{op}' is not supported inside 'where'", join(path, op))
                 return None
             values = [value] if op == "contains" else list(value)
-            self._check_enum(_resolve(target.get("items", {})), values, join(path, op))
+            self._check_enum(list_item(target), values, join(path, op))
             each: Condition = AnyOf(tuple(FieldTest("v", "equals", v) for v in values)) if len(values) > 1 \
                 else FieldTest("v", "equals", values[0])
             return ItemTest("any_item", field_path, each)
@@ -385,9 +342,9 @@ class _Parser:
             return None
         quantifier = quantifiers[0]
         collection = node[quantifier]
-        target = schema_at(collection) if isinstance(collection, str) else None
+        target = node_at(collection) if isinstance(collection, str) else None
         if is_object_list(target):
-            item_schema = _resolve(target["items"])  # type: ignore[index]
+            item_schema = list_item(target)  # type: ignore[arg-type]
         elif is_scalar_list(target):
             # a list of plain values: each item is seen as {v: value}
             item_schema = {"type": "object", "properties": {"v": target.get("items", {})}}  # type: ignore[union-attr]
@@ -395,8 +352,8 @@ class _Parser:
             self.error(f"'{collection}' is not a list in the programme schema "
                        "(lists are e.g. partners, activities, funding, data_sharing, eligibility.criteria)",
                        join(path, quantifier), "unknown-field",
-                       did_you_mean(collection, [p for p in schema_paths() if is_object_list(schema_at(p))
-                                                 or is_scalar_list(schema_at(p))]))
+                       did_you_mean(collection, [p for p in field_paths() if is_object_list(node_at(p))
+                                                 or is_scalar_list(node_at(p))]))
             return None
         where = None
         if "where" in node:
@@ -420,10 +377,10 @@ class _Parser:
                 self.error(f"'{scope}': name a topic or a field at most two levels deep (awareness.directed_by)",
                            join(path, index))
                 return None
-            if scope not in self.topics and schema_at(scope) is None:
+            if scope not in self.topics and node_at(scope) is None:
                 self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
                            f"({', '.join(sorted(self.topics))})", join(path, index),
-                           "unknown-field", did_you_mean(scope, sorted(self.topics) + schema_paths()))
+                           "unknown-field", did_you_mean(scope, sorted(self.topics) + field_paths()))
                 return None
         return () if "*" in value else tuple(value)
 
