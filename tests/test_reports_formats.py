@@ -98,6 +98,18 @@ def test_one_table_lists_every_format_for_check_and_audit() -> None:
         assert callable(writer(name)) and render(report(), name)
 
 
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_the_out_help_names_the_endings_of_the_table(command: str) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+    shown = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+    for fmt in FORMATS.values():
+        if fmt.extensions:
+            assert f"{' '.join(fmt.extensions)} ({fmt.name})" in shown
+    assert "line and matrix need FORMAT:PATH or --format." in shown
+
+
 def test_importing_one_writer_imports_no_other() -> None:
     code = ("import sys, policy_engine.reports.sarif; "
             "print(sorted(m for m in sys.modules if m.startswith('policy_engine.reports.')))")
