@@ -54,7 +54,7 @@ HINTS = {
               "so your editor checks as you type",
     "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
                  "{any_item: ..., where: ...} or {prose: {all: [concept, ...]}}",
-    "unknown-principle": "principles are numbered 1 to 10, as in rules/policy.yaml",
+    "unknown-principle": "cite a principle that rules/policy.yaml lists, by its number",
     "unknown-article": "cite only articles listed in rules/policy.yaml, or leave 'articles' empty",
     "duplicate-id": "every rule needs its own id; keep a retired id under 'aliases' of the rule that replaced it",
     "unknown-field": "field names are those of the programme schema (policy_engine/schemas/programme.schema.json)",
@@ -72,7 +72,8 @@ HINTS = {
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
                      "or a case in cases/ with expect: {must_flag: [rule-id]}",
     "invalid-example": "an example is a small programme description; use the fields of the programme schema",
-    "policy-file": "rules/policy.yaml lists the ten principles and their articles",
+    "policy-file": "rules/policy.yaml lists the principles, their articles and the scoring; its format is "
+                   "policy_engine/schemas/policy.schema.json",
 }
 
 

@@ -1,0 +1,86 @@
+"""The policy file (policy.yaml) is the one source of the principles, their titles, the articles and the
+scoring: checked against policy.schema.json with file:line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from policy_engine.resources import SCHEMA_DIR
+from policy_engine.ruleset.policy import read_policy
+from policy_engine.ruleset.rules import load_rule_set
+from policy_engine.ruleset.schemas import json_view
+from tests.conftest import ROOT
+from tests.rulekit import GOOD_RULE, invoke, rule_file, rule_folder
+
+POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
+SCHEMA = json.loads((SCHEMA_DIR / "policy.schema.json").read_text(encoding="utf-8"))
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+def test_the_bundled_policy_passes_its_schema_as_an_editor_sees_it() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(json_view(yaml.safe_load(POLICY)))) == []
+    assert POLICY.startswith("# yaml-language-server: $schema=../policy_engine/schemas/policy.schema.json")
+
+
+def test_the_bundled_policy() -> None:
+    policy, problems = read_policy(ROOT / "rules" / "policy.yaml")
+    assert problems == []
+    assert (policy.name, policy.version, sorted(policy.principles)) == ("IFRC Policy on Migration", "2009",
+                                                                         list(range(1, 11)))
+    assert policy.scoring == {"pass": 100, "needs review": 50, "fail": 0}
+    assert policy.principles[7].title == "Work along the migratory trails" and "7.5" in policy.principles[7].articles
+    assert policy.numbering() == "1 to 10"
+
+
+@pytest.mark.parametrize("change,needle,message", [
+    (("    title: Include migrants", "    titel: Include migrants"), "titel:",
+     "at 'principles.2': unknown key 'titel' (allowed: articles, summary, title) (did you mean 'title'?)"),
+    (("  needs review: 50", "  needs review: 150"), "needs review: 150",
+     "at 'scoring.needs review': 150 is greater than the maximum of 100"),
+    (("  fail: 0\n", ""), "scoring:", "at 'scoring': 'fail' is a required property"),
+    (("  10:\n", "  ten:\n"), "ten:", "principle 'ten' is not a principle number (1, 2, ...)"),
+    (('      "3.3": Bring', '      "4.9": Bring'), '"4.9"', "article '4.9' does not belong to principle 3"),
+    (('      "7.4": Support', '      "7.d": Support'), '"7.d"', "article '7.d' is not an article number such as '7.5'"),
+    (("  version: \"2009\"", "  version: 2009"), "version: 2009", "at 'policy.version': 2009 is not of type 'string'"),
+])
+def test_a_mistake_in_the_policy_file_is_one_located_error(tmp_path: Path, change: tuple[str, str], needle: str,
+                                                           message: str) -> None:
+    assert change[0] in POLICY
+    text = POLICY.replace(*change)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    policy, problems = read_policy(path)
+    assert not policy.principles and {p.path for p in problems} == {str(path)}
+    assert [p.line for p in problems if p.message.startswith(message)] == [line_of(text, needle)], problems
+
+
+def test_lint_names_the_policy_file_and_line(tmp_path: Path) -> None:
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE)}, concepts=False)
+    text = POLICY.replace("  needs review: 50", "  needs review: lots")
+    (rules / "policy.yaml").write_text(text, encoding="utf-8")
+    result = invoke("rules", "lint", "--format", "json", str(rules))
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["file"], problem["line"], problem["code"]) == (str(rules / "policy.yaml"),
+                                                                   line_of(text, "needs review: lots"), "policy-file")
+    assert "policy.schema.json" in problem["hint"]
+
+
+def test_a_rule_citing_a_principle_the_policy_lacks_is_told_the_folders_numbering(tmp_path: Path) -> None:
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE.replace("principle: 2", "principle: 12"))}, concepts=False)
+    (rules / "policy.yaml").write_text(POLICY.replace("\n# The score each verdict",
+                                                      "  11:\n    title: Eleven\n\n# The score each verdict"),
+                                       encoding="utf-8")
+    _, problems = load_rule_set(rules)
+    assert [(p.message, p.hint) for p in problems] == [
+        ("rule 'no-feedback-channel': unknown principle 12 (principles are numbered 1 to 11)",
+         "principles are numbered 1 to 11, as in rules/policy.yaml")]
