@@ -1,9 +1,14 @@
 """The policy file (policy.yaml) is the one source of the principles, their titles, the articles and the
-scoring: checked against policy.schema.json with file:line errors."""
+scoring: checked against policy.schema.json with file:line errors, and honoured from a --rules folder by
+every report."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +24,7 @@ from tests.rulekit import GOOD_RULE, invoke, rule_file, rule_folder
 
 POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
 SCHEMA = json.loads((SCHEMA_DIR / "policy.schema.json").read_text(encoding="utf-8"))
+DRAFT = str(ROOT / "cases/violating/eligibility-documents.yaml")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -73,6 +79,55 @@ def test_lint_names_the_policy_file_and_line(tmp_path: Path) -> None:
     assert (problem["file"], problem["line"], problem["code"]) == (str(rules / "policy.yaml"),
                                                                    line_of(text, "needs review: lots"), "policy-file")
     assert "policy.schema.json" in problem["hint"]
+
+
+# ---- a rule folder with its own policy ---------------------------------------------------------------
+
+OWN_TITLES = {1: "Needs first, papers never", 5: "Do no harm with data"}
+
+
+def own_policy_folder(tmp_path: Path) -> Path:
+    """The bundled rules with a policy of their own: two titles changed, an eleventh principle, other scores."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = POLICY
+    text = text.replace("    title: Focus on the needs and vulnerabilities of migrants", f"    title: {OWN_TITLES[1]}")
+    text = text.replace("    title: Link assistance, protection and humanitarian advocacy for migrants",
+                        f"    title: {OWN_TITLES[5]}")
+    text = text.replace("\n# The score each verdict", "  11:\n    title: Keep records of every decision\n"
+                        "    summary: Made up for this test.\n\n# The score each verdict")
+    text = text.replace("  pass: 100\n  needs review: 50\n  fail: 0\n", "  pass: 10\n  needs review: 4\n  fail: 0\n")
+    (rules / "policy.yaml").write_text(text, encoding="utf-8")
+    return rules
+
+
+def test_the_text_report_names_the_folders_principles(tmp_path: Path) -> None:
+    rules = own_policy_folder(tmp_path)
+    text = invoke("check", "--rules", str(rules), "-f", "text", DRAFT).stdout
+    assert f"Principle 1: {OWN_TITLES[1]}" in text
+    assert "Focus on the needs and vulnerabilities of migrants" not in text
+
+
+def test_the_html_matrix_and_json_reports_take_principles_and_scores_from_the_folder(tmp_path: Path) -> None:
+    rules = own_policy_folder(tmp_path)
+    out = tmp_path / "out"
+    result = invoke("audit", "--rules", str(rules), "-j", "1", "-o", f"{out}/r.html", "-o", f"matrix:{out}/m.csv",
+                    "-o", f"{out}/r.json", DRAFT)
+    assert result.exit_code == 1, result.output
+    page = (out / "r.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="policy-check-data">(.*?)</script>', page, re.S).group(1))
+    assert data["meta"]["principles"]["1"] == OWN_TITLES[1] and data["meta"]["principles"]["11"]
+    assert data["meta"]["scoring"] == {"pass": 10, "needs review": 4, "fail": 0}
+    assert "scores 0 / 4 / 10" in page and "0 / 50 / 100" not in page
+    [doc] = data["documents"]
+    assert len(doc["verdicts"]) == 11 and doc["verdicts"][10] == "n/a"  # no rule cites principle 11
+    rows = list(csv.reader(io.StringIO((out / "m.csv").read_text(encoding="utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1]))
+    assert rows[0][-2:] == ["P11", "P11 score"] and row["P11"] == "n/a" and row["P11 score"] == ""
+    assert row["P1"] == "fail" and row["P1 score"] == "0"
+    assert {row[f"P{n} score"] for n in range(1, 11) if row[f"P{n}"] == "pass"} == {"10"}
+    assert doc["score"] == float(row["score"]) <= 10
+    assert json.loads((out / "r.json").read_text(encoding="utf-8"))["principles"]["5"] == OWN_TITLES[5]
 
 
 def test_a_rule_citing_a_principle_the_policy_lacks_is_told_the_folders_numbering(tmp_path: Path) -> None:

@@ -287,8 +287,8 @@ def rounds_table(conn: sa.Connection) -> Table:
                  "resubmitted", "failing", "mean_score", "rules_digest", "tool_version"), rows)
 
 
-def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
-    """For the page: per round, the share of submissions failing each principle."""
+def trends(conn: sa.Connection, principles: tuple[int, ...], severity: str = "violation") -> dict[str, Any]:
+    """For the page: per round, the share of submissions failing each of the principles."""
     table = failing(conn, "principle", "round", severity)
     counts = {(r["round"], r["principle"]): r["percent"] for r in table.rows}
     totals: dict[str, int] = dict(conn.execute(sa.select(rounds.c.name, sa.func.count(submissions.c.id))
@@ -296,11 +296,11 @@ def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
                                .group_by(rounds.c.name)).all())
     names = round_names(conn)
     return {"rounds": names, "submissions": [totals.get(n, 0) for n in names],
-            "percent": {p: [counts.get((n, p), 0.0) for n in names] for p in range(1, 11)}}
+            "percent": {p: [counts.get((n, p), 0.0) for n in names] for p in principles}}
 
 
-def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
-    """For the page: per country, the share of programmes whose latest submission fails each principle."""
+def heat(conn: sa.Connection, principles: tuple[int, ...], severity: str = "violation") -> dict[str, Any]:
+    """For the page: per country, the share of programmes whose latest submission fails each of the principles."""
     ranked = _ranked_submissions()
     latest = sa.select(ranked.c.id, ranked.c.country).where(ranked.c.rn == 1).subquery("latest")
     totals: dict[Any, int] = dict(conn.execute(sa.select(latest.c.country, sa.func.count())
@@ -313,4 +313,4 @@ def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     cells = {(c, p): n for c, p, n in failed}
     countries = sorted(totals, key=lambda c: (c == "", c))
     return {"countries": countries, "programmes": [totals[c] for c in countries],
-            "percent": [[share(cells.get((c, p), 0), totals[c]) for p in range(1, 11)] for c in countries]}
+            "percent": [[share(cells.get((c, p), 0), totals[c]) for p in principles] for c in countries]}
