@@ -86,9 +86,10 @@ def test_lint_names_the_policy_file_and_line(tmp_path: Path) -> None:
 OWN_TITLES = {1: "Needs first, papers never", 5: "Do no harm with data"}
 
 
-def own_policy_folder(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def own_policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled rules with a policy of their own: two titles changed, an eleventh principle, other scores."""
-    rules = tmp_path / "rules"
+    rules = tmp_path_factory.mktemp("own-policy") / "rules"
     shutil.copytree(ROOT / "rules", rules)
     text = POLICY
     text = text.replace("    title: Focus on the needs and vulnerabilities of migrants", f"    title: {OWN_TITLES[1]}")
@@ -101,15 +102,18 @@ def own_policy_folder(tmp_path: Path) -> Path:
     return rules
 
 
-def test_the_text_report_names_the_folders_principles(tmp_path: Path) -> None:
-    rules = own_policy_folder(tmp_path)
+@pytest.mark.slow  # a new rule folder of every bundled rule: loaded, validated and compiled afresh
+def test_the_text_report_names_the_folders_principles(own_policy: Path) -> None:
+    rules = own_policy
     text = invoke("check", "--rules", str(rules), "-f", "text", DRAFT).stdout
     assert f"Principle 1: {OWN_TITLES[1]}" in text
     assert "Focus on the needs and vulnerabilities of migrants" not in text
 
 
-def test_the_html_matrix_and_json_reports_take_principles_and_scores_from_the_folder(tmp_path: Path) -> None:
-    rules = own_policy_folder(tmp_path)
+@pytest.mark.slow  # the same, and an audit
+def test_the_html_matrix_and_json_reports_take_principles_and_scores_from_the_folder(own_policy: Path,
+                                                                                     tmp_path: Path) -> None:
+    rules = own_policy
     out = tmp_path / "out"
     result = invoke("audit", "--rules", str(rules), "-j", "1", "-o", f"{out}/r.html", "-o", f"matrix:{out}/m.csv",
                     "-o", f"{out}/r.json", DRAFT)
