@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError
+from ..reports import scores
 from .choices import BY, LEVELS, PER  # noqa: F401 - the commands' choices, named here too
 from .schema import finding_articles, findings, programmes, rounds, submissions
 
@@ -268,7 +269,7 @@ def programme(conn: sa.Connection, ref: str) -> Table:
 def rounds_table(conn: sa.Connection) -> Table:
     """The rounds recorded, in order, with what each brought."""
     subs = (sa.select(submissions.c.round_id, sa.func.count().label("n"),
-                      sa.func.sum(sa.case((submissions.c.verdict == "fail", 1), else_=0)).label("failing"),
+                      sa.func.sum(sa.case((submissions.c.verdict == scores.FAIL, 1), else_=0)).label("failing"),
                       sa.func.avg(submissions.c.score).label("mean"))
             .group_by(submissions.c.round_id)).subquery()
     first = (sa.select(submissions.c.programme_id, sa.func.min(rounds.c.position).label("first"))

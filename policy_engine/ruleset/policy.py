@@ -86,7 +86,7 @@ def read_policy(path: Path, validate: bool = True) -> tuple[Policy, list[RuleErr
     if problems:
         return NO_POLICY, problems
     meta = data["policy"]
-    scoring = {verdict: data["scoring"][verdict] for verdict in ("pass", "needs review", "fail")}
+    scoring = {str(verdict): score for verdict, score in data["scoring"].items()}  # the schema names the verdicts
     return Policy(str(meta["name"]), str(meta["version"]), principles, scoring), []
 
 
