@@ -21,6 +21,7 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Protocol, TextIO
 
 from . import report_header
@@ -58,7 +59,7 @@ class ReportContext:
     fail_on: str = "violation"
     scoring: dict[str, float] = field(default_factory=bundled_scoring)
 
-    @property
+    @cached_property
     def principles(self) -> tuple[int, ...]:
         """Every principle of the policy, in order (the header's, which come from the policy file)."""
         return tuple(sorted(int(n) for n in self.header["principles"]))
