@@ -17,7 +17,7 @@ from policy_engine import __version__
 from policy_engine.console import SafeStdout, echo, echo_error, echo_json, emit  # noqa: F401 (emit: cli.py's shim exports it)
 from policy_engine.errors import PolicyCheckError
 from policy_engine.model import UNREAD_STATUSES
-from policy_engine.reports.formats import NAMES as FORMAT_NAMES
+from policy_engine.reports.formats import NAMES as FORMAT_NAMES, endings_help
 from policy_engine.startup import pause_gc, resume_gc
 
 EXIT_OK = 0          # nothing at or above --fail-on
@@ -92,8 +92,7 @@ _SHARED_OPTIONS = (
                  help="Report format for standard output and for every --out without a FORMAT: prefix "
                       "(default: from the --out file's extension, else text)."),
     click.option("-o", "--out", "outs", multiple=True, metavar="[FORMAT:]PATH",
-                 help="Write a report to this file, atomically; repeat for several formats. Extensions: .txt .json "
-                      ".csv .sarif .xml (JUnit) .html; line and matrix need FORMAT:PATH or --format."),
+                 help="Write a report to this file, atomically; repeat for several formats. " + endings_help()),
     click.option("--select", multiple=True, metavar="RULE|P#|ART",
                  help="Report only these rules: rule ids, principles (P7) or articles (7.5); repeat or "
                       "separate with commas."),
@@ -305,10 +304,10 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
             for doc in report["documents"]:
                 if doc["path"] in explanations:
                     doc["explanation"] = [e.to_dict() for e in explanations[doc["path"]]]
-        if name in ("text", "json", "line"):  # one-shot formats, exactly as they always were
+        from policy_engine.reports import formats
+        if formats.FORMATS[name].whole:  # formats with a whole-report function (text, json, line)
             text = render(report, name)
         else:
-            from policy_engine.reports import formats
             from policy_engine.reports.stream import (
                 BatchInfo,
                 context_for,

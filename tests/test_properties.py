@@ -116,7 +116,7 @@ def test_reporters_never_fail(findings, path) -> None:
     result = CheckResult(path or "p", "id", [Finding(rule or "r", sev, principle, ("1.1",), rule, rule, rule, rule,
                                                      (Evidence(line, "field", rule),))
                                              for rule, sev, principle, line, _ in findings])
-    report = build_report([result, CheckResult("bad", error=path)], RuleSet(Policy("p", "1", {}), (), "d", "r"))
+    report = build_report([result, CheckResult("bad", error=path)], RuleSet(Policy("p", "1", {}, {}), (), "d", "r"))
     for fmt in map(whole_report, NAMES):
         assert isinstance(fmt(report), str)
 

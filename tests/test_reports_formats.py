@@ -23,10 +23,12 @@ from policy_engine.reports import html as html_report
 from policy_engine.reports import scores
 from policy_engine.reports.formats import FORMATS, NAMES, format_for_path, writer
 from policy_engine.reports.stream import BatchInfo, ReportContext, render_whole
-from policy_engine.reports.tables import FINDING_COLUMNS, MATRIX_COLUMNS, safe_cell
+from policy_engine.reports.tables import FINDING_COLUMNS, matrix_columns, safe_cell
 from tests.conftest import ROOT
 
 PRINCIPLES = {str(n): f"Principle title {n}" for n in range(1, 11)}
+MATRIX_COLUMNS = matrix_columns(tuple(range(1, 11)))
+SCORING = {"pass": 100, "needs review": 50, "fail": 0}
 TOOL = {"name": "policy-check", "version": "0.1.0", "policy": {"name": "IFRC Policy on Migration", "version": "2009"},
         "rules_digest": "0123456789abcdef", "rules": 3}
 RULES = {
@@ -96,6 +98,18 @@ def test_one_table_lists_every_format_for_check_and_audit() -> None:
     assert REPORT_FORMATS == NAMES == ("text", "json", "line", "csv", "matrix", "sarif", "junit", "html")
     for name in NAMES:  # every entry names a writer that exists, and a whole report can be written
         assert callable(writer(name)) and render(report(), name)
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_the_out_help_names_the_endings_of_the_table(command: str) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+    shown = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+    for fmt in FORMATS.values():
+        if fmt.extensions:
+            assert f"{' '.join(fmt.extensions)} ({fmt.name})" in shown
+    assert "line and matrix need FORMAT:PATH or --format." in shown
 
 
 def test_importing_one_writer_imports_no_other() -> None:
@@ -187,10 +201,11 @@ def test_matrix_csv() -> None:
 
 
 def test_scores() -> None:
-    verdicts = scores.verdicts(DOCS[3], (1, 2, 3))
+    verdicts = scores.verdicts(DOCS[3], range(1, 11), (1, 2, 3))
     assert [verdicts[n] for n in (1, 2, 3, 4)] == ["needs review", "pass", "pass", "n/a"]
-    assert scores.overall(verdicts) == 83.3 and scores.format_score(83.3) == "83.3"
-    assert scores.overall({1: "n/a"}) is None and scores.format_score(None) == ""
+    assert scores.overall(verdicts, SCORING) == 83.3 and scores.format_score(83.3) == "83.3"
+    assert scores.overall({1: "n/a"}, SCORING) is None and scores.format_score(None) == ""
+    assert scores.overall(verdicts, {"pass": 10, "needs review": 4, "fail": 0}) == 8.0  # the policy file's scoring
 
 
 # ---- SARIF ----------------------------------------------------------------------------------------

@@ -97,6 +97,11 @@ def test_summary_numbers_match_the_json_report(page: Any, audited: tuple[Path, d
     assert row.nth(3).text_content() == str(sum(f["severity"] == "warning" for f in p1))
     failing = sum(1 for d in docs if any(f["principle"] == 1 and f["severity"] == "violation" for f in active(d)))
     assert row.nth(5).text_content() == str(failing)
+    # the average score is the mean of the page's own verdicts, scored with the scoring the page carries
+    data = json.loads(page.text_content("#policy-check-data"))
+    points = data["meta"]["scoring"]
+    scored = [points[d["verdicts"][0]] for d in data["documents"] if d["verdicts"][0] in points]
+    assert abs(float(row.nth(8).text_content()) - sum(scored) / len(scored)) <= 0.05
     assert matching(page) == len(docs)
     assert page.locator("#matrix-rows tr.doc-row").count() == len(docs)
 

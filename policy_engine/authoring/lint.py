@@ -35,7 +35,8 @@ from ..files.yamlsrc import join
 from ..reading.documents import _NOT_PROSE, parse_document
 from ..resources import default_rules_dir
 from ..ruleset.lexicon import Lexicon
-from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files, schema_at
+from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
+from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
 from ..text.textscan import PatternError, compile_pattern
 from .ruletest import Case, default_cases_dir, load_cases
@@ -53,7 +54,7 @@ HINTS = {
               "so your editor checks as you type",
     "condition": "a condition is {field: ..., <operator>: ...}, {all: [...]}, {any: [...]}, {not: ...}, "
                  "{any_item: ..., where: ...} or {prose: {all: [concept, ...]}}",
-    "unknown-principle": "principles are numbered 1 to 10, as in rules/policy.yaml",
+    "unknown-principle": "cite a principle that rules/policy.yaml lists, by its number",
     "unknown-article": "cite only articles listed in rules/policy.yaml, or leave 'articles' empty",
     "duplicate-id": "every rule needs its own id; keep a retired id under 'aliases' of the rule that replaced it",
     "unknown-field": "field names are those of the programme schema (policy_engine/schemas/programme.schema.json)",
@@ -71,7 +72,8 @@ HINTS = {
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
                      "or a case in cases/ with expect: {must_flag: [rule-id]}",
     "invalid-example": "an example is a small programme description; use the fields of the programme schema",
-    "policy-file": "rules/policy.yaml lists the ten principles and their articles",
+    "policy-file": "rules/policy.yaml lists the principles, their articles and the scoring; its format is "
+                   "policy_engine/schemas/policy.schema.json",
 }
 
 
@@ -257,7 +259,7 @@ def check_dead_text(rule: Rule, source: RuleSource, context: _Context) -> Iterat
 def _never_text(scope: str) -> bool:
     if scope == "*":
         return False
-    node = schema_at(scope)
+    node = node_at(scope)
     if node is None:
         return False  # a narrative topic
     if _NOT_PROSE.search(scope):
@@ -266,13 +268,10 @@ def _never_text(scope: str) -> bool:
 
 
 def _holds_no_text(node: dict[str, Any]) -> bool:
-    from ..ruleset.rules import _resolve
-    node = _resolve(node)
+    node = list_item(node)
     kind = node.get("type")
-    if kind == "array":
-        return _holds_no_text(node.get("items", {}))
     if kind == "object":
-        return all(_holds_no_text(child) for child in node.get("properties", {}).values())
+        return all(_holds_no_text(child) for child in properties(node).values())
     kinds = set(kind) if isinstance(kind, list) else {kind}
     return bool(kinds) and None not in kinds and not kinds & {"string"}
 

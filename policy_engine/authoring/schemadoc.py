@@ -6,36 +6,24 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..resources import schema
-
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    return schema("programme")["$defs"][ref.split("/")[-1]] if ref else node
+from ..ruleset.schemas import list_item, resolve, walk
 
 
 def _type(node: dict[str, Any]) -> str:
-    node = _resolve(node)
+    node = resolve(node)
     if "enum" in node:
         return "one of: " + ", ".join(f"`{v}`" for v in node["enum"])
     kind = node.get("type", "")
     if kind == "array":
-        items = _resolve(node.get("items", {}))
+        items = list_item(node)
         return "list of items" if items.get("type") == "object" else f"list of {_type(items)}"
     return {"string": "text", "boolean": "true/false", "number": "number", "object": "mapping"}.get(kind, kind)
 
 
-def rows(node: dict[str, Any] | None = None, prefix: str = "") -> Iterator[tuple[str, str, str]]:
-    node = _resolve(node or schema("programme"))
-    for name, child in node.get("properties", {}).items():
-        child_r = _resolve(child)
-        path = f"{prefix}{name}"
-        description = child.get("description") or child_r.get("description") or ""
-        yield path, _type(child), description
-        if child_r.get("type") == "object":
-            yield from rows(child_r, path + ".")
-        elif child_r.get("type") == "array" and _resolve(child_r.get("items", {})).get("type") == "object":
-            yield from rows(_resolve(child_r["items"]), path + "[].")
+def rows() -> Iterator[tuple[str, str, str]]:
+    """(field, type, meaning) for every field, in schema order; a list's item fields as 'list[].field'."""
+    for field in walk(list_mark="[]"):
+        yield field.path, _type(field.declared), field.declared.get("description") or field.node.get("description") or ""
 
 
 def markdown() -> str:

@@ -9,6 +9,9 @@
   (its target gets the report; the link stays).
 - A report that replaces a file keeps that file's permissions; a new one gets the usual ones
   (0666 less the umask), whichever command writes it.
+- A file that must never replace one already there (a new register, which SQLite fills through a
+  name, not a handle) is made aside the same way (`beside`) and linked into place
+  (`Aside.put_new`): if another process made it first, theirs stays.
 Every failure to write (read-only file system, disk full, parent is a file, name too long) is an
 InputError naming the file, never a traceback.
 """
@@ -92,12 +95,8 @@ def atomic_output(path: str | Path, inputs: Iterable[str | Path] = (), binary: b
         InputError: the destination is refused (see destination()) or cannot be written.
     """
     target = destination(path, inputs)
-    folder = target.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(folder)
-        fd, named = _temporary(folder)
-        os.fchmod(fd, 0o600 if private else _mode_for(target))
+        fd, named = _aside(target, private)
     except OSError as exc:
         raise _fail(exc, Path(path)) from None
     handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -115,6 +114,64 @@ def atomic_output(path: str | Path, inputs: Iterable[str | Path] = (), binary: b
         if not done:
             with contextlib.suppress(OSError):
                 os.unlink(named)
+
+
+def _aside(target: Path, private: bool) -> tuple[int, str]:
+    """A new temporary file in target's folder (made if need be), locked, with the permissions
+    target will have: an open descriptor and its name. Raises OSError, leaving nothing behind."""
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(folder)
+    fd, named = _temporary(folder)
+    try:
+        os.fchmod(fd, 0o600 if private else _mode_for(target))
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(named)
+        raise
+    return fd, named
+
+
+class Aside:
+    """A temporary file beside its destination, for a writer that needs a name rather than a handle
+    (SQLite): see beside()."""
+
+    def __init__(self, fd: int, name: str) -> None:
+        self.fd = fd      # held open: the file stays locked while it is written
+        self.name = name
+
+    def put_new(self, path: str | Path) -> bool:
+        """Flush the file to disk and give it the name `path`, unless something has that name already:
+        True if it now does, False if path was there (it is left as it was).
+
+        Raises:
+            OSError: for instance a file system without hard links.
+        """
+        os.fsync(self.fd)
+        try:
+            os.link(self.name, path)
+        except FileExistsError:
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def beside(path: str | Path, private: bool = False) -> Iterator[Aside]:
+    """A temporary file in path's folder: locked while the block runs, with the permissions a new
+    file at path gets, and removed when the block ends, whatever happens (Aside.put_new links it
+    into place first, never over an existing file).
+
+    Raises:
+        OSError: the file cannot be made (callers word the message).
+    """
+    fd, named = _aside(Path(path), private)
+    try:
+        yield Aside(fd, named)
+    finally:
+        os.close(fd)  # releases the lock
+        with contextlib.suppress(OSError):
+            os.unlink(named)
 
 
 _PREFIX, _SUFFIX = ".policy-check-", ".tmp"

@@ -24,6 +24,7 @@ from ..files.inputfile import MAX_BYTES, decode_text, read_bytes
 from ..files.yamlsrc import Located, load_yaml
 from ..model import Document, TextUnit
 from ..resources import schema
+from ..ruleset.schemas import resolve
 from ..ruleset.sections import OTHER_TOPIC, Sections, bundled_sections
 from ..text.textscan import MAX_UNIT_CHARS, iter_strings, normalise, sentences
 from . import drafts
@@ -100,10 +101,10 @@ def _compile_check(node: Any, root: dict[str, Any], depth: int = 0) -> _Check:
     if depth > 32 or not isinstance(node, dict):
         raise _Unsupported(node)
     if "$ref" in node:
-        ref = node["$ref"]
-        if set(node) - _ANNOTATIONS - {"$ref"} or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        target = resolve(node, root)
+        if set(node) - _ANNOTATIONS - {"$ref"} or target is node:
             raise _Unsupported(node)
-        return _compile_check(root["$defs"][ref[len("#/$defs/"):]], root, depth + 1)
+        return _compile_check(target, root, depth + 1)
     checks: list[_Check] = []
     for keyword in node:
         if keyword not in _ANNOTATIONS and keyword not in ("type", "properties", "additionalProperties", "items",

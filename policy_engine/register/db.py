@@ -110,35 +110,30 @@ APPLICATION_ID = 0x50434B52  # 1346587474, "PCKR" in the SQLite header: a policy
 
 
 def _create_sqlite_file(path: str) -> None:
-    """Make a new register file appear whole: an empty database file is created aside, given its
-    header, and linked into place (which fails if another recorder got there first). Otherwise a
-    second recorder could open the file in the instant it is empty, and rightly refuse it."""
+    """Make a new register file appear whole: an empty database file is made aside (files.atomic:
+    locked, with the permissions of a new file), given its header, and linked into place, which
+    leaves alone a register another recorder made meanwhile. Otherwise a second recorder could
+    open the file in the instant it is empty, and rightly refuse it."""
     import sqlite3
-    import tempfile
 
-    target = Path(path)
-    if target.exists():
+    from ..files.atomic import beside
+
+    if Path(path).exists():
         return
-    fd, aside = tempfile.mkstemp(prefix=".policy-register-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
     try:
-        conn = sqlite3.connect(aside)
-        try:
-            conn.execute("PRAGMA application_id = 1346587474")  # = APPLICATION_ID; writes the header
-            conn.commit()
-        finally:
-            conn.close()
-        try:
-            os.link(aside, target)
-        except FileExistsError:
-            pass  # another recorder made it: use theirs
-        except OSError:
-            pass  # no hard links on this file system: SQLite creates the file itself, as it would anyway
+        with beside(path) as aside:
+            conn = sqlite3.connect(aside.name)
+            try:
+                conn.execute("PRAGMA application_id = 1346587474")  # = APPLICATION_ID; writes the header
+                conn.commit()
+            finally:
+                conn.close()
+            try:
+                aside.put_new(path)  # False: another recorder made it; theirs is used
+            except OSError:
+                pass  # no hard links on this file system: SQLite creates the file itself, as it would anyway
     except (OSError, sqlite3.Error) as exc:
         raise InputError(f"cannot create the register: {exc}", path) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(aside)
 
 
 def open_register(given: str | None, create: bool = False) -> Register:

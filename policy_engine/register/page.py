@@ -17,7 +17,7 @@ from .. import __version__
 from ..reports.html import csp_hash, page_head
 from . import queries
 
-# Tableau 10: ten colours told apart by most readers, one per principle.
+# Tableau 10: ten colours told apart by most readers, one per principle (a policy with more reuses them).
 COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 STYLE = """
@@ -35,6 +35,11 @@ CSP = ("default-src 'none'; style-src " + csp_hash(STYLE)
 
 def _e(value: Any) -> str:
     return escape(str(value), quote=True)
+
+
+def _colour(n: int) -> str:
+    """A principle's colour class (p1 ... p10)."""
+    return f"p{(n - 1) % len(COLOURS) + 1}"
 
 
 def trend_chart(trend: dict[str, Any], principles: dict[int, str]) -> str:
@@ -59,10 +64,10 @@ def trend_chart(trend: dict[str, Any], principles: dict[int, str]) -> str:
     for i, name in enumerate(names):
         parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">'
                      f'{_e(name)}</text>')
-    for n in range(1, 11):
+    for n in principles:
         values = trend["percent"][n]
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-        parts.append(f'<g class="series p{n}" data-principle="{n}">')
+        parts.append(f'<g class="series {_colour(n)}" data-principle="{n}">')
         if len(values) > 1:
             parts.append(f'<polyline points="{points}" fill="none" stroke-width="2"/>')
         for i, v in enumerate(values):
@@ -70,7 +75,7 @@ def trend_chart(trend: dict[str, Any], principles: dict[int, str]) -> str:
                          f'({_e(principles.get(n, ""))}), round {_e(names[i])}: {v:.1f}%</title></circle>')
         parts.append("</g>")
     parts.append("</svg>")
-    legend = "".join(f'<span><i class="p{n}"></i>{n}. {_e(principles.get(n, ""))}</span>' for n in range(1, 11))
+    legend = "".join(f'<span><i class="{_colour(n)}"></i>{n}. {_e(title)}</span>' for n, title in principles.items())
     return "\n".join(parts) + f'\n<p class="legend">{legend}</p>'
 
 
@@ -81,27 +86,27 @@ def _heat_colour(percent: float) -> tuple[str, str]:
     return f"#{r:02x}{g:02x}{b:02x}", "#fff" if t > 0.55 else "#222"
 
 
-def heat_map(heat: dict[str, Any]) -> str:
+def heat_map(heat: dict[str, Any], principles: tuple[int, ...]) -> str:
     """Countries (rows) by principles (columns): the share of programmes whose latest submission fails."""
     countries = heat["countries"]
     cell_w, cell_h, left, top = 56, 22, 220, 30
-    width, height = left + 10 * cell_w + 10, top + cell_h * len(countries) + 10
+    width, height = left + len(principles) * cell_w + 10, top + cell_h * len(countries) + 10
     parts = [f'<svg id="heat" class="chart" role="img" aria-labelledby="heat-title" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
              '<title id="heat-title">Countries by principles: share of programmes failing, latest submissions'
              '</title>']
-    for n in range(1, 11):
-        parts.append(f'<text x="{left + (n - 0.5) * cell_w:.1f}" y="{top - 10}" text-anchor="middle" '
+    for column, n in enumerate(principles):
+        parts.append(f'<text x="{left + (column + 0.5) * cell_w:.1f}" y="{top - 10}" text-anchor="middle" '
                      f'font-size="12">P{n}</text>')
     for row, country in enumerate(countries):
         name = country or "(unknown)"
         shown = name if len(name) <= 32 else name[:31] + "…"
         cy = top + row * cell_h
         parts.append(f'<text x="{left - 8}" y="{cy + 15}" text-anchor="end" font-size="12">{_e(shown)}</text>')
-        for n in range(1, 11):
-            percent = heat["percent"][row][n - 1]
+        for column, n in enumerate(principles):
+            percent = heat["percent"][row][column]
             fill, ink = _heat_colour(percent)
-            cx = left + (n - 1) * cell_w
+            cx = left + column * cell_w
             parts.append(f'<g class="cell" data-country="{_e(country)}" data-principle="{n}">'
                          f'<rect x="{cx}" y="{cy}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}">'
                          f'<title>{_e(name)}, principle {n}: {percent:.1f}% of {heat["programmes"][row]} '
@@ -121,21 +126,22 @@ def _table(columns: tuple[str, ...], rows: list[list[Any]], table_id: str) -> st
 
 
 def principle_names() -> dict[int, str]:
-    """The principles' names, from the bundled policy (the reports recorded name them the same way)."""
-    from ..resources import default_rules_dir
-    from ..ruleset.policy import load_policy
-    return {number: p.title for number, p in load_policy(default_rules_dir() / "policy.yaml").principles.items()}
+    """The principles and their names, in order, from the bundled policy (the reports recorded name them
+    the same way)."""
+    from ..ruleset.policy import bundled_policy
+    return {number: p.title for number, p in bundled_policy().principles.items()}
 
 
 def build_page(conn: sa.Connection, severity: str = "violation") -> str:
-    trend = queries.trends(conn, severity)
-    heat = queries.heat(conn, severity)
-    rounds = queries.rounds_table(conn).rows
     names = principle_names()
+    numbers = tuple(names)
+    trend = queries.trends(conn, numbers, severity)
+    heat = queries.heat(conn, numbers, severity)
+    rounds = queries.rounds_table(conn).rows
     level = "a violation" if severity == "violation" else "a violation or a warning"
     rounds_rows = [[r["round"], r["submissions"], r["first_submitted"], r["resubmitted"], r["failing"],
                     r["mean_score"] if r["mean_score"] is not None else ""] for r in rounds]
-    trend_rows = [[f"{n}. {names.get(n, '')}"] + trend["percent"][n] for n in range(1, 11)]
+    trend_rows = [[f"{n}. {title}"] + trend["percent"][n] for n, title in names.items()]
     heat_rows = [[c or "(unknown)", heat["programmes"][i]] + heat["percent"][i] for i, c in enumerate(heat["countries"])]
     return page_head("policy-check register", CSP, __version__, STYLE) + f"""<body>
 <h1>Register of programmes across review rounds</h1>
@@ -149,8 +155,8 @@ when {level} cites it and was not waived.</p>
 {_table(("principle",) + tuple(trend["rounds"]), trend_rows, "trend-table")}
 <h2>Countries by principles</h2>
 <p>Share of each country's programmes whose latest submission fails the principle (0 to 100).</p>
-{heat_map(heat)}
-{_table(("country", "programmes") + tuple(f"P{n}" for n in range(1, 11)), heat_rows, "heat-table")}
+{heat_map(heat, numbers)}
+{_table(("country", "programmes") + tuple(f"P{n}" for n in numbers), heat_rows, "heat-table")}
 </body>
 </html>
 """

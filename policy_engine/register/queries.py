@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError
+from ..reports import scores
 from .choices import BY, LEVELS, PER  # noqa: F401 - the commands' choices, named here too
 from .schema import finding_articles, findings, programmes, rounds, submissions
 
@@ -268,7 +269,7 @@ def programme(conn: sa.Connection, ref: str) -> Table:
 def rounds_table(conn: sa.Connection) -> Table:
     """The rounds recorded, in order, with what each brought."""
     subs = (sa.select(submissions.c.round_id, sa.func.count().label("n"),
-                      sa.func.sum(sa.case((submissions.c.verdict == "fail", 1), else_=0)).label("failing"),
+                      sa.func.sum(sa.case((submissions.c.verdict == scores.FAIL, 1), else_=0)).label("failing"),
                       sa.func.avg(submissions.c.score).label("mean"))
             .group_by(submissions.c.round_id)).subquery()
     first = (sa.select(submissions.c.programme_id, sa.func.min(rounds.c.position).label("first"))
@@ -287,8 +288,8 @@ def rounds_table(conn: sa.Connection) -> Table:
                  "resubmitted", "failing", "mean_score", "rules_digest", "tool_version"), rows)
 
 
-def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
-    """For the page: per round, the share of submissions failing each principle."""
+def trends(conn: sa.Connection, principles: tuple[int, ...], severity: str = "violation") -> dict[str, Any]:
+    """For the page: per round, the share of submissions failing each of the principles."""
     table = failing(conn, "principle", "round", severity)
     counts = {(r["round"], r["principle"]): r["percent"] for r in table.rows}
     totals: dict[str, int] = dict(conn.execute(sa.select(rounds.c.name, sa.func.count(submissions.c.id))
@@ -296,11 +297,11 @@ def trends(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
                                .group_by(rounds.c.name)).all())
     names = round_names(conn)
     return {"rounds": names, "submissions": [totals.get(n, 0) for n in names],
-            "percent": {p: [counts.get((n, p), 0.0) for n in names] for p in range(1, 11)}}
+            "percent": {p: [counts.get((n, p), 0.0) for n in names] for p in principles}}
 
 
-def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
-    """For the page: per country, the share of programmes whose latest submission fails each principle."""
+def heat(conn: sa.Connection, principles: tuple[int, ...], severity: str = "violation") -> dict[str, Any]:
+    """For the page: per country, the share of programmes whose latest submission fails each of the principles."""
     ranked = _ranked_submissions()
     latest = sa.select(ranked.c.id, ranked.c.country).where(ranked.c.rn == 1).subquery("latest")
     totals: dict[Any, int] = dict(conn.execute(sa.select(latest.c.country, sa.func.count())
@@ -313,4 +314,4 @@ def heat(conn: sa.Connection, severity: str = "violation") -> dict[str, Any]:
     cells = {(c, p): n for c, p, n in failed}
     countries = sorted(totals, key=lambda c: (c == "", c))
     return {"countries": countries, "programmes": [totals[c] for c in countries],
-            "percent": [[share(cells.get((c, p), 0), totals[c]) for p in range(1, 11)] for c in countries]}
+            "percent": [[share(cells.get((c, p), 0), totals[c]) for p in principles] for c in countries]}

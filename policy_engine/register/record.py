@@ -183,8 +183,8 @@ def record(register: Register, report_path: str, round_name: str, places: Places
     if not round_name:
         raise InputError("the round needs a name (--round)", report_path)
     base = Path(drafts_dir) if drafts_dir else Path.cwd()
-    assessed = tuple(sorted(int(n) for n in report["principles"]))
-    rows = list(_submission_rows(report["documents"], assessed, places, base))
+    principles = tuple(sorted(int(n) for n in report["principles"]))  # the policy's, each assessed
+    rows = list(_submission_rows(report["documents"], principles, places, base))
     with register.writing() as conn:
         same = conn.execute(sa.select(rounds.c.name, rounds.c.position)
                             .where(rounds.c.report_digest == digest)).first()
@@ -215,8 +215,11 @@ def record(register: Register, report_path: str, round_name: str, places: Places
     return Recorded(round_name, position, len(rows), False)
 
 
-def _submission_rows(documents: Iterable[dict[str, Any]], assessed: tuple[int, ...], places: Places,
+def _submission_rows(documents: Iterable[dict[str, Any]], principles: tuple[int, ...], places: Places,
                      base: Path) -> Iterable[dict[str, Any]]:
+    from ..ruleset.policy import bundled_policy
+
+    scoring = bundled_policy().scoring  # a report does not say how it was scored
     seen: set[str] = set()
     for document in documents:
         key = programme_key(document)
@@ -226,7 +229,7 @@ def _submission_rows(documents: Iterable[dict[str, Any]], assessed: tuple[int, .
         organisation = (document.get("organisation") or "").strip()
         declared, language = draft_facts(document["path"], base) if document["error"] is None else ("", "")
         country = places.country(organisation, declared)
-        by_principle = scores.verdicts(document, assessed)
+        by_principle = scores.verdicts(document, principles, principles)
         yield {
             "key": key,
             "programme": {"key": key, "stable_id": (document.get("id") or "").strip(),
@@ -236,7 +239,7 @@ def _submission_rows(documents: Iterable[dict[str, Any]], assessed: tuple[int, .
                 "title": (document.get("title") or "").strip(), "country": country,
                 "region": places.region(country), "language": language, "status": document["status"],
                 "error": document["error"], "verdict": overall_verdict(document, by_principle),
-                "score": scores.overall(by_principle) if document["error"] is None else None,
+                "score": scores.overall(by_principle, scoring) if document["error"] is None else None,
                 "principle_verdicts": {str(n): v for n, v in by_principle.items()}},
             "findings": [_finding_row(f) for f in document["findings"]],
         }

@@ -40,6 +40,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 NAMES = tuple(FORMATS)
 
 
+def endings_help() -> str:
+    """What the --out help says of file endings, from the table: each format's endings, then the
+    formats that have none."""
+    endings = ", ".join(f"{' '.join(f.extensions)} ({f.name})" for f in FORMATS.values() if f.extensions)
+    named = [f.name for f in FORMATS.values() if not f.extensions]
+    return (f"Extensions: {endings}; {' and '.join(named)} need FORMAT:PATH or --format." if named
+            else f"Extensions: {endings}.")
+
+
 def _load(ref: str) -> Any:
     module, name = ref.split(":")
     return getattr(importlib.import_module(f"{__package__}.{module}"), name)

@@ -81,7 +81,10 @@ SCRIPT = r"""
   var data = JSON.parse(document.getElementById("policy-check-data").textContent);
   var meta = data.meta, docs = data.documents, rules = meta.rules;
   var SEVERITIES = ["violation", "warning", "advice"];
-  var PRINCIPLES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  // the policy's principles, and each one's place in a document's verdicts (both from the page's data)
+  var PRINCIPLES = Object.keys(meta.principles).map(Number).sort(function (a, b) { return a - b; });
+  var COLUMN = {};
+  PRINCIPLES.forEach(function (n, i) { COLUMN[n] = i; });
   var PAGE = 200;
 
   function el(tag, className, text) {
@@ -154,8 +157,8 @@ SCRIPT = r"""
     var total = 0, scored = 0;
     docs.forEach(function (doc) {
       active(doc).forEach(function (f) { if (f.principle === n) { counts[f.severity] += 1; } });
-      var v = doc.verdicts[n - 1];
-      if (verdicts[v] !== undefined) { verdicts[v] += 1; scored += 1; total += {"fail": 0, "needs review": 50, "pass": 100}[v]; }
+      var v = doc.verdicts[COLUMN[n]];
+      if (meta.scoring[v] !== undefined) { verdicts[v] += 1; scored += 1; total += meta.scoring[v]; }
     });
     var row = el("tr");
     row.setAttribute("data-principle", n);
@@ -237,7 +240,7 @@ SCRIPT = r"""
     if (key === "organisation") { return (doc.organisation || "").toLowerCase(); }
     if (key === "score") { return doc.score === null ? -1 : doc.score; }
     if (SEVERITIES.indexOf(key) >= 0) { return count(doc, key); }
-    if (key.charAt(0) === "P") { return VERDICT_ORDER[doc.verdicts[Number(key.slice(1)) - 1]]; }
+    if (key.charAt(0) === "P") { return VERDICT_ORDER[doc.verdicts[COLUMN[Number(key.slice(1))]]]; }
     return doc.path;
   }
   function matches(doc) {
@@ -321,7 +324,7 @@ SCRIPT = r"""
     SEVERITIES.forEach(function (s) { add(row, el("td", "num " + s, doc.error !== null ? "" : count(doc, s))); });
     doc.verdicts.forEach(function (v, i) {
       var cell = el("td", "v " + cssClass(v), v);
-      cell.setAttribute("data-principle", i + 1);
+      cell.setAttribute("data-principle", PRINCIPLES[i]);
       add(row, cell);
     });
     add(row, el("td", "num score", doc.score === null ? "" : doc.score));
@@ -413,7 +416,7 @@ The same results are available with --format json, csv or matrix.</p></noscript>
 <section id="by-principle" aria-labelledby="principle-h">
 <h2 id="principle-h">By principle</h2>
 <p class="note">Findings not waived, and how many submissions fail, need review or pass each principle
-(fail: a violation; needs review: a warning; scores 0 / 50 / 100).</p>
+(fail: a violation; needs review: a warning; scores {scores}).</p>
 <table>
 <thead><tr><th>#</th><th>Principle</th><th class="num">Violations</th><th class="num">Warnings</th><th class="num">Advice</th>
 <th class="num">Fail</th><th class="num">Needs review</th><th class="num">Pass</th><th class="num">Average score</th></tr></thead>
@@ -468,11 +471,11 @@ def compact_document(document: dict[str, Any], context: ReportContext) -> dict[s
     for finding in document["findings"]:
         known = context.rules.get(finding["rule"], {})
         findings.append({k: v for k, v in finding.items() if not (k in RULE_TEXT and known.get(k) == v)})
-    by_principle = scores.verdicts(document, context.assessed)
+    by_principle = scores.verdicts(document, context.principles, context.assessed)
     return {"path": document["path"], "id": document["id"], "title": document["title"],
             "organisation": document["organisation"], "status": document["status"], "error": document["error"],
             "unread": not_checked_note(document), "warnings": document["warnings"], "findings": findings,
-            "verdicts": [by_principle[n] for n in scores.PRINCIPLES], "score": scores.overall(by_principle)}
+            "verdicts": list(by_principle.values()), "score": scores.overall(by_principle, context.scoring)}
 
 
 class HtmlWriter:
@@ -492,9 +495,12 @@ class HtmlWriter:
     def finish(self, summary: dict[str, int], batch: BatchInfo) -> None:
         head = self.context.header
         meta = {"tool": head["tool"], "principles": head["principles"], "rules": self.context.rules,
-                "assessed": list(self.context.assessed), "fail_on": self.context.fail_on, "summary": summary,
+                "assessed": list(self.context.assessed), "scoring": self.context.scoring,
+                "fail_on": self.context.fail_on, "summary": summary,
                 "batch": batch.to_dict()}
-        self.out.write(page_head("policy-check audit report", CSP, str(head["tool"]["version"]), STYLE) + BODY_TOP)
+        self.out.write(page_head("policy-check audit report", CSP, str(head["tool"]["version"]), STYLE)
+                       + BODY_TOP.replace("{scores}", " / ".join(scores.format_score(self.context.scoring[v])
+                                                                 for v in (scores.FAIL, scores.REVIEW, scores.PASS))))
         self.out.write('<script type="application/json" id="policy-check-data">{"meta":' + script_json(meta)
                        + ',"documents":[')
         self.documents.copy_to(self.out)

@@ -21,6 +21,7 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Protocol, TextIO
 
 from . import report_header
@@ -33,6 +34,14 @@ SPOOL_BYTES = 4 << 20  # documents buffered in memory before the spool moves to 
 RULE_TEXT = ("title", "principle", "articles", "severity", "message", "rationale", "remediation")
 
 
+def bundled_scoring() -> dict[str, float]:
+    """The bundled policy's scoring: for a report read without its rule folder (it does not say how it
+    was scored)."""
+    from ..ruleset.policy import bundled_policy
+
+    return bundled_policy().scoring
+
+
 @dataclass(frozen=True)
 class ReportContext:
     """What every writer may need besides the documents.
@@ -41,12 +50,19 @@ class ReportContext:
     rules: rule id -> its texts (RULE_TEXT), for SARIF's rule list and the HTML page.
     assessed: principles that have at least one rule (the others are 'n/a' in the matrix).
     fail_on: the severity that fails the run; JUnit marks those findings as failures.
+    scoring: the policy's score for each scored verdict (pass, needs review, fail).
     """
 
     header: dict[str, Any]
     rules: dict[str, dict[str, Any]]
     assessed: tuple[int, ...]
     fail_on: str = "violation"
+    scoring: dict[str, float] = field(default_factory=bundled_scoring)
+
+    @cached_property
+    def principles(self) -> tuple[int, ...]:
+        """Every principle of the policy, in order (the header's, which come from the policy file)."""
+        return tuple(sorted(int(n) for n in self.header["principles"]))
 
 
 @dataclass
@@ -74,12 +90,12 @@ def context_for(rule_set: RuleSet, fail_on: str = "violation") -> ReportContext:
                        "severity": rule.severity, "message": rule.message, "rationale": rule.rationale,
                        "remediation": rule.remediation} for rule in sorted(rule_set.rules, key=lambda r: r.id)}
     assessed = tuple(sorted({rule.principle for rule in rule_set.rules}))
-    return ReportContext(report_header(rule_set), rules, assessed, fail_on)
+    return ReportContext(report_header(rule_set), rules, assessed, fail_on, dict(rule_set.policy.scoring))
 
 
 def context_from_report(report: dict[str, Any], fail_on: str = "violation") -> ReportContext:
-    """The context when only a finished report is at hand: the rules are those that fired, and
-    every principle of the policy counts as assessed."""
+    """The context when only a finished report is at hand: the rules are those that fired, every
+    principle of the policy counts as assessed, and scores are the bundled policy's."""
     rules: dict[str, dict[str, Any]] = {}
     for doc in report["documents"]:
         for finding in doc["findings"]:

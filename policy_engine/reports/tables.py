@@ -20,9 +20,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FINDING_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "rule", "severity",
                    "waived", "baseline", "principle", "articles", "title", "message", "line", "field", "quote",
                    "more_evidence", "remediation")
-MATRIX_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "score", "violations",
-                  "warnings", "advice", "waived") + tuple(
-    column for n in scores.PRINCIPLES for column in (f"P{n}", f"P{n} score"))
+_MATRIX_FIRST = ("path", "submission_id", "submission_title", "organisation", "status", "score", "violations",
+                 "warnings", "advice", "waived")
+
+
+def matrix_columns(principles: tuple[int, ...]) -> tuple[str, ...]:
+    """The matrix's columns: the submission, then a verdict and a score for each principle of the policy."""
+    return _MATRIX_FIRST + tuple(column for n in principles for column in (f"P{n}", f"P{n} score"))
 
 
 def safe_cell(value: Any) -> Any:
@@ -86,27 +90,29 @@ class FindingsCsvWriter(_CsvWriter):
                       "remediation": finding["remediation"]})
 
 
-def matrix_row(document: dict[str, Any], assessed: tuple[int, ...]) -> dict[str, Any]:
-    """The matrix columns for one document (shared with the HTML report)."""
-    by_principle = scores.verdicts(document, assessed)
+def matrix_row(document: dict[str, Any], context: ReportContext) -> dict[str, Any]:
+    """The matrix columns for one document."""
+    by_principle = scores.verdicts(document, context.principles, context.assessed)
     counts = {"violation": 0, "warning": 0, "advice": 0, "waived": 0}
     for finding in document["findings"]:  # known findings (baseline) are still the draft's: counted
         counts["waived" if finding.get("waived") is not None else finding["severity"]] += 1
     row: dict[str, Any] = {
         "path": document["path"], "submission_id": document["id"], "submission_title": document["title"],
         "organisation": document["organisation"], "status": document["status"],
-        "score": scores.format_score(scores.overall(by_principle)),
+        "score": scores.format_score(scores.overall(by_principle, context.scoring)),
         "violations": counts["violation"], "warnings": counts["warning"], "advice": counts["advice"],
         "waived": counts["waived"],
     }
     for n, verdict in by_principle.items():
         row[f"P{n}"] = verdict
-        row[f"P{n} score"] = scores.SCORES.get(verdict, "")
+        row[f"P{n} score"] = scores.format_score(context.scoring[verdict]) if verdict in context.scoring else ""
     return row
 
 
 class MatrixCsvWriter(_CsvWriter):
-    columns = MATRIX_COLUMNS
+    def __init__(self, out: TextIO, context: ReportContext) -> None:
+        super().__init__(out, context)
+        self.columns = matrix_columns(context.principles)
 
     def add(self, document: dict[str, Any]) -> None:
-        self.row(matrix_row(document, self.context.assessed))
+        self.row(matrix_row(document, self.context))

@@ -25,8 +25,9 @@ from ..model import Record
 from ..resources import schema
 from ..text.textscan import PatternError, TextPatterns, compile_pattern
 from .lexicon import Lexicon, concept_files, language_files, load_lexicon
-from .policy import Policy, load_policy
+from .policy import Policy, read_policy
 from .prose import SAID, STANCES, WITHIN, ProseSpec
+from .schemas import field_paths, is_object_list, is_scalar_list, list_item, make_validator, node_at, schema_problems
 from .sections import Sections, load_sections
 
 COMPARISONS = ("equals", "one_of", "exists", "missing", "gt", "gte", "lt", "lte", "contains", "contains_any")
@@ -200,50 +201,6 @@ class RuleSet(Record):
         return sorted(rule.id for rule in self.rules)
 
 
-# ---- programme schema look-ups ----------------------------------------------------------------
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if ref and ref.startswith("#/$defs/"):
-        return schema("programme")["$defs"][ref.split("/")[-1]]
-    return node
-
-
-def schema_at(path: str, base: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The programme-schema node for a dotted path (list items are stepped through), or None."""
-    node = _resolve(base if base is not None else schema("programme"))
-    for part in path.split("."):
-        while node.get("type") == "array":
-            node = _resolve(node.get("items", {}))
-        props = node.get("properties", {})
-        if part not in props:
-            return None
-        node = _resolve(props[part])
-    return node
-
-
-def schema_paths(base: dict[str, Any] | None = None, prefix: str = "", depth: int = 0) -> list[str]:
-    """Every dotted field path of the programme schema (list items stepped through), sorted."""
-    node = _resolve(base if base is not None else schema("programme"))
-    while node.get("type") == "array":
-        node = _resolve(node.get("items", {}))
-    out: list[str] = []
-    for name, child in node.get("properties", {}).items():
-        path = f"{prefix}.{name}" if prefix else name
-        out.append(path)
-        if depth < 4:
-            out.extend(schema_paths(_resolve(child), path, depth + 1))
-    return sorted(out)
-
-
-def is_object_list(node: dict[str, Any] | None) -> bool:
-    return bool(node and node.get("type") == "array" and _resolve(node.get("items", {})).get("type") == "object")
-
-
-def is_scalar_list(node: dict[str, Any] | None) -> bool:
-    return bool(node and node.get("type") == "array" and not is_object_list(node))
-
-
 # ---- parsing ------------------------------------------------------------------------------------
 
 class _Parser:
@@ -325,10 +282,10 @@ class _Parser:
             self.error("'field' must be a dotted field name such as needs_assessment.done", join(path, "field"))
             return None
         op, value = ops[0], node[ops[0]]
-        target = schema_at(field_path, item_schema)
+        target = node_at(field_path, item_schema)
         if target is None:
             where = "the list item" if item_schema is not None else "the programme schema"
-            options = schema_paths(item_schema) if item_schema is not None else schema_paths()
+            options = field_paths(item_schema) if item_schema is not None else field_paths()
             self.error(f"field '{field_path}' does not exist in {where}", join(path, "field"), "unknown-field",
                        did_you_mean(field_path, options))
             return None
@@ -352,7 +309,7 @@ class _Parser:
                 self.error(f"'{op}' is not supported inside 'where'", join(path, op))
                 return None
             values = [value] if op == "contains" else list(value)
-            self._check_enum(_resolve(target.get("items", {})), values, join(path, op))
+            self._check_enum(list_item(target), values, join(path, op))
             each: Condition = AnyOf(tuple(FieldTest("v", "equals", v) for v in values)) if len(values) > 1 \
                 else FieldTest("v", "equals", values[0])
             return ItemTest("any_item", field_path, each)
@@ -385,9 +342,9 @@ class _Parser:
             return None
         quantifier = quantifiers[0]
         collection = node[quantifier]
-        target = schema_at(collection) if isinstance(collection, str) else None
+        target = node_at(collection) if isinstance(collection, str) else None
         if is_object_list(target):
-            item_schema = _resolve(target["items"])  # type: ignore[index]
+            item_schema = list_item(target)  # type: ignore[arg-type]
         elif is_scalar_list(target):
             # a list of plain values: each item is seen as {v: value}
             item_schema = {"type": "object", "properties": {"v": target.get("items", {})}}  # type: ignore[union-attr]
@@ -395,8 +352,8 @@ class _Parser:
             self.error(f"'{collection}' is not a list in the programme schema "
                        "(lists are e.g. partners, activities, funding, data_sharing, eligibility.criteria)",
                        join(path, quantifier), "unknown-field",
-                       did_you_mean(collection, [p for p in schema_paths() if is_object_list(schema_at(p))
-                                                 or is_scalar_list(schema_at(p))]))
+                       did_you_mean(collection, [p for p in field_paths() if is_object_list(node_at(p))
+                                                 or is_scalar_list(node_at(p))]))
             return None
         where = None
         if "where" in node:
@@ -420,10 +377,10 @@ class _Parser:
                 self.error(f"'{scope}': name a topic or a field at most two levels deep (awareness.directed_by)",
                            join(path, index))
                 return None
-            if scope not in self.topics and schema_at(scope) is None:
+            if scope not in self.topics and node_at(scope) is None:
                 self.error(f"'{scope}' is neither a field of the programme schema nor a section topic "
                            f"({', '.join(sorted(self.topics))})", join(path, index),
-                           "unknown-field", did_you_mean(scope, sorted(self.topics) + schema_paths()))
+                           "unknown-field", did_you_mean(scope, sorted(self.topics) + field_paths()))
                 return None
         return () if "*" in value else tuple(value)
 
@@ -562,28 +519,22 @@ class _Parser:
 
 @lru_cache(maxsize=1)
 def _rule_validator() -> jsonschema.protocols.Validator:
-    import jsonschema  # only a rule folder not yet validated needs it (about 40 ms to import)
-
     # The shipped schema describes conditions for editors; here conditions are checked by _Parser,
-    # whose messages are precise where jsonschema's oneOf messages are not.
+    # whose messages are precise where jsonschema's oneOf messages are not. A rule's principle is
+    # checked against the rule folder's own policy file, which says how many there are.
     relaxed = dict(schema("rules"))
     defs = dict(relaxed["$defs"])
     rule = dict(defs["rule"])
-    rule["properties"] = dict(rule["properties"], when={}, examples={"type": "object"})
+    rule["properties"] = dict(rule["properties"], when={}, examples={"type": "object"}, principle={"type": "integer"})
     defs["rule"] = rule
     relaxed["$defs"] = defs
-    cls = jsonschema.validators.validator_for(relaxed)
-    return cls(relaxed)
+    return make_validator(relaxed)
 
 
-def _schema_errors(data: Any, located: Located, file: str) -> list[RuleProblem]:
+def _schema_errors(data: Any, located: Located, file: str, policy: Policy) -> list[RuleProblem]:
     errors = []
-    for error in _rule_validator().iter_errors(data):
-        path = ""
-        for part in error.absolute_path:
-            path = join(path, part)
-        line, column = locate(located, path)
-        hint = None
+    for problem in schema_problems(_rule_validator(), data, located):
+        error, path, message = problem.error, problem.path, problem.message
         where = f"at '{path}': " if path else ""
         rule_id = None
         if error.absolute_path and len(error.absolute_path) >= 2:
@@ -591,22 +542,17 @@ def _schema_errors(data: Any, located: Located, file: str) -> list[RuleProblem]:
             rule = data["rules"][parts[1]] if parts[0] == "rules" and isinstance(data.get("rules"), list) else None
             rule_id = rule.get("id") if isinstance(rule, dict) else None
         prefix = f"rule '{rule_id}': " if rule_id else ""
-        message = error.message
-        if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
-            allowed = sorted(error.schema.get("properties", {}))
-            message = f"unknown key '{extra[0]}' (allowed: {', '.join(allowed)})"
-            line = located.lines.get(join(path, extra[0]), line)
-            column = located.columns.get(join(path, extra[0]), column)
-            hint = did_you_mean(extra[0], allowed)
-        elif error.validator == "enum":
-            message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-        code = "schema"
-        if path.endswith(".principle") and error.validator in ("minimum", "maximum", "type"):
+        code, hint = "schema", problem.hint
+        if path.endswith(".principle") and error.validator == "type":
             code, where, message = "unknown-principle", "", f"unknown principle {error.instance!r} " \
-                "(principles are numbered 1 to 10)"
-        errors.append(RuleProblem(prefix + where + message, file, line, column, code, hint))
+                f"(principles are numbered {policy.numbering()})"
+            hint = principle_hint(policy)
+        errors.append(RuleProblem(prefix + where + message, file, problem.line, problem.column, code, hint))
     return sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
+
+
+def principle_hint(policy: Policy) -> str:
+    return f"principles are numbered {policy.numbering()}, as in rules/policy.yaml"
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -628,12 +574,10 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     base = directory if directory.is_dir() else directory.parent
     files = files or rule_files(directory)
     digest = folder_digest(base, files)
-    problems: list[RuleError] = []
-    try:
-        policy = load_policy(base / "policy.yaml")
-    except RuleError as exc:
-        problems.append(exc)
-        policy = Policy("", "", {})
+    # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
+    trusted = is_validated(digest)
+    policy, found = read_policy(base / "policy.yaml", validate=not trusted)
+    problems: list[RuleError] = list(found)
     if (base / "sections.yaml").is_file():
         sections, found = load_sections(base / "sections.yaml")
         problems.extend(found)
@@ -644,8 +588,6 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     lexicon, found = load_lexicon(base, digest)
     problems.extend(found)
     sections = sections.with_languages(lexicon.languages)
-    # A rule folder already validated clean (same bytes, same digest) skips the costly re-validation.
-    trusted = is_validated(digest)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for file in files:
@@ -667,14 +609,14 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         for key, line in located.duplicates:
             problems.append(RuleProblem(f"duplicate key '{key}' (the later value would silently replace the "
                                         "earlier one)", str(file), line, located.columns.get(key), "duplicate-key"))
-        schema_problems = [] if trusted else _schema_errors(located.data, located, str(file))
-        problems.extend(schema_problems)
+        shape_problems = [] if trusted else _schema_errors(located.data, located, str(file), policy)
+        problems.extend(shape_problems)
         data = located.data if isinstance(located.data, dict) else {}
         listed = data.get("rules")
         bodies = listed if isinstance(listed, list) else []  # else: a schema problem
         for index, body in enumerate(bodies):
             path = f"rules[{index}]"
-            if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in schema_problems) \
+            if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in shape_problems) \
                     or not all(k in body for k in ("id", "title", "principle", "articles", "severity",
                                                    "message", "rationale", "remediation", "when")):
                 continue
@@ -695,10 +637,11 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             principle = policy.principles.get(body["principle"]) if policy.principles else None
             if policy.principles and principle is None and \
                     not any(p.code == "unknown-principle" and p.line == located.lines.get(join(path, "principle"))
-                            for p in schema_problems):
-                problems.append(RuleProblem(f"rule '{rule_id}': unknown principle {body['principle']}", str(file),
+                            for p in shape_problems):
+                problems.append(RuleProblem(f"rule '{rule_id}': unknown principle {body['principle']} (principles "
+                                            f"are numbered {policy.numbering()})", str(file),
                                             *locate(located, join(path, "principle")), "unknown-principle",
-                                            "principles are numbered 1 to 10 in rules/policy.yaml"))
+                                            principle_hint(policy)))
             for a_index, article in enumerate(body.get("articles") or []):
                 if policy.principles and policy.article(str(article)) is None:
                     known = ", ".join(a for _, a, _ in policy.all_articles())
