@@ -95,6 +95,10 @@ class Document(NamedTuple):
     title: str = ""          # from the title field, else the draft's first heading
     organisation: str = ""   # from the organisation field, else an "Organisation: ..." line
     prose: bool = False      # Markdown, text or Word: what is missing is told in prose terms, not field names
+    # The text of each line of the source file (source[n - 1] is line n), for the columns of findings;
+    # in a Word file, of each paragraph (a table row: its text as read). Empty: columns are not known.
+    source: tuple[str, ...] = ()
+    columns: dict[str, int] = {}  # 1-based column where each field's key (or list item) starts
 
     @property
     def id(self) -> str:
