@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import docx
 import pytest
 
@@ -60,3 +62,43 @@ def test_a_document_keeps_its_source_lines_and_the_columns_of_its_fields(tmp_pat
     document.save(tmp_path / "w.docx")
     # in a Word file a line is a paragraph; a table row is read as one ("label: text")
     assert load_document(tmp_path / "w.docx").source == ("Intro.", "\tBeds for 40 people.", "Eligibility: Everyone")
+
+
+# ---- every output uses it -------------------------------------------------------------------------------
+
+def test_reports_point_at_the_location_and_read_reports_without_one(checker) -> None:
+    from policy_engine.reports import build_report, render
+    from tests.conftest import ROOT
+
+    path = str(ROOT / "cases/violating/eligibility-documents.yaml")
+    report = build_report([checker.check_path(path)], checker.rule_set)
+    [finding] = report["documents"][0]["findings"]
+    finding.pop("location", None)  # as written before findings had one: the first evidence's line
+    line = f"{path}:20:1: [violation] Eligibility requires identity or residence documents (eligibility-documents)"
+    assert render(report, "line").splitlines() == [line]
+    finding["location"] = {"line": 20, "column": 7, "field": "eligibility.documents_required[0]"}
+    assert render(report, "line").splitlines() == [line.replace(":20:1:", ":20:7:")]
+    region = json.loads(render(report, "sarif"))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert region["region"] == {"startLine": 20, "startColumn": 7}
+    assert f"at    {path}:20:7  eligibility.documents_required[0]:" in render(report, "text")
+    finding["location"] = {"line": None, "column": None, "field": None}  # no place in the draft
+    assert render(report, "line").splitlines() == [line.replace(":20:1:", ":")]
+    sarif = json.loads(render(report, "sarif"))["runs"][0]["results"][0]
+    assert sarif["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}  # code scanning needs a line
+
+
+def test_the_sarif_fingerprint_does_not_follow_the_order_of_evidence(checker) -> None:
+    from policy_engine.reports import build_report, render
+    from tests.conftest import ROOT
+
+    report = build_report([checker.check_path(ROOT / "cases/violating/deterrence-campaign.md")], checker.rule_set)
+
+    def fingerprints() -> list[str]:
+        log = json.loads(render(report, "sarif"))
+        return [r["partialFingerprints"]["policyCheckFinding/v1"] for r in log["runs"][0]["results"]]
+
+    before = fingerprints()
+    for finding in report["documents"][0]["findings"]:
+        finding["evidence"].reverse()
+        finding["evidence"] = [dict(e, column=3) for e in finding["evidence"]]
+    assert fingerprints() == before
