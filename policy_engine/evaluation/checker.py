@@ -18,15 +18,15 @@ from typing import Any, Iterator
 from ..errors import PolicyCheckError, RuleError
 from ..findings.result import CheckResult, UnreadPart
 from ..findings.waivers import WaiverPolicy
-from ..model import Document, Evidence, Finding, TextUnit
+from ..model import MAX_EVIDENCE, Document, Evidence, Finding, Location, TextUnit
+from ..reading.columns import Locator
 from ..reading.documents import load_document
 from ..ruleset.rules import Rule, RuleSet, TextTest, load_rule_set
-from .compiler import UNREAD, Conjunct, FactPlan, compile_rule, evidence_for, plan_for, quote
+from .compiler import MISSING, UNREAD, Conjunct, FactPlan, Fault, compile_rule, evidence_for, plan_for, quote
 from .engine import Engine
 from .prose import DocumentReading, ProseReader
 from .prose import facts as prose_facts
 
-MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
 
 
 def text_matches(test: TextTest, doc: Document) -> Iterator[tuple[TextUnit, bool]]:
@@ -94,13 +94,13 @@ class Checker:
     def read_prose(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
         return self.reader.read(doc, keep_readings)
 
-    def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]]]:
+    def scan_text(self, doc: Document, locator: Locator | None = None) -> tuple[set[str], dict[str, list[Evidence]]]:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
         for test in self.text_tests:
             for unit, excused in text_matches(test, doc):
                 if not excused:
-                    hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
+                    hits.setdefault(test.key, []).append(unit_evidence(unit, locator or Locator(doc)))
         return set(hits), hits
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
@@ -111,7 +111,8 @@ class Checker:
             waivers: how waivers apply; by default those written in the document, judged against today.
         """
         reading = self.reader.read(doc)
-        text_hits, text_evidence = self.scan_text(doc)
+        locator = Locator(doc)
+        text_hits, text_evidence = self.scan_text(doc, locator)
         extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
         notices: list[str] = []
         unread = unread_parts(doc, reading.unread) if self.reader.specs else []
@@ -123,14 +124,18 @@ class Checker:
             index = fact.get("u")
             if not isinstance(index, int) or not 0 <= index < len(doc.units):
                 return None
-            unit = doc.units[index]
-            return Evidence(unit.line, unit.field, quote(unit.text))
+            return unit_evidence(doc.units[index], locator)
 
         fired: dict[str, list[Evidence]] = defaultdict(list)
+        faults: dict[str, Fault] = {}
         for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits, extra)):
             conj = self.conjuncts[name]
-            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, text_evidence, prose_evidence))
-        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose) for rule_id, evidence in fired.items()]
+            evidence, fault = evidence_for(conj, matched, doc, text_evidence, prose_evidence, locator)
+            fired[conj.rule.id].extend(evidence)
+            if conj.rule.id not in faults or fault.order() < faults[conj.rule.id].order():
+                faults[conj.rule.id] = fault  # of all firings: the best kind of place, then the first in the draft
+        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose, faults[rule_id])
+                    for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
@@ -173,21 +178,38 @@ def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
     return parts
 
 
-def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False) -> Finding:
+def unit_evidence(unit: TextUnit, locator: Locator) -> Evidence:
+    """Evidence of a sentence: its line, field and words, and the column where they start."""
+    text = quote(unit.text)
+    return Evidence(unit.line, unit.field, text, column=locator.column(unit.line, unit.text))
+
+
+def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False, fault: Fault | None = None) -> Finding:
     """The finding of a rule that fired. In a prose draft, a rule with in_prose wording says what the
-    draft does not say, and how to fix it, in place of the fields that are not stated."""
+    draft does not say, and how to fix it, in place of the fields that are not stated.
+
+    The finding points at the fault's location; its evidence starts with the evidence there, then
+    what the draft does not say (if told), then the rest in the order of the draft (see docs/internals.md)."""
     remediation = rule.remediation
+    location = fault.location if fault is not None else Location(None)
+    primary = fault.evidence if fault is not None else None
     if prose and rule.in_prose is not None and any(e.quote is None for e in evidence):
         missing, remediation = rule.in_prose
         evidence = [e for e in evidence if e.quote is not None]
         told = Evidence(None, "", None, f"the draft does not say {missing}")
+        if fault is not None and fault.kind == MISSING and location.line is None:
+            location = Location(None)  # told in prose terms: no field name (the draft has no such place)
     else:
         told = None
-    unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
-    if len(unique) > MAX_EVIDENCE:
-        rest = len(unique) - MAX_EVIDENCE
-        unique = unique[:MAX_EVIDENCE] + [Evidence(None, "…", f"and {rest} more place(s) like these")]
-    if told is not None:
-        unique.insert(0, told)
+    places = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
+    shown = places[:MAX_EVIDENCE]
+    if primary in shown:
+        shown.remove(primary)
+    elif primary in places:
+        places.remove(primary)  # past the first places: shown all the same, and not among the rest
+    rest = len(places) - MAX_EVIDENCE
+    if rest > 0:
+        shown.append(Evidence(None, "…", f"and {rest} more place(s) like these"))
+    unique = ([primary] if primary in evidence else []) + ([told] if told is not None else []) + shown
     return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
-                   rule.rationale, remediation, tuple(unique))
+                   rule.rationale, remediation, tuple(unique), location=location)
