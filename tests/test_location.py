@@ -1,5 +1,5 @@
 """Where a finding points: the sentence or field at fault, with its line and column (docs/internals.md,
-"Where a finding points"), in every output; and what it does not change (baselines)."""
+"Where a finding points"), in every output; and what it does not change (baselines, the register)."""
 
 from __future__ import annotations
 
@@ -332,3 +332,31 @@ def test_the_fingerprint_does_not_depend_on_columns_or_the_order_of_evidence() -
     before = {"rule": "r", "evidence": [{k: v for k, v in e.items() if k != "column"} for e in evidence]}
     moved = {"rule": "r", "evidence": [dict(e, column=1) for e in evidence]}
     assert fingerprint(finding) == fingerprint(before) == fingerprint(moved)
+
+
+def test_the_register_records_reports_with_and_without_locations(checker, tmp_path, monkeypatch) -> None:
+    import sqlite3
+
+    from tests.conftest import ROOT
+    from tests.registerkit import invoke as register
+
+    monkeypatch.chdir(ROOT)
+    cases = ["cases/violating/deterrence-campaign.md", "cases/narrative/es-campana-desalentar.md"]
+    report = build_report([checker.check_path(case) for case in cases], checker.rule_set)
+    recorded = {}
+    for name, written in (("now", report), ("before", written_before_locations(report))):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(written), encoding="utf-8")
+        database = tmp_path / f"{name}.sqlite"
+        result = register("register", "record", str(path), "--round", "r1", "--db", str(database))
+        assert result.exit_code == 0, result.output
+        with sqlite3.connect(database) as connection:
+            recorded[name] = {(path, rule): (line, field, quote) for path, rule, line, field, quote in connection.execute(
+                "SELECT s.path, f.rule, f.line, f.field, f.quote FROM findings f JOIN submissions s "
+                "ON s.id = f.submission_id")}
+    now, before = recorded["now"], recorded["before"]
+    assert set(now) == set(before)
+    # with a location: where the finding points; before: the first evidence that had a line (the title)
+    assert now[cases[0], DETERRENCE][:2] == (53, 'section "Activities"')
+    assert before[cases[0], DETERRENCE][:2] == (3, "title")
+    assert now[cases[1], "needs-assessment-missing"] == (None, "", None)  # no place in the draft
