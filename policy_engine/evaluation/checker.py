@@ -94,13 +94,13 @@ class Checker:
     def read_prose(self, doc: Document, keep_readings: bool = False) -> DocumentReading:
         return self.reader.read(doc, keep_readings)
 
-    def scan_text(self, doc: Document, locator: Locator | None = None) -> tuple[set[str], dict[str, list[Evidence]]]:
+    def scan_text(self, doc: Document) -> tuple[set[str], dict[str, list[Evidence]]]:
         """Search the rare text patterns: the keys of the tests that hold, and their evidence."""
         hits: dict[str, list[Evidence]] = {}
         for test in self.text_tests:
             for unit, excused in text_matches(test, doc):
                 if not excused:
-                    hits.setdefault(test.key, []).append(unit_evidence(unit, locator or Locator(doc)))
+                    hits.setdefault(test.key, []).append(unit_evidence(unit))
         return set(hits), hits
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
@@ -111,8 +111,7 @@ class Checker:
             waivers: how waivers apply; by default those written in the document, judged against today.
         """
         reading = self.reader.read(doc)
-        locator = Locator(doc)
-        text_hits, text_evidence = self.scan_text(doc, locator)
+        text_hits, text_evidence = self.scan_text(doc)
         extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
         notices: list[str] = []
         unread = unread_parts(doc, reading.unread) if self.reader.specs else []
@@ -124,8 +123,9 @@ class Checker:
             index = fact.get("u")
             if not isinstance(index, int) or not 0 <= index < len(doc.units):
                 return None
-            return unit_evidence(doc.units[index], locator)
+            return unit_evidence(doc.units[index])
 
+        locator = Locator(doc)
         fired: dict[str, list[Evidence]] = defaultdict(list)
         faults: dict[str, Fault] = {}
         for name, matched in self.engine.evaluate(self.plan.facts(doc, text_hits, extra)):
@@ -134,8 +134,8 @@ class Checker:
             fired[conj.rule.id].extend(evidence)
             if conj.rule.id not in faults or fault.order() < faults[conj.rule.id].order():
                 faults[conj.rule.id] = fault  # of all firings: the best kind of place, then the first in the draft
-        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose, faults[rule_id])
-                    for rule_id, evidence in fired.items()]
+        findings = [with_columns(make_finding(self.rule_set.get(rule_id), evidence, doc.prose, faults[rule_id]),
+                                 locator) for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
@@ -178,10 +178,16 @@ def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
     return parts
 
 
-def unit_evidence(unit: TextUnit, locator: Locator) -> Evidence:
-    """Evidence of a sentence: its line, field and words, and the column where they start."""
-    text = quote(unit.text)
-    return Evidence(unit.line, unit.field, text, column=locator.column(unit.line, unit.text))
+def unit_evidence(unit: TextUnit) -> Evidence:
+    """Evidence of a sentence: its line, field and words."""
+    return Evidence(unit.line, unit.field, quote(unit.text))
+
+
+def with_columns(finding: Finding, locator: Locator) -> Finding:
+    """The finding with the column of each of its evidence (computed for the few it keeps)."""
+    return finding._replace(evidence=tuple(
+        e._replace(column=locator.evidence_column(e.line, e.field, e.quote)) if e.line is not None else e
+        for e in finding.evidence))
 
 
 def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False, fault: Fault | None = None) -> Finding:

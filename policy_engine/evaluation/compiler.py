@@ -316,13 +316,14 @@ class Fault(NamedTuple):
 
 def sentence_fault(evidence: Evidence, locator: Locator) -> Fault:
     """The place of a quoted sentence (its line corrected inside a folded YAML scalar, see Locator)."""
-    line, column = locator.sentence(evidence.line, evidence.field, evidence.quote, evidence.column)
+    line, column = locator.sentence(evidence.line, evidence.field, evidence.quote)
     return Fault(SENTENCE, Location(line, column, evidence.field), evidence)
 
 
-def field_evidence(locator: Locator, path: str, text: str | None, line: int | None) -> Evidence:
-    """Evidence of a field's value as quoted (None: not stated), with its column."""
-    return Evidence(line, path, text, column=locator.field_column(line, path, text) if line is not None else None)
+def evidence_fault(kind: int, evidence: Evidence, locator: Locator) -> Fault:
+    """The place of a list item's or a field's evidence: its value, else its key."""
+    column = locator.evidence_column(evidence.line, evidence.field, evidence.quote)
+    return Fault(kind, Location(evidence.line, column, evidence.field), evidence)
 
 
 def missing_place(conj: Conjunct, doc: Document, locator: Locator) -> Location:
@@ -360,7 +361,8 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
                  prose_evidence: Callable[[dict[str, Any]], Evidence | None] | None = None,
                  locator: Locator | None = None) -> tuple[list[Evidence], Fault]:
     """Turn one firing (the facts durable_rules matched) into evidence lines in the document, and the
-    place the firing points at (see Fault)."""
+    place the firing points at (see Fault). The evidence has no columns yet: only the few a finding
+    keeps get theirs (checker.with_columns)."""
     locator = locator or Locator(doc)
     out: list[Evidence] = []
     faults: list[Fault] = []  # the candidates of each kind, in the rule's order; the last of the best kind wins
@@ -386,23 +388,23 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
             for name in names or ["name"]:
                 v = get_path(item, name)
                 if v is not None:
-                    out.append(field_evidence(locator, f"{base}.{name}", quote(v), doc.line_of(f"{base}.{name}")))
+                    out.append(Evidence(doc.line_of(f"{base}.{name}"), f"{base}.{name}", quote(v)))
             if not any(get_path(item, n) is not None for n in names or ["name"]):
-                out.append(field_evidence(locator, base, None, doc.line_of(base)))
+                out.append(Evidence(doc.line_of(base), base, None))
         else:
-            out.append(field_evidence(locator, base, quote(item), doc.line_of(base)))
-        faults.append(Fault(ITEM, Location(out[first].line, out[first].column, out[first].field), out[first]))
+            out.append(Evidence(doc.line_of(base), base, quote(item)))
+        faults.append(evidence_fault(ITEM, out[first], locator))
     for field_test in conj.fields:
         v = get_path(doc.data, field_test.path)
         present = fact_value(v) is not None
-        out.append(field_evidence(locator, field_test.path, quote(v) if present else None,
-                                  doc.lines.get(field_test.path) if present else None))
+        out.append(Evidence(doc.lines.get(field_test.path) if present else None, field_test.path,
+                            quote(v) if present else None))
         if present:
-            faults.append(Fault(FIELD, Location(out[-1].line, out[-1].column, field_test.path), out[-1]))
+            faults.append(evidence_fault(FIELD, out[-1], locator))
     for absent in conj.absent_items:
         v = get_path(doc.data, absent.collection)
-        out.append(field_evidence(locator, absent.collection, None if not v else f"{len(v)} item(s), none matching",
-                                  doc.lines.get(absent.collection)))
+        out.append(Evidence(doc.lines.get(absent.collection), absent.collection,
+                            None if not v else f"{len(v)} item(s), none matching"))
     if faults:
         best = min(f.kind for f in faults)
         return out, [f for f in faults if f.kind == best][-1]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..model import Document
 from ..text.textscan import strip_marks
@@ -37,34 +38,49 @@ SURE_LETTERS = 12    # this many letters in a row do not match by chance
 MAX_LETTERS = 400    # of a quote's letters, the first this many are compared
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def _fold(char: str) -> str:
     """One character as the rules read it: its letters and digits, folded (may be '' or several)."""
-    if char.isascii():
-        return char.lower() if char.isalnum() else ""
-    text = unicodedata.normalize("NFKC", char).casefold().translate(_LOOKALIKES)
-    return "".join(c for c in strip_marks(text) if c.isalnum())
+    folded = _FOLDED.get(char)
+    if folded is None:
+        if char.isascii():
+            folded = char.lower() if char.isalnum() else ""
+        elif re.match(_INVISIBLE, char):
+            folded = ""  # some invisible fillers are letters to Unicode
+        else:
+            text = unicodedata.normalize("NFKC", char).casefold().translate(_LOOKALIKES)
+            folded = "".join(c for c in strip_marks(text) if c.isalnum())
+        if len(_FOLDED) < 65536:
+            _FOLDED[char] = folded
+    return folded
 
 
 def letters(text: str) -> str:
     """A text's letters and digits, folded (what a quote is compared by)."""
     if text.isascii():
-        return "".join(c for c in text.lower() if c.isalnum())
-    text = re.sub(_INVISIBLE, "", text)
-    return "".join(_fold(c) for c in text)
+        return "".join([c for c in text if c.isalnum()]).lower()
+    return "".join([_fold(c) for c in text])
 
 
-def _line_letters(line: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=1024)
+def _line_letters(line: str) -> tuple[str, tuple[int, ...]]:
     """The folded letters of a line of the file, and for each the 0-based code point it comes from."""
+    has_markup = "<" in line or "&" in line or "](" in line
+    if line.isascii() and not has_markup:
+        where = tuple(i for i, c in enumerate(line) if c.isalnum())
+        return "".join([line[i] for i in where]).lower(), where
     out: list[str] = []
-    where: list[int] = []
+    at: list[int] = []
     position = 0
-    markup = list(_MARKUP.finditer(line)) if ("<" in line or "&" in line or "](" in line) else []
+    markup = list(_MARKUP.finditer(line)) if has_markup else []
     for match in markup + [None]:
         end = match.start() if match is not None else len(line)
         for index in range(position, end):
             for letter in _fold(line[index]):
                 out.append(letter)
-                where.append(index)
+                at.append(index)
         if match is not None:
             token = match.group(0)
             if token.startswith("&"):
@@ -72,9 +88,9 @@ def _line_letters(line: str) -> tuple[str, list[int]]:
 
                 for letter in letters(html.unescape(token)):
                     out.append(letter)
-                    where.append(match.start())
+                    at.append(match.start())
             position = match.end()
-    return "".join(out), where
+    return "".join(out), tuple(at)
 
 
 def _at_sentence_start(line: str, index: int) -> bool:
@@ -89,6 +105,7 @@ def _at_sentence_start(line: str, index: int) -> bool:
     return head[-1] in _BEFORE_SENTENCE or _LIST_MARKER.fullmatch(head + " ") is not None
 
 
+@lru_cache(maxsize=4096)  # the same sentence is evidence of every firing that read it
 def column(line: str, quote: str, start: int = 0) -> int | None:
     """The 1-based column (in code points) where quote starts on line, or None when it is not there.
 
@@ -152,23 +169,29 @@ class Locator:
         text = self.text(line)
         return column(text, quote, start) if text is not None and quote else None
 
-    def field_column(self, line: int | None, path: str, quote: str | None) -> int | None:
-        """Where a field's value starts on its line, past its key; else where its key (or list item) starts."""
-        key_column = self.doc.columns.get(path)
-        if quote and line is not None and self.doc.lines.get(path) == line:
-            key = path.rsplit(".", 1)[-1]
-            past_key = (key_column - 1 + len(key)) if key_column and not key.endswith("]") else 0
-            found = self.column(line, quote, past_key)
-            if found is not None:
-                return found
-        return key_column if key_column is not None and self.doc.lines.get(path) == line else None
+    def evidence_column(self, line: int | None, field: str, quote: str | None) -> int | None:
+        """The column of a piece of evidence: where its quote starts on its line, past the field's key
+        when the key is on that line; failing that, where the key (or list item) starts; None when
+        neither is on the line (a sentence of a folded YAML scalar below its first line)."""
+        if line is None:
+            return None
+        start = 0
+        key_column = None
+        if self.doc.lines.get(field) == line:
+            key_column = self.doc.columns.get(field)
+            key = field.rsplit(".", 1)[-1]
+            if key_column is not None and not key.endswith("]"):
+                start = key_column - 1 + len(key)
+        found = self.column(line, quote, start) if quote else None
+        return found if found is not None else key_column
 
-    def sentence(self, line: int | None, field: str, quote: str | None, column_: int | None) -> tuple[int | None, int | None]:
+    def sentence(self, line: int | None, field: str, quote: str | None) -> tuple[int | None, int | None]:
         """The line and column where a quoted sentence starts. A sentence of a field's text whose
         words are not on the line given (a later sentence of a folded YAML scalar, which the reader
         places on the scalar's first line) is looked for on the following lines of that field."""
-        if column_ is not None or line is None or not quote or field not in self.doc.lines:
-            return line, column_
+        found = self.evidence_column(line, field, quote)
+        if found is not None or line is None or not quote or field not in self.doc.lines:
+            return line, found
         end = self._next_field_line(line)
         for later in range(line + 1, min(end, len(self.doc.source) + 1)):
             found = self.column(later, quote)
