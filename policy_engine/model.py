@@ -53,6 +53,7 @@ class Record:
 
 
 SEVERITIES = ("violation", "warning", "advice")
+MAX_EVIDENCE = 5  # places quoted per finding, in the order of the draft; the count of the rest is noted
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
@@ -95,6 +96,10 @@ class Document(NamedTuple):
     title: str = ""          # from the title field, else the draft's first heading
     organisation: str = ""   # from the organisation field, else an "Organisation: ..." line
     prose: bool = False      # Markdown, text or Word: what is missing is told in prose terms, not field names
+    # The text of each line of the source file (source[n - 1] is line n), for the columns of findings;
+    # in a Word file, of each paragraph (a table row: its text as read). Empty: columns are not known.
+    source: tuple[str, ...] = ()
+    columns: dict[str, int] = {}  # 1-based column where each field's key (or list item) starts
 
     @property
     def id(self) -> str:
@@ -113,21 +118,47 @@ class Document(NamedTuple):
 
 class Evidence(NamedTuple):
     """What in the document triggered a rule: a field path or a quoted sentence, with its line; or,
-    in a prose draft, what the draft does not say ('missing', from the rule's in_prose wording)."""
+    in a prose draft, what the draft does not say ('missing', from the rule's in_prose wording).
+
+    column: 1-based, in Unicode code points, where the quoted words start on that line (None when
+    there is no quote, or its words do not start on that line)."""
 
     line: int | None
     field: str
     quote: str | None
     missing: str | None = None
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"field": self.field, "line": self.line, "quote": self.quote}
+        out: dict[str, Any] = {"field": self.field, "line": self.line, "column": self.column, "quote": self.quote}
         if self.missing is not None:
             out["missing"] = self.missing
         return out
 
 
+class Location(NamedTuple):
+    """Where a finding points: the sentence or field at fault, or where what is missing was expected
+    (see docs/internals.md, "Where a finding points").
+
+    line: 1-based line of the source file (in a Word file, the paragraph number); None when the draft
+        has no such place (something missing that no section or field of the draft was to hold).
+    column: 1-based, in Unicode code points, where the quoted words (or the field's key, or the
+        section's heading) start on that line; None when it is not known.
+    field: the field path (partners[1].type), the section (section "Eligibility"), or None.
+    """
+
+    line: int | None
+    column: int | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "field": self.field}
+
+
 class Finding(NamedTuple):
+    """A rule that holds for a draft. location is where it points; evidence starts with the
+    evidence at that place (when there is one), then the rest, in the order of the draft."""
+
     rule: str
     severity: str
     principle: int
@@ -138,10 +169,12 @@ class Finding(NamedTuple):
     remediation: str
     evidence: tuple[Evidence, ...] = ()
     waived: str | None = None  # the justification, when a waiver applies
+    location: Location | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
-        first = self.evidence[0].line if self.evidence and self.evidence[0].line else 0
-        return (self.principle, SEVERITY_RANK[self.severity], self.rule, first)
+        where = self.location.line if self.location is not None else \
+            self.evidence[0].line if self.evidence else None
+        return (self.principle, SEVERITY_RANK[self.severity], self.rule, where or 0)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -153,6 +186,7 @@ class Finding(NamedTuple):
             "message": self.message,
             "rationale": self.rationale,
             "remediation": self.remediation,
+            "location": (self.location or Location(None)).to_dict(),
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.waived is not None:

@@ -72,14 +72,14 @@ def test_text_report_shows_article_evidence_and_fix() -> None:
     code, out, _ = run("check", VIOLATING)
     assert "Principle 1: Focus on the needs and vulnerabilities of migrants" in out
     assert "eligibility-documents  (Art. 1.2, Art. 1.3)" in out
-    assert f'at    {VIOLATING}:20  eligibility.documents_required[0]: "Valid residence permit"' in out
+    assert f'at    {VIOLATING}:20:7  eligibility.documents_required[0]: "Valid residence permit"' in out
     assert "fix   Drop document requirements" in out
     assert out.rstrip().splitlines()[-1].startswith("Summary: 1 document, 1 violation")
 
 
 def test_line_format() -> None:
     code, out, _ = run("check", "--format", "line", VIOLATING)
-    assert f"{VIOLATING}:20:1: [violation] Eligibility requires identity or residence documents " \
+    assert f"{VIOLATING}:20:7: [violation] Eligibility requires identity or residence documents " \
            "(eligibility-documents)" in out.splitlines()
 
 

@@ -10,6 +10,7 @@ import shutil
 from policy_engine.evaluation.checker import Checker
 from policy_engine.reading.documents import parse_document
 from policy_engine.evaluation.engine import Engine
+from policy_engine.model import Location
 from tests.conftest import ROOT
 
 POLICY = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
@@ -112,8 +113,10 @@ def test_findings_carry_evidence_with_lines(tmp_path) -> None:
     doc = parse_document("id: x\nawareness:\n  aims: [inform]\nfunding:\n  - source: Border fund\n"
                          "    type: border_authority\n", "d.yaml", ".yaml")
     (finding,) = checker.check(doc).findings
-    assert [(e.line, e.field, e.quote) for e in finding.evidence] == [
-        (2, "awareness", "inform"), (6, "funding[0].type", "border_authority")]
+    # the list item at fault comes before a field that only sets the context (docs/internals.md)
+    assert finding.location == Location(6, 11, "funding[0].type")
+    assert [(e.line, e.column, e.field, e.quote) for e in finding.evidence] == [
+        (6, 11, "funding[0].type", "border_authority"), (2, 1, "awareness", "inform")]
 
 
 def test_engine_leaves_no_state_behind(checker) -> None:

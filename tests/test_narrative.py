@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from cli import main
 from policy_engine.reading.documents import load_document, matching_text, prose_sentences
 from policy_engine.errors import InputError
+from policy_engine.model import Location
 from policy_engine.authoring.expectations import case_files
 from policy_engine.reading.language import declared_language, identify
 from policy_engine.ruleset.rules import All, AnyOf, Not, TextTest, load_rule_set
@@ -190,8 +191,10 @@ def test_word_front_matter_in_the_first_paragraphs(checker, tmp_path) -> None:
     doc = load_document(path)
     assert doc.data["id"] == "w1" and doc.lines["eligibility.irrespective_of_legal_status"] == 3
     finding = next(f for f in checker.check(doc).findings if f.rule == "contradiction-open-access")
+    # the sentence that contradicts the field is where the finding points; the field is context
     assert [(e.line, e.field) for e in finding.evidence][:2] == [
-        (3, "eligibility.irrespective_of_legal_status"), (11, 'section "Selection criteria"')]
+        (11, 'section "Selection criteria"'), (3, "eligibility.irrespective_of_legal_status")]
+    assert finding.location[:1] + finding.location[2:] == (11, 'section "Selection criteria"')
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -298,10 +301,11 @@ def test_a_contradiction_quotes_the_field_and_the_sentence(checker, tmp_path) ->
                                    "municipality and the regional immigration office.\n")
     findings = {f.rule: f for f in checker.check_path(path).findings}
     contradiction = findings["contradiction-data-to-enforcement"]
-    assert [(e.line, e.field, e.quote) for e in contradiction.evidence] == [
-        (4, "data_protection.shares_personal_data", "false"),
-        (7, 'section "Coordination"', "Beneficiary lists will be shared monthly with the municipality and "
-                                      "the regional immigration office.")]
+    assert [(e.line, e.column, e.field, e.quote) for e in contradiction.evidence] == [
+        (7, 1, 'section "Coordination"', "Beneficiary lists will be shared monthly with the municipality and "
+                                         "the regional immigration office."),
+        (4, 25, "data_protection.shares_personal_data", "false")]
+    assert contradiction.location == Location(7, 1, 'section "Coordination"')
     assert "data-shared-with-enforcement" in findings  # the underlying problem is its own finding
 
 

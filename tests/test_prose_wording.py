@@ -22,7 +22,9 @@ def finding(path: str, rule: str, *args: str) -> dict:
 
 def test_prose_draft_is_told_what_it_does_not_say_and_which_section_to_add() -> None:
     found = finding(PROSE, "needs-assessment-missing")
-    assert found["evidence"] == [{"field": "", "line": None, "quote": None, "missing":
+    # the draft has no place for it: the location says so (no line), and names no field of a schema
+    assert found["location"] == {"line": None, "column": None, "field": None}
+    assert found["evidence"] == [{"field": "", "line": None, "column": None, "quote": None, "missing":
                                   "the draft does not say how the needs and vulnerabilities of the people it "
                                   "serves were assessed"}]
     assert found["remediation"].startswith('Add a "Needs assessment" section')

@@ -11,6 +11,7 @@ import pytest
 from policy_engine.reading.documents import load_document
 from policy_engine.errors import InputError
 from policy_engine.findings.waivers import WaiverPolicy, load_waiver_file
+from policy_engine.model import Location
 from tests.rulekit import ALIASED_RULE, invoke, rule_file, rule_folder
 
 PROGRAMME = """\
@@ -61,7 +62,8 @@ def test_an_expired_waiver_is_a_finding_and_the_finding_is_back(checker, tmp_pat
     expired = result.findings[1]
     assert expired.title == "The waiver of 'eligibility-nationality' does not apply: it expired on 2025-12-31"
     assert [e.to_dict() for e in expired.evidence] == [
-        {"field": "waivers[0]", "line": 9, "quote": "rule: eligibility-nationality; expires: 2025-12-31"}]
+        {"field": "waivers[0]", "line": 9, "column": 5, "quote": "rule: eligibility-nationality; expires: 2025-12-31"}]
+    assert expired.location == Location(9, 5, "waivers[0]")  # the waiver's entry in the draft
     assert (expired.principle, expired.articles) == (1, ("1.2", "4.2"))
 
 
@@ -160,8 +162,9 @@ def test_an_expired_central_waiver_points_at_the_central_file(checker, tmp_path)
                    today=datetime.date(2025, 10, 1))
     expired = [f for f in result.findings if f.rule == "waiver-expired"]
     assert [e.to_dict() for e in expired[0].evidence] == [
-        {"field": f"{central}:2 waivers[0]", "line": None,
+        {"field": f"{central}:2 waivers[0]", "line": None, "column": None,
          "quote": "rule: eligibility-nationality; expires: 2025-09-30"}]
+    assert expired[0].location == Location(None, None, f"{central}:2 waivers[0]")  # not in the draft
 
 
 def test_central_waivers_apply_even_when_inline_ones_are_refused(checker, tmp_path) -> None:
@@ -204,8 +207,8 @@ def test_cli_expired_or_refused_waivers_fail(tmp_path) -> None:
     path = programme(tmp_path)
     expired = invoke("check", "--today", "2026-01-01", "--format", "line", str(path))
     assert (expired.exit_code, expired.stdout.splitlines()) == (1, [
-        f"{path}:4:1: [violation] Eligibility excludes people by nationality (eligibility-nationality)",
-        f"{path}:9:1: [warning] The waiver of 'eligibility-nationality' does not apply: it expired on 2025-12-31 "
+        f"{path}:4:24: [violation] Eligibility excludes people by nationality (eligibility-nationality)",
+        f"{path}:9:5: [warning] The waiver of 'eligibility-nationality' does not apply: it expired on 2025-12-31 "
         "(waiver-expired)"])
     refused = invoke("check", "--today", "2025-06-01", "--ignore-inline-waivers", str(path))
     assert refused.exit_code == 1

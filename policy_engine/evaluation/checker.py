@@ -18,15 +18,15 @@ from typing import Any, Iterator, NamedTuple
 from ..errors import PolicyCheckError, RuleError
 from ..findings.result import CheckResult, UnreadPart
 from ..findings.waivers import WaiverPolicy
-from ..model import Document, Evidence, Finding, TextUnit
+from ..model import MAX_EVIDENCE, Document, Evidence, Finding, Location, TextUnit
+from ..reading.columns import Locator
 from ..reading.documents import load_document
 from ..ruleset.rules import Rule, RuleSet, TextTest, load_rule_set
-from .compiler import UNREAD, Conjunct, FactPlan, compile_rule, evidence_for, plan_for, quote
+from .compiler import MISSING, UNREAD, Conjunct, FactPlan, Fault, compile_rule, evidence_for, plan_for, quote
 from .engine import Engine
 from .prose import DocumentReading, ProseReader
 from .prose import facts as prose_facts
 
-MAX_EVIDENCE = 5  # quotes kept per finding; the count of the rest is noted
 
 
 def text_matches(test: TextTest, doc: Document) -> Iterator[tuple[TextUnit, bool]]:
@@ -65,8 +65,7 @@ def prose_evidence(doc: Document, fact: dict[str, Any]) -> Evidence | None:
     index = fact.get("u")
     if not isinstance(index, int) or not 0 <= index < len(doc.units):
         return None
-    unit = doc.units[index]
-    return Evidence(unit.line, unit.field, quote(unit.text))
+    return unit_evidence(doc.units[index])
 
 
 class Checker:
@@ -115,7 +114,7 @@ class Checker:
         for test in self.text_tests:
             for unit, excused in text_matches(test, doc):
                 if not excused:
-                    hits.setdefault(test.key, []).append(Evidence(unit.line, unit.field, quote(unit.text)))
+                    hits.setdefault(test.key, []).append(unit_evidence(unit))
         return set(hits), hits
 
     def facts(self, doc: Document, keep_readings: bool = False) -> DocumentFacts:
@@ -148,11 +147,17 @@ class Checker:
         def place_evidence(fact: dict[str, Any]) -> Evidence | None:
             return prose_evidence(doc, fact)
 
+        locator = Locator(doc)
         fired: dict[str, list[Evidence]] = defaultdict(list)
+        faults: dict[str, Fault] = {}
         for name, matched in self.engine.evaluate(found.facts):
             conj = self.conjuncts[name]
-            fired[conj.rule.id].extend(evidence_for(conj, matched, doc, found.text_evidence, place_evidence))
-        findings = [make_finding(self.rule_set.get(rule_id), evidence, doc.prose) for rule_id, evidence in fired.items()]
+            evidence, fault = evidence_for(conj, matched, doc, found.text_evidence, place_evidence, locator)
+            fired[conj.rule.id].extend(evidence)
+            if conj.rule.id not in faults or fault.order() < faults[conj.rule.id].order():
+                faults[conj.rule.id] = fault  # of all firings: the best kind of place, then the first in the draft
+        findings = [with_columns(make_finding(self.rule_set.get(rule_id), evidence, doc.prose, faults[rule_id]),
+                                 locator) for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
         findings, waiver_notes = (waivers or WaiverPolicy()).apply(doc, findings, self.rule_set)
         return CheckResult(doc.path, doc.id, findings, list(doc.warnings) + notices + waiver_notes,
@@ -195,21 +200,44 @@ def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:
     return parts
 
 
-def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False) -> Finding:
+def unit_evidence(unit: TextUnit) -> Evidence:
+    """Evidence of a sentence: its line, field and words."""
+    return Evidence(unit.line, unit.field, quote(unit.text))
+
+
+def with_columns(finding: Finding, locator: Locator) -> Finding:
+    """The finding with the column of each of its evidence (computed for the few it keeps)."""
+    return finding._replace(evidence=tuple(
+        e._replace(column=locator.evidence_column(e.line, e.field, e.quote)) if e.line is not None else e
+        for e in finding.evidence))
+
+
+def make_finding(rule: Rule, evidence: list[Evidence], prose: bool = False, fault: Fault | None = None) -> Finding:
     """The finding of a rule that fired. In a prose draft, a rule with in_prose wording says what the
-    draft does not say, and how to fix it, in place of the fields that are not stated."""
+    draft does not say, and how to fix it, in place of the fields that are not stated.
+
+    The finding points at the fault's location; its evidence starts with the evidence there, then
+    what the draft does not say (if told), then the rest in the order of the draft (see docs/internals.md)."""
     remediation = rule.remediation
+    location = fault.location if fault is not None else Location(None)
+    primary = fault.evidence if fault is not None else None
     if prose and rule.in_prose is not None and any(e.quote is None for e in evidence):
         missing, remediation = rule.in_prose
         evidence = [e for e in evidence if e.quote is not None]
         told = Evidence(None, "", None, f"the draft does not say {missing}")
+        if fault is not None and fault.kind == MISSING and location.line is None:
+            location = Location(None)  # told in prose terms: no field name (the draft has no such place)
     else:
         told = None
-    unique = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
-    if len(unique) > MAX_EVIDENCE:
-        rest = len(unique) - MAX_EVIDENCE
-        unique = unique[:MAX_EVIDENCE] + [Evidence(None, "…", f"and {rest} more place(s) like these")]
-    if told is not None:
-        unique.insert(0, told)
+    places = sorted(set(evidence), key=lambda e: (e.line is None, e.line or 0, e.field, e.quote or ""))
+    shown = places[:MAX_EVIDENCE]
+    if primary in shown:
+        shown.remove(primary)
+    elif primary in places:
+        places.remove(primary)  # past the first places: shown all the same, and not among the rest
+    rest = len(places) - MAX_EVIDENCE
+    if rest > 0:
+        shown.append(Evidence(None, "…", f"and {rest} more place(s) like these"))
+    unique = ([primary] if primary in evidence else []) + ([told] if told is not None else []) + shown
     return Finding(rule.id, rule.severity, rule.principle, rule.articles, rule.title, rule.message,
-                   rule.rationale, remediation, tuple(unique))
+                   rule.rationale, remediation, tuple(unique), location=location)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator, NamedTuple
 
 from ..errors import RuleError
-from ..model import Document, Evidence
+from ..model import Document, Evidence, Location
+from ..reading.columns import Locator
 from ..ruleset.prose import POLARITIES, STANCES
 from ..ruleset.rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, ProseTest, Rule, TextTest
 
@@ -299,15 +300,90 @@ def plan_for(conjuncts: list[Conjunct]) -> FactPlan:
     return plan
 
 
+# Where a finding points (docs/internals.md, "Where a finding points"). Each firing of a rule names
+# one place, by this precedence: the sentence whose words made a prose test hold (or that a text
+# pattern found), then the list item at fault, then the field at fault, then where what is missing
+# was expected. Among places of one kind, the test written last in the rule's `all` wins: rules name
+# the context first (an awareness activity) and the fault last (that it aims to stop migration).
+# Among firings, the place of the best kind, then the first in the draft.
+SENTENCE, ITEM, FIELD, MISSING = range(4)
+
+
+class Fault(NamedTuple):
+    """The place one firing of a rule points at: its kind (SENTENCE ... MISSING), the location, and
+    the evidence quoted there (None when the place is where something missing was expected)."""
+
+    kind: int
+    location: Location
+    evidence: Evidence | None = None
+
+    def order(self) -> tuple[int, bool, int, int]:
+        line, column = self.location.line, self.location.column
+        return (self.kind, line is None, line or 0, column or 0)
+
+
+def sentence_fault(evidence: Evidence, locator: Locator) -> Fault:
+    """The place of a quoted sentence (its line corrected inside a folded YAML scalar, see Locator)."""
+    line, column = locator.sentence(evidence.line, evidence.field, evidence.quote)
+    return Fault(SENTENCE, Location(line, column, evidence.field), evidence)
+
+
+def evidence_fault(kind: int, evidence: Evidence, locator: Locator) -> Fault:
+    """The place of a list item's or a field's evidence: its value, else its key."""
+    column = locator.evidence_column(evidence.line, evidence.field, evidence.quote)
+    return Fault(kind, Location(evidence.line, column, evidence.field), evidence)
+
+
+def missing_place(conj: Conjunct, doc: Document, locator: Locator) -> Location:
+    """Where what a firing found missing was expected: the nearest enclosing field that the draft has,
+    the list that has no matching item, the section (or field) a prose or text test was to read; else
+    no line (the draft has no such place), naming the field expected in a structured draft."""
+    candidates: list[Location] = []
+    for test in conj.fields:
+        if fact_value(get_path(doc.data, test.path)) is None:
+            line, column = locator.enclosing(test.path)
+            candidates.append(Location(line, column, test.path))
+    for absent in conj.absent_items:
+        line, column = locator.enclosing(absent.collection)
+        candidates.append(Location(line, column, absent.collection))
+    for scopes in [t.scopes for t in conj.absent_proses] + [t.scopes for t in conj.absent_texts]:
+        named = tuple(s for s in scopes if s != "*")
+        if not named:
+            continue
+        for scope in named:
+            if scope in doc.lines:
+                candidates.append(Location(doc.lines[scope], doc.columns.get(scope), scope))
+                break
+        else:
+            section = locator.section(named)
+            if section is not None:
+                candidates.append(Location(*section))
+            elif not doc.prose:
+                candidates.append(Location(None, None, named[0]))
+    placed = [c for c in candidates if c.line is not None]
+    return (placed or candidates or [Location(None)])[0]
+
+
 def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
                  text_evidence: dict[str, list[Evidence]],
-                 prose_evidence: Callable[[dict[str, Any]], Evidence | None] | None = None) -> list[Evidence]:
-    """Turn one firing (the facts durable_rules matched) into evidence lines in the document."""
+                 prose_evidence: Callable[[dict[str, Any]], Evidence | None] | None = None,
+                 locator: Locator | None = None) -> tuple[list[Evidence], Fault]:
+    """Turn one firing (the facts durable_rules matched) into evidence lines in the document, and the
+    place the firing points at (see Fault). The evidence has no columns yet: only the few a finding
+    keeps get theirs (checker.with_columns)."""
+    locator = locator or Locator(doc)
     out: list[Evidence] = []
+    faults: list[Fault] = []  # the candidates of each kind, in the rule's order; the last of the best kind wins
     for fact_name, _ in conj.proses:
         found = prose_evidence(matched.get(fact_name, {})) if prose_evidence is not None else None
         if found is not None:
             out.append(found)
+            faults.append(sentence_fault(found, locator))
+    for _, text in conj.texts:
+        hits = text_evidence.get(text.key, [])
+        out.extend(hits)
+        if hits:
+            faults.append(sentence_fault(hits[0], locator))  # the first sentence the pattern found
     for fact_name, test in conj.items:
         fact = matched.get(fact_name, {})
         index = fact.get("i")
@@ -315,6 +391,7 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
         value = get_path(doc.data, test.collection)
         item = value[index] if isinstance(value, list) and isinstance(index, int) and index < len(value) else None
         names = item_fields(test.where)
+        first = len(out)
         if isinstance(item, dict):
             for name in names or ["name"]:
                 v = get_path(item, name)
@@ -324,18 +401,23 @@ def evidence_for(conj: Conjunct, matched: dict[str, Any], doc: Document,
                 out.append(Evidence(doc.line_of(base), base, None))
         else:
             out.append(Evidence(doc.line_of(base), base, quote(item)))
-    for _, text in conj.texts:
-        out.extend(text_evidence.get(text.key, []))
+        faults.append(evidence_fault(ITEM, out[first], locator))
     for field_test in conj.fields:
         v = get_path(doc.data, field_test.path)
         present = fact_value(v) is not None
         out.append(Evidence(doc.lines.get(field_test.path) if present else None, field_test.path,
                             quote(v) if present else None))
+        if present:
+            faults.append(evidence_fault(FIELD, out[-1], locator))
     for absent in conj.absent_items:
         v = get_path(doc.data, absent.collection)
         out.append(Evidence(doc.lines.get(absent.collection), absent.collection,
                             None if not v else f"{len(v)} item(s), none matching"))
-    return out
+    if faults:
+        best = min(f.kind for f in faults)
+        return out, [f for f in faults if f.kind == best][-1]
+    place = missing_place(conj, doc, locator)
+    return out, Fault(MISSING, place, next((e for e in out if place.field and e.field == place.field), None))
 
 
 def quote(value: Any, limit: int = 300) -> str:

@@ -8,9 +8,11 @@ run, so that a team can adopt the tool on existing drafts and stop only what get
 
 A finding is known when the previous report has, for the same document, a finding of the same
 rule with the same evidence fingerprint. Documents are matched by path; a renamed file (its old
-path gone) is matched by its id. The fingerprint ignores line numbers and list positions, and normalises the
-quoted text, so editing other parts of a document (lines shift, an item is inserted above) does not
-make old findings look new; new evidence for a rule does.
+path gone) is matched by its id. The fingerprint ignores line numbers, columns and list positions, and
+normalises the quoted text, so editing other parts of a document (lines shift, an item is inserted above)
+does not make old findings look new; new evidence for a rule does. It does not depend on which place
+the finding points at (its location) nor on the order the evidence is listed in, so reports written
+before findings had a location still match.
 """
 
 from __future__ import annotations
@@ -25,17 +27,40 @@ from typing import Any
 
 from ..errors import InputError
 from ..files.inputfile import read_text
-from ..model import SEVERITIES
+from ..model import MAX_EVIDENCE, SEVERITIES
 from ..text.textscan import normalise
 
 _INDEX = re.compile(r"\[\d+\]")
+_MORE = re.compile(r"\d+")
+MORE_FIELD = "…"  # the evidence entry that counts the places not quoted ("and 2 more place(s) like these")
 
 
 def fingerprint(finding: dict[str, Any]) -> str:
-    """A short hash of a finding's evidence that survives line shifts and reordered list items."""
-    parts = sorted({(_INDEX.sub("[]", str(e.get("field", ""))), normalise(e["quote"]) if e.get("quote") else "")
-                    for e in finding.get("evidence") or []})
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+    """A short hash of a finding's evidence that survives line shifts and reordered list items.
+
+    What is hashed is what a report has always quoted: the first MAX_EVIDENCE places in the order of
+    the draft, what the draft does not say, and how many places there are in all. A report may also
+    quote the place the finding points at when it lies past those (it is listed first); it counts
+    among the places, not among the quoted ones, so that the same finding hashes the same whether or
+    not its report listed it."""
+    places: list[dict[str, Any]] = []
+    parts: set[tuple[str, str]] = set()
+    more = 0
+    for e in finding.get("evidence") or []:
+        if e.get("field") == MORE_FIELD and e.get("line") is None:
+            count = _MORE.search(str(e.get("quote") or ""))
+            more += int(count.group(0)) if count else 0
+        elif e.get("missing") is not None:
+            parts.add(("", ""))
+        else:
+            places.append(e)
+    places.sort(key=lambda e: (e.get("line") is None, e.get("line") or 0, str(e.get("field", "")),
+                               e.get("quote") or ""))
+    for e in places[:MAX_EVIDENCE]:
+        parts.add((_INDEX.sub("[]", str(e.get("field", ""))), normalise(e["quote"]) if e.get("quote") else ""))
+    total = len({(e.get("line"), str(e.get("field", "")), e.get("quote")) for e in places}) + more
+    hashed = sorted(parts) + ([["places", total]] if total > MAX_EVIDENCE else [])
+    return hashlib.sha256(json.dumps(hashed, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -95,9 +120,11 @@ def _document(doc: Any) -> dict[str, Any]:
         for item in _items(finding, "evidence"):
             if not isinstance(item, dict):
                 raise TypeError("an evidence entry is not a mapping")
-            quote = item.get("quote")
+            quote, line, missing = item.get("quote"), item.get("line"), item.get("missing")
             evidence.append({"field": _text(item.get("field"), "a field"),
-                             "quote": None if quote is None else _text(quote, "a quote")})
+                             "line": line if isinstance(line, int) and not isinstance(line, bool) else None,
+                             "quote": None if quote is None else _text(quote, "a quote"),
+                             "missing": None if missing is None else _text(missing, "a missing note")})
         findings.append({"rule": _text(finding.get("rule"), "a rule id"), "title": _text(finding.get("title"), "a title"),
                          "evidence": evidence})
     return {"path": _text(doc.get("path"), "a path"), "id": _text(doc.get("id"), "an id"), "findings": findings}

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 from ..errors import InputError
 from ..files.inputfile import read_text
 from ..files.yamlsrc import load_yaml
-from ..model import Document, Evidence, Finding, Record
+from ..model import Document, Evidence, Finding, Location, Record
 from ..ruleset.rules import RuleSet, did_you_mean
 
 
@@ -275,9 +275,13 @@ def _waived_text(waiver: Waiver) -> str:
 def _waiver_finding(code: str, detail: str, waiver: Waiver, rule: Any, doc: Document) -> Finding:
     builtin = BUILTIN_RULES[code]
     where = waiver.where()
+    # an inline waiver is at its entry in the draft; a central one is in another file, named in `where`
+    line = waiver.line if waiver.file is None else None
+    column = doc.columns.get(waiver.field) if line is not None else None
     return Finding(
         rule=code, severity=builtin.severity, principle=rule.principle, articles=rule.articles,
         title=f"The waiver of '{rule.id}' does not apply: {detail}",
         message=builtin.message, rationale=builtin.rationale, remediation=builtin.remediation,
-        evidence=(Evidence(waiver.line if waiver.file is None else None, where,
-                           f"rule: {waiver.rule}" + (f"; expires: {waiver.expires}" if waiver.expires else "")),))
+        evidence=(Evidence(line, where, f"rule: {waiver.rule}" + (f"; expires: {waiver.expires}" if waiver.expires else ""),
+                           column=column),),
+        location=Location(line, column, where))

@@ -233,8 +233,9 @@ def load_document(path: str | Path, sections: Sections | None = None) -> Documen
 def parse_document(text: str, name: str, suffix: str, sections: Sections | None = None) -> Document:
     """Parse text already read, as the format its suffix names."""
     sections = sections or bundled_sections()
+    source = tuple(text.split("\n"))  # what columns count in (see columns.py)
     if suffix in STRUCTURED_SUFFIXES:
-        return _build(_load_structured(text, name, suffix), [], name, sections)
+        return _build(_load_structured(text, name, suffix), [], name, sections, source=source)
     located, body, body_line = _split_front_matter(text, name)
     body = clean(body, markup=True)  # every line keeps its number
     is_topic = _topic_test(sections)
@@ -242,7 +243,7 @@ def parse_document(text: str, name: str, suffix: str, sections: Sections | None 
         blocks = drafts.text_blocks(body, body_line, is_topic)
     else:
         blocks = drafts.markdown_blocks(body, body_line, is_topic)
-    return _build(located, blocks, name, sections, prose=True)
+    return _build(located, blocks, name, sections, prose=True, source=source)
 
 
 def _topic_test(sections: Sections) -> Callable[[str], bool]:
@@ -264,10 +265,24 @@ def parse_docx(raw: bytes, name: str, sections: Sections | None = None) -> Docum
                          name, 1)
     blocks = drafts.docx_blocks(paragraphs[first:], _topic_test(sections),
                                 lambda heading: sections.topics_for(drafts.heading_text(heading)))
-    return _build(located, blocks, name, sections, prose=True)
+    return _build(located, blocks, name, sections, prose=True, source=_docx_source(paragraphs, first, blocks))
 
 
-def _build(located: Located, blocks: list[Block], name: str, sections: Sections, prose: bool = False) -> Document:
+def _docx_source(paragraphs: list[tuple[int, Any]], first: int, blocks: list[Block]) -> tuple[str, ...]:
+    """The 'lines' of a Word file, for columns: paragraph n is line n, with its text as read (runs
+    joined and cleaned, breaks as spaces); a table row is the line of its first paragraph, with the
+    text the reader made of it ('Label: text', 'a | b')."""
+    texts: dict[int, str] = {}
+    for line, item in paragraphs[:first]:
+        if not isinstance(item, list):
+            texts[line] = item.raw  # front matter: one YAML line per paragraph
+    for (line, item), block in zip(paragraphs[first:], blocks):  # one block per paragraph or row
+        texts.setdefault(line, item.raw if not isinstance(item, list) else block.text)
+    return tuple(texts.get(n, "") for n in range(1, max(texts, default=0) + 1))
+
+
+def _build(located: Located, blocks: list[Block], name: str, sections: Sections, prose: bool = False,
+           source: tuple[str, ...] = ()) -> Document:
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping of fields at the top, found {type(data).__name__}", name, 1)
@@ -287,7 +302,7 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections,
     title, organisation = _names(data, blocks)
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
                     warnings=tuple(warnings), sections=tuple(outline), title=title, organisation=organisation,
-                    prose=prose)
+                    prose=prose, source=source, columns=located.columns)
 
 
 # "Organisation: Cruz Roja ..." and its kin, in the languages drafts come in

@@ -31,6 +31,7 @@ CHUNK = 500  # keys per IN (...) list: far below every database's limit on bound
 # The part of the JSON report the register reads; anything else in it is ignored.
 _TEXT = {"type": "string"}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
+_LINE = {"type": ["integer", "null"]}
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["tool", "principles", "documents"],
@@ -52,8 +53,11 @@ REPORT_SCHEMA: dict[str, Any] = {
                         "severity": {"enum": ["violation", "warning", "advice"]},
                         "principle": {"type": "integer", "minimum": 1, "maximum": 99},
                         "articles": {"type": "array", "items": _TEXT},
+                        # reports written before findings had a location have none
+                        "location": {"type": "object", "properties": {
+                            "line": _LINE, "column": _LINE, "field": _TEXT_OR_NULL}},
                         "evidence": {"type": "array", "items": {"type": "object", "properties": {
-                            "field": _TEXT_OR_NULL, "line": {"type": ["integer", "null"]},
+                            "field": _TEXT_OR_NULL, "line": _LINE, "column": _LINE,
                             "quote": _TEXT_OR_NULL}}}}}}}}},
     },
 }
@@ -246,8 +250,19 @@ def _submission_rows(documents: Iterable[dict[str, Any]], principles: tuple[int,
 
 
 def _finding_row(finding: dict[str, Any]) -> dict[str, Any]:
-    lines = [e for e in finding["evidence"] if e.get("line") is not None]
-    first = lines[0] if lines else (finding["evidence"][0] if finding["evidence"] else {})
+    """A finding as the register keeps it: where it points (its location, and the evidence there).
+    A report written before findings had a location gives its first evidence with a line."""
+    evidence = finding["evidence"]
+    location = finding.get("location")
+    if location is not None:
+        first = evidence[0] if evidence else {}  # the evidence at the location (or what the draft does not say)
+        return {"rule": finding["rule"], "principle": finding["principle"], "severity": finding["severity"],
+                "waived": finding.get("waived") is not None, "title": finding.get("title") or "",
+                "field": location.get("field") or first.get("field"), "line": location.get("line"),
+                "quote": first.get("quote"),
+                "articles": sorted(set(finding["articles"]))}
+    lines = [e for e in evidence if e.get("line") is not None]
+    first = lines[0] if lines else (evidence[0] if evidence else {})
     return {"rule": finding["rule"], "principle": finding["principle"], "severity": finding["severity"],
             "waived": finding.get("waived") is not None, "title": finding.get("title") or "",
             "field": first.get("field"), "line": first.get("line"), "quote": first.get("quote"),

@@ -60,7 +60,7 @@ findings = sa.Table(
     sa.Column("severity", sa.Text, nullable=False),
     sa.Column("waived", sa.Boolean, nullable=False),   # a reviewer accepted it: never counted as failed
     sa.Column("title", sa.Text, nullable=False),
-    sa.Column("field", sa.Text),                       # the first evidence: field, line, quote
+    sa.Column("field", sa.Text),                       # where the finding points (its location) and the quote there
     sa.Column("line", sa.Integer),
     sa.Column("quote", sa.Text),
 )

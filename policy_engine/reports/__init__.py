@@ -39,6 +39,40 @@ def document_entry(result: CheckResult) -> dict[str, Any]:
     }
 
 
+def location_of(finding: dict[str, Any]) -> dict[str, Any]:
+    """Where a finding points ({line, column, field}; line None: the draft has no such place). A report
+    written before findings had a location points at its first evidence."""
+    location = finding.get("location")
+    if isinstance(location, dict):
+        return location
+    first = finding["evidence"][0] if finding.get("evidence") else {}
+    return {"line": first.get("line"), "column": first.get("column"), "field": first.get("field")}
+
+
+def evidence_places(finding: dict[str, Any]) -> list[tuple[dict[str, Any], int | None, int | None]]:
+    """Each evidence entry with the line and column to show it at. The first is the evidence at the
+    finding's location (or what the draft does not say there): it is shown at the location, whose line
+    is exact even where the evidence's is the start of the field's text (a folded YAML scalar); the
+    others at their own line and column."""
+    evidence = finding.get("evidence") or []
+    location = location_of(finding)
+    out = []
+    for index, e in enumerate(evidence):
+        if index == 0 and location.get("line") is not None and \
+                (e.get("missing") is not None or e.get("field") == location.get("field")):
+            out.append((e, location.get("line"), location.get("column")))
+        else:
+            out.append((e, e.get("line"), e.get("column")))
+    return out
+
+
+def line_and_column(line: int | None, column: int | None, separator: str = ":") -> str:
+    """'53:95', '53' when the column is not known, '' when there is no line."""
+    if line is None:
+        return ""
+    return f"{line}{separator}{column}" if column is not None else str(line)
+
+
 def not_checked_note(document: dict[str, Any]) -> str:
     """What of a document was not read, in one sentence ('' when all of it was)."""
     parts = document.get("not_checked") or []

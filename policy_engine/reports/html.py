@@ -21,7 +21,7 @@ import json
 from html import escape
 from typing import Any, TextIO
 
-from . import not_checked_note, scores
+from . import evidence_places, not_checked_note, scores
 from .stream import RULE_TEXT, BatchInfo, ReportContext, Spool
 
 STYLE = """
@@ -257,6 +257,10 @@ SCRIPT = r"""
       return (sev === "*" || f.severity === sev) && (p === "*" || f.principle === Number(p));
     });
   }
+  function placeOf(e) {  // each evidence is given where to show it (compact_document)
+    if (!e.line) { return ""; }
+    return "line " + e.line + (e.column ? ", column " + e.column : "") + " \u00b7 ";
+  }
   function findingNode(f, doc) {
     var box = el("div", "finding " + f.severity + (f.waived !== undefined ? " waived" : ""));
     box.setAttribute("data-rule", f.rule);
@@ -270,9 +274,9 @@ SCRIPT = r"""
       f.evidence.forEach(function (e) {
         var item = el("li", "evidence");
         if (e.missing) {  // a prose draft: what it does not say, not which field is empty
-          add(item, el("span", "path", e.line ? "line " + e.line + " \u00b7 " : ""), el("em", "", e.missing));
+          add(item, el("span", "path", placeOf(e)), el("em", "", e.missing));
         } else {
-          add(item, el("span", "path", (e.line ? "line " + e.line + " \u00b7 " : "") + e.field + ": "));
+          add(item, el("span", "path", placeOf(e) + e.field + ": "));
           add(item, e.quote === null ? el("em", "", "not stated") : own(el("q", "quote", e.quote)));
         }
         add(list, item);
@@ -466,11 +470,15 @@ def script_json(value: Any) -> str:
 
 def compact_document(document: dict[str, Any], context: ReportContext) -> dict[str, Any]:
     """A document for the page: rule texts that equal the rule catalogue's are left out (the page
-    puts them back), and the matrix verdicts and score are added."""
+    puts them back), each evidence is given the line and column to show it at, and the matrix
+    verdicts and score are added."""
     findings = []
     for finding in document["findings"]:
         known = context.rules.get(finding["rule"], {})
-        findings.append({k: v for k, v in finding.items() if not (k in RULE_TEXT and known.get(k) == v)})
+        compact = {k: v for k, v in finding.items() if not (k in RULE_TEXT and known.get(k) == v)}
+        # each evidence at the line and column to show it at (the first at the finding's location)
+        compact["evidence"] = [dict(e, line=line, column=column) for e, line, column in evidence_places(finding)]
+        findings.append(compact)
     by_principle = scores.verdicts(document, context.principles, context.assessed)
     return {"path": document["path"], "id": document["id"], "title": document["title"],
             "organisation": document["organisation"], "status": document["status"], "error": document["error"],

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import SEVERITIES
-from . import not_checked_note
+from . import evidence_places, not_checked_note
 from .display import isolate
 from .stream import BatchInfo, ReportContext, Spool
 
@@ -38,8 +38,8 @@ def _finding_block(finding: dict[str, Any]) -> str:
         lines[0] += f" [waived: {finding['waived']}]"
     elif finding.get("baseline") == "known":
         lines[0] += " [known from the baseline]"
-    for e in finding["evidence"]:
-        where = f"line {e['line']}, " if e.get("line") else ""
+    for e, line, column in evidence_places(finding):
+        where = (f"line {line}, column {column}, " if column else f"line {line}, ") if line else ""
         if e.get("missing"):
             lines.append(f"  at {where}{isolate(e['missing'])}")
             continue

@@ -3,8 +3,8 @@ VS Code's SARIF viewer, ...).
 
 One run; tool.driver.rules lists every rule with its help (why it matters and how to fix it);
 each finding is a result with its ruleId, a level (violation = error, warning = warning,
-advice = note), the file and the line of its first evidence, and further evidence as related
-locations. A waived finding carries a suppression with its justification. A file that could not be
+advice = note), its location (the file, and the line and column of the sentence or field at fault),
+and its other evidence as related locations. A waived finding carries a suppression with its justification. A file that could not be
 checked is a tool execution notification at level error. Nothing depends on the time or the
 machine, so the same inputs give the same bytes.
 
@@ -19,7 +19,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from . import not_checked_note
+from . import evidence_places, location_of, not_checked_note
 from .display import isolate
 from .stream import BatchInfo, ReportContext, Spool
 
@@ -64,16 +64,30 @@ def rule_descriptor(rule_id: str, rule: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _location(path: str, evidence: dict[str, Any]) -> dict[str, Any]:
+def _location(path: str, line: int | None = None, column: int | None = None, field: str | None = None) -> dict[str, Any]:
+    """A SARIF location. Code scanning needs a line in every region (its rule GH1003), so a place with
+    no line (what is missing has no place in the draft) is the file's first line, without a column."""
+    region: dict[str, Any] = {"startLine": line or 1}
+    if line and column:
+        region["startColumn"] = column  # in code points: the run declares columnKind unicodeCodePoints
     location: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(path)},
-            "region": {"startLine": evidence.get("line") or 1},
-        },
+        "physicalLocation": {"artifactLocation": {"uri": artifact_uri(path)}, "region": region},
     }
-    if evidence.get("field"):
-        location["logicalLocations"] = [{"fullyQualifiedName": evidence["field"], "kind": "member"}]
+    if field:
+        location["logicalLocations"] = [{"fullyQualifiedName": field, "kind": "member"}]
     return location
+
+
+def _first_in_draft(evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    """The evidence that reports listed first before findings had a location (what the draft does not
+    say, else the first place in the order of the draft): what the result's fingerprint is made of,
+    so that it stays the same across versions."""
+    told = [e for e in evidence if e.get("missing") is not None]
+    places = [e for e in evidence if e.get("missing") is None and not (e.get("field") == "…" and e.get("line") is None)]
+    if told or not places:
+        return (told or evidence or [{}])[0]
+    return min(places, key=lambda e: (e.get("line") is None, e.get("line") or 0, str(e.get("field", "")),
+                                      e.get("quote") or ""))
 
 
 def _evidence_message(evidence: dict[str, Any]) -> str:
@@ -108,7 +122,7 @@ class SarifWriter:
         path = document["path"]
         if document["error"] is not None:
             notification = {"level": "error", "message": {"text": document["error"]},
-                            "locations": [_location(path, {})]}
+                            "locations": [_location(path)]}
             self.notifications.write(("," if self.errors else "") + "\n" + _dumps(notification))
             self.errors += 1
             return
@@ -117,13 +131,14 @@ class SarifWriter:
             first_part = document["not_checked"][0]
             notification = {"level": "warning", "message": {"text": unread},
                             "descriptor": {"id": "not-checked"},
-                            "locations": [_location(path, {"line": first_part["lines"][0]})],
+                            "locations": [_location(path, first_part["lines"][0])],
                             "properties": {"status": document["status"], "parts": document["not_checked"]}}
             self.notifications.write(("," if self.errors else "") + "\n" + _dumps(notification))
             self.errors += 1
         for finding in document["findings"]:
             evidence = finding["evidence"] or [{}]
             first = evidence[0]
+            where = location_of(finding)
             text = finding["message"]
             if first.get("quote"):
                 text += f' Evidence: "{isolate(first["quote"])}"'
@@ -133,21 +148,22 @@ class SarifWriter:
                 "ruleId": finding["rule"],
                 "level": LEVELS[finding["severity"]],
                 "message": {"text": text},
-                "locations": [_location(path, first)],
+                "locations": [_location(path, where.get("line"), where.get("column"), where.get("field"))],
             }
             if finding["rule"] in self.index:
                 result["ruleIndex"] = self.index[finding["rule"]]
             if len(evidence) > 1:
                 result["relatedLocations"] = [
-                    {**_location(path, e), "id": n, "message": {"text": _evidence_message(e)}}
-                    for n, e in enumerate(evidence[1:], start=1)]
+                    {**_location(path, line, column, e.get("field")), "id": n, "message": {"text": _evidence_message(e)}}
+                    for n, (e, line, column) in enumerate(evidence_places(finding)[1:], start=1)]
             if finding.get("baseline"):
                 result["baselineState"] = "unchanged" if finding["baseline"] == "known" else "new"
             if finding.get("waived") is not None:
                 result["suppressions"] = [{"kind": "external", "status": "accepted",
                                            "justification": finding["waived"] or "waived"}]
+            stable = _first_in_draft(finding["evidence"])
             fingerprint = hashlib.sha256("\0".join(
-                [finding["rule"], path, first.get("field", ""), first.get("quote") or ""]).encode()).hexdigest()
+                [finding["rule"], path, stable.get("field", ""), stable.get("quote") or ""]).encode()).hexdigest()
             result["partialFingerprints"] = {"policyCheckFinding/v1": fingerprint[:32]}
             result["properties"] = {"principle": finding["principle"], "articles": list(finding["articles"]),
                                     "severity": finding["severity"], "remediation": finding["remediation"],

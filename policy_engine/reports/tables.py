@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from . import scores
+from . import evidence_places, location_of, scores
 from .stream import BatchInfo, ReportContext
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 FINDING_COLUMNS = ("path", "submission_id", "submission_title", "organisation", "status", "rule", "severity",
-                   "waived", "baseline", "principle", "articles", "title", "message", "line", "field", "quote",
+                   "waived", "baseline", "principle", "articles", "title", "message", "line", "column", "field", "quote",
                    "more_evidence", "remediation")
 _MATRIX_FIRST = ("path", "submission_id", "submission_title", "organisation", "status", "score", "violations",
                  "warnings", "advice", "waived")
@@ -55,8 +55,8 @@ class _CsvWriter:
         pass
 
 
-def _evidence_text(evidence: dict[str, Any]) -> str:
-    where = f"line {evidence['line']}, " if evidence.get("line") else ""
+def _evidence_text(evidence: dict[str, Any], line: int | None, column: int | None) -> str:
+    where = (f"line {line}, column {column}, " if column else f"line {line}, ") if line else ""
     if evidence.get("missing"):
         return where + evidence["missing"]
     quote = evidence.get("quote")
@@ -78,15 +78,18 @@ class FindingsCsvWriter(_CsvWriter):
                       "field": ", ".join(part["sections"]),
                       "message": f"not checked: written in {part['language_name']}, which the rules do not read"})
         for finding in document["findings"]:
-            evidence = finding["evidence"]
-            first = evidence[0] if evidence else {}
+            evidence = evidence_places(finding)
+            first = evidence[0][0] if evidence else {}
+            location = location_of(finding)
             self.row({**base, "rule": finding["rule"], "severity": finding["severity"],
                       "waived": finding.get("waived") or "", "baseline": finding.get("baseline", ""),
                       "principle": finding["principle"],
                       "articles": "; ".join(finding["articles"]), "title": finding["title"],
-                      "message": finding["message"], "line": first.get("line") or "",
-                      "field": first.get("field") or first.get("missing") or "", "quote": first.get("quote") or "",
-                      "more_evidence": "\n".join(_evidence_text(e) for e in evidence[1:]),
+                      "message": finding["message"], "line": location.get("line") or "",
+                      "column": (location.get("column") or "") if location.get("line") else "",
+                      "field": first.get("field") or first.get("missing") or location.get("field") or "",
+                      "quote": first.get("quote") or "",
+                      "more_evidence": "\n".join(_evidence_text(*place) for place in evidence[1:]),
                       "remediation": finding["remediation"]})
 
 

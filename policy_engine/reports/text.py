@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from . import not_checked_note
+from . import evidence_places, line_and_column, not_checked_note
 from .display import shown
 
 MARK = {"violation": "✖", "warning": "▲", "advice": "●"}
@@ -56,8 +56,8 @@ def document_lines(doc: dict[str, Any], titles: dict[Any, str]) -> list[str]:
         waived = "  [waived]" if f.get("waived") is not None else "  [known]" if f.get("baseline") == "known" else ""
         lines.append(f"    {MARK[f['severity']]} {f['severity']:<9} {f['rule']}  ({articles}){waived}")
         lines.append(f"      {f['title']}")
-        for e in f["evidence"]:
-            where = f"{shown(doc['path'])}:{e['line']}" if e["line"] else shown(doc["path"])
+        for e, line, column in evidence_places(f):
+            where = f"{shown(doc['path'])}:{line_and_column(line, column)}" if line else shown(doc["path"])
             if e.get("missing"):  # a prose draft is told what it does not say, not which field is empty
                 lines.append(f"      at    {where}  {shown(e['missing'])}")
             elif e["quote"] is None:
