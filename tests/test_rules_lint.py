@@ -272,6 +272,21 @@ def test_lint_checks_concepts_with_their_lines(tmp_path) -> None:
     ]
 
 
+def test_lint_warns_of_a_concept_entry_that_is_a_small_word(tmp_path) -> None:
+    # a stray relative ("dont") or preposition ("para") alone matches nearly every sentence
+    concepts = CONCEPTS.replace("es: [preguntar, consultar]", "es: [preguntar, para, consultar]") \
+                       .replace("fr: [demander]", "fr: [demander, dont]")
+    rules = prose_folder(tmp_path, concepts=concepts)
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    got = [(p.line, p.column, p.code, p.message) for p in problems if p.code == "function-word"]
+    assert got == [
+        (12, 21, "function-word", "concept 'asked': 'para' (es) is one of the language's own small words (an "
+                                  "article, preposition or relative): alone it matches almost every sentence"),
+        (13, 20, "function-word", "concept 'asked': 'dont' (fr) is one of the language's own small words (an "
+                                  "article, preposition or relative): alone it matches almost every sentence"),
+    ]
+
+
 def test_lint_finds_an_exception_that_silences_its_own_test(tmp_path) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless: [asked]\n")
     problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")

@@ -14,6 +14,8 @@ still run with them:
   untested-rule     a rule with no violating example and no case that expects it; a prose rule
                     without sentences it fires on in every language it reads
   untested-concept  a concept without an example sentence in a language it has words for
+  function-word     a concept entry that is one of its language's small words (article, preposition or
+                    relative): alone it matches almost every sentence
   unused-concept    a concept that no rule reads and no other concept includes
   slow-pattern      a text pattern whose RE2 program is huge
   invalid-example   an example that is not a valid programme description
@@ -34,7 +36,7 @@ from ..errors import PolicyCheckError, RuleError
 from ..files.yamlsrc import join
 from ..reading.documents import _NOT_PROSE, parse_document
 from ..resources import default_rules_dir
-from ..ruleset.lexicon import Lexicon
+from ..ruleset.lexicon import LanguageCues, Lexicon
 from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
 from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
@@ -67,6 +69,7 @@ HINTS = {
     "dead-condition": "the rule can never fire as written; check the 'not' and its siblings",
     "missing-language": "add the concept's words in that language, so drafts written in it are read too",
     "untested-concept": "add examples: {LANG: {match: [a sentence that says it], no_match: [one that does not]}}",
+    "function-word": "remove the entry, or write the phrase it belongs to (\"dont la demande\", not \"dont\")",
     "unused-concept": "remove the concept, or read it in a rule (prose: {all: [...]})",
     "unknown-concept": "concepts are defined in rules/concepts/*.yaml; 'policy-check explain CONCEPT' shows one",
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
@@ -523,9 +526,22 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
                                   f"no words in '{code}' ({lexicon.languages[code].name}): rules that need it "
                                   f"never hold in drafts written in {lexicon.languages[code].name}")
         for code in written:
+            function_words = _function_words(lexicon.languages[code])
+            for index, entry in enumerate(concept.words.get(code, ())):
+                if entry.casefold() in function_words:
+                    yield problem(name, f"{code}[{index}]", "warning", "function-word",
+                                  f"'{entry}' ({code}) is one of the language's own small words (an article, "
+                                  "preposition or relative): alone it matches almost every sentence")
             if not (concept.examples.get(code) or {}).get("match"):
                 yield problem(name, "examples" if concept.examples else "", "warning", "untested-concept",
                               f"no example sentence in '{code}' that it must be found in")
+
+
+def _function_words(cues: LanguageCues) -> frozenset[str]:
+    """The one-word articles, prepositions and relatives a language file lists (its auxiliaries are
+    left out: some are verbs a concept may well name, such as 'need')."""
+    listed = [*cues.articles, *cues.prepositions, *cues.cues.get("relative", ())]
+    return frozenset(word.casefold() for word in listed if " " not in word.strip())
 
 
 def text_pattern_figures(rule_set: RuleSet) -> tuple[int, int]:
