@@ -863,6 +863,10 @@ class CompiledLanguage:
             close_at = next((c for c in closes if c > open_at), len(words))
             for index in range(open_at, close_at):
                 asides[index] = number
+        if pipes:
+            # the cells of a table row stand apart for a test of words near each other, as asides do
+            # ("Host community: cash | Camp residents: volunteer incentives only")
+            asides = [aside * 4096 + cell for aside, cell in zip(asides, cells)]
         return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
                        tuple(cues), tuple(asides))
 
