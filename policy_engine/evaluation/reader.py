@@ -307,6 +307,8 @@ class CompiledLanguage:
             for form in irregular:
                 extra.setdefault(_fold(word), set()).update(self.split(form))
         narrow = {w for entry in cues.cues.get("narrow_negation", ()) for w in self.split(entry)}
+        # a phrase that opens on a negation says what it denies at once: "no reciben" is not "no tiene papeles recibe"
+        narrow |= {w for entry in cues.cues.get("negation", ()) if " " not in entry.strip() for w in self.split(entry)}
         articles = frozenset(w for entry in cues.articles for w in self.split(entry))
 
         def with_articles(found: set[str]) -> set[str]:
@@ -362,7 +364,8 @@ class CompiledLanguage:
                 elif previous.lstrip("=") in articles or len(word.lstrip("=")) <= 3:
                     gap = 0  # "the group", "have to": short words stand together
                 elif previous.lstrip("=") in narrow or words in hiding:
-                    gap = 1  # "without valid papers", not "without a requirement of papers"; names stand together
+                    gap = 1  # "without valid papers", not "without a requirement of papers"; "no se reciben";
+                    # names stand together
                 else:
                     gap = MAX_GAP
                 sequence.append((forms_of(word), gap))
