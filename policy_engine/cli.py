@@ -49,12 +49,15 @@ def exit_code(report: dict[str, Any], fail_on: str, accept_not_checked: bool = F
     return EXIT_OK
 
 
-def load_checker(rules: str | None) -> Any:
+def load_checker(rules: str | None, keep_paused: bool = False) -> Any:
+    """The checker of a rule folder; the collector resumes once it is built, or (keep_paused) once the
+    caller has also read its first draft, whose language's phrases are compiled then."""
     from policy_engine.evaluation.checker import Checker
     try:
         return Checker.from_directory(rules_path(rules))
     finally:
-        resume_gc()
+        if not keep_paused:
+            resume_gc()
 
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=True),
@@ -274,20 +277,26 @@ def check(files: tuple[str, ...], fmt: str | None, outs: tuple[str, ...], select
     for _, path in outputs:  # refuse at once, before any work, to write over a draft, a file the run reads, or a device
         if path:
             destination(path, read, [rules_path(rules_dir)])
-    checker = load_checker(rules_dir)
-    selection = selection_for(select, ignore, checker.rule_set)
-    waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
-                           inline=not ignore_inline_waivers, today=today.date() if today else None)
+    # the collector stays paused through the first draft: reading it compiles its language's phrases,
+    # many objects that last as long as the process (bench/speed_tricks measures what this saves)
+    checker = load_checker(rules_dir, keep_paused=True)
     results = []
-    for f in files:
-        if f == "-":
-            try:
-                doc, shown = stdin_document(checker, stdin_filename)
-                results.append(checker.check(doc, waivers))
-            except PolicyCheckError as exc:
-                results.append(CheckResult(stdin_filename or "-", error=str(exc)))
-        else:
-            results.append(checker.check_path(f, waivers))
+    try:
+        selection = selection_for(select, ignore, checker.rule_set)
+        waivers = WaiverPolicy(tuple(load_waiver_file(waivers_file)) if waivers_file else (),
+                               inline=not ignore_inline_waivers, today=today.date() if today else None)
+        for f in files:
+            if f == "-":
+                try:
+                    doc, shown = stdin_document(checker, stdin_filename)
+                    results.append(checker.check(doc, waivers))
+                except PolicyCheckError as exc:
+                    results.append(CheckResult(stdin_filename or "-", error=str(exc)))
+            else:
+                results.append(checker.check_path(f, waivers))
+            resume_gc()  # (only the first call does anything)
+    finally:
+        resume_gc()
     report = build_report(results, checker.rule_set)
     if selection:
         report["documents"] = [selection.apply(doc) for doc in report["documents"]]

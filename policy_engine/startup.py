@@ -2,8 +2,8 @@
 
 Start-up builds many objects that live as long as the process (modules, click's commands, the rule
 set) and almost no garbage, so the collector would only walk them again and again: some 10 ms of a
-single check. The entry points pause it before importing the CLI; cli.load_checker resumes it once
-the rules are loaded.
+single check. The entry points pause it before importing the CLI; `check` resumes it once the rules
+are loaded and its first draft is read (reading compiles the phrases of the draft's language).
 """
 
 from __future__ import annotations
