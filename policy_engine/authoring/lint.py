@@ -513,6 +513,7 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
         return LintProblem(concept.file, line or 0, column or 0, level, code, f"concept '{name}': {message}",
                            HINTS.get(code))
 
+    function_words = {code: _function_words(lexicon.languages[code]) for code in readable}
     for name in sorted(lexicon.concepts):
         concept = lexicon.concepts[name]
         if name not in used:
@@ -526,9 +527,8 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
                                   f"no words in '{code}' ({lexicon.languages[code].name}): rules that need it "
                                   f"never hold in drafts written in {lexicon.languages[code].name}")
         for code in written:
-            function_words = _function_words(lexicon.languages[code])
             for index, entry in enumerate(concept.words.get(code, ())):
-                if entry.casefold() in function_words:
+                if entry.casefold() in function_words[code]:
                     yield problem(name, f"{code}[{index}]", "warning", "function-word",
                                   f"'{entry}' ({code}) is one of the language's own small words (an article, "
                                   "preposition or relative): alone it matches almost every sentence")
