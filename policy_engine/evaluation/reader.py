@@ -994,6 +994,9 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             combo = best[kind][1]
             clauses = {m.clause for m in combo}
             stance_set = {reading.stances[c] for c in clauses}
-            stance = next(s for s in (PLAN, QUESTION, REPORTED, BACKGROUND) if s in stance_set)
+            # words of the combination said as someone else's ("some donors ... to stop migration;
+            # our work ...") do not become the programme's plan because another clause is
+            stance = REPORTED if REPORTED in stance_set else \
+                next(s for s in (PLAN, QUESTION, BACKGROUND) if s in stance_set)
             out.append(Hit(min(clauses), kind, stance, combo))
     return out
