@@ -187,8 +187,10 @@ class CompiledLanguage:
         cues = lexicon.languages[code]
         self.concept_names = concept_names
         self.concept_ids = {name: index for index, name in enumerate(concept_names)}
-        self.elisions = cues.elisions
-        self.contractions = cues.contractions
+        # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
+        self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
+        self.contractions = {written: " ".join(_fold(w) for w in whole.split())
+                             for written, whole in cues.contractions.items()}
         self._enclitic: re.Pattern[str] | None = None  # set below, once the terms are known
         self._known: frozenset[str] | None = None
         # letters written onto a word: (as written, the words they stand for), longest first
@@ -248,7 +250,8 @@ class CompiledLanguage:
         self.naming = self.prepositions - frozenset(w for entry in cues.cues.get("narrow_negation", ())
                                                     for w in self.split(entry))
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
-        self.trailing_negation = frozenset(w for entry in cues.trailing_negation for w in self.split(entry))
+        # whole entries: 'no longer' is one, and its 'no' alone is not ("the survey found no needs")
+        self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
@@ -769,12 +772,16 @@ class CompiledLanguage:
                 reach = min(end + RELATIVE_NARROW, clause_end)
             elif kind == "rejection":
                 # to the next comma or 'and', and on through a relative clause that describes what
-                # is rejected ("unlike the last phase, in which migrants were not consulted, ...")
+                # is rejected ("unlike the last phase, in which migrants were not consulted, ...";
+                # "unlike the municipal scheme, which passes its lists to the police, ...")
                 reach = min(next_comma, clause_end,
                             next((k - 1 for k in range(end + 1, clause_end + 1) if words[k] in self.coordinators),
                                  clause_end))
-                while reach < clause_end and any(reach + 1 <= r <= reach + 2 for r in relatives):
-                    reach = min(next((c - 1 for c in commas if c > reach + 1), clause_end), clause_end)
+                clause_last = clause_end
+                while start == clause_start and clause_last + 1 < len(words) and clauses[clause_last + 1] == clause:
+                    clause_last += 1  # (past its table cell only for a contrast that opens the clause)
+                while reach < clause_last and any(reach + 1 <= r <= reach + 2 for r in relatives):
+                    reach = min(next((c - 1 for c in commas if c > reach + 1), clause_last), clause_last)
             else:
                 reach = clause_end
                 # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
@@ -802,7 +809,8 @@ class CompiledLanguage:
                 # In English the negation follows an auxiliary ("are not", "will never"); after any
                 # other verb it denies what follows ("they describe not knowing where to go").
                 limit = max([clause_start] + [c for c in commas if c <= start])
-                if start > 0 and words[start] not in self.trailing_negation and words[start - 1] not in self.light:
+                if start > 0 and tuple(words[start:end + 1]) not in self.trailing_negation \
+                        and words[start - 1] not in self.light:
                     limit = start
                 back, said = start, 0
                 while back > limit and said < TRAILING and words[back - 1] not in self.coordinators:
