@@ -18,7 +18,7 @@ overrules it. A section in a language the rules cannot read is never read with a
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..text.textscan import strip_marks
 
@@ -237,7 +237,7 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-_identifier = None
+_identifier: Any = None  # a py3langid LanguageIdentifier once loaded
 
 
 def _model_identify(text: str) -> tuple[str, float]:

@@ -85,7 +85,7 @@ def compile_pattern(pattern: str) -> object:
 class TextPatterns:
     """A text test's patterns: one list for every language ('*'), or a list per language."""
 
-    def __init__(self, sources: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, sources: Mapping[str, Iterable[str]]) -> None:  # (rule files give lists)
         self.sources = {language: tuple(patterns) for language, patterns in sorted(sources.items())}
         self._compiled = {language: [compile_pattern(p) for p in patterns]
                           for language, patterns in self.sources.items()}
