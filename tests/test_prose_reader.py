@@ -118,6 +118,21 @@ def test_stance_plan_background_reported_question(read) -> None:
     assert read("es", "Si una persona dice que quiere pedir asilo, el voluntariado la deriva.")[1].stances == ("plan",)
 
 
+@pytest.mark.parametrize("language,set_against,side_by_side", [
+    ("en", "The state scheme requires a residence permit; this project is precisely for the families it leaves out.",
+     "The ministry asked for the lists; we will serve only recognised refugees."),
+    ("es", "El subsidio estatal exige permiso de residencia; este proyecto se dirige justamente a quienes quedan fuera.",
+     "El ministerio pidió las listas; atenderemos solo a refugiados reconocidos."),
+    ("fr", "Le dispositif départemental exclut les personnes sans papiers ; notre action vise précisément ce public.",
+     "Le ministère a demandé les listes ; nous ne servirons que les réfugiés reconnus."),
+])
+def test_another_body_set_against_the_programme_is_its_own_practice(read, language, set_against, side_by_side) -> None:
+    # a clause that opens on another body, then the programme setting itself against it: the other's practice
+    assert read(language, set_against)[1].stances == ("reported", "plan")
+    # without a word of contrast, both clauses stay the programme's plan
+    assert read(language, side_by_side)[1].stances == ("plan", "plan")
+
+
 def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share",
                 lead="What we will not do") == {NEGATED}

@@ -690,6 +690,9 @@ class CompiledLanguage:
         inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
+        programme_clauses: set[int] = set()
+        others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
+        contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
@@ -700,6 +703,10 @@ class CompiledLanguage:
                 continue
             if "programme" in kinds:
                 programme = True
+                programme_clauses.add(clauses[start])
+            if "others" in kinds or "contrast" in kinds:
+                (others_at if "others" in kinds else contrast_at).append(start)
+                continue
             if "relative" in kinds:
                 relatives.add(start)
             own = set(positions)
@@ -736,11 +743,23 @@ class CompiledLanguage:
             return any(words[first:first + len(i)] == list(i) for i in self.introducers) \
                 and not any(first < c <= start for c in commas)
 
+        # "The state subsidy requires a residence permit; this project is precisely for those it leaves
+        # out": a clause that opens on another body, followed by one where the programme sets itself
+        # against it (a negation, a rejection or a word of contrast), describes the other's practice.
+        contrasting = {clauses[s] for kind, s, _ in cues if kind in ("negation", "rejection")} | \
+            {clauses[s] for s in contrast_at}
+        others_first = {clauses[s] for s in others_at if s - clause_start_of(s) <= 2}
+
+        def set_against(clause: int) -> bool:
+            return clause in others_first and clause not in programme_clauses and any(
+                later in programme_clauses and later in contrasting for later in range(clause + 1, last_clause + 1))
+
         stances = []
         for clause in range(last_clause + 1):
             if question:
                 stances.append(QUESTION)
-            elif any(kind == "context" and clauses[s] == clause and not introduces(s) for kind, s, _ in cues):
+            elif any(kind == "context" and clauses[s] == clause and not introduces(s) for kind, s, _ in cues) \
+                    or (others_first and set_against(clause)):
                 stances.append(REPORTED)
             elif context_section and not programme:
                 stances.append(BACKGROUND)
