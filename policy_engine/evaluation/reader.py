@@ -691,6 +691,7 @@ class CompiledLanguage:
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         programme_clauses: set[int] = set()
+        programme_at: dict[int, int] = {}  # clause -> where it first names the programme
         others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
         contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
         for positions, term in kept:
@@ -704,6 +705,7 @@ class CompiledLanguage:
             if "programme" in kinds:
                 programme = True
                 programme_clauses.add(clauses[start])
+                programme_at.setdefault(clauses[start], start)
             if "others" in kinds or "contrast" in kinds:
                 (others_at if "others" in kinds else contrast_at).append(start)
                 continue
@@ -748,10 +750,13 @@ class CompiledLanguage:
         # against it (a negation, a rejection or a word of contrast), describes the other's practice.
         contrasting = {clauses[s] for kind, s, _ in cues if kind in ("negation", "rejection")} | \
             {clauses[s] for s in contrast_at}
-        others_first = {clauses[s] for s in others_at if s - clause_start_of(s) <= 2}
+        others_first: dict[int, int] = {}  # clause -> where another body opens it
+        for s in others_at:
+            if s - clause_start_of(s) <= 2:
+                others_first.setdefault(clauses[s], s)
 
         def set_against(clause: int) -> bool:
-            return clause in others_first and clause not in programme_clauses and any(
+            return clause in others_first and programme_at.get(clause, len(words)) > others_first[clause] and any(
                 later in programme_clauses and later in contrasting for later in range(clause + 1, last_clause + 1))
 
         stances = []
@@ -880,9 +885,12 @@ class CompiledLanguage:
                 polarity = NEGATED
             if polarity == AFFIRMED and any(w in negating and w not in positions for w in range(start + 1, end)):
                 polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
-            if polarity == AFFIRMED and any(first <= start <= last < end or start < first <= end <= last
+            if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last)
+                                            and not any(first <= p <= last and p in negating for p in positions)
                                             for first, last in inside_phrases):
-                polarity = NEGATED  # it overlaps a negative phrase without being part of it
+                # it overlaps a negative phrase without being part of it (a phrase that holds the negation
+                # word itself says what it means: "ne les reçoit pas | comme un groupe" and "pas comme un groupe")
+                polarity = NEGATED
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
                 matches.setdefault(concept, []).append(match)
