@@ -81,3 +81,15 @@ def test_not_utf8_and_unsupported_type(tmp_path) -> None:
         load_document(bad)
     with pytest.raises(InputError, match="unsupported file type"):
         load_document(write(tmp_path, "a.pdf", "x"))
+
+
+@pytest.mark.parametrize("marker", ["a)", "b.", "2)"])
+def test_a_lettered_or_numbered_item_on_a_new_line_is_its_own_sentence(tmp_path, marker) -> None:
+    # "a) ... b) ..." lines are a list even without a blank line: one item's words never join the next's
+    text = (f"## Activities\n\n{marker} Reception at the crossing point: water, first aid, orientation to\n"
+            "   the health post.\nc) Tracing: free calls, registration of requests in groups.\n")
+    units = load_document(write(tmp_path, "d.md", text)).units
+    assert [(u.line, u.text.split()[0]) for u in units] == [(3, marker), (5, "c)")]
+    # a sentence that wraps onto a line starting with a small word stays one sentence
+    wrapped = "## Activities\n\nVolunteers give water and\na first-aid kit to each family.\n"
+    assert len(load_document(write(tmp_path, "w.md", wrapped)).units) == 1

@@ -22,7 +22,8 @@ MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of thi
 
 # A sentence ends at . ! ? (and Arabic ؟) before a word that is not lower-case (so 'e.g. this' and
 # 1.5 stay whole), at ';' (and ؛), at a blank line, or before a bullet.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=[^a-z])|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
+# (a new line that opens a list item - a bullet, "3)", "b)" - starts a new sentence)
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=[^a-z])|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)")
 
 
 class _Marks(dict):  # type: ignore[type-arg]
