@@ -244,12 +244,13 @@ def test_compiled_terms_are_kept_between_runs_and_a_damaged_entry_is_ignored(che
     path = _terms_path("digest-a", "fr")
     assert path.is_file()
     again = CompiledLanguage(lexicon, "fr", names, "digest-a")
-    assert again.terms == fresh.terms and again.first == fresh.first
+    # read back lazily (a check looks at few terms), the same terms in the same order
+    assert list(again.terms) == list(fresh.terms) and again.first == fresh.first
     text = "Les listes ne sont jamais transmises à la préfecture."
     assert again.read(text).matches == fresh.read(text).matches
     path.write_text('{"sets": [], "terms": [["x", [[5, 0]], [], [], false]], "first": {}}', encoding="utf-8")
     repaired = CompiledLanguage(lexicon, "fr", names, "digest-a")  # index out of range: compiled again
-    assert repaired.terms == fresh.terms
+    assert list(repaired.terms) == list(fresh.terms)
 
 
 def test_a_lexicon_read_clean_is_kept_between_runs_and_a_damaged_entry_is_ignored(tmp_path, monkeypatch) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple, Sequence, overload
 
 from ..ruleset.lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 from ..ruleset.prose import AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED
@@ -130,8 +130,10 @@ def _terms_path(digest: str, code: str) -> Any:
     return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
 
 
-def first_words(terms: list[Term]) -> dict[str, list[int]]:
+def first_words(terms: "Sequence[Term]") -> dict[str, list[int]]:
     """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
+    if isinstance(terms, StoredTerms):
+        return terms.first_words()
     first: dict[str, list[int]] = {}
     for index, term in enumerate(terms):
         for form in term.words[0][0]:
@@ -139,7 +141,51 @@ def first_words(terms: list[Term]) -> dict[str, list[int]]:
     return first
 
 
-def load_terms(digest: str, code: str) -> list[Term] | None:
+class StoredTerms(Sequence[Term]):
+    """A language's terms as read from the cache, each built when first looked at: a check looks at
+    the few whose first word a draft uses, and building all 3,500 of a language cost ~9 ms of every
+    check (bench/check_latency)."""
+
+    def __init__(self, sets: list[list[str]], rows: list[list[Any]]) -> None:
+        self._sets = sets
+        self._frozen: list[frozenset[str] | None] = [None] * len(sets)
+        self._rows = rows
+        self._built: list[Term | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Term: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "Sequence[Term]": ...
+
+    def __getitem__(self, index: int | slice) -> "Term | Sequence[Term]":
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        term = self._built[index]
+        if term is None:
+            text, words, concepts, kinds, hides = self._rows[index]
+            term = self._built[index] = Term(text, tuple((self._forms(s), gap) for s, gap in words),
+                                             tuple(concepts), tuple(kinds), bool(hides))
+        return term
+
+    def _forms(self, index: int) -> frozenset[str]:
+        forms = self._frozen[index]
+        if forms is None:
+            forms = self._frozen[index] = frozenset(self._sets[index])
+        return forms
+
+    def first_words(self) -> dict[str, list[int]]:
+        first: dict[str, list[int]] = {}
+        for index, row in enumerate(self._rows):
+            for form in self._sets[row[1][0][0]]:
+                first.setdefault(form, []).append(index)
+        return first
+
+
+def load_terms(digest: str, code: str) -> StoredTerms | None:
     """The compiled terms of a language, or None."""
     import json
 
@@ -150,11 +196,17 @@ def load_terms(digest: str, code: str) -> list[Term] | None:
         from ..files.cache import read_entry
 
         data = json.loads(read_entry(path) or "null")
-        sets = [frozenset(s) for s in data["sets"]]
-        if not all(isinstance(form, str) for forms in sets for form in forms):
-            return None
-        return [Term(text, tuple((sets[s], gap) for s, gap in words), tuple(concepts), tuple(kinds), bool(hides))
-                for text, words, concepts, kinds, hides in data["terms"]]
+        sets, rows = data["sets"], data["terms"]
+        # the shape is checked now, so that a term built later cannot fail: every form a string
+        # ("".join raises TypeError otherwise), every row five fields with known sets and gaps
+        for forms in sets:
+            "".join(forms)
+        count = len(sets)
+        for text, words, concepts, kinds, hides in rows:
+            if not (isinstance(text, str) and words and all(0 <= s < count and isinstance(gap, int) for s, gap in words)
+                    and all(isinstance(c, int) for c in concepts) and all(isinstance(k, str) for k in kinds)):
+                return None
+        return StoredTerms(sets, rows)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: compiled again
 
@@ -203,12 +255,13 @@ class CompiledLanguage:
         articles = {w for entry in cues.articles for w in self.split(entry)}
         self._attached_articles = tuple(sorted(written for written, words in self._prefixes
                                                if words and all(w in articles for w in words)))
-        terms = load_terms(digest, code) if digest else None
+        terms: Sequence[Term] | None = load_terms(digest, code) if digest else None
         if terms is None:
-            terms = self._compile_terms(lexicon, cues)
+            compiled = self._compile_terms(lexicon, cues)
             if digest:
-                store_terms(digest, code, terms)
-        self.terms = terms
+                store_terms(digest, code, compiled)
+            terms = compiled
+        self.terms: Sequence[Term] = terms
         self.first = first_words(terms)  # a form -> the terms whose first word it can be
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
