@@ -908,7 +908,9 @@ class CompiledLanguage:
                 trailing.append((back, (min(in_subject) - 1) if in_subject else start - 1))  # empty when back > end
                 # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
                 # its column's question, back to the cell border
-                if start in answers and (end + 1 == len(words) or end + 1 in pipes):
+                # (or a short answer that opens with it: "Needs assessment: not planned", "Referral: not applicable")
+                answer_end = next((p for p in pipes if p > end), len(words))
+                if start in answers and answer_end - (end + 1) <= 2:
                     trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
