@@ -20,7 +20,8 @@ from policy_engine.errors import InputError
 from policy_engine.model import Location
 from policy_engine.authoring.expectations import case_files
 from policy_engine.reading.language import declared_language, identify
-from policy_engine.ruleset.rules import All, AnyOf, Not, TextTest, load_rule_set
+from policy_engine.evaluation.nodes import nodes
+from policy_engine.ruleset.rules import TextTest, load_rule_set
 from tests.conftest import ROOT, write
 
 EN = ("The branch runs a health post for people in transit. It is open every day and the nurses see about "
@@ -318,22 +319,12 @@ def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None
 
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
-def _text_tests(condition):
-    if isinstance(condition, TextTest):
-        yield condition
-    elif isinstance(condition, (All, AnyOf)):
-        for item in condition.items:
-            yield from _text_tests(item)
-    elif isinstance(condition, Not):
-        yield from _text_tests(condition.item)
-
-
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:
     """Regular expressions stay a rare escape hatch (a reference number, a date): at most 25 in the
     bundled rules, none over 80 characters."""
     rule_set, problems = load_rule_set(ROOT / "rules")
     assert problems == []
-    patterns = {p for rule in rule_set.rules for test in _text_tests(rule.when)
+    patterns = {p for rule in rule_set.rules for test in nodes(rule.when) if isinstance(test, TextTest)
                 for spec in (test.matches, test.unless) if spec is not None
                 for items in spec.sources.values() for p in items}
     assert len(patterns) <= 25

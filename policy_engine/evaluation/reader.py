@@ -132,11 +132,11 @@ def _terms_path(digest: str, code: str) -> Any:
 
 def first_words(terms: "Sequence[Term]") -> dict[str, list[int]]:
     """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
-    if isinstance(terms, StoredTerms):
-        return terms.first_words()
+    # stored terms give their first words without building every term
+    openings = terms.first_forms() if isinstance(terms, StoredTerms) else (term.words[0][0] for term in terms)
     first: dict[str, list[int]] = {}
-    for index, term in enumerate(terms):
-        for form in term.words[0][0]:
+    for index, forms in enumerate(openings):
+        for form in forms:
             first.setdefault(form, []).append(index)
     return first
 
@@ -177,12 +177,9 @@ class StoredTerms(Sequence[Term]):
             forms = self._frozen[index] = frozenset(self._sets[index])
         return forms
 
-    def first_words(self) -> dict[str, list[int]]:
-        first: dict[str, list[int]] = {}
-        for index, row in enumerate(self._rows):
-            for form in self._sets[row[1][0][0]]:
-                first.setdefault(form, []).append(index)
-        return first
+    def first_forms(self) -> Iterator[list[str]]:
+        """The forms of each term's first word, in term order."""
+        return (self._sets[row[1][0][0]] for row in self._rows)
 
 
 def load_terms(digest: str, code: str) -> StoredTerms | None:
@@ -743,7 +740,6 @@ class CompiledLanguage:
         inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
-        programme_clauses: set[int] = set()
         programme_at: dict[int, int] = {}  # clause -> where it first names the programme
         others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
         contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
@@ -757,7 +753,6 @@ class CompiledLanguage:
                 continue
             if "programme" in kinds:
                 programme = True
-                programme_clauses.add(clauses[start])
                 programme_at.setdefault(clauses[start], start)
             if "others" in kinds or "contrast" in kinds:
                 (others_at if "others" in kinds else contrast_at).append(start)
@@ -810,7 +805,7 @@ class CompiledLanguage:
 
         def set_against(clause: int) -> bool:
             return clause in others_first and programme_at.get(clause, len(words)) > others_first[clause] and any(
-                later in programme_clauses and later in contrasting for later in range(clause + 1, last_clause + 1))
+                later in programme_at and later in contrasting for later in range(clause + 1, last_clause + 1))
 
         stances = []
         for clause in range(last_clause + 1):
@@ -909,8 +904,7 @@ class CompiledLanguage:
                 # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
                 # its column's question, back to the cell border
                 # (or a short answer that opens with it: "Needs assessment: not planned", "Referral: not applicable")
-                answer_end = next((p for p in pipes if p > end), len(words))
-                if start in answers and answer_end - (end + 1) <= 2:
+                if start in answers and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
                     trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
