@@ -165,6 +165,15 @@ def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
     assert said(read, "fr", "Nous ne ferons jamais : transmettre les listes à la police.", "share") == {NEGATED}
 
 
+@pytest.mark.parametrize("language,text", [
+    ("en", "Will the whole boat get the same referral? No: each person is heard separately."),
+    ("es", "¿Recibe todo el grupo la misma orientación? No: cada persona es escuchada por separado."),
+    ("fr", "Le groupe reçoit-il la même orientation ? Non : chacun est écouté séparément."),
+])
+def test_a_negation_that_answers_alone_before_a_colon_denies_nothing_after_it(read, language, text) -> None:
+    assert said(read, language, text, "individual_handling") == {AFFIRMED}
+
+
 def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:
     compiled, reading = read("en", "Number of departures from the target woredas.")
     assert compiled.concept_ids["target_quota"] not in reading.matches

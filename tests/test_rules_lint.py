@@ -272,6 +272,16 @@ def test_lint_checks_concepts_with_their_lines(tmp_path) -> None:
     ]
 
 
+def test_a_concept_that_hides_its_words_is_in_use_without_a_rule(tmp_path) -> None:
+    # "living conditions" hides "conditions" from the concepts that would read a condition set on help
+    concepts = CONCEPTS.replace("    means: Nothing any rule reads.\n",
+                                "    means: Nothing any rule reads.\n    hides_words: true\n")
+    rules = prose_folder(tmp_path, concepts=concepts)
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    assert [p.code for p in problems if "'unused'" in p.message and p.code == "unused-concept"] == []
+    assert "unused-concept" in {p.code for p in lint(prose_folder(tmp_path / "plain"), cases_dir=tmp_path)[0]}
+
+
 def test_lint_warns_of_a_concept_entry_that_is_a_small_word(tmp_path) -> None:
     # a stray relative ("dont") or preposition ("para") alone matches nearly every sentence
     concepts = CONCEPTS.replace("es: [preguntar, consultar]", "es: [preguntar, para, consultar]") \

@@ -16,7 +16,8 @@ still run with them:
   untested-concept  a concept without an example sentence in a language it has words for
   function-word     a concept entry that is one of its language's small words (article, preposition or
                     relative): alone it matches almost every sentence
-  unused-concept    a concept that no rule reads and no other concept includes
+  unused-concept    a concept that no rule reads and no other concept includes (one that hides its
+                    words from the others is at work without either)
   slow-pattern      a text pattern whose RE2 program is huge
   invalid-example   an example that is not a valid programme description
 
@@ -516,7 +517,7 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
     function_words = {code: _function_words(lexicon.languages[code]) for code in readable}
     for name in sorted(lexicon.concepts):
         concept = lexicon.concepts[name]
-        if name not in used:
+        if name not in used and not concept.hides_words:
             yield problem(name, "", "warning", "unused-concept", "no rule reads it and no concept includes it")
         written = [code for code in readable if concept.words.get(code)]
         if written:

@@ -882,6 +882,10 @@ class CompiledLanguage:
                 # introductory phrase ends with it.
                 if introduces(start):
                     reach = min(reach, next_comma)
+            if kind != "rejection" and start == clause_start and end + 1 in answers:
+                # "... the same orientation? No: each one is heard separately": a negation that answers
+                # alone before a colon denies what was asked, not the explanation after it
+                reach = end
             meaning = REJECTED if kind == "rejection" else NEGATED
             scopes.append((end + 1, reach, meaning, start, kind == "narrow_negation"))
             if kind == "negation" and not relative:
@@ -1060,7 +1064,7 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
                                for u in spec.unless for m in reading.matches.get(u, ())):
             continue
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
-                   if m.polarity == AFFIRMED and group_of(m) == group]
+                   if group_of(m) == group]
         best: dict[str, tuple[int, tuple[Match, ...]]] = {}
         if len(options) == 1:
             # one concept: each mention is a hit as it is said (the first of each kind)
