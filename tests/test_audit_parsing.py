@@ -102,7 +102,7 @@ def test_yaml_fast_path_keeps_merge_keys_lines_and_types() -> None:
     assert doc.lines["partners[1]"] == 1 and doc.lines["funding[0].amount"] == 9
 
 
-SENTENCE_TEXT = st.text(alphabet=st.sampled_from(list("ab A1.!?;:,-*+•)\n\t \u2028\x85\xa0é")), max_size=40)
+SENTENCE_TEXT = st.text(alphabet=st.sampled_from(list("ab A1.!?;:,-*+•)_\"»\n\t \u2028\x85\xa0é")), max_size=40)
 
 
 @settings(max_examples=500, deadline=None)

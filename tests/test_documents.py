@@ -83,6 +83,16 @@ def test_not_utf8_and_unsupported_type(tmp_path) -> None:
         load_document(write(tmp_path, "a.pdf", "x"))
 
 
+def test_a_sentence_ends_before_the_marks_that_close_after_its_full_stop(tmp_path) -> None:
+    # "**No return targets.** Monitoring measures ...": the bold lead-in is a sentence of its own, so its
+    # negation does not reach the next one; the same after a closing quote or bracket
+    text = ('## Monitoring\n\n4. **No return targets.** Monitoring measures the quality of support. '
+            'They said "no lists." Then (see annex.) Registration follows.\n')
+    units = load_document(write(tmp_path, "d.md", text)).units
+    assert [u.text for u in units] == ["4. **No return targets.**", "Monitoring measures the quality of support.",
+                                       'They said "no lists."', "Then (see annex.)", "Registration follows."]
+
+
 @pytest.mark.parametrize("marker", ["a)", "b.", "2)"])
 def test_a_lettered_or_numbered_item_on_a_new_line_is_its_own_sentence(tmp_path, marker) -> None:
     # "a) ... b) ..." lines are a list even without a blank line: one item's words never join the next's

@@ -226,6 +226,16 @@ def test_a_list_number_is_not_a_count(read) -> None:
     assert compiled.concept_ids["count"] not in reading.matches
 
 
+@pytest.mark.parametrize("language,label,count", [
+    ("en", "Objective 1: first aid on every return flight.", "Target: 500 families a month."),
+    ("es", "Objetivo específico 1: primeros auxilios en cada vuelo de retorno.", "Meta: 500 familias al mes."),
+    ("fr", "Objectif spécifique 1 : premiers secours à chaque vol de retour.", "Cible : 500 familles par mois."),
+])
+def test_the_number_of_a_label_is_not_a_count(read, language, label, count) -> None:
+    assert said(read, language, label, "count") == set()
+    assert said(read, language, count, "count") == {AFFIRMED}
+
+
 def test_hits_respect_near_order_unless_and_said_of(checker, read) -> None:
     compiled, tests, _ = checker.reader.compiled("en")
     spec = next(t for key, t in tests if key.startswith("people_served+consulted") and "said of" in key)

@@ -33,6 +33,8 @@ RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its 
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
+LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
+LABEL_WORDS = 4     # words a label may have
 MAX_COMBINATIONS = 256
 
 
@@ -514,6 +516,8 @@ class CompiledLanguage:
                         semicolons.append(len(words))
                     after_comma = False
                 elif token in ",:|":
+                    if token == ":" and words and words[-1] == NUMBER and len(words) <= LABEL_WORDS and not commas:
+                        words[-1] = LABEL  # "Objective 1: ...", "Output 2:": a heading's number is not a count
                     if token == "," and closed_at == len(words) and words:
                         items.append(len(words))  # "IOM (food), the police (security), ...": a new item
                     commas.append(len(words))

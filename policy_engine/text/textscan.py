@@ -21,9 +21,12 @@ _RE2_OPTIONS.max_mem = 8 << 20   # a pattern whose automaton needs more is refus
 MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of this size
 
 # A sentence ends at . ! ? (and Arabic ؟) before a word that is not lower-case (so 'e.g. this' and
-# 1.5 stay whole), at ';' (and ؛), at a blank line, or before a bullet.
+# 1.5 stay whole), also when bold marks, a quote or a bracket close after it ("**No targets.** The"),
+# at ';' (and ؛), at a blank line, or before a bullet.
 # (a new line that opens a list item - a bullet, "3)", "b)" - starts a new sentence)
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=[^a-z])|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)")
+_CLOSE = "[*_\"”’»)]"
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?؟])|(?<=[.!?؟]" + _CLOSE + r")|(?<=[.!?؟]" + _CLOSE + r"{2}))\s+(?=[^a-z])"
+                           r"|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)")
 
 
 class _Marks(dict):  # type: ignore[type-arg]
