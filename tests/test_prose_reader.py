@@ -125,6 +125,15 @@ def test_stance_plan_background_reported_question(read) -> None:
      "El ministerio pidió las listas; atenderemos solo a refugiados reconocidos."),
     ("fr", "Le dispositif départemental exclut les personnes sans papiers ; notre action vise précisément ce public.",
      "Le ministère a demandé les listes ; nous ne servirons que les réfugiés reconnus."),
+    # after an introductory phrase, the other body still opens the clause
+    ("en", "While preparing this phase, a potential donor proposed an indicator on fewer departures; the steering "
+           "committee refused it.",
+     "While preparing this phase, a potential donor proposed an indicator on fewer departures; the steering "
+     "committee adopted it."),
+    ("fr", "Lors de la préparation, un bailleur potentiel a proposé un indicateur de réduction des départs ; le comité "
+           "de pilotage l'a refusé.",
+     "Lors de la préparation, un bailleur potentiel a proposé un indicateur de réduction des départs ; le comité "
+     "de pilotage l'a adopté."),
 ])
 def test_another_body_set_against_the_programme_is_its_own_practice(read, language, set_against, side_by_side) -> None:
     # a clause that opens on another body, then the programme setting itself against it: the other's practice

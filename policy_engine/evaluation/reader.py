@@ -804,7 +804,9 @@ class CompiledLanguage:
             {clauses[s] for s in contrast_at}
         others_first: dict[int, int] = {}  # clause -> where another body opens it
         for s in others_at:
-            if s - clause_start_of(s) <= 2:
+            # at the clause's start, or after an introductory phrase ("While preparing this phase, a donor ...")
+            opening = max([clause_start_of(s)] + [c for c in commas if clause_start_of(s) < c <= s])
+            if s - opening <= 2:
                 others_first.setdefault(clauses[s], s)
 
         def set_against(clause: int) -> bool:
