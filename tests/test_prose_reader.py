@@ -103,7 +103,7 @@ def test_how_a_concept_is_said(read, language: str, text: str, concept: str, exp
 
 
 def test_a_function_word_is_not_read_as_a_cue(read) -> None:
-    compiled, reading = read("en", "The team noted that the lists are never shared.")
+    compiled, reading = read("en", "The team noted in March: the lists are never shared.")
     assert [(kind, reading.words[start]) for kind, start, _ in reading.cues] == [("negation", "never")]
     compiled, reading = read("fr", "Les autorités et leurs partenaires mènent des campagnes.", context=True)
     assert reading.stances == ("background",)  # 'leurs' does not name the programme as 'nos' would
