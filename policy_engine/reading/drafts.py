@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 if TYPE_CHECKING:
     import zipfile
@@ -56,8 +55,7 @@ _SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'
                         "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One line (Markdown, text) or paragraph (Word) of a draft's body.
 
     line: 1-based line, or paragraph number in a Word file.
@@ -388,8 +386,7 @@ class _FirstRow(list):  # type: ignore[type-arg]
     """The first row of a Word table: its cells name the columns of the rows below."""
 
 
-@dataclass
-class _Para:
+class _Para(NamedTuple):
     text: str             # white space collapsed
     raw: str              # as typed (front matter needs its indentation)
     style: str
@@ -667,7 +664,7 @@ def _read_blocks(container: Any, styles: _Styles, out: list[tuple[int, _Para | l
             para = _paragraph(child, None, styles)
             if para.text:
                 counter[0] += 1
-                para.note = note
+                para = para._replace(note=note)
                 out.append((counter[0], para))
                 budget.spend(len(para.text))
             for box in _text_boxes(child):
