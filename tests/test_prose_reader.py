@@ -54,6 +54,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "Meals are served without a registration card, in the shelter.", "assistance", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "irregular_migrant", {AFFIRMED}),
     ("en", "People without papers receive hot meals.", "identity_document", set()),
+    # ...and it ends at a comma unless a short list runs on
+    ("en", "Volunteers will say that in the absence of papers, nothing is owed to them.", "no_rights", {AFFIRMED}),
+    ("es", "Se explicará que a falta de papeles, no les corresponde ninguna prestación.", "no_rights", {AFFIRMED}),
+    ("fr", "Les bénévoles préciseront qu'en l'absence de régularisation, aucune prestation ne leur est due.",
+     "no_rights", {AFFIRMED}),
     # a negation inside the subject ("with no permit", "who have no visa") stops at the verb's modal:
     # the people it describes can still do what follows; a negation of the predicate still denies it
     ("en", "Residents with no residence permit can join the team as volunteers.", "staff_role", {AFFIRMED}),

@@ -846,15 +846,15 @@ class CompiledLanguage:
                     reach += 1
                     said += len(words[reach]) > 3
                 reach = min(reach, clause_end)
-                # an aside between commas (", whatever their status, have the right to ...") ends at its
-                # comma, unless a short list runs on ("without names, document numbers or locations")
-                if start in commas:
-                    after = next((c for c in commas if c > end), None)
-                    if after is not None and after <= reach:
-                        following = next((c for c in commas if c > after), clause_end + 1)
-                        listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
-                        if following - after > 4 and not listed:
-                            reach = after - 1
+                # it ends at a comma ("in the absence of papers, nothing is due to them"; an aside: ", whatever
+                # their status, have the right to ..."), unless a short list runs on ("without names, document
+                # numbers or locations")
+                after = next((c for c in commas if c > end), None)
+                if after is not None and after <= reach:
+                    following = next((c for c in commas if c > after), clause_end + 1)
+                    listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
+                    if following - after > 4 and not listed:
+                        reach = after - 1
             elif kind == "negation" and relative:
                 reach = min(end + RELATIVE_NARROW, clause_end)
             elif kind == "rejection":
