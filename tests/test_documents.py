@@ -93,6 +93,16 @@ def test_a_sentence_ends_before_the_marks_that_close_after_its_full_stop(tmp_pat
                                        'They said "no lists."', "Then (see annex.)", "Registration follows."]
 
 
+def test_a_markdown_table_header_is_read_in_its_rows_not_on_its_own(tmp_path) -> None:
+    # "Service | Document asked" names columns: read as a statement it would say a document is asked
+    text = ("## Who is helped\n\n| Service | Document asked | Shared with the authorities |\n|---|---|---|\n"
+            "| First aid | No | No |\n| Meals | No | No |\n")
+    units = load_document(write(tmp_path, "t.md", text)).units
+    assert [(u.line, u.text) for u in units if u.line != 1] == [
+        (5, "Service: First aid | Document asked: No | Shared with the authorities: No"),
+        (6, "Service: Meals | Document asked: No | Shared with the authorities: No")]
+
+
 @pytest.mark.parametrize("marker", ["a)", "b.", "2)"])
 def test_a_lettered_or_numbered_item_on_a_new_line_is_its_own_sentence(tmp_path, marker) -> None:
     # "a) ... b) ..." lines are a list even without a blank line: one item's words never join the next's

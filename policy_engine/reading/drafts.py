@@ -131,10 +131,13 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
             header, previous_row = [], []
         if line.lstrip().startswith("|"):
             # a table row is one statement, its cells kept apart; the |---| line is layout, and the
-            # row above it names the columns
+            # row above it names the columns: it is read in every row below ("Document asked: no"),
+            # not as a statement of its own ("Service | Document asked | Shared with the authorities")
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if all(_TABLE_RULE.match(c) for c in cells):
                 header = previous_row
+                if previous_row and blocks and blocks[-1].line == number - 1:
+                    blocks.pop()
             elif not all(_TABLE_RULE.match(c) for c in cells):
                 previous_row = cells
                 blocks.append(Block(number, table_row(cells, header), own_unit=True))
