@@ -89,6 +89,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     # a table cell answered "No" denies its column's question; "Yes" affirms it
     ("en", "Criterion: UNHCR card | Required?: No | Notes: none", "restriction", {NEGATED}),
     ("en", "Criterion: UNHCR card | Required?: Yes", "restriction", {AFFIRMED}),
+    # a column that asks about the whole row denies the row
+    ("en", "Task: setting return targets | Does the Society do it?: No | Who: -", "target_quota", {NEGATED}),
+    ("es", "Tarea: fijar metas de retorno | ¿Lo hace la Sociedad?: No | Quién: -", "target_quota", {NEGATED}),
+    ("fr", "Tâche : fixer des objectifs de retour | La Société le fait-elle ? : Non | Qui : -", "target_quota",
+     {NEGATED}),
     ("ar", "المعيار: بطاقة المفوضية | هل يُطلب؟: لا", "restriction", {NEGATED}),
     # Arabic: letters written onto a word (و، ب، لل), the article kept on its word, negation and rejection
     ("ar", "تُرسل القوائم إلى الشرطة وبالتنسيق مع مكتب الهجرة.", "enforcement_body", {AFFIRMED}),

@@ -497,6 +497,7 @@ class CompiledLanguage:
         semicolons: list[int] = []  # a ';' stands before this word
         answers: list[int] = []     # a ':' stands before this word ("Required?: No")
         pipes: list[int] = []       # a table cell border '|' stands before this word
+        asked: list[int] = []       # a '?' stands before this word ("Does the Society do it?: No")
         items: list[int] = []       # a new item of a list whose items carry brackets starts at this word
         closed_at = -1
         clause = cell = 0
@@ -514,6 +515,8 @@ class CompiledLanguage:
                         cell += 1
                     if token == ";":
                         semicolons.append(len(words))
+                    elif token == "?":
+                        asked.append(len(words))
                     after_comma = False
                 elif token in ",:|":
                     if token == ":" and words and words[-1] == NUMBER and len(words) <= LABEL_WORDS and not commas:
@@ -590,7 +593,7 @@ class CompiledLanguage:
         if not context_section and words and words[0] in self.openers:
             context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
         return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
-                           tuple(segments), (answers, pipes))
+                           tuple(segments), (answers, pipes, asked))
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -721,9 +724,9 @@ class CompiledLanguage:
     def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
                found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
                context_section: bool, denied: bool, segments: tuple[int, ...],
-               table: tuple[list[int], list[int]] = ([], [])) -> Reading:
+               table: tuple[list[int], list[int], list[int]] = ([], [], [])) -> Reading:
         terms = self.terms
-        answers, pipes = table
+        answers, pipes, asked = table
         # Some phrases change what the words inside them mean ('refused asylum seekers' are not
         # refused, 'without papers' asks for no papers, 'collective sites' handle no one collectively):
         # their concept hides those words from the others (hides_words, idioms, not_negation).
@@ -911,11 +914,15 @@ class CompiledLanguage:
                 # subject is not what is denied
                 in_subject = [r for r in relatives if back - 1 <= r < start]
                 trailing.append((back, (min(in_subject) - 1) if in_subject else start - 1))  # empty when back > end
-                # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا"): the answer denies
-                # its column's question, back to the cell border
-                # (or a short answer that opens with it: "Needs assessment: not planned", "Referral: not applicable")
-                if start in answers and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
-                    trailing.append((max([0] + [p for p in pipes if p <= start]), start - 1))
+            # a table cell answered "No" ("Required?: No", "هل يُطلب؟: لا", "Requis ? : Non"): the answer
+            # denies its column's question, back to the cell border
+            # (or a short answer that opens with it: "Needs assessment: not planned", "Referral: not applicable")
+            if kind != "rejection" and not relative and start in answers \
+                    and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
+                # a column that asks about the whole row ("Task: return targets | Does the Society do
+                # it?: No") denies the row; any other denies its own cell
+                whole_row = start in asked and pipes
+                trailing.append((0 if whole_row else max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
         # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
