@@ -921,7 +921,7 @@ class CompiledLanguage:
                     and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
                 # a column that asks about the whole row ("Task: return targets | Does the Society do
                 # it?: No") denies the row; any other denies its own cell
-                whole_row = start in asked and pipes
+                whole_row = start in asked and bool(pipes)
                 trailing.append((0 if whole_row else max([0] + [p for p in pipes if p <= start]), start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
