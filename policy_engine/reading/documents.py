@@ -26,7 +26,7 @@ from ..model import Document, TextUnit
 from ..resources import schema
 from ..ruleset.schemas import resolve
 from ..ruleset.sections import OTHER_TOPIC, Sections, bundled_sections
-from ..text.textscan import MAX_UNIT_CHARS, iter_strings, normalise, sentences
+from ..text.textscan import CLOSING_MARKS, MAX_UNIT_CHARS, iter_strings, normalise, sentences
 from . import drafts
 from .cleantext import clean
 from .drafts import Block
@@ -56,7 +56,7 @@ _SPACED_HYPHEN = re.compile(r"(^|\s)-+(?=\s|$)")
 _NOT_PROSE = re.compile(r"^(id|language|period|country|expect|waivers|phases)(\.|$)|(^|\.)(type|recipient_type|"
                         r"directed_by_type|legal_status|legal_status_required|legal_status_excluded)$")
 _INDEX = re.compile(r"\[\d+\]")
-_MAY_SPLIT = re.compile(r"[.!?;؟؛][*_\"”’»)]{0,2}\s|\n")  # where textscan.sentences could cut
+_MAY_SPLIT = re.compile(r"[.!?;؟؛]" + CLOSING_MARKS + r"{0,2}\s|\n")  # where textscan.sentences could cut
 
 
 @lru_cache(maxsize=1)

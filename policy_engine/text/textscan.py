@@ -24,8 +24,9 @@ MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of thi
 # 1.5 stay whole), also when bold marks, a quote or a bracket close after it ("**No targets.** The"),
 # at ';' (and ؛), at a blank line, or before a bullet.
 # (a new line that opens a list item - a bullet, "3)", "b)" - starts a new sentence)
-_CLOSE = "[*_\"”’»)]"
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?؟])|(?<=[.!?؟]" + _CLOSE + r")|(?<=[.!?؟]" + _CLOSE + r"{2}))\s+(?=[^a-z])"
+CLOSING_MARKS = "[*_\"”’»)]"  # what may close after a sentence's full stop (documents' short-cut reads it too)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?؟])|(?<=[.!?؟]" + CLOSING_MARKS + r")|(?<=[.!?؟]" + CLOSING_MARKS
+                           + r"{2}))\s+(?=[^a-z])"
                            r"|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)")
 
 
