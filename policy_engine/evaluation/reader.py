@@ -808,7 +808,8 @@ class CompiledLanguage:
         others_first: dict[int, int] = {}  # clause -> where another body opens it
         for s in others_at:
             # at the clause's start, or after an introductory phrase ("While preparing this phase, a donor ...")
-            opening = max([clause_start_of(s)] + [c for c in commas if clause_start_of(s) < c <= s])
+            first = clause_start_of(s)
+            opening = max([first] + [c for c in commas if first < c <= s])
             if s - opening <= 2:
                 others_first.setdefault(clauses[s], s)
 
