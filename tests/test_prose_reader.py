@@ -95,6 +95,12 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Tâche : fixer des objectifs de retour | La Société le fait-elle ? : Non | Qui : -", "target_quota",
      {NEGATED}),
     ("ar", "المعيار: بطاقة المفوضية | هل يُطلب؟: لا", "restriction", {NEGATED}),
+    # ... and so does a column headed by the answers it takes ("Yes / No")
+    ("en", "Criterion: passport required | Yes / No: No", "identity_document", {NEGATED}),
+    ("en", "Criterion: passport required | Yes / No: Yes", "identity_document", {AFFIRMED}),
+    ("es", "Criterio: pasaporte exigido | Sí / No: No", "identity_document", {NEGATED}),
+    ("fr", "Critère : papiers d'identité exigés | Oui / Non : Non", "identity_document", {NEGATED}),
+    ("fr", "Critère : papiers d'identité exigés | Oui / Non : Oui", "identity_document", {AFFIRMED}),
     # Arabic: letters written onto a word (و، ب، لل), the article kept on its word, negation and rejection
     ("ar", "تُرسل القوائم إلى الشرطة وبالتنسيق مع مكتب الهجرة.", "enforcement_body", {AFFIRMED}),
     ("ar", "الخدمة مخصصة للسوريين فقط.", "nationality_group", {AFFIRMED}),
@@ -110,6 +116,25 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
 ])
 def test_how_a_concept_is_said(read, language: str, text: str, concept: str, expected: set[str]) -> None:
     assert said(read, language, text, concept) == expected
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Management declined the proposal: people whose visas have expired are in great hardship."),
+    ("es", "La dirección rechazó la propuesta: las personas cuya visa venció están en gran dificultad."),
+    ("fr", "La direction a refusé : les personnes dont le visa a expiré sont en grande difficulté."),
+])
+def test_the_reason_after_a_refusal_is_a_clause_of_its_own(read, language: str, text: str) -> None:
+    compiled, reading = read(language, text)
+    colon = text.index(":")
+    before = {reading.clauses[i] for i, (start, _) in enumerate(reading.spans) if start < colon}
+    after = {reading.clauses[i] for i, (start, _) in enumerate(reading.spans) if start > colon}
+    assert len(reading.stances) == max(reading.clauses) + 1
+    assert before and after and max(before) < min(after)
+
+
+def test_a_colon_after_a_plain_statement_opens_no_clause(read) -> None:
+    compiled, reading = read("en", "The branch checks one thing: people whose visas have expired are in hardship.")
+    assert set(reading.clauses) == {0}
 
 
 def test_a_function_word_is_not_read_as_a_cue(read) -> None:

@@ -786,6 +786,14 @@ class CompiledLanguage:
                     continue  # "their claim was rejected", "has been refused": said of them, not by them
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
+        for kind, start, end in cues:
+            colon = next((c for c in commas if c > end), len(words))
+            if kind == "rejection" and colon in answers and colon < len(words) and clauses[colon] == clauses[end]:
+                # "Management declined (the proposal): people whose visas have expired are ...": after a
+                # refusal, a colon opens the reason, a clause of its own
+                split = clauses[end]
+                clauses[colon:] = [c + 1 for c in clauses[colon:]]
+                segments = segments[:split + 1] + segments[split:]
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)").endswith(("?", "؟"))
 
@@ -921,9 +929,12 @@ class CompiledLanguage:
             if kind != "rejection" and not relative and start in answers \
                     and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
                 # a column that asks about the whole row ("Task: return targets | Does the Society do
-                # it?: No") denies the row; any other denies its own cell
-                whole_row = start in asked and bool(pipes)
-                trailing.append((0 if whole_row else max([0] + [p for p in pipes if p <= start]), start - 1))
+                # it?: No", or one headed by the answers it takes: "| Yes / No: No") denies the row; any
+                # other denies its own cell
+                cell_start = max([0] + [p for p in pipes if p <= start])
+                header = words[cell_start:start]
+                whole_row = bool(pipes) and (start in asked or (len(header) <= 3 and words[start] in header))
+                trailing.append((0 if whole_row else cell_start, start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
         # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
