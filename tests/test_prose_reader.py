@@ -78,6 +78,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "We will not hand out the ministry's leaflets, or check anyone's documents.", "identity_document",
      {NEGATED}),
     ("en", "We keep no names, and the documents go to the archive.", "identity_document", {AFFIRMED}),
+    # a negation in a relative clause ends before the main verb's modal, and a second negation word that
+    # agrees with it stays in the relative clause ("no tienen ninguno")
+    ("en", "Households whose adults have neither document cannot be enrolled.", "exclusion", {AFFIRMED}),
+    ("es", "Los hogares cuyos adultos no tienen ninguno de los dos números no pueden ser inscritos.", "exclusion",
+     {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
     ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"

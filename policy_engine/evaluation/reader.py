@@ -837,6 +837,7 @@ class CompiledLanguage:
             else:
                 stances.append(PLAN)
         scopes = []    # (first word reached, last word reached, meaning, cue's first word, narrow cue)
+        in_relative: list[tuple[int, int]] = []  # what a negation inside a relative clause reaches
         trailing = []  # (first, last) word where a mention must end to be denied by a later negation
         for kind, start, end in cues:
             if kind == "context":
@@ -847,7 +848,10 @@ class CompiledLanguage:
             while clause_end + 1 < len(words) and cells[clause_end + 1] == cells[end]:
                 clause_end += 1  # a negation reaches to the end of its clause, or of its table cell
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
-            relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives)
+            relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives) \
+                or any(first <= start <= last for first, last in in_relative)
+            # (a second negation word that agrees with one in a relative clause stays in it: "cuyos adultos
+            # no tienen ninguno de los dos números | no pueden ser inscritos")
             if kind == "narrow_negation":
                 # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
                 # to the verb that follows ("people without papers | can volunteer")
@@ -868,7 +872,11 @@ class CompiledLanguage:
                     if following - after > 4 and not listed:
                         reach = after - 1
             elif kind == "negation" and relative:
-                reach = min(end + RELATIVE_NARROW, clause_end)
+                # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...")
+                reach = min([end + RELATIVE_NARROW, clause_end]
+                            + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
+                               if words[k] in self.modals])
+                in_relative.append((end + 1, reach))
             elif kind == "rejection":
                 # to the next comma or 'and', and on through a relative clause that describes what
                 # is rejected ("unlike the last phase, in which migrants were not consulted, ...";
