@@ -78,6 +78,18 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "We will not hand out the ministry's leaflets, or check anyone's documents.", "identity_document",
      {NEGATED}),
     ("en", "We keep no names, and the documents go to the archive.", "identity_document", {AFFIRMED}),
+    # a condition on another body's act, answered by a refusal, is what the programme refuses; answered by
+    # the act itself, or denying something of its own, it is the plan
+    ("en", "If General Security asks for a list of residents, the branch manager declines.", "personal_data",
+     {REJECTED}),
+    ("es", "Si la policía pide la lista de residentes, el jefe de equipo se niega a entregarla.", "personal_data",
+     {REJECTED}),
+    ("fr", "Si la police demande la liste des résidents, le chef d'équipe refuse de la transmettre.",
+     "personal_data", {REJECTED}),
+    ("en", "If the police ask for the list of residents, the branch manager sends it.", "personal_data",
+     {AFFIRMED}),
+    ("en", "If the police find no papers on a resident, the branch does not register him.", "identity_document",
+     {NEGATED}),
     # a negation in a relative clause ends before the main verb's modal, and a second negation word that
     # agrees with it stays in the relative clause ("no tienen ninguno")
     ("en", "Households whose adults have neither document cannot be enrolled.", "exclusion", {AFFIRMED}),

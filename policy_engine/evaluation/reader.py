@@ -787,12 +787,13 @@ class CompiledLanguage:
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         for kind, start, end in cues:
-            colon = next((c for c in commas if c > end), len(words))
-            if kind == "rejection" and colon in answers and colon < len(words) and clauses[colon] == clauses[end]:
+            reason_at = next((c for c in commas if c > end), len(words))
+            if kind == "rejection" and reason_at in answers and reason_at < len(words) \
+                    and clauses[reason_at] == clauses[end]:
                 # "Management declined (the proposal): people whose visas have expired are ...": after a
                 # refusal, a colon opens the reason, a clause of its own
                 split = clauses[end]
-                clauses[colon:] = [c + 1 for c in clauses[colon:]]
+                clauses[reason_at:] = [c + 1 for c in clauses[reason_at:]]
                 segments = segments[:split + 1] + segments[split:]
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)").endswith(("?", "؟"))
@@ -825,6 +826,19 @@ class CompiledLanguage:
             return clause in others_first and programme_at.get(clause, len(words)) > others_first[clause] and any(
                 later in programme_at and later in contrasting for later in range(clause + 1, last_clause + 1))
 
+        # "If the police ask for the list of residents, the branch manager declines": a condition that opens
+        # the sentence on another body's act, answered by a refusal or a negation, is what the programme
+        # refuses (not when the condition itself denies something: "if a family has no card, it is not served")
+        condition: tuple[int, int] | None = None
+        if any(kind == "conditional" and start == 0 for kind, start, _ in cues):
+            for kind, start, end in cues:
+                if kind != "conditional" or start != 0:
+                    continue
+                close = next((c for c in commas if c > end), None)
+                if close is not None and any(end < at < close for at in others_at) \
+                        and not any(k in ("negation", "narrow_negation") and end < at < close for k, at, _ in cues) \
+                        and any(k in ("negation", "rejection") and at >= close for k, at, _ in cues):
+                    condition = (end + 1, close - 1)
         stances = []
         for clause in range(last_clause + 1):
             if question:
@@ -840,7 +854,7 @@ class CompiledLanguage:
         in_relative: list[tuple[int, int]] = []  # what a negation inside a relative clause reaches
         trailing = []  # (first, last) word where a mention must end to be denied by a later negation
         for kind, start, end in cues:
-            if kind == "context":
+            if kind in ("context", "conditional"):
                 continue
             clause = clauses[start]
             clause_start = clause_start_of(start)
@@ -953,6 +967,11 @@ class CompiledLanguage:
                 continue
             start, end = positions[0], positions[-1]
             polarity = base
+            if condition and condition[0] <= start and end <= condition[1]:
+                match = Match(start, end, clauses[start], REJECTED, term, positions)
+                for concept in concepts:
+                    matches.setdefault(concept, []).append(match)
+                continue
             reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
             if not reaching and not trailing and not inside_phrases and (end == start or not negating):
                 match = Match(start, end, clauses[start], polarity, term, positions)
