@@ -112,6 +112,13 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Tâche : fixer des objectifs de retour | La Société le fait-elle ? : Non | Qui : -", "target_quota",
      {NEGATED}),
     ("ar", "المعيار: بطاقة المفوضية | هل يُطلب؟: لا", "restriction", {NEGATED}),
+    # ... but a column that asks about something of its own denies only its cell
+    ("fr", "Indicateur : satisfaction des usagers (enquête) | Cible : 80 % | Mesure du nombre de départs ? : Non",
+     "needs_assessment_named", {AFFIRMED}),
+    ("en", "Indicator: user satisfaction (survey) | Target: 80 % | Counts departures?: No", "needs_assessment_named",
+     {AFFIRMED}),
+    ("en", "Indicator: user satisfaction (survey) | Target: 80 % | Counts departures?: No", "migration_movement",
+     {NEGATED}),
     # ... and so does a column headed by the answers it takes ("Yes / No")
     ("en", "Criterion: passport required | Yes / No: No", "identity_document", {NEGATED}),
     ("en", "Criterion: passport required | Yes / No: Yes", "identity_document", {AFFIRMED}),

@@ -748,6 +748,7 @@ class CompiledLanguage:
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         programme_at: dict[int, int] = {}  # clause -> where it first names the programme
+        programme_words: set[int] = set()   # the words that name it
         others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
         contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
         for positions, term in kept:
@@ -761,6 +762,7 @@ class CompiledLanguage:
             if "programme" in kinds:
                 programme = True
                 programme_at.setdefault(clauses[start], start)
+                programme_words.update(positions)
             if "others" in kinds or "contrast" in kinds:
                 (others_at if "others" in kinds else contrast_at).append(start)
                 continue
@@ -951,11 +953,14 @@ class CompiledLanguage:
             if kind != "rejection" and not relative and start in answers \
                     and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
                 # a column that asks about the whole row ("Task: return targets | Does the Society do
-                # it?: No", or one headed by the answers it takes: "| Yes / No: No") denies the row; any
-                # other denies its own cell
+                # it?: No", or one headed by the answers it takes: "| Yes / No: No") denies the row; one that
+                # asks about something of its own ("| Measures departures?: No") and any other deny their cell
                 cell_start = max([0] + [p for p in pipes if p <= start])
                 header = words[cell_start:start]
-                whole_row = bool(pipes) and (start in asked or (len(header) <= 3 and words[start] in header))
+                own_question = any(terms[t].concepts and cell_start <= p[0] and p[-1] < start
+                                   and not set(p) <= programme_words for p, t in kept)
+                whole_row = bool(pipes) and ((start in asked and not own_question)
+                                             or (len(header) <= 3 and words[start] in header))
                 trailing.append((0 if whole_row else cell_start, start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
