@@ -341,3 +341,42 @@ def test_lint_prints_the_text_pattern_count(tmp_path) -> None:
     assert count.endswith(" text patterns") or "text pattern" in count
     rules, concepts = count.split(" rules read, ")[0], count.split(", ")[1]
     assert int(rules) >= 30 and concepts.endswith(" concepts")
+
+
+def test_lint_names_an_unknown_concept_in_unless_mentioned(tmp_path) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_mentioned: [gards]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
+    (unknown,) = [p for p in problems if p.code == "unknown-concept"]
+    assert (unknown.line, unknown.message) == (14, "rule 'no-feedback-channel': unknown concept 'gards'")
+
+
+def test_lint_finds_an_unless_mentioned_that_silences_its_own_test(tmp_path) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_mentioned: [asked]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
+    (dead,) = [p for p in problems if p.code == "dead-condition"]
+    assert dead.line == 14 and dead.message.startswith("rule 'no-feedback-channel': 'unless_mentioned' names asked")
+
+
+GUARDS = CONCEPTS.replace("  unused:\n", """\
+  guards:
+    means: The guards at the gate.
+    en: [guard, guards]
+    es: [guardia]
+    examples:
+      en: {match: ["A guard spoke."], no_match: ["A resident spoke."]}
+      es: {match: ["Habló un guardia."], no_match: ["Habló un residente."]}
+  unused:
+""")
+
+
+@pytest.mark.parametrize("key, fires", [("unless", True), ("unless_mentioned", False)])
+def test_unless_counts_affirmed_mentions_and_unless_mentioned_any(tmp_path, key, fires) -> None:
+    # "Residents are never asked, nor are the guards": the guards are mentioned, but denied
+    rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")
+    rules = prose_folder(tmp_path, rule, GUARDS)
+    draft = tmp_path / "draft.md"
+    draft.write_text("---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n"
+                     "Residents are never asked, nor are the guards.\n", encoding="utf-8")
+    result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
+    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
+    assert ("no-feedback-channel" in fired) is fires

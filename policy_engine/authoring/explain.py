@@ -78,6 +78,8 @@ def describe_prose(body: Any) -> str:
         text += f", in {', '.join(_names(body['in']))}"
     if body.get("unless"):
         text += f"; not when it also says {' or '.join(_names(body['unless']))}"
+    if body.get("unless_mentioned"):
+        text += f"; not when it also mentions {' or '.join(_names(body['unless_mentioned']))}, said or denied"
     if body.get("unless_between"):
         text += f"; not when {' or '.join(_names(body['unless_between']))} stands between them"
     return text
@@ -148,7 +150,7 @@ def concepts_in(raw: Any) -> list[str]:
                 body = node["prose"]
                 body = {"all": body} if isinstance(body, (str, list)) else body
                 if isinstance(body, dict):
-                    for key in ("all", "unless", "unless_between"):
+                    for key in ("all", "unless", "unless_mentioned", "unless_between"):
                         out.extend(n for n in _names(body.get(key)) if n not in out)
                 return
             for value in node.values():
@@ -437,9 +439,10 @@ class Explainer:
         absent = [names[c] for c in spec.concepts if c not in seen]
         if absent:
             return f"no sentence mentions {' or '.join(absent)}"
-        loose = spec._replace(unless=(), unless_between=())
+        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=())
         for index, reading in enumerate(self.reading.readings):
-            if reading is not None and (spec.unless or spec.unless_between) and hits(loose, reading):
+            if reading is not None and (spec.unless or spec.unless_between or spec.unless_mentioned) \
+                    and hits(loose, reading):
                 unit = self.doc.units[index]
                 return f"{self._where(unit.line)}\"{quote(unit.text, 120)}\" says it, but an exception (unless) applies"
         return (f"{', '.join(names[c] for c in spec.concepts)} are each mentioned, but never together in "

@@ -434,7 +434,7 @@ def check_prose(rule: Rule, source: RuleSource, context: _Context) -> Iterator[L
     readable = lexicon.readable()
     for body, path in _prose_tests(source):
         wanted = _names(body.get("all"))
-        for key in ("unless", "unless_between"):
+        for key in ("unless", "unless_mentioned", "unless_between"):
             for index, name in enumerate(_names(body.get(key))):
                 clash = [w for w in wanted if w in _closure(name, lexicon)]
                 if clash:
@@ -497,7 +497,7 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
                 if body is not None:
                     body = {"all": body} if isinstance(body, (str, list)) else body
                     if isinstance(body, dict):
-                        for key in ("all", "unless", "unless_between"):
+                        for key in ("all", "unless", "unless_mentioned", "unless_between"):
                             for name in _names(body.get(key)):
                                 used |= _closure(name, lexicon)
                 else:

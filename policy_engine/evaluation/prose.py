@@ -66,7 +66,8 @@ class ProseReader:
                 tests = [(key, TestSpec(tuple(ids[c] for c in spec.concepts), tuple(ids[c] for c in spec.unless),
                                         spec.within == "sentence", spec.near, spec.ordered,
                                         tuple(ids[c] for c in spec.unless_between),
-                                        tuple(ids[c] for c in spec.said_of)))
+                                        tuple(ids[c] for c in spec.said_of),
+                                        tuple(ids[c] for c in spec.unless_mentioned)))
                          for key, spec in sorted(self.specs.items())]
                 by_concept: dict[int, list[int]] = {}
                 for index, (_, test) in enumerate(tests):

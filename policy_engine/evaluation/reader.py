@@ -1062,6 +1062,7 @@ class TestSpec(NamedTuple):
     ordered: bool = False  # the concepts in the order the test names them
     unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
     said_of: tuple[int, ...] = ()         # concepts whose polarity is the hit's (default: all of them)
+    unless_mentioned: tuple[int, ...] = ()  # concepts that silence it however they are said (affirmed or denied)
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
@@ -1119,6 +1120,9 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             continue
         if spec.unless and any(m.polarity == AFFIRMED and group_of(m) == group
                                for u in spec.unless for m in reading.matches.get(u, ())):
+            continue
+        if spec.unless_mentioned and any(group_of(m) == group
+                                         for u in spec.unless_mentioned for m in reading.matches.get(u, ())):
             continue
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
                    if group_of(m) == group]

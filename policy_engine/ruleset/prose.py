@@ -28,6 +28,7 @@ class ProseSpec(NamedTuple):
     ordered: bool = False
     unless_between: tuple[str, ...] = ()
     said_of: tuple[str, ...] = ()   # the concepts whose negation counts (default: any of them)
+    unless_mentioned: tuple[str, ...] = ()  # like unless, but mentioned in any way (said or denied)
 
     @property
     def key(self) -> str:
@@ -38,6 +39,8 @@ class ProseSpec(NamedTuple):
             parts.append("unless between " + "+".join(self.unless_between))
         if self.said_of:
             parts.append("said of " + "+".join(self.said_of))
+        if self.unless_mentioned:
+            parts.append("unless mentioned " + "+".join(self.unless_mentioned))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:

@@ -412,7 +412,8 @@ class _Parser:
             self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
                        "prose: {all: [identity_document, requirement]}", where)
             return None
-        allowed = ("all", "unless", "unless_between", "within", "near", "ordered", "in", "stance", "said", "said_of")
+        allowed = ("all", "unless", "unless_mentioned", "unless_between", "within", "near", "ordered", "in", "stance",
+                   "said", "said_of")
         for key in body:
             if key not in allowed:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
@@ -423,7 +424,9 @@ class _Parser:
         between = self.concepts(body["unless_between"], join(where, "unless_between"), "unless_between") \
             if "unless_between" in body else ()
         said_of = self.concepts(body["said_of"], join(where, "said_of"), "said_of") if "said_of" in body else ()
-        if concepts is None or unless is None or between is None or said_of is None:
+        mentioned = self.concepts(body["unless_mentioned"], join(where, "unless_mentioned"), "unless_mentioned") \
+            if "unless_mentioned" in body else ()
+        if concepts is None or unless is None or between is None or said_of is None or mentioned is None:
             return None
         for index, name in enumerate(said_of):
             if name not in concepts:
@@ -459,7 +462,7 @@ class _Parser:
         if said not in SAID:
             self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
             return None
-        spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of)
+        spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of, mentioned)
         return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
 
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:
