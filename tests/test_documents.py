@@ -103,6 +103,24 @@ def test_a_markdown_table_header_is_read_in_its_rows_not_on_its_own(tmp_path) ->
         (6, "Service: Meals | Document asked: No | Shared with the authorities: No")]
 
 
+@pytest.mark.parametrize("name", ["minutes.txt", "minutes.md"])
+def test_a_table_without_outer_pipes_is_read_row_by_row_under_its_header(tmp_path, name) -> None:
+    # minutes written as "Theme | Agreed? | Who": each row one statement, the first row naming the columns
+    text = ("## Agreements\n\nTheme | Agreed? | Who\nWeekly totals, no names | Yes | Red Cross\n"
+            "Daily list with names | No | -\n\nThe meeting closed at noon.\n")
+    units = load_document(write(tmp_path, name, text)).units
+    assert [(u.line, u.text) for u in units if u.line != 1] == [
+        (4, "Theme: Weekly totals, no names | Agreed?: Yes | Who: Red Cross"),
+        (5, "Theme: Daily list with names | Agreed?: No | Who: -"),
+        (7, "The meeting closed at noon.")]
+
+
+def test_a_line_with_one_pipe_alone_is_not_a_table(tmp_path) -> None:
+    text = "## Activities\n\nFirst aid | water at the crossing.\n\nMeals every evening.\n"
+    units = load_document(write(tmp_path, "d.txt", text)).units
+    assert [u.text for u in units if u.line != 1] == ["First aid | water at the crossing.", "Meals every evening."]
+
+
 @pytest.mark.parametrize("marker", ["a)", "b.", "2)"])
 def test_a_lettered_or_numbered_item_on_a_new_line_is_its_own_sentence(tmp_path, marker) -> None:
     # "a) ... b) ..." lines are a list even without a blank line: one item's words never join the next's

@@ -113,6 +113,33 @@ def table_row(cells: list[str], header: list[str]) -> str:
     return " | ".join(p for p in parts if p)
 
 
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _bare_table(lines: list[str], index: int) -> int:
+    """How many lines from index make a table written without outer pipes, as plain-text drafts and
+    minutes do ("Theme | Agreed? | Who"): two or more lines in a row, each of the same two or more cells."""
+    if "|" not in lines[index]:
+        return 0
+    width = len(_cells(lines[index]))
+    end = index
+    while end < len(lines) and "|" in lines[end] and lines[end].strip() and len(_cells(lines[end])) == width:
+        end += 1
+    return end - index if width >= 2 and end - index >= 2 else 0
+
+
+def _table_blocks(lines: list[str], index: int, count: int, first_line: int) -> list[Block]:
+    """The rows of a table without outer pipes, each one statement: a first row of short cells names the
+    columns and is read in every row below ("Agreed?: No"), as a Markdown header row is."""
+    rows = [(first_line + i, _cells(lines[i])) for i in range(index, index + count)
+            if not all(_TABLE_RULE.match(c) for c in _cells(lines[i]))]
+    header: list[str] = []
+    if rows and all(c and len(c.split()) <= 5 for c in rows[0][1]) and len(rows) > 1:
+        header = rows.pop(0)[1]
+    return [Block(number, table_row(cells, header), own_unit=True) for number, cells in rows]
+
+
 def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> list[Block]:
     """Blocks of a Markdown body: '#' and underlined headings, bold-only lines, and numbered or
     plain lines that name a known section."""
@@ -129,6 +156,10 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
         atx = _ATX.match(line)
         if not line.lstrip().startswith("|"):
             header, previous_row = [], []
+        if not line.lstrip().startswith("|") and (run := _bare_table(lines, index)):
+            blocks.extend(_table_blocks(lines, index, run, first_line))
+            index += run
+            continue
         if line.lstrip().startswith("|"):
             # a table row is one statement, its cells kept apart; the |---| line is layout, and the
             # row above it names the columns: it is read in every row below ("Document asked: no"),
@@ -193,6 +224,10 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
         following = lines[index + 1] if index + 1 < len(lines) else ""
         previous_blank = index == 0 or not lines[index - 1].strip()
         stripped = line.strip()
+        if stripped and (run := _bare_table(lines, index)):
+            blocks.extend(_table_blocks(lines, index, run, first_line))
+            index += run
+            continue
         if stripped and previous_blank and _SETEXT.match(following) and _looks_short(stripped, 16):
             blocks.append(Block(number, stripped, 1 if following.strip()[0] == "=" else 2))
             blocks.append(Block(number + 1, ""))
