@@ -957,8 +957,8 @@ class CompiledLanguage:
                 # asks about something of its own ("| Measures departures?: No") and any other deny their cell
                 cell_start = max([0] + [p for p in pipes if p <= start])
                 header = words[cell_start:start]
-                said = [w for i, w in enumerate(header, cell_start) if len(w) > 3 and i not in programme_words]
-                own_question = len(said) >= 2 and any(terms[t].concepts and cell_start <= p[0] and p[-1] < start
+                content = [w for i, w in enumerate(header, cell_start) if len(w) > 3 and i not in programme_words]
+                own_question = len(content) >= 2 and any(terms[t].concepts and cell_start <= p[0] and p[-1] < start
                                                       and not set(p) <= programme_words for p, t in kept)
                 whole_row = bool(pipes) and ((start in asked and not own_question)
                                              or (len(header) <= 3 and words[start] in header))
