@@ -789,9 +789,10 @@ class CompiledLanguage:
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         for kind, start, end in cues:
+            if kind != "rejection":
+                continue
             reason_at = next((c for c in commas if c > end), len(words))
-            if kind == "rejection" and reason_at in answers and reason_at < len(words) \
-                    and clauses[reason_at] == clauses[end]:
+            if reason_at in answers and reason_at < len(words) and clauses[reason_at] == clauses[end]:
                 # "Management declined (the proposal): people whose visas have expired are ...": after a
                 # refusal, a colon opens the reason, a clause of its own
                 split = clauses[end]
@@ -832,15 +833,12 @@ class CompiledLanguage:
         # the sentence on another body's act, answered by a refusal or a negation, is what the programme
         # refuses (not when the condition itself denies something: "if a family has no card, it is not served")
         condition: tuple[int, int] | None = None
-        if any(kind == "conditional" and start == 0 for kind, start, _ in cues):
-            for kind, start, end in cues:
-                if kind != "conditional" or start != 0:
-                    continue
-                close = next((c for c in commas if c > end), None)
-                if close is not None and any(end < at < close for at in others_at) \
-                        and not any(k in ("negation", "narrow_negation") and end < at < close for k, at, _ in cues) \
-                        and any(k in ("negation", "rejection") and at >= close for k, at, _ in cues):
-                    condition = (end + 1, close - 1)
+        if_at = next((end for kind, start, end in cues if kind == "conditional" and start == 0), None)
+        ends_at = next((c for c in commas if c > if_at), None) if if_at is not None else None
+        if if_at is not None and ends_at is not None and any(if_at < at < ends_at for at in others_at) \
+                and not any(k in ("negation", "narrow_negation") and if_at < at < ends_at for k, at, _ in cues) \
+                and any(k in ("negation", "rejection") and at >= ends_at for k, at, _ in cues):
+            condition = (if_at + 1, ends_at - 1)
         stances = []
         for clause in range(last_clause + 1):
             if question:
