@@ -112,6 +112,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Tâche : fixer des objectifs de retour | La Société le fait-elle ? : Non | Qui : -", "target_quota",
      {NEGATED}),
     ("ar", "المعيار: بطاقة المفوضية | هل يُطلب؟: لا", "restriction", {NEGATED}),
+    # an answer "No" with an aside after it still answers its question
+    ("en", "Do we pass names to the Home Office?: No (safeguarding exceptions only)", "personal_data", {NEGATED}),
+    ("fr", "Transmettons-nous des noms à la préfecture ? : Non (sauf protection de l'enfance)", "personal_data",
+     {NEGATED}),
     # ... but a column that asks about something of its own denies only its cell
     ("fr", "Indicateur : satisfaction des usagers (enquête) | Cible : 80 % | Mesure du nombre de départs ? : Non",
      "needs_assessment_named", {AFFIRMED}),
@@ -159,6 +163,15 @@ def test_the_reason_after_a_refusal_is_a_clause_of_its_own(read, language: str, 
 def test_a_colon_after_a_plain_statement_opens_no_clause(read) -> None:
     compiled, reading = read("en", "The branch checks one thing: people whose visas have expired are in hardship.")
     assert set(reading.clauses) == {0}
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "**Will you share beneficiary lists with the border police?**"),
+    ("es", "__¿Compartirán las listas de beneficiarios con la policía?__"),
+])
+def test_a_question_in_bold_is_a_question(read, language: str, text: str) -> None:
+    compiled, reading = read(language, text)
+    assert set(reading.stances) == {"question"}
 
 
 def test_a_function_word_is_not_read_as_a_cue(read) -> None:

@@ -799,7 +799,7 @@ class CompiledLanguage:
                 clauses[reason_at:] = [c + 1 for c in clauses[reason_at:]]
                 segments = segments[:split + 1] + segments[split:]
         last_clause = clauses[-1] if clauses else 0
-        question = text.rstrip().rstrip("\"'”»)").endswith(("?", "؟"))
+        question = text.rstrip().rstrip("\"'”»)*_").endswith(("?", "؟"))  # (also in bold: "**Will you ...?**")
 
         def clause_start_of(start: int) -> int:
             while start > 0 and clauses[start - 1] == clauses[start]:
@@ -949,7 +949,9 @@ class CompiledLanguage:
             # denies its column's question, back to the cell border
             # (or a short answer that opens with it: "Needs assessment: not planned", "Referral: not applicable")
             if kind != "rejection" and not relative and start in answers \
-                    and next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2:
+                    and (next((p for p in pipes if p > end), len(words)) - (end + 1) <= 2 or end + 1 in opens):
+                # (the answer may carry an aside: "Do we pass names to the Home Office?: No (safeguarding
+                # exceptions only)")
                 # a column that asks about the whole row ("Task: return targets | Does the Society do
                 # it?: No", or one headed by the answers it takes: "| Yes / No: No") denies the row; one that
                 # asks about something of its own ("| Measures departures?: No") and any other deny their cell
