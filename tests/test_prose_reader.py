@@ -160,6 +160,18 @@ def test_the_reason_after_a_refusal_is_a_clause_of_its_own(read, language: str, 
     assert before and after and max(before) < min(after)
 
 
+@pytest.mark.parametrize("language, text", [
+    ("en", "The project starts without any survey of the families: kit numbers follow the lists sent by the ministry."),
+    ("fr", "Le projet démarrera sans enquête auprès des familles : les kits suivront les listes transmises par le ministère."),
+])
+def test_the_explanation_after_a_denial_is_a_clause_of_its_own(read, language: str, text: str) -> None:
+    compiled, reading = read(language, text)
+    colon = text.index(":")
+    before = {reading.clauses[i] for i, (start, _) in enumerate(reading.spans) if start < colon}
+    after = {reading.clauses[i] for i, (start, _) in enumerate(reading.spans) if start > colon}
+    assert max(before) < min(after) and len(reading.stances) == max(reading.clauses) + 1
+
+
 def test_a_colon_after_a_plain_statement_opens_no_clause(read) -> None:
     compiled, reading = read("en", "The branch checks one thing: people whose visas have expired are in hardship.")
     assert set(reading.clauses) == {0}

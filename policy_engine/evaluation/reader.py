@@ -789,9 +789,11 @@ class CompiledLanguage:
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         for kind, start, end in cues:
-            if kind != "rejection":
+            if kind not in ("rejection", "negation", "narrow_negation"):
                 continue
             reason_at = next((c for c in commas if c > end), len(words))
+            if kind != "rejection" and not any(len(w) > 3 for w in words[end + 1:reason_at]):
+                continue  # "No: each person is heard" answers alone; the colon is not after what it denies
             if reason_at in answers and reason_at < len(words) and clauses[reason_at] == clauses[end]:
                 # "Management declined (the proposal): people whose visas have expired are ...": after a
                 # refusal, a colon opens the reason, a clause of its own
