@@ -88,6 +88,9 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
      "personal_data", {REJECTED}),
     ("en", "If the police ask for the list of residents, the branch manager sends it.", "personal_data",
      {AFFIRMED}),
+    # (the condition runs to the last comma before the answer, across a list of bodies)
+    ("en", "If the Department, the Border Force or the police ask us for the whereabouts of a named person, "
+     "including after release, our answer is that we do not share it.", "whereabouts", {REJECTED}),
     ("en", "If the police find no papers on a resident, the branch does not register him.", "identity_document",
      {NEGATED}),
     # a negation in a relative clause ends before the main verb's modal, and a second negation word that

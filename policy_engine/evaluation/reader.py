@@ -836,7 +836,12 @@ class CompiledLanguage:
         # refuses (not when the condition itself denies something: "if a family has no card, it is not served")
         condition: tuple[int, int] | None = None
         if_at = next((end for kind, start, end in cues if kind == "conditional" and start == 0), None)
-        ends_at = next((c for c in commas if c > if_at), None) if if_at is not None else None
+        # (it ends at the last comma before the answer: "If the Department, the Border Force or the police ask
+        # us for information about a named person, our answer is that we do not share ...")
+        answer_at = next((s for k, s, _ in cues if k in ("negation", "rejection") and if_at is not None and s > if_at),
+                         None)
+        ends_at = max((c for c in commas if if_at is not None and answer_at is not None and if_at < c <= answer_at),
+                      default=None)
         if if_at is not None and ends_at is not None and any(if_at < at < ends_at for at in others_at) \
                 and not any(k in ("negation", "narrow_negation") and if_at < at < ends_at for k, at, _ in cues) \
                 and any(k in ("negation", "rejection") and at >= ends_at for k, at, _ in cues):
