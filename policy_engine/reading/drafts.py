@@ -132,8 +132,11 @@ def _bare_table(lines: list[str], index: int) -> int:
 def _table_blocks(lines: list[str], index: int, count: int, first_line: int) -> list[Block]:
     """The rows of a table without outer pipes, each one statement: a first row of short cells names the
     columns and is read in every row below ("Agreed?: No"), as a Markdown header row is."""
-    rows = [(first_line + i, _cells(lines[i])) for i in range(index, index + count)
-            if not all(_TABLE_RULE.match(c) for c in _cells(lines[i]))]
+    rows: list[tuple[int, list[str]]] = []
+    for i in range(index, index + count):
+        cells = _cells(lines[i])
+        if not all(_TABLE_RULE.match(c) for c in cells):  # (a |---| line is layout)
+            rows.append((first_line + i, cells))
     header: list[str] = []
     if rows and all(c and len(c.split()) <= 5 for c in rows[0][1]) and len(rows) > 1:
         header = rows.pop(0)[1]
@@ -154,17 +157,18 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
         following = lines[index + 1] if index + 1 < len(lines) else ""
         previous_blank = index == 0 or not lines[index - 1].strip()
         atx = _ATX.match(line)
-        if not line.lstrip().startswith("|"):
+        piped = line.lstrip().startswith("|")
+        if not piped:
             header, previous_row = [], []
-        if not line.lstrip().startswith("|") and (run := _bare_table(lines, index)):
-            blocks.extend(_table_blocks(lines, index, run, first_line))
-            index += run
-            continue
-        if line.lstrip().startswith("|"):
+            if run := _bare_table(lines, index):
+                blocks.extend(_table_blocks(lines, index, run, first_line))
+                index += run
+                continue
+        if piped:
             # a table row is one statement, its cells kept apart; the |---| line is layout, and the
             # row above it names the columns: it is read in every row below ("Document asked: no"),
             # not as a statement of its own ("Service | Document asked | Shared with the authorities")
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            cells = _cells(line)
             if all(_TABLE_RULE.match(c) for c in cells):
                 header = previous_row
                 if previous_row and blocks and blocks[-1].line == number - 1:
