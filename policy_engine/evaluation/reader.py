@@ -836,16 +836,14 @@ class CompiledLanguage:
         # refuses (not when the condition itself denies something: "if a family has no card, it is not served")
         condition: tuple[int, int] | None = None
         if_at = next((end for kind, start, end in cues if kind == "conditional" and start == 0), None)
-        # (it ends at the last comma before the answer: "If the Department, the Border Force or the police ask
-        # us for information about a named person, our answer is that we do not share ...")
-        answer_at = next((s for k, s, _ in cues if k in ("negation", "rejection") and if_at is not None and s > if_at),
-                         None)
-        ends_at = max((c for c in commas if if_at is not None and answer_at is not None and if_at < c <= answer_at),
-                      default=None)
-        if if_at is not None and ends_at is not None and any(if_at < at < ends_at for at in others_at) \
-                and not any(k in ("negation", "narrow_negation") and if_at < at < ends_at for k, at, _ in cues) \
-                and any(k in ("negation", "rejection") and at >= ends_at for k, at, _ in cues):
-            condition = (if_at + 1, ends_at - 1)
+        if if_at is not None:
+            # the answer is the first refusal or negation after it; the condition ends at the last comma before
+            # it ("If the Department, the Border Force or the police ask us ..., our answer is that we do not ...")
+            answer_at = min((s for k, s, _ in cues if k in ("negation", "rejection") and s > if_at), default=None)
+            ends_at = max((c for c in commas if answer_at is not None and if_at < c <= answer_at), default=None)
+            if ends_at is not None and any(if_at < at < ends_at for at in others_at) \
+                    and not any(k == "narrow_negation" and if_at < at < ends_at for k, at, _ in cues):
+                condition = (if_at + 1, ends_at - 1)
         stances = []
         for clause in range(last_clause + 1):
             if question:
@@ -964,11 +962,12 @@ class CompiledLanguage:
                 # asks about something of its own ("| Measures departures?: No") and any other deny their cell
                 cell_start = max([0] + [p for p in pipes if p <= start])
                 header = words[cell_start:start]
-                content = [w for i, w in enumerate(header, cell_start) if len(w) > 3 and i not in programme_words]
-                own_question = len(content) >= 2 and any(terms[t].concepts and cell_start <= p[0] and p[-1] < start
-                                                      and not set(p) <= programme_words for p, t in kept)
-                whole_row = bool(pipes) and ((start in asked and not own_question)
-                                             or (len(header) <= 3 and words[start] in header))
+                whole_row = bool(pipes) and len(header) <= 3 and words[start] in header
+                if pipes and not whole_row and start in asked:
+                    content = [w for i, w in enumerate(header, cell_start) if len(w) > 3 and i not in programme_words]
+                    whole_row = len(content) < 2 or not any(
+                        terms[t].concepts and cell_start <= p[0] and p[-1] < start and not set(p) <= programme_words
+                        for p, t in kept)
                 trailing.append((0 if whole_row else cell_start, start - 1))
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
@@ -979,14 +978,11 @@ class CompiledLanguage:
             if not concepts:
                 continue
             start, end = positions[0], positions[-1]
-            polarity = base
-            if condition and condition[0] <= start and end <= condition[1]:
-                match = Match(start, end, clauses[start], REJECTED, term, positions)
-                for concept in concepts:
-                    matches.setdefault(concept, []).append(match)
-                continue
+            # (in a condition the programme refuses, a mention is rejected whatever else reaches it)
+            in_condition = condition is not None and condition[0] <= start and end <= condition[1]
+            polarity = REJECTED if in_condition else base
             reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
-            if not reaching and not trailing and not inside_phrases and (end == start or not negating):
+            if in_condition or not reaching and not trailing and not inside_phrases and (end == start or not negating):
                 match = Match(start, end, clauses[start], polarity, term, positions)
                 for concept in concepts:
                     matches.setdefault(concept, []).append(match)
