@@ -25,7 +25,7 @@ from ..files.yamlsrc import join
 from ..model import Document, Finding
 from ..ruleset.lexicon import Lexicon
 from ..ruleset.policy import Policy
-from ..ruleset.prose import SAID
+from ..ruleset.prose import CONCEPT_KEYS, SAID
 from ..ruleset.rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, ProseTest, Rule, TextTest
 from ..ruleset.rulesrc import RuleSource
 
@@ -150,7 +150,7 @@ def concepts_in(raw: Any) -> list[str]:
                 body = node["prose"]
                 body = {"all": body} if isinstance(body, (str, list)) else body
                 if isinstance(body, dict):
-                    for key in ("all", "unless", "unless_mentioned", "unless_between"):
+                    for key in CONCEPT_KEYS:
                         out.extend(n for n in _names(body.get(key)) if n not in out)
                 return
             for value in node.values():

@@ -38,6 +38,7 @@ from ..files.yamlsrc import join
 from ..reading.documents import _NOT_PROSE, parse_document
 from ..resources import default_rules_dir
 from ..ruleset.lexicon import LanguageCues, Lexicon
+from ..ruleset.prose import CONCEPT_KEYS, EXCEPTION_KEYS
 from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
 from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
@@ -434,7 +435,7 @@ def check_prose(rule: Rule, source: RuleSource, context: _Context) -> Iterator[L
     readable = lexicon.readable()
     for body, path in _prose_tests(source):
         wanted = _names(body.get("all"))
-        for key in ("unless", "unless_mentioned", "unless_between"):
+        for key in EXCEPTION_KEYS:
             for index, name in enumerate(_names(body.get(key))):
                 clash = [w for w in wanted if w in _closure(name, lexicon)]
                 if clash:
@@ -497,7 +498,7 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
                 if body is not None:
                     body = {"all": body} if isinstance(body, (str, list)) else body
                     if isinstance(body, dict):
-                        for key in ("all", "unless", "unless_mentioned", "unless_between"):
+                        for key in CONCEPT_KEYS:
                             for name in _names(body.get(key)):
                                 used |= _closure(name, lexicon)
                 else:

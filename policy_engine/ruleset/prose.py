@@ -15,6 +15,9 @@ POLARITIES = (AFFIRMED, NEGATED, REJECTED)
 SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGATED,), "rejected": (REJECTED,),
         "any": POLARITIES}
 WITHIN = ("clause", "sentence")
+# The keys of a prose test that name concepts: those it needs, and those that excuse it.
+EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_between")
+CONCEPT_KEYS = ("all", *EXCEPTION_KEYS)
 
 
 class ProseSpec(NamedTuple):

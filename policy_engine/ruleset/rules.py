@@ -26,7 +26,7 @@ from ..resources import schema
 from ..text.textscan import PatternError, TextPatterns, compile_pattern
 from .lexicon import Lexicon, concept_files, language_files, load_lexicon
 from .policy import Policy, read_policy
-from .prose import SAID, STANCES, WITHIN, ProseSpec
+from .prose import CONCEPT_KEYS, SAID, STANCES, WITHIN, ProseSpec
 from .schemas import field_paths, is_object_list, is_scalar_list, list_item, make_validator, node_at, schema_problems
 from .sections import Sections, load_sections
 
@@ -412,8 +412,7 @@ class _Parser:
             self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
                        "prose: {all: [identity_document, requirement]}", where)
             return None
-        allowed = ("all", "unless", "unless_mentioned", "unless_between", "within", "near", "ordered", "in", "stance",
-                   "said", "said_of")
+        allowed = (*CONCEPT_KEYS, "within", "near", "ordered", "in", "stance", "said", "said_of")
         for key in body:
             if key not in allowed:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
