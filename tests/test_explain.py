@@ -6,6 +6,9 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from policy_engine.authoring.explain import describe_prose
 from policy_engine.reading.documents import load_document
 from tests.rulekit import ALIASED_RULE, GOOD_RULE, ROOT, invoke, rule_file, rule_folder
 
@@ -338,3 +341,15 @@ def test_explain_answers_come_from_the_engine(checker) -> None:
     answers = built.evaluate(checker.facts(doc).facts)
     fired = {f.rule for f in checker.check(doc).findings}
     assert {rule.id for rule in rules if answers.holds(rule.when)} == fired
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ({"all": ["consulted"]}, "a clause says consulted"),
+    ({"all": ["consulted"], "within": "sentence"}, "a sentence says consulted"),
+    ({"all": ["identity_document", "restriction"]}, "one clause says identity_document + restriction"),
+    ({"all": ["identity_document", "restriction"], "within": "sentence"},
+     "one sentence says identity_document + restriction"),
+])
+def test_describe_prose_names_the_unit_a_test_reads(body, words) -> None:
+    # a one-concept test over a sentence counts its exceptions over the sentence, so it must say so
+    assert describe_prose(body).startswith(words + ",")

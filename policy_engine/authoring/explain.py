@@ -59,8 +59,8 @@ def describe_prose(body: Any) -> str:
         return flow(body)
     concepts = _names(body.get("all"))
     joined = " then ".join(concepts) if body.get("ordered") else " + ".join(concepts)
-    where = "one sentence" if body.get("within") == "sentence" else "one clause"
-    text = f"{where} says {joined}" if len(concepts) > 1 else f"a clause says {joined}"
+    unit = "sentence" if body.get("within") == "sentence" else "clause"
+    text = f"{'one' if len(concepts) > 1 else 'a'} {unit} says {joined}"
     if body.get("near") is not None:
         text += f" (at most {body['near']} words apart)"
     said = body.get("said", "affirmed")
