@@ -103,6 +103,9 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
     ("es", "El personal se limitará a registrarlos.", "no_referral", {AFFIRMED}),
     ("es", "Las charlas pretenden reducir las salidas.", "campaign", {AFFIRMED}),
+    # ... and a concept's phrase written with one is read the same way ("presentarse ante" in a draft)
+    ("es", "Cada adulto deberá presentarse ante la policía.", "authority_step", {AFFIRMED}),
+    ("es", "Los jóvenes prefieren quedarse en casa.", "stay_home", {AFFIRMED}),
     # a quoted title is an aside: its negation stays inside
     ('en', 'The programme "Don\'t Judge by the Cover" brings migrants and residents into dialogue.',
      "involvement", {AFFIRMED}),

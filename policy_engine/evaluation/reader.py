@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence, overload
 
 from ..ruleset.lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 from ..ruleset.prose import AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED
-from ..text.forms import FORMS_VERSION, WORD, fold, simplemma_version, word_forms
+from ..text.forms import FORMS_VERSION, WORD, dictionary_words, fold, simplemma_version, word_forms
 
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
 WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
@@ -113,7 +113,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a damaged or foreign file is ignored and the language compiled again.
 
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -242,7 +242,15 @@ class CompiledLanguage:
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
                              for written, whole in cues.contractions.items()}
-        self._enclitic: re.Pattern[str] | None = None  # set below, once the terms are known
+        # Spanish writes pronouns onto a verb: registrarlos, derivarla, ayudándoles (folded: ayudandoles).
+        # A draft's word is split once the terms are known (below); an entry's word when the dictionary
+        # knows its verb ("presentarse ante" is read "presentar se ante", as a draft's words are)
+        enclitic = re.compile("^(.{2,}(?:%s))(%s)$" % (
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitic_after), key=len, reverse=True)),
+            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitics), key=len, reverse=True)))) \
+            if cues.enclitics and cues.enclitic_after else None
+        self._enclitic: re.Pattern[str] | None = None
+        self._entry_enclitic = enclitic
         self._known: frozenset[str] | None = None
         # letters written onto a word: (as written, the words they stand for), longest first
         self._prefixes = sorted(((_fold(written), tuple(_fold(w) for w in words.split()))
@@ -270,11 +278,7 @@ class CompiledLanguage:
             for entry in entries for w in self.split(entry.replace("<number>", " ")))
         if self._prefixes or self._suffixes:
             self.known_words()  # a word is split only into words the phrases know
-        # Spanish writes pronouns onto a verb: registrarlos, derivarla, ayudándoles (folded: ayudandoles)
-        self._enclitic = re.compile("^(.{2,}(?:%s))(%s)$" % (
-            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitic_after), key=len, reverse=True)),
-            "|".join(sorted((re.escape(_fold(e)) for e in cues.enclitics), key=len, reverse=True)))) \
-            if cues.enclitics and cues.enclitic_after else None
+        self._enclitic = enclitic
         # Per first word, built when a draft first uses it: the terms of one word, found at once,
         # and the longer terms by the forms their second word may take (and how far it may stand):
         # a sentence's words then find the few terms they can continue.
@@ -322,9 +326,14 @@ class CompiledLanguage:
         signals: dict[tuple[str, ...], tuple[set[int], set[str]]] = {}
         texts: dict[tuple[str, ...], str] = {}
         hiding: set[tuple[str, ...]] = set()
+        verbs: frozenset[str] = frozenset()
+        if self._entry_enclitic is not None:
+            stems = {found.group(1) for name in concept_names for entry in lexicon.expand(name, code)
+                     for word in self.split(entry) if (found := self._entry_enclitic.match(word))}
+            verbs = frozenset(dictionary_words(code, stems))
 
         def add(entry: str, concept: int | None, cue: str | None) -> tuple[str, ...]:
-            words = self.phrase(entry)
+            words = self.phrase(entry, verbs)
             if not words:
                 return words
             if cue in EXACT_CUES:
@@ -342,7 +351,7 @@ class CompiledLanguage:
             for entry in lexicon.expand(name, code):
                 add(entry, self.concept_ids[name], None)
             if lexicon.concepts[name].hides_words:
-                hiding.update(self.phrase(entry) for entry in lexicon.concepts[name].words.get(code, ()))
+                hiding.update(self.phrase(entry, verbs) for entry in lexicon.concepts[name].words.get(code, ()))
         for kind in CUE_KINDS:
             for entry in cues.cues.get(kind, ()):
                 add(entry, None, kind)
@@ -431,16 +440,22 @@ class CompiledLanguage:
                               words in hiding or bool(kinds & {"not_negation", "idioms"})))
         return terms
 
-    def phrase(self, entry: str) -> tuple[str, ...]:
+    def phrase(self, entry: str, verbs: frozenset[str] = frozenset()) -> tuple[str, ...]:
         """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
-        and '=' before a word that must match exactly as written."""
+        and '=' before a word that must match exactly as written; a word made of one of `verbs` and a
+        pronoun written onto it is two words, as in a draft."""
         parts = []
         for index, piece in enumerate(entry.replace("<number>", " 0 ").split("...")):
             if index:
                 parts.append("...")
             for chunk in piece.split():
                 exact = chunk.startswith("=")
-                parts.extend(("=" + w) if exact else w for w in self.split(chunk.lstrip("=")))
+                for word in self.split(chunk.lstrip("=")):
+                    found = None if exact or self._entry_enclitic is None else self._entry_enclitic.match(word)
+                    if found and found.group(1) in verbs:
+                        parts.extend(found.groups())
+                    else:
+                        parts.append("=" + word if exact else word)
         while parts and parts[0] == "...":
             parts.pop(0)
         while parts and parts[-1] == "...":
