@@ -42,6 +42,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Les listes ne sont jamais transmises.", "personal_data", {NEGATED}),
     # ...but not after a full verb in English: "describe not knowing" denies what follows
     ("en", "Returnees interviewed by our branches describe not knowing where to go.", "involvement", {AFFIRMED}),
+    # a negation after a conjunction that only looks like a relative pronoun denies its subject too a conjunction that only looks like a relative pronoun ("así que", "vu que")
+    ("es", "El presupuesto se reasignó, así que la fase de diagnóstico no se realizará.", "needs_assessment_named",
+     {NEGATED}),
+    ("fr", "Le budget a été réaffecté, vu que l'évaluation des besoins ne sera pas réalisée.",
+     "needs_assessment_named", {NEGATED}),
     # rejection: "unlike", "instead of", and rejecting a denial affirms it, subject and all
     ("en", "Unlike deterrence campaigns, we give neutral information.", "campaign", {REJECTED, AFFIRMED}),
     ("en", "Unlike the last phase, in which migrants were not consulted, this plan comes from focus groups.",

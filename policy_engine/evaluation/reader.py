@@ -781,12 +781,13 @@ class CompiledLanguage:
             if "others" in kinds or "contrast" in kinds:
                 (others_at if "others" in kinds else contrast_at).append(start)
                 continue
-            if "relative" in kinds:
-                relatives.add(start)
             own = set(positions)
             if any(own <= set(p) and len(p) > len(positions) for p, t in found
                    if terms[t].hides and not terms[t].concepts):
-                continue  # part of an idiom or of a phrase that only looks negative ("tenga o no")
+                continue  # part of an idiom or of a phrase that only looks negative ("tenga o no"), or
+                # a conjunction that only looks relative ("así que", "por lo que")
+            if "relative" in kinds:
+                relatives.add(start)
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
             holders = [p for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
