@@ -98,6 +98,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
      "including after release, our answer is that we do not share it.", "whereabouts", {REJECTED}),
     ("en", "If the police find no papers on a resident, the branch does not register him.", "identity_document",
      {NEGATED}),
+    # a second negation joined by 'and' says its own thing, even inside a phrase that holds it: the first
+    # does not deny it ("not part of the project and will not be followed up" leaves people without follow-up)
+    ("en", "Legal needs are not part of the project and will not be followed up.", "no_referral", {AFFIRMED}),
+    ("es", "Las necesidades legales no forman parte del proyecto y no se les dará seguimiento.", "no_referral",
+     {AFFIRMED}),
     # a negation in a relative clause ends before the main verb's modal, and a second negation word that
     # agrees with it stays in the relative clause ("no tienen ninguno")
     ("en", "Households whose adults have neither document cannot be enrolled.", "exclusion", {AFFIRMED}),

@@ -932,6 +932,12 @@ class CompiledLanguage:
                               and any(len(w) > 3 for w in words[end + 1:a])), None)
                 if colon is not None:
                     reach = colon - 1
+                # "no forman parte del alcance y no se les dará seguimiento": a second negation joined by
+                # 'and' denies its own part (even inside a phrase that says it), not the first one's
+                second = next((k for k in range(end + 1, reach) if words[k] in self.coordinators
+                               and (k + 1 in negating or k + 2 in negating)), None)
+                if second is not None:
+                    reach = second - 1
                 if kind == "negation" and any(r < start and clauses[r] == clause for r in relatives):
                     # in a relative clause ("people who ... have no current visa | can all apply"): it
                     # ends where the main verb begins
