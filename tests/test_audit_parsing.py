@@ -76,7 +76,8 @@ def test_fast_path_defers_to_jsonschema(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("text,message", [
-    ("id: a\nphases: [origin, 3]\ntitle: 5\n", "x.yaml:2: field 'phases[1]': '3' is not an allowed value (and 2 more)"),
+    ("id: a\nphases: [origin, 3]\ntitle: 5\n",
+     "x.yaml:2: field 'phases[1]': '3' is not an allowed value; allowed: origin, transit, destination, return (and 2 more)"),
     ("id: a\nfunding:\n  - amount: \"12\"\n", "x.yaml:3: field 'funding[0].amount': expected number, found text \"12\""),
     ("id: !!binary aGVsbG8=\n", "x.yaml:1: binary values are not supported"),
     ("id: a\nid: b\n", "x.yaml:2: duplicate key 'id' (the later value would silently replace the earlier one)"),

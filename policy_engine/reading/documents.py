@@ -460,6 +460,7 @@ def _path_of(error: jsonschema.ValidationError) -> str:
     return out
 
 
+MAX_ALLOWED_SHOWN = 10  # allowed values listed when a field's value is not one of them
 MAX_UNKNOWN_SHOWN = 20  # unknown fields named (each with a suggestion) per mapping; the rest are counted
 MAX_UNITS = 5_000  # sentences; a long concept note has a few hundred
 
@@ -485,7 +486,13 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
                                 f"'{path or '(top)'}', ignored")
             continue
         if error.validator == "enum":
-            message = f"'{error.instance}' is not an allowed value{_suggest(error.instance, error.validator_value)}"
+            # (the allowed values, so that a timeline written under 'phases' shows what the field is for)
+            allowed = [str(v) for v in error.validator_value]
+            shown = ", ".join(allowed[:MAX_ALLOWED_SHOWN]) + (", ..." if len(allowed) > MAX_ALLOWED_SHOWN else "")
+            value = str(error.instance)
+            value = value if len(value) <= 40 else value[:39] + "…"
+            message = f"'{value}' is not an allowed value{_suggest(error.instance, error.validator_value)}; " \
+                      f"allowed: {shown}"
         elif error.validator == "type":
             expected = error.validator_value
             message = f"expected {expected if isinstance(expected, str) else ' or '.join(expected)}, " \
