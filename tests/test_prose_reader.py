@@ -103,6 +103,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "Legal needs are not part of the project and will not be followed up.", "no_referral", {AFFIRMED}),
     ("es", "Las necesidades legales no forman parte del proyecto y no se les dará seguimiento.", "no_referral",
      {AFFIRMED}),
+    # a narrow negation ends at a comma when what follows opens on a preposition (no item of a list)
+    ("fr", "Pour qui : personnes sans moyen de transport, selon un entretien individuel.", "individual_handling",
+     {AFFIRMED}),
+    ("en", "For whom: people without transport, through an individual interview.", "individual_handling", {AFFIRMED}),
     # a negation in a relative clause ends before the main verb's modal, and a second negation word that
     # agrees with it stays in the relative clause ("no tienen ninguno")
     ("en", "Households whose adults have neither document cannot be enrolled.", "exclusion", {AFFIRMED}),

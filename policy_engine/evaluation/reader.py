@@ -904,7 +904,9 @@ class CompiledLanguage:
                 if after is not None and after <= reach:
                     following = next((c for c in commas if c > after), clause_end + 1)
                     listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
-                    if following - after > 4 and not listed:
+                    # (a phrase that opens on a preposition is no item of the list: "sans moyen de transport,
+                    # selon un entretien individuel")
+                    if (following - after > 4 or words[after] in self.prepositions) and not listed:
                         reach = after - 1
             elif kind == "negation" and relative:
                 # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...")
