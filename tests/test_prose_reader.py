@@ -107,6 +107,15 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Pour qui : personnes sans moyen de transport, selon un entretien individuel.", "individual_handling",
      {AFFIRMED}),
     ("en", "For whom: people without transport, through an individual interview.", "individual_handling", {AFFIRMED}),
+    # 'but' ends what a negation reaches, written with or without a comma ("n'assure pas ... mais orientera")
+    ("fr", "Le projet n'assure pas de représentation juridique mais orientera les personnes vers le barreau.",
+     "referral", {AFFIRMED}),
+    ("es", "El proyecto no ofrece representación legal pero remitirá a las personas al consultorio jurídico.",
+     "referral", {AFFIRMED}),
+    # "never replace X" says that X is there
+    ("en", "Group talks never replace the individual interview.", "individual_handling", {AFFIRMED}),
+    ("fr", "Les causeries de groupe complètent l'entretien individuel sans jamais le remplacer.",
+     "individual_handling", {AFFIRMED}),
     # a negation in a relative clause ends before the main verb's modal, and a second negation word that
     # agrees with it stays in the relative clause ("no tienen ninguno")
     ("en", "Households whose adults have neither document cannot be enrolled.", "exclusion", {AFFIRMED}),
