@@ -95,8 +95,8 @@ def _dictionary(language: str) -> tuple[dict[str, str], dict[str, list[str]]] | 
 
 
 def dictionary_words(language: str, words: Iterable[str]) -> list[str]:
-    """The words (lower case, accents kept) that simplemma's dictionary has, as a form or a lemma,
-    through the stored forms: a word it lacks has only its regular endings."""
+    """The words (in lower case, looked up as given) that simplemma's dictionary has, as a form or a
+    lemma, through the stored forms: a word it lacks has only its regular endings."""
     wanted = sorted(set(words))
     forms = word_forms(language, wanted)
     return [w for w in wanted if set(forms[w]) - _regular(fold(w), language)]
