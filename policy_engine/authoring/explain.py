@@ -439,10 +439,9 @@ class Explainer:
         absent = [names[c] for c in spec.concepts if c not in seen]
         if absent:
             return f"no sentence mentions {' or '.join(absent)}"
-        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=())
-        for index, reading in enumerate(self.reading.readings):
-            if reading is not None and (spec.unless or spec.unless_between or spec.unless_mentioned) \
-                    and hits(loose, reading):
+        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=())  # the test without its exceptions
+        for index, reading in enumerate(self.reading.readings if loose != spec else ()):
+            if reading is not None and hits(loose, reading):
                 unit = self.doc.units[index]
                 return f"{self._where(unit.line)}\"{quote(unit.text, 120)}\" says it, but an exception (unless) applies"
         return (f"{', '.join(names[c] for c in spec.concepts)} are each mentioned, but never together in "

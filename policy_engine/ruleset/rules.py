@@ -418,15 +418,14 @@ class _Parser:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
                            hint=did_you_mean(str(key), list(allowed)))
                 return None
-        concepts = self.concepts(body["all"], join(where, "all"), "all")
-        unless = self.concepts(body["unless"], join(where, "unless"), "unless") if "unless" in body else ()
-        between = self.concepts(body["unless_between"], join(where, "unless_between"), "unless_between") \
-            if "unless_between" in body else ()
-        said_of = self.concepts(body["said_of"], join(where, "said_of"), "said_of") if "said_of" in body else ()
-        mentioned = self.concepts(body["unless_mentioned"], join(where, "unless_mentioned"), "unless_mentioned") \
-            if "unless_mentioned" in body else ()
-        if concepts is None or unless is None or between is None or said_of is None or mentioned is None:
+        # every list of concept names, each checked (and its problems reported) in the order written here
+        checked = {key: self.concepts(body[key], join(where, key), key) if key in body else ()
+                   for key in ("all", "unless", "unless_between", "said_of", "unless_mentioned")}
+        named = {key: names for key, names in checked.items() if names is not None}
+        if len(named) < len(checked):
             return None
+        concepts, unless, between = named["all"], named["unless"], named["unless_between"]
+        said_of, mentioned = named["said_of"], named["unless_mentioned"]
         for index, name in enumerate(said_of):
             if name not in concepts:
                 self.error(f"'said_of' names {name}, which is not in 'all'; it picks which of the test's own "
