@@ -117,26 +117,27 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
-def _bare_table(lines: list[str], index: int) -> int:
-    """How many lines from index make a table written without outer pipes, as plain-text drafts and
-    minutes do ("Theme | Agreed? | Who"): two or more lines in a row, each of the same two or more cells."""
-    if "|" not in lines[index]:
-        return 0
-    width = len(_cells(lines[index]))
+def _bare_table(lines: list[str], index: int) -> list[list[str]]:
+    """The cells of each line of a table written without outer pipes that starts at index, as plain-text
+    drafts and minutes write them ("Theme | Agreed? | Who"): two or more lines in a row, each of the same
+    two or more cells (none: no such table starts there)."""
+    rows: list[list[str]] = []
     end = index
-    while end < len(lines) and "|" in lines[end] and lines[end].strip() and len(_cells(lines[end])) == width:
+    while end < len(lines) and "|" in lines[end] and lines[end].strip():
+        cells = _cells(lines[end])
+        if rows and len(cells) != len(rows[0]):
+            break
+        rows.append(cells)
         end += 1
-    return end - index if width >= 2 and end - index >= 2 else 0
+    return rows if len(rows) >= 2 and len(rows[0]) >= 2 else []
 
 
-def _table_blocks(lines: list[str], index: int, count: int, first_line: int) -> list[Block]:
-    """The rows of a table without outer pipes, each one statement: a first row of short cells names the
-    columns and is read in every row below ("Agreed?: No"), as a Markdown header row is."""
-    rows: list[tuple[int, list[str]]] = []
-    for i in range(index, index + count):
-        cells = _cells(lines[i])
-        if not all(_TABLE_RULE.match(c) for c in cells):  # (a |---| line is layout)
-            rows.append((first_line + i, cells))
+def _table_blocks(table: list[list[str]], first_line: int) -> list[Block]:
+    """The rows of a table without outer pipes (its first line at first_line), each one statement: a first
+    row of short cells names the columns and is read in every row below ("Agreed?: No"), as a Markdown
+    header row is."""
+    rows = [(first_line + i, cells) for i, cells in enumerate(table)
+            if not all(_TABLE_RULE.match(c) for c in cells)]  # (a |---| line is layout)
     header: list[str] = []
     if rows and all(c and len(c.split()) <= 5 for c in rows[0][1]) and len(rows) > 1:
         header = rows.pop(0)[1]
@@ -160,9 +161,9 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
         piped = line.lstrip().startswith("|")
         if not piped:
             header, previous_row = [], []
-            if run := _bare_table(lines, index):
-                blocks.extend(_table_blocks(lines, index, run, first_line))
-                index += run
+            if table := _bare_table(lines, index):
+                blocks.extend(_table_blocks(table, number))
+                index += len(table)
                 continue
         if piped:
             # a table row is one statement, its cells kept apart; the |---| line is layout, and the
@@ -228,9 +229,9 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
         following = lines[index + 1] if index + 1 < len(lines) else ""
         previous_blank = index == 0 or not lines[index - 1].strip()
         stripped = line.strip()
-        if stripped and (run := _bare_table(lines, index)):
-            blocks.extend(_table_blocks(lines, index, run, first_line))
-            index += run
+        if stripped and (table := _bare_table(lines, index)):
+            blocks.extend(_table_blocks(table, number))
+            index += len(table)
             continue
         if stripped and previous_blank and _SETEXT.match(following) and _looks_short(stripped, 16):
             blocks.append(Block(number, stripped, 1 if following.strip()[0] == "=" else 2))
