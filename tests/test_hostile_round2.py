@@ -420,11 +420,24 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
     own = tmp_path / "own"
     assert cache._private_folder(str(own)) == own and stat.S_IMODE(own.stat().st_mode) == 0o700
     entry = own / "valid-3-abc"
-    entry.write_text("abc", encoding="utf-8")
+    cache.write_entry(entry, "abc", "valid", 3)
     entry.chmod(0o666)
     assert cache.read_entry(entry) is None  # writable by others: not trusted
     entry.chmod(0o600)
     assert cache.read_entry(entry) == "abc"
+
+
+def test_a_cache_entry_changed_or_cut_short_after_writing_is_not_read(tmp_path: Path) -> None:
+    from policy_engine.files import cache
+    folder = tmp_path / "c"
+    folder.mkdir(mode=0o700)
+    entry = folder / "terms-3-en-0123456789abcdef.json"
+    cache.write_entry(entry, '{"sets": [["a"]], "terms": []}', "terms", 3)
+    assert cache.read_entry(entry) == '{"sets": [["a"]], "terms": []}'
+    whole = entry.read_bytes()
+    for damaged in (whole.replace(b'"a"', b'"b"'), whole[:-3], whole[9:], b""):
+        entry.write_bytes(damaged)
+        assert cache.read_entry(entry) is None, damaged
 
 
 def test_the_cache_pruner_removes_only_its_own_entries(tmp_path: Path) -> None:

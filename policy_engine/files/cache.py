@@ -9,7 +9,9 @@ A cache entry decides what the rules are, so nobody else may be able to plant on
 used only if it belongs to the user and nobody else can write to it (it is created so, 0700), each
 entry is read only if it is a regular file of the user's that nobody else can write (entries are
 written 0600), and the pruner removes only files named exactly as this code names its entries.
-Anything else switches the cache off, silently: the run is only slower.
+Anything else switches the cache off, silently: the run is only slower. Each entry starts with a
+checksum of its text, so a damaged entry (a disk error, a file cut short outside this code) is never
+read: what a reader gets is exactly what this code wrote, and it need not check the shape again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import stat
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,10 +57,11 @@ def _private_folder(path: str) -> Path | None:
 
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
+_HEADER = 9  # the checksum line: CRC-32 of the rest, eight hex digits and a line break
 
 
 def read_entry(path: Path) -> str | None:
-    """The text of a cache entry, or None: missing, damaged, or not the user's alone."""
+    """The text of a cache entry, or None: missing, damaged (its checksum differs), or not the user's alone."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -67,7 +71,11 @@ def read_entry(path: Path) -> str | None:
         if not stat.S_ISREG(info.st_mode) or not _owned_privately(info) or info.st_size > MAX_ENTRY_BYTES:
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(MAX_ENTRY_BYTES).decode("utf-8")
+            raw = handle.read(MAX_ENTRY_BYTES + _HEADER)
+        body = raw[_HEADER:]
+        if raw[:_HEADER] != b"%08x\n" % zlib.crc32(body):
+            return None
+        return body.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     finally:
@@ -86,8 +94,9 @@ def write_entry(path: Path, text: str, kind: str, version: int) -> None:
     from ..errors import InputError
     from .atomic import write_atomic
 
+    body = text.encode("utf-8")
     try:
-        write_atomic(path, text, private=True)
+        write_atomic(path, b"%08x\n" % zlib.crc32(body) + body, private=True)
     except InputError as exc:  # callers treat an unwritable cache as no cache
         raise OSError(exc.message) from None
     current, ours = [], f"{kind}-{version}-"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from ..errors import InputError, RuleError
 from ..files.inputfile import read_bytes
@@ -57,9 +57,9 @@ class Concept(NamedTuple):
 
     name: str
     means: str
-    words: dict[str, tuple[str, ...]]
+    words: Mapping[str, tuple[str, ...]]
     include: tuple[str, ...]
-    examples: dict[str, dict[str, tuple[str, ...]]]
+    examples: Mapping[str, dict[str, tuple[str, ...]]]
     source: str
     file: str
     path: str       # inside the file: concepts.NAME
@@ -103,7 +103,7 @@ class Lexicon(NamedTuple):
     def readable(self) -> tuple[str, ...]:
         """Languages with cues and at least one concept word: the languages prose is read in."""
         return tuple(sorted(code for code in self.languages
-                            if any(concept.words.get(code) for concept in self.concepts.values())))
+                            if any(_has_words(concept.words, code) for concept in self.concepts.values())))
 
     def expand(self, name: str, language: str) -> list[str]:
         """Every entry of a concept in a language, its included concepts' entries too."""
@@ -220,7 +220,7 @@ def language_files(base: Path) -> list[Path]:
 
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
-LEXICON_VERSION = 2
+LEXICON_VERSION = 3
 _TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
                  "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                  "background_openers", "suffixes"}
@@ -249,6 +249,58 @@ def _thaw(value: Any, field: str) -> Any:
     return tuple(value) if field in _TUPLE_FIELDS else value
 
 
+# A cached lexicon is two JSON documents on two lines: the language cues and what each concept is,
+# then every concept's words and examples. A check whose language's terms are cached too never looks
+# at the words (reader.load_terms), so the second line is decoded only when something does: decoding
+# it cost every check ~4 ms (bench/check_latency).
+_BODY_FIELDS = ("words", "examples")
+
+
+class _Body:
+    """The second line of a cached lexicon, decoded once, when a concept's words or examples are first read."""
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._fields: dict[str, dict[str, Any]] = {}
+
+    def field(self, name: str, field: str) -> dict[str, Any]:
+        if self._text is not None:
+            import json
+
+            # the entry passed its checksum, so this is what _store_lexicon wrote
+            self._fields = {concept: {f: _thaw(value[f], f) for f in _BODY_FIELDS}
+                            for concept, value in json.loads(self._text).items()}
+            self._text = None
+        return self._fields[name][field]
+
+
+class _Stored(Mapping[str, Any]):
+    """A cached concept's words or examples by language, read when first looked at. Which languages
+    it has, and how many entries each, are known without reading them."""
+
+    def __init__(self, body: _Body, name: str, field: str, sizes: dict[str, int]) -> None:
+        self._body, self._name, self._field, self.sizes = body, name, field, sizes
+
+    def __getitem__(self, key: str) -> Any:
+        return self._body.field(self._name, self._field)[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.sizes
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _has_words(words: Mapping[str, Any], code: str) -> bool:
+    return bool(words.sizes.get(code)) if isinstance(words, _Stored) else bool(words.get(code))
+
+
 def _cached_lexicon(path: Path | None) -> Lexicon | None:
     import json
 
@@ -257,11 +309,16 @@ def _cached_lexicon(path: Path | None) -> Lexicon | None:
     try:
         from ..files.cache import read_entry
 
-        data = json.loads(read_entry(path) or "null")
+        head, _, rest = (read_entry(path) or "null").partition("\n")
+        data = json.loads(head)
+        body = _Body(rest)
         languages = {code: LanguageCues(**{k: _thaw(v, k) for k, v in cues.items()})
                      for code, cues in data["languages"].items()}
-        concepts = {name: Concept(**{k: _thaw(v, k) for k, v in concept.items()})
-                    for name, concept in data["concepts"].items()}
+        concepts = {}
+        for name, concept in data["concepts"].items():
+            fields: dict[str, Any] = {k: _thaw(v, k) for k, v in concept.items() if k != "sizes"}
+            fields.update((f, _Stored(body, name, f, concept["sizes"][f])) for f in _BODY_FIELDS)
+            concepts[name] = Concept(**fields)
         return Lexicon(concepts, languages)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # no entry yet, or one this code did not write: read again
@@ -274,10 +331,15 @@ def _store_lexicon(path: Path | None, lexicon: Lexicon) -> None:
 
     if path is None:
         return
-    data = {"languages": {code: cues._asdict() for code, cues in lexicon.languages.items()},
-            "concepts": {name: concept._asdict() for name, concept in lexicon.concepts.items()}}
+    head = {"languages": {code: cues._asdict() for code, cues in lexicon.languages.items()},
+            "concepts": {name: {**{k: v for k, v in concept._asdict().items() if k not in _BODY_FIELDS},
+                                "sizes": {f: {code: len(entries) for code, entries in getattr(concept, f).items()}
+                                          for f in _BODY_FIELDS}}
+                         for name, concept in lexicon.concepts.items()}}
+    body = {name: {f: getattr(concept, f) for f in _BODY_FIELDS} for name, concept in lexicon.concepts.items()}
     try:
-        write_entry(path, json.dumps(data, ensure_ascii=False), "lexicon", LEXICON_VERSION)
+        write_entry(path, json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(body, ensure_ascii=False),
+                    "lexicon", LEXICON_VERSION)
     except OSError:
         pass  # a read-only cache: read again next time
 
