@@ -246,6 +246,44 @@ def test_another_body_set_against_the_programme_is_its_own_practice(read, langua
     assert read(language, side_by_side)[1].stances == ("plan", "plan")
 
 
+@pytest.mark.parametrize("language,rejected,stated", [
+    ("en", "We declined the posters of the border agency, because their purpose is to reduce arrivals.",
+     "We produce posters with the border agency, because their purpose is to reduce arrivals."),
+    ("es", "Rechazamos los carteles de la agencia fronteriza, porque su objetivo es reducir las llegadas.",
+     "Producimos carteles con la agencia fronteriza, porque su objetivo es reducir las llegadas."),
+    ("fr", "Nous avons refusé les affiches de la police aux frontières, parce que leur but est de réduire les arrivées.",
+     "Nous produisons des affiches avec la police aux frontières, parce que leur but est de réduire les arrivées."),
+])
+def test_a_reason_given_for_a_refusal_says_what_was_refused(read, language, rejected, stated) -> None:
+    # the reason after a refusal describes what was refused; after a plain statement it is the programme's own
+    assert read(language, rejected)[1].stances == ("plan", "reported")
+    assert read(language, stated)[1].stances == ("plan", "plan")
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "The Society restated publicly that aid follows need alone, and that no one affected by the storm is without rights."),
+    ("es", "La Sociedad recordó públicamente que la ayuda sigue la necesidad, y que nadie afectado por el huracán está sin derechos."),
+    ("fr", "La Société a rappelé publiquement que l'aide suit les besoins, et que personne n'est sans droits à cause de ses papiers."),
+])
+def test_that_after_a_saying_verb_or_and_opens_what_is_said_not_a_relative_clause(read, language, text) -> None:
+    # a negation after "and that" denies the whole of what is said, not three words of a relative clause
+    assert said(read, language, text, "no_rights") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,listed,new_clause", [
+    ("en", "We declined the posters and the videos of the border agency.",
+     "We declined the posters and will show videos of the border agency."),
+    ("es", "Rechazamos los carteles y los videos de la agencia fronteriza.",
+     "Rechazamos los carteles y mostraremos videos de la agencia fronteriza."),
+    ("fr", "Nous avons refusé les affiches et les vidéos de la police aux frontières.",
+     "Nous avons refusé les affiches et montrerons des vidéos de la police aux frontières."),
+])
+def test_a_refusal_reaches_every_thing_of_a_list(read, language, listed, new_clause) -> None:
+    # 'and' between two things of one kind lists what is refused; before anything else it opens a new part
+    assert said(read, language, listed, "campaign") == {REJECTED}
+    assert said(read, language, new_clause, "campaign") == {REJECTED, AFFIRMED}
+
+
 def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share",
                 lead="What we will not do") == {NEGATED}

@@ -758,6 +758,7 @@ class CompiledLanguage:
         programme_words: set[int] = set()   # the words that name it
         others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
         contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
+        reasons_at: list[int] = []   # a word that opens a reason ("because", "car")
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
@@ -772,6 +773,9 @@ class CompiledLanguage:
                 programme_words.update(positions)
             if "others" in kinds or "contrast" in kinds:
                 (others_at if "others" in kinds else contrast_at).append(start)
+                continue
+            if "reason" in kinds:
+                reasons_at.append(start)
                 continue
             own = set(positions)
             if any(own <= set(p) and len(p) > len(positions) for p, t in found
@@ -816,6 +820,13 @@ class CompiledLanguage:
                 start -= 1
             return start
 
+        def like_things(first: int, join: int) -> bool:
+            """A concept said between `first` and the coordinator at `join` is said again just after it
+            (an article may stand between): 'and' joins a list, not a new clause."""
+            before = {c for p, t in kept if first <= p[0] and p[-1] < join for c in terms[t].concepts}
+            after_at = join + 2 if join + 2 < len(words) and words[join + 1] in self.articles else join + 1
+            return bool(before) and any(p[0] == after_at and before.intersection(terms[t].concepts) for p, t in kept)
+
         def introduces(start: int) -> bool:
             """The word stands in an introductory phrase ("If a person says that ..., we ...")."""
             first = clause_start_of(start)
@@ -852,12 +863,17 @@ class CompiledLanguage:
             if ends_at is not None and any(if_at < at < ends_at for at in others_at) \
                     and not any(k == "narrow_negation" and if_at < at < ends_at for k, at, _ in cues):
                 condition = (if_at + 1, ends_at - 1)
+        # "We declined the posters, because their purpose is to reduce arrivals": a clause that opens on a
+        # reason after one that rejects something says why it was rejected, not what the programme does
+        rejecting = {clauses[s] for kind, s, _ in cues if kind == "rejection"}
+        rejected_because = {clauses[s] for s in reasons_at
+                            if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
         stances = []
         for clause in range(last_clause + 1):
             if question:
                 stances.append(QUESTION)
             elif any(kind == "context" and clauses[s] == clause and not introduces(s) for kind, s, _ in cues) \
-                    or (others_first and set_against(clause)):
+                    or (others_first and set_against(clause)) or clause in rejected_because:
                 stances.append(REPORTED)
             elif context_section and not programme:
                 stances.append(BACKGROUND)
@@ -910,9 +926,11 @@ class CompiledLanguage:
                 # to the next comma or 'and', and on through a relative clause that describes what
                 # is rejected ("unlike the last phase, in which migrants were not consulted, ...";
                 # "unlike the municipal scheme, which passes its lists to the police, ...")
-                reach = min(next_comma, clause_end,
-                            next((k - 1 for k in range(end + 1, clause_end + 1) if words[k] in self.coordinators),
-                                 clause_end))
+                joins = [k for k in range(end + 1, clause_end + 1) if words[k] in self.coordinators]
+                # ('and' between two things of one kind lists what is rejected: "declined the posters and videos")
+                while joins and like_things(end + 1, joins[0]):
+                    joins.pop(0)
+                reach = min(next_comma, clause_end, joins[0] - 1 if joins else clause_end)
                 clause_last = clause_end
                 while start == clause_start and clause_last + 1 < len(words) and clauses[clause_last + 1] == clause:
                     clause_last += 1  # (past its table cell only for a contrast that opens the clause)

@@ -19,10 +19,11 @@ from ..files.inputfile import read_bytes
 from ..files.yamlsrc import Located, did_you_mean, join, locate
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative",
-             "others", "contrast", "conditional")
+             "others", "contrast", "conditional", "reason")
 # Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their
 # lists write every form ("ninguno, ninguna").
-EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative", "conditional"})
+EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative", "conditional",
+                        "reason"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
                  "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                  "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
