@@ -270,6 +270,16 @@ def test_that_after_a_saying_verb_or_and_opens_what_is_said_not_a_relative_claus
     assert said(read, language, text, "no_rights") == {NEGATED}
 
 
+@pytest.mark.parametrize("language,text", [
+    ("en", "People who decline are seen again every three days until they agree."),
+    ("es", "A quienes se niegan se les visita cada tres días hasta que acepten."),
+    ("fr", "Ceux qui refusent sont revus tous les trois jours jusqu'à ce qu'ils acceptent."),
+])
+def test_a_refusal_in_a_relative_clause_is_its_subjects_own(read, language, text) -> None:
+    # "those who refuse" refuse; what the main clause says of them is not refused
+    assert said(read, language, text, "until_they_agree") == {AFFIRMED}
+
+
 @pytest.mark.parametrize("language,listed,new_clause", [
     ("en", "We declined the posters and the videos of the border agency.",
      "We declined the posters and will show videos of the border agency."),
@@ -323,6 +333,18 @@ def test_a_colon_right_after_a_negation_opens_what_is_denied(read) -> None:
 ])
 def test_a_negation_that_answers_alone_before_a_colon_denies_nothing_after_it(read, language, text) -> None:
     assert said(read, language, text, "individual_handling") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,joined,alone", [
+    ("fr", "Aucun départ n'est organisé par groupe et personne n'est pressé.", "Les arrivants sont reçus par personne."),
+    ("en", "Kits are counted per group and person.", "Kits are counted per person."),
+])
+def test_after_a_preposition_and_joins_two_things_not_one_phrase(read, language, joined, alone) -> None:
+    # "par personne" is not found in "par groupe et personne": 'and' there joins two things
+    compiled, reading = read(language, joined)
+    assert not any(reading.words_of(m).startswith(("par", "per")) for m in reading.matches.get(
+        compiled.concept_ids["individual_handling"], ()))
+    assert said(read, language, alone, "individual_handling") == {AFFIRMED}
 
 
 def test_phrases_do_not_cross_prepositions_commas_or_table_cells(read) -> None:

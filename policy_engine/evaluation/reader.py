@@ -674,7 +674,7 @@ class CompiledLanguage:
         singles_of = self._singles
         multis_of = self._multis
         stops = self.prepositions
-        articles, naming = self.articles, self.naming
+        articles, naming, joins = self.articles, self.naming, self.coordinators
         terms = self.terms
         found: list[tuple[tuple[int, ...], int]] = []
         count = len(words)
@@ -702,8 +702,10 @@ class CompiledLanguage:
                     bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
                     if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops for w in words[i + 1:k])):
                         continue
-                    if k > i + 1 and word in naming and gap != WIDE_GAP and any(w in articles for w in words[i + 1:k]):
-                        continue  # "par groupe" is not "par les groupes": after a preposition, an article names something else
+                    if k > i + 1 and word in naming and gap != WIDE_GAP \
+                            and any(w in articles or w in joins for w in words[i + 1:k]):
+                        continue  # "par groupe" is not "par les groupes": after a preposition, an article names something
+                        # else; nor is "par personne" in "par groupe et personne": 'and' there joins two things
                     seen.add(term)
                     positions = [i, k]
                     at = k
@@ -715,7 +717,8 @@ class CompiledLanguage:
                         for j in range(at + 1, min(at + 2 + gap_after, count)):
                             if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP and words[j - 1] in stops):
                                 break
-                            if j > at + 1 and gap_after != WIDE_GAP and words[at] in naming and words[j - 1] in articles:
+                            if j > at + 1 and gap_after != WIDE_GAP and words[at] in naming \
+                                    and (words[j - 1] in articles or words[j - 1] in joins):
                                 break
                             if words[j] in forms:
                                 nxt = j
@@ -922,6 +925,12 @@ class CompiledLanguage:
                             + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
                                if words[k] in self.modals])
                 in_relative.append((end + 1, reach))
+            elif kind == "rejection" and relative:
+                # in a relative clause, the refusal is its subject's and ends with it ("ceux qui refusent |
+                # sont revus jusqu'à ce qu'ils acceptent", "people who decline | are seen again")
+                reach = min([end + RELATIVE_NARROW, clause_end]
+                            + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
+                               if words[k] in self.modals])
             elif kind == "rejection":
                 # to the next comma or 'and', and on through a relative clause that describes what
                 # is rejected ("unlike the last phase, in which migrants were not consulted, ...";
