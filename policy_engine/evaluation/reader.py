@@ -113,7 +113,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a missing or damaged entry is ignored and the language compiled again.
 
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -134,11 +134,11 @@ def _terms_path(digest: str, code: str) -> Any:
 
 def first_words(terms: "Sequence[Term]") -> dict[str, list[int]]:
     """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
-    # stored terms give their first words without building every term
-    openings = terms.first_forms() if isinstance(terms, StoredTerms) else (term.words[0][0] for term in terms)
+    if isinstance(terms, StoredTerms):
+        return terms.first_words()  # without building every term
     first: dict[str, list[int]] = {}
-    for index, forms in enumerate(openings):
-        for form in forms:
+    for index, term in enumerate(terms):
+        for form in term.words[0][0]:
             first.setdefault(form, []).append(index)
     return first
 
@@ -146,11 +146,14 @@ def first_words(terms: "Sequence[Term]") -> dict[str, list[int]]:
 class StoredTerms(Sequence[Term]):
     """A language's terms as read from the cache, each built when first looked at: a check looks at
     the few whose first word a draft uses, and building all 3,500 of a language cost ~9 ms of every
-    check (bench/check_latency)."""
+    check (bench/check_latency). Each term is kept as one string and each set of forms as one string
+    of words, so that reading the entry decodes a few thousand strings, not every form of every word
+    (~4 ms a check)."""
 
-    def __init__(self, sets: list[list[str]], rows: list[list[Any]]) -> None:
+    def __init__(self, sets: list[str], firsts: list[int], rows: list[str]) -> None:
         self._sets = sets
         self._frozen: list[frozenset[str] | None] = [None] * len(sets)
+        self._firsts = firsts
         self._rows = rows
         self._built: list[Term | None] = [None] * len(rows)
 
@@ -168,20 +171,40 @@ class StoredTerms(Sequence[Term]):
             return [self[i] for i in range(*index.indices(len(self)))]
         term = self._built[index]
         if term is None:
-            text, words, concepts, kinds, hides = self._rows[index]
-            term = self._built[index] = Term(text, tuple((self._forms(s), gap) for s, gap in words),
-                                             tuple(concepts), tuple(kinds), bool(hides))
+            hides, words, concepts, kinds, text = self._rows[index].split(_SEP, 4)
+            term = self._built[index] = Term(
+                text, tuple((self._forms(int(s)), int(gap)) for s, gap in (w.split(".") for w in words.split())),
+                tuple(int(c) for c in concepts.split()), tuple(kinds.split()), hides == "1")
         return term
 
     def _forms(self, index: int) -> frozenset[str]:
         forms = self._frozen[index]
         if forms is None:
-            forms = self._frozen[index] = frozenset(self._sets[index])
+            forms = self._frozen[index] = frozenset(self._sets[index].split(" "))
         return forms
 
-    def first_forms(self) -> Iterator[list[str]]:
-        """The forms of each term's first word, in term order."""
-        return (self._sets[row[1][0][0]] for row in self._rows)
+    def first_words(self) -> dict[str, list[int]]:
+        """A form -> the terms whose first word it can be, in term order: each set of forms is split
+        once, for all the terms that open with it."""
+        by_set: dict[int, list[int]] = {}
+        for index, first_set in enumerate(self._firsts):
+            by_set.setdefault(first_set, []).append(index)
+        first: dict[str, list[int]] = {}
+        merged = set()
+        for first_set, indexes in by_set.items():
+            for form in self._sets[first_set].split(" "):
+                known = first.get(form)
+                if known is None:
+                    first[form] = indexes[:]
+                else:
+                    known.extend(indexes)
+                    merged.add(form)
+        for form in merged:  # opened terms of several sets: back in term order
+            first[form].sort()
+        return first
+
+
+_SEP = "\x1f"  # between a stored term's fields (its text, last, may hold anything else)
 
 
 def load_terms(digest: str, code: str) -> StoredTerms | None:
@@ -197,7 +220,7 @@ def load_terms(digest: str, code: str) -> StoredTerms | None:
         # an entry is read only as this code wrote it (checksum; its key covers this module), so its
         # shape is not checked again: checking every row cost a check ~6 ms (bench/check_latency)
         data = json.loads(read_entry(path) or "null")
-        return StoredTerms(data["sets"], data["terms"])
+        return StoredTerms(data["sets"], data["firsts"], data["terms"])
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no entry yet: compiled again
 
@@ -208,16 +231,19 @@ def store_terms(digest: str, code: str, terms: list[Term]) -> None:
     from ..files.cache import write_entry
 
     path = _terms_path(digest, code)
-    if path is None:
-        return
+    if path is None or any(_SEP in term.text for term in terms):
+        return  # (a phrase written with the separator in it: compiled every time)
     index: dict[frozenset[str], int] = {}
-    rows = []
+    rows, firsts = [], []
     for term in terms:
-        words = [[index.setdefault(forms, len(index)), gap] for forms, gap in term.words]
-        rows.append([term.text, words, list(term.concepts), list(term.cues), term.hides])
-    sets = [sorted(forms) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
+        words = [(index.setdefault(forms, len(index)), gap) for forms, gap in term.words]
+        firsts.append(words[0][0])
+        rows.append(_SEP.join(("1" if term.hides else "0", " ".join(f"{s}.{gap}" for s, gap in words),
+                               " ".join(str(c) for c in term.concepts), " ".join(term.cues), term.text)))
+    sets = [" ".join(sorted(forms)) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
     try:
-        write_entry(path, json.dumps({"sets": sets, "terms": rows}, ensure_ascii=False), "terms", TERMS_VERSION)
+        write_entry(path, json.dumps({"sets": sets, "firsts": firsts, "terms": rows}, ensure_ascii=False), "terms",
+                    TERMS_VERSION)
     except OSError:
         pass  # a read-only cache: compiled again next time
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from ..errors import InputError, RuleError
 from ..files.inputfile import read_bytes
 from ..files.yamlsrc import Located, join
+from ..text.forms import fold
 
 OTHER_TOPIC = "other"   # text under a heading that names no known topic
 READS_AS = ("plan", "context")
@@ -26,8 +27,6 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _words(text: str) -> tuple[str, ...]:
-    from ..text.forms import fold
-
     return tuple(_WORD.findall(fold(text)))
 
 
