@@ -945,18 +945,14 @@ class CompiledLanguage:
                     # selon un entretien individuel")
                     if (following - after > 4 or words[after] in self.prepositions) and not listed:
                         reach = after - 1
-            elif kind == "negation" and relative:
-                # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...")
+            elif kind in ("negation", "rejection") and relative:
+                # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...");
+                # a refusal there is its subject's ("ceux qui refusent | sont revus jusqu'à ce qu'ils acceptent")
                 reach = min([end + RELATIVE_NARROW, clause_end]
                             + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
                                if words[k] in self.modals])
-                in_relative.append((end + 1, reach))
-            elif kind == "rejection" and relative:
-                # in a relative clause, the refusal is its subject's and ends with it ("ceux qui refusent |
-                # sont revus jusqu'à ce qu'ils acceptent", "people who decline | are seen again")
-                reach = min([end + RELATIVE_NARROW, clause_end]
-                            + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
-                               if words[k] in self.modals])
+                if kind == "negation":
+                    in_relative.append((end + 1, reach))
             elif kind == "rejection":
                 # to the next comma or 'and', and on through a relative clause that describes what
                 # is rejected ("unlike the last phase, in which migrants were not consulted, ...";
