@@ -7,6 +7,7 @@ equality must tell classes apart (rule conditions) derive from Record instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
 
@@ -88,7 +89,7 @@ class Document(NamedTuple):
 
     path: str
     data: dict[str, Any]
-    lines: dict[str, int]
+    lines: Mapping[str, int]
     units: tuple[TextUnit, ...]
     language: str   # the draft's main language; each unit carries its own
     warnings: tuple[str, ...] = ()
@@ -99,7 +100,7 @@ class Document(NamedTuple):
     # The text of each line of the source file (source[n - 1] is line n), for the columns of findings;
     # in a Word file, of each paragraph (a table row: its text as read). Empty: columns are not known.
     source: tuple[str, ...] = ()
-    columns: dict[str, int] = {}  # 1-based column where each field's key (or list item) starts
+    columns: Mapping[str, int] = {}  # 1-based column where each field's key (or list item) starts
 
     @property
     def id(self) -> str:

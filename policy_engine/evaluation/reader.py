@@ -113,7 +113,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a missing or damaged entry is ignored and the language compiled again.
 
-TERMS_VERSION = 4
+TERMS_VERSION = 5
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -132,15 +132,16 @@ def _terms_path(digest: str, code: str) -> Any:
     return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
 
 
-def first_words(terms: "Sequence[Term]") -> dict[str, list[int]]:
-    """A form -> the terms whose first word it can be (rebuilt on load: cheaper than reading it)."""
+def first_words(terms: "Sequence[Term]") -> dict[str, str]:
+    """A form -> the terms whose first word it can be, in term order, as their indexes joined by
+    spaces: a check parses the few lists of the words a draft uses (see StoredTerms)."""
     if isinstance(terms, StoredTerms):
-        return terms.first_words()  # without building every term
-    first: dict[str, list[int]] = {}
+        return terms.first_words()
+    first: dict[str, list[str]] = {}
     for index, term in enumerate(terms):
         for form in term.words[0][0]:
-            first.setdefault(form, []).append(index)
-    return first
+            first.setdefault(form, []).append(str(index))
+    return {form: " ".join(indexes) for form, indexes in first.items()}
 
 
 class StoredTerms(Sequence[Term]):
@@ -150,12 +151,12 @@ class StoredTerms(Sequence[Term]):
     of words, so that reading the entry decodes a few thousand strings, not every form of every word
     (~4 ms a check)."""
 
-    def __init__(self, sets: list[str], firsts: list[int], rows: list[str]) -> None:
+    def __init__(self, sets: list[str], rows: list[str], first_forms: str, first_terms: str) -> None:
         self._sets = sets
         self._frozen: list[frozenset[str] | None] = [None] * len(sets)
-        self._firsts = firsts
         self._rows = rows
         self._built: list[Term | None] = [None] * len(rows)
+        self._first = (first_forms, first_terms)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -183,25 +184,11 @@ class StoredTerms(Sequence[Term]):
             forms = self._frozen[index] = frozenset(self._sets[index].split(" "))
         return forms
 
-    def first_words(self) -> dict[str, list[int]]:
-        """A form -> the terms whose first word it can be, in term order: each set of forms is split
-        once, for all the terms that open with it."""
-        by_set: dict[int, list[int]] = {}
-        for index, first_set in enumerate(self._firsts):
-            by_set.setdefault(first_set, []).append(index)
-        first: dict[str, list[int]] = {}
-        merged = set()
-        for first_set, indexes in by_set.items():
-            for form in self._sets[first_set].split(" "):
-                known = first.get(form)
-                if known is None:
-                    first[form] = indexes[:]
-                else:
-                    known.extend(indexes)
-                    merged.add(form)
-        for form in merged:  # opened terms of several sets: back in term order
-            first[form].sort()
-        return first
+    def first_words(self) -> dict[str, str]:
+        """first_words(), stored whole: two strings split and zipped in C (building it from the
+        terms' first sets cost a check ~5 ms, bench/check_latency)."""
+        forms, terms = self._first
+        return dict(zip(forms.split(" "), terms.split(_SEP)))
 
 
 _SEP = "\x1f"  # between a stored term's fields (its text, last, may hold anything else)
@@ -220,7 +207,7 @@ def load_terms(digest: str, code: str) -> StoredTerms | None:
         # an entry is read only as this code wrote it (checksum; its key covers this module), so its
         # shape is not checked again: checking every row cost a check ~6 ms (bench/check_latency)
         data = json.loads(read_entry(path) or "null")
-        return StoredTerms(data["sets"], data["firsts"], data["terms"])
+        return StoredTerms(data["sets"], data["terms"], data["first_forms"], data["first_terms"])
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no entry yet: compiled again
 
@@ -234,16 +221,17 @@ def store_terms(digest: str, code: str, terms: list[Term]) -> None:
     if path is None or any(_SEP in term.text for term in terms):
         return  # (a phrase written with the separator in it: compiled every time)
     index: dict[frozenset[str], int] = {}
-    rows, firsts = [], []
+    rows = []
     for term in terms:
         words = [(index.setdefault(forms, len(index)), gap) for forms, gap in term.words]
-        firsts.append(words[0][0])
         rows.append(_SEP.join(("1" if term.hides else "0", " ".join(f"{s}.{gap}" for s, gap in words),
                                " ".join(str(c) for c in term.concepts), " ".join(term.cues), term.text)))
     sets = [" ".join(sorted(forms)) for forms, _ in sorted(index.items(), key=lambda item: item[1])]
+    first = first_words(terms)  # (forms hold no space: a set is stored as its forms joined by spaces)
     try:
-        write_entry(path, json.dumps({"sets": sets, "firsts": firsts, "terms": rows}, ensure_ascii=False), "terms",
-                    TERMS_VERSION)
+        write_entry(path, json.dumps({"sets": sets, "terms": rows, "first_forms": " ".join(first),
+                                      "first_terms": _SEP.join(first.values())}),
+                    "terms", TERMS_VERSION)
     except OSError:
         pass  # a read-only cache: compiled again next time
 
@@ -678,12 +666,13 @@ class CompiledLanguage:
     def _index(self, word: str) -> None:
         """The terms that start with a word: those of one word, and the others by their second word."""
         terms = self.terms
-        singles = tuple(t for t in self.first[word] if len(terms[t].words) == 1)
+        opening = [int(t) for t in self.first[word].split()]
+        singles = tuple(t for t in opening if len(terms[t].words) == 1)
         if singles:
             self._singles[word] = singles
         by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
         reach = 0
-        for t in self.first[word]:
+        for t in opening:
             words = terms[t].words
             if len(words) == 1:
                 continue

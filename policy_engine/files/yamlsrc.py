@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -59,8 +60,8 @@ class Located:
     """Data loaded from YAML, with the 1-based line (and column) of each path (a.b[0].c)."""
 
     data: Any
-    lines: dict[str, int] = field(default_factory=dict)
-    columns: dict[str, int] = field(default_factory=dict)  # 1-based, where the key (or list item) starts
+    lines: Mapping[str, int] = field(default_factory=dict)
+    columns: Mapping[str, int] = field(default_factory=dict)  # 1-based, where the key (or list item) starts
     duplicates: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -76,7 +77,9 @@ class _Builder:
         self.offset = line_offset
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
-        self.out = Located(None)
+        self.lines: dict[str, int] = {}
+        self.columns: dict[str, int] = {}
+        self.out = Located(None, self.lines, self.columns)
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.offset
@@ -101,7 +104,7 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(f"unsupported YAML tag {node.tag}", node)
             items = []
-            lines, columns = self.out.lines, self.out.columns
+            lines, columns = self.lines, self.columns
             for index, child in enumerate(node.value):
                 child_path = f"{path}[{index}]"
                 lines.setdefault(child_path, child.start_mark.line + 1 + self.offset)
@@ -129,7 +132,7 @@ class _Builder:
             except yaml.constructor.ConstructorError as exc:
                 raise self.fail(f"invalid merge key ({exc.problem})", node) from None
         result: dict[Any, Any] = {}
-        lines, columns = self.out.lines, self.out.columns
+        lines, columns = self.lines, self.columns
         offset = 1 + self.offset
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):

@@ -221,7 +221,7 @@ def language_files(base: Path) -> list[Path]:
 
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
-LEXICON_VERSION = 3
+LEXICON_VERSION = 4
 _TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
                  "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
                  "background_openers", "suffixes"}
@@ -339,7 +339,7 @@ def _store_lexicon(path: Path | None, lexicon: Lexicon) -> None:
                          for name, concept in lexicon.concepts.items()}}
     body = {name: {f: getattr(concept, f) for f in _BODY_FIELDS} for name, concept in lexicon.concepts.items()}
     try:
-        write_entry(path, json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(body, ensure_ascii=False),
+        write_entry(path, json.dumps(head) + "\n" + json.dumps(body),
                     "lexicon", LEXICON_VERSION)
     except OSError:
         pass  # a read-only cache: read again next time

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from .textscan import strip_marks
 
-FORMS_VERSION = 8
+FORMS_VERSION = 9
 _memory: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}  # (language, mode) -> word -> forms, this process
 
 
@@ -207,7 +207,7 @@ def word_forms(language: str, words: Iterable[str], mode: str = "lemma") -> dict
         if path is not None:
             from ..files.cache import write_entry
             try:
-                write_entry(path, json.dumps(table, sort_keys=True, ensure_ascii=False), "forms", FORMS_VERSION)
+                write_entry(path, json.dumps(table, sort_keys=True), "forms", FORMS_VERSION)
             except OSError:
                 pass  # a read-only cache: computed again next time
     return {w: table[w] for w in wanted}
