@@ -79,6 +79,17 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
     ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
      "bénévoles.", "staff_role", {AFFIRMED}),
+    # ...and before a denied modal: the subject without a card is what cannot be listed, not denied twice
+    ("es", "Un hogar sin titular de la tarjeta no puede ser inscrito en la lista.", "exclusion", {AFFIRMED}),
+    ("fr", "Un ménage sans titulaire de la carte ne peut pas être inscrit sur la liste.", "exclusion", {AFFIRMED}),
+    ("en", "A household with no adult card holder cannot be entered on the list.", "exclusion", {AFFIRMED}),
+    # (but a narrow negation in the gap of a phrase still denies it: "sin pedir | ningún documento")
+    ("es", "Kits de higiene, ropa y calzado, sin pedir ningún documento a nadie.", "identity_document", {NEGATED}),
+    # "or not" after a word, and "whether or not", deny narrowly: neither denies what follows twice
+    ("en", "All families, Warao or not, whether or not they have registered with the police, get meals.",
+     "processing", {NEGATED}),
+    ("en", "Families are served whether or not they have reported to the immigration office.", "report_to",
+     {NEGATED}),
     # after a negation, ", or" goes on with what is denied; ", and" ends it
     ("en", "We will not hand out the ministry's leaflets, or check anyone's documents.", "identity_document",
      {NEGATED}),

@@ -769,6 +769,7 @@ class CompiledLanguage:
         programme = False
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
+        denying: set[int] = set()   # ... of a full (not narrow) negation cue: "not", "ne", "no"
         inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
@@ -804,6 +805,8 @@ class CompiledLanguage:
                 relatives.add(start)
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
+                if "narrow_negation" not in kinds:
+                    denying.update(positions)
             holders = [p for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
                        and len(p) > len(positions)]
             if holders:
@@ -915,10 +918,12 @@ class CompiledLanguage:
             # no tienen ninguno de los dos números | no pueden ser inscritos")
             if kind == "narrow_negation":
                 # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
-                # to the verb that follows ("people without papers | can volunteer")
+                # to the verb that follows ("people without papers | can volunteer"), also a denied one
+                # ("un hogar sin tarjeta | no puede ser inscrito", "sans carte | ne peut pas")
                 reach, said = end, 0
                 while reach < clause_end and said < NARROW:
-                    if reach > end and words[reach + 1] in self.modals:
+                    if reach > end and (words[reach + 1] in self.modals or (
+                            reach + 2 <= clause_end and reach + 1 in negating and words[reach + 2] in self.modals)):
                         break
                     reach += 1
                     said += len(words[reach]) > 3
@@ -1060,8 +1065,12 @@ class CompiledLanguage:
                 polarity = NEGATED
             if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
                 polarity = NEGATED
-            if polarity == AFFIRMED and any(w in negating and w not in positions for w in range(start + 1, end)):
+            gap_denial = [w for w in range(start + 1, end) if w in negating and w not in positions] \
+                if polarity == AFFIRMED else []
+            if gap_denial and not (all(w in denying for w in gap_denial) and any(p in denying for p in positions)):
                 polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
+                # (a phrase that holds a negation says it itself when the gap holds the rest of it: "ne peut
+                # | pas | être inscrit"; not "sin | pedir | ningún documento", where 'sin pedir' denies it)
             if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last)
                                             and not any(first <= p <= last and p in negating for p in positions)
                                             for first, last in inside_phrases):
