@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policy_engine.reading.documents import parse_document
@@ -86,6 +86,7 @@ conditions = st.recursive(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(conditions)
+@example(when={"field": "phases", "contains": "\n"})  # (a value outside the allowed ones, with a line break)
 def test_any_rule_condition_compiles_or_fails_cleanly(tmp_path_factory, when) -> None:
     folder = tmp_path_factory.mktemp("rules")
     for name in ("policy.yaml", "sections.yaml"):

@@ -326,7 +326,7 @@ class _Parser:
         if allowed:
             for value in values:
                 if value not in allowed:
-                    self.error(f"value '{value}' can never match: allowed values are {', '.join(map(str, allowed))}",
+                    self.error(f"value {value!r} can never match: allowed values are {', '.join(map(str, allowed))}",
                                path, "impossible-value", did_you_mean(value, [str(a) for a in allowed]))
         expected = target.get("type")
         if expected == "boolean":
