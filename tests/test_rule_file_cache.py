@@ -3,6 +3,8 @@ parser gave it; the places past where each top-level item starts are decoded onl
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from policy_engine.files import cache
@@ -32,3 +34,45 @@ def test_a_duplicate_key_is_still_reported_from_the_cache(tmp_path, monkeypatch)
     for _ in range(2):  # parsed, then read back
         located = cache.load_yaml_file(raw, "dup.yaml")
         assert located.duplicates == [("rules[0].title", 4)] and located.columns["rules[0].title"] == 5
+
+
+def _aged(path: Path, seconds: int = 60) -> None:
+    """Date a file back, as a file not touched in the last moments is (a fresh one is hashed every run)."""
+    past = path.stat().st_mtime - seconds
+    os.utime(path, (past, past))
+
+
+def test_a_rule_folders_digest_is_remembered_while_its_files_are_unchanged(tmp_path, monkeypatch) -> None:
+    from policy_engine.ruleset.rules import folder_digest, rule_files
+
+    monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    for file in folder.rglob("*.yaml"):
+        _aged(file)
+    first = folder_digest(folder, rule_files(folder))
+    # the same folder again: every file's digest is remembered, nothing is read or hashed
+    calls = []
+    monkeypatch.setattr(cache, "sha256_hex", lambda data: calls.append(data) or "x")
+    assert folder_digest(folder, rule_files(folder)) == first and calls == []
+    monkeypatch.undo()
+    monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path / "cache"))
+    # one concept word more: a new digest, whatever the remembered ones say
+    concepts = folder / "concepts" / "access.yaml"
+    concepts.write_text(concepts.read_text(encoding="utf-8").replace("passport,", "passports,", 1), encoding="utf-8")
+    _aged(concepts, 30)
+    second = folder_digest(folder, rule_files(folder))
+    assert second != first
+    assert second == folder_digest(folder, rule_files(folder))
+
+
+def test_a_file_changed_a_moment_ago_is_hashed_on_every_run(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("POLICY_CHECK_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = tmp_path / "fresh.yaml"
+    fresh.write_text("a: 1\n", encoding="utf-8")
+    assert cache._remembered.file(str(fresh)) == (cache.sha256_hex(b"a: 1\n"), False)
+    # (its time could stay the same after another change in the same clock tick)
+    assert cache._remembered.file(str(fresh))[1] is False
+    _aged(fresh)
+    cache._remembered.file(str(fresh))
+    assert cache._remembered.file(str(fresh)) == (cache.sha256_hex(b"a: 1\n"), True)

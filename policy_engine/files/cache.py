@@ -19,17 +19,20 @@ language's terms, bench/check_latency).
 
 from __future__ import annotations
 
-import hashlib
+import atexit
 import json
 import os
 import re
 import stat
+import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from .inputfile import read_bytes
 from .yamlsrc import Located, load_yaml
 
 _FORMAT = 4
@@ -88,14 +91,13 @@ def read_entry(path: Path) -> str | None:
 
 # How many entries of each kind stay (the newest); a rule folder has some 15 files, and each edit
 # of a rule adds entries that the next edit makes useless.
-KEEP = {"yaml": 256, "valid": 64, "lexicon": 16, "forms": 16, "terms": 16}
+KEEP = {"yaml": 256, "valid": 64, "lexicon": 16, "forms": 16, "terms": 16, "digests": 1}
 
 
 def write_entry(path: Path, text: str, kind: str, version: int) -> None:
     """Write one cache file atomically, then keep the folder small: drop the files of other format
     versions of this kind and all but the newest KEEP[kind] of this one. Called only when an entry
     is written (a cache miss), so the listing is never paid on a warm run. Raises OSError."""
-    from ..errors import InputError
     from .atomic import write_atomic
 
     body = text.encode("utf-8")
@@ -119,7 +121,7 @@ def write_entry(path: Path, text: str, kind: str, version: int) -> None:
 
 # Exactly the names this code gives its entries: kind, format version, then the key (a language,
 # a hex digest, a word-forms mode and simplemma version); nothing else in the folder is touched.
-_ENTRY_NAME = re.compile(r"(yaml|valid|lexicon|forms|terms)-\d+-[a-z0-9.-]{1,80}(\.json)?")
+_ENTRY_NAME = re.compile(r"(yaml|valid|lexicon|forms|terms|digests)-\d+-[a-z0-9.-]{1,80}(\.json)?")
 
 
 def _remove(path: str) -> None:
@@ -197,7 +199,7 @@ def load_yaml_file(raw: bytes, name: str) -> Located:
     folder = cache_dir()
     entry = None
     if folder is not None:
-        digest = hashlib.sha256(raw + name.encode()).hexdigest()
+        digest = remembered_key(f"yaml\0{_FORMAT}\0{name}", [name], lambda: sha256_hex(raw + name.encode()), read=True)
         entry = folder / f"yaml-{_FORMAT}-{digest[:32]}.json"
         try:
             head, _, rest = (read_entry(entry) or "null").partition("\n")
@@ -243,3 +245,118 @@ def mark_validated(digest: str) -> None:
         write_entry(folder / f"valid-{_FORMAT}-{digest}", digest, "valid", _FORMAT)
     except OSError:
         pass
+
+
+# ---- digests kept between runs ------------------------------------------------------------------
+#
+# Cache entries are named by SHA-256 digests of the rule files and of this package's code. Reading
+# and hashing them, and loading hashlib (OpenSSL) to do it, cost every check ~5 ms (bench/check_latency).
+# One entry keeps each file's digest under its size, modification time and inode, as git's index
+# does, and each key made from files under the text it was made from. A file changed less than two
+# seconds before it was hashed is hashed again on the next run: another change in the same clock tick
+# would leave its time as it was.
+
+_DIGESTS = 1
+_RACY_NS = 2_000_000_000
+_MAX_REMEMBERED = 4000  # files and keys; the oldest go first (each edit of a rule file adds a few)
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of some bytes, in hex (hashlib is loaded only when a digest is not remembered)."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Remembered:
+    """The digests kept in the cache folder: read once per folder and process, written back at exit
+    when one was added."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.files: dict[str, list[Any]] = {}   # absolute path -> [size, mtime_ns, inode, digest]
+        self.keys: dict[str, str] = {}          # the text a key was made from -> the key
+        self.added = False
+        self.saving = False
+
+    def current(self) -> Path | None:
+        folder = cache_dir()
+        if folder != self.folder:
+            self.save()
+            self.folder, self.files, self.keys, self.added = folder, {}, {}, False
+            if folder is not None:
+                try:
+                    data = json.loads(read_entry(folder / f"digests-{_DIGESTS}.json") or "null")
+                    files, keys = dict(data["files"]), dict(data["keys"])
+                    if all(isinstance(v, list) and len(v) == 4 for v in files.values()):
+                        self.files, self.keys = files, keys
+                except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                    pass  # none yet, or damaged: hashed again
+        return folder
+
+    def file(self, path: str) -> tuple[str, bool]:
+        """SHA-256 of a file's bytes, and whether it was remembered. Raises InputError when it
+        cannot be read."""
+        where = os.path.abspath(path)
+        try:
+            info: os.stat_result | None = os.stat(where)
+        except OSError:
+            info = None
+        folder = self.current()
+        if info is not None and folder is not None:
+            known = self.files.get(where)
+            if known is not None and known[:3] == [info.st_size, info.st_mtime_ns, info.st_ino]:
+                return str(known[3]), True
+        digest = sha256_hex(read_bytes(path))
+        if info is not None and folder is not None and time.time_ns() - info.st_mtime_ns > _RACY_NS:
+            self.files.pop(where, None)
+            self.files[where] = [info.st_size, info.st_mtime_ns, info.st_ino, digest]
+            self._add()
+        return digest, False
+
+    def key(self, text: str, make: Callable[[], str]) -> str:
+        folder = self.current()
+        known = self.keys.get(text) if folder is not None else None
+        if known is not None:
+            return known
+        value = make()
+        if folder is not None:
+            self.keys[text] = value
+            self._add()
+        return value
+
+    def _add(self) -> None:
+        if not self.added:
+            self.added = True
+            if not self.saving:
+                self.saving = True
+                atexit.register(self.save)
+
+    def save(self) -> None:
+        if not self.added or self.folder is None:
+            return
+        self.added = False
+        files = dict(list(self.files.items())[-_MAX_REMEMBERED:])
+        keys = dict(list(self.keys.items())[-_MAX_REMEMBERED:])
+        try:
+            write_entry(self.folder / f"digests-{_DIGESTS}.json", json.dumps({"files": files, "keys": keys}),
+                        "digests", _DIGESTS)
+        except OSError:
+            pass  # a read-only cache: hashed again next time
+
+
+_remembered = _Remembered()
+
+
+def remembered_key(label: str, files: list[str], make: Callable[[], str], read: bool = False) -> str:
+    """A key made from some files (make() computes it, reading them), remembered under the label and
+    the files' digests: a run whose files are unchanged neither reads nor hashes them. read: the caller
+    has already read the file it keys, so a digest that is not remembered (the file may have changed
+    since) is not trusted for it."""
+    try:
+        found = [_remembered.file(name) for name in files]
+    except (OSError, InputError):  # (not a file, unreadable: keyed by what the caller has)
+        return make()
+    if read and not all(known for _, known in found):
+        return make()
+    return _remembered.key(label + "\0" + "\0".join(digest for digest, _ in found), make)

@@ -8,7 +8,6 @@ conditions read with (concepts/, languages/; see prose/).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from ..errors import InputError, RuleError
-from ..files.cache import is_validated, load_yaml_file, mark_validated
+from ..files.cache import is_validated, load_yaml_file, mark_validated, remembered_key
 from ..files.inputfile import read_bytes
 from ..files.yamlsrc import Located, did_you_mean, join, locate
 from ..model import Record
@@ -681,13 +680,22 @@ def _in_prose(body: Any) -> tuple[str, str] | None:
 
 
 def folder_digest(base: Path, files: list[Path]) -> str:
-    """A digest of every file that shapes the rule set: the rule files, policy, sections, concepts, languages."""
-    digest = hashlib.sha256()
+    """A digest of every file that shapes the rule set: the rule files, policy, sections, concepts, languages
+    (remembered between runs while the files are unchanged: files.cache)."""
     data = [base / name for name in sorted(DATA_FILES)] + concept_files(base) + language_files(base)
-    for file in [*files, *data]:
-        name = (file.parent.name + "/" + file.name) if file.parent != base else file.name
-        try:
-            digest.update(name.encode() + b"\0" + read_bytes(file) + b"\0")
-        except InputError:
-            digest.update(name.encode() + b"\0missing\0")
-    return digest.hexdigest()[:16]
+    named = [((file.parent.name + "/" + file.name) if file.parent != base else file.name, file) for file in [*files, *data]]
+
+    def compute() -> str:
+        import hashlib
+
+        digest = hashlib.sha256()
+        for name, file in named:
+            try:
+                digest.update(name.encode() + b"\0" + read_bytes(file) + b"\0")
+            except InputError:
+                digest.update(name.encode() + b"\0missing\0")
+        return digest.hexdigest()[:16]
+
+    present = [(name, file) for name, file in named if file.is_file()]
+    label = "folder\0" + "\0".join(name if (name, file) in present else name + "\0missing" for name, file in named)
+    return remembered_key(label, [str(file) for _, file in present], compute)
