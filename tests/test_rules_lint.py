@@ -380,3 +380,20 @@ def test_unless_counts_affirmed_mentions_and_unless_mentioned_any(tmp_path, key,
     result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
     fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
     assert ("no-feedback-channel" in fired) is fires
+
+
+def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:
+    # an idiom hides its words only when they stand close together: "sent ... back" hides nothing in
+    # "the police sent some people back", so it is reported where it is written
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    english = rules / "languages" / "en.yaml"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("idioms: [lack of jobs,", "idioms: [lack of jobs, sent ... back,", 1), encoding="utf-8")
+    problems, _ = lint(rules, cases_dir=ROOT / "cases")
+    got = [(p.file, p.line, p.column, p.level, p.code) for p in problems]
+    line = text[:text.index("idioms: [lack of jobs,")].count("\n") + 1
+    assert got == [(str(english), line, len("idioms: [lack of jobs, ") + 1, "warning", "gapped-idiom")]
+    assert "'sent ... back' has a '...' gap" in problems[0].message

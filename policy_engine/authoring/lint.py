@@ -18,6 +18,8 @@ still run with them:
                     relative): alone it matches almost every sentence
   unused-concept    a concept that no rule reads and no other concept includes (one that hides its
                     words from the others is at work without either)
+  gapped-idiom      an idiom written with '...': an idiom hides its words only when they stand close
+                    together, so with words in its gap it hides nothing
   slow-pattern      a text pattern whose RE2 program is huge
   invalid-example   an example that is not a valid programme description
 
@@ -34,7 +36,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from ..errors import PolicyCheckError, RuleError
-from ..files.yamlsrc import join
+from ..files.yamlsrc import join, load_yaml
 from ..reading.documents import _NOT_PROSE, parse_document
 from ..resources import default_rules_dir
 from ..ruleset.lexicon import LanguageCues, Lexicon
@@ -73,6 +75,7 @@ HINTS = {
     "untested-concept": "add examples: {LANG: {match: [a sentence that says it], no_match: [one that does not]}}",
     "function-word": "remove the entry, or write the phrase it belongs to (\"dont la demande\", not \"dont\")",
     "unused-concept": "remove the concept, or read it in a rule (prose: {all: [...]})",
+    "gapped-idiom": "write the whole phrase, or each phrase it stands for (\"sent them back\", \"sent people back\")",
     "unknown-concept": "concepts are defined in rules/concepts/*.yaml; 'policy-check explain CONCEPT' shows one",
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
                      "or a case in cases/ with expect: {must_flag: [rule-id]}",
@@ -148,6 +151,7 @@ def lint(path: str | Path | None = None, cases_dir: str | Path | None = None) ->
             problems.extend(check(rule, source, context))
     if rule_set.lexicon.concepts and not any(p.code in ("unknown-concept", "concept-cycle") for p in problems):
         problems.extend(check_concepts(rule_set))
+    problems.extend(check_idioms(rule_set))
     if not rule_files(path):
         problems.append(LintProblem(str(path), 0, 0, "error", "schema", "no rule files found (expected *.yaml "
                                     "files with a 'rules:' list)", None))
@@ -537,6 +541,29 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
             if not (concept.examples.get(code) or {}).get("match"):
                 yield problem(name, "examples" if concept.examples else "", "warning", "untested-concept",
                               f"no example sentence in '{code}' that it must be found in")
+
+
+def check_idioms(rule_set: RuleSet) -> Iterator[LintProblem]:
+    """An idiom hides its words from the concepts only where at most one other word stands among them
+    (evaluation.reader: a phrase that holds a wide gap describes no single expression), so one written
+    with '...' hides nothing once words come between: say so where it is written."""
+    for code, cues in sorted(rule_set.lexicon.languages.items()):
+        gapped = [entry for entry in cues.cues.get("idioms", ()) if "..." in entry]
+        if not gapped:
+            continue
+        file = cues.source.rsplit(":", 1)[0]
+        try:
+            located = load_yaml(Path(file).read_text(encoding="utf-8"), file)
+            listed = [str(e) for e in located.data.get("idioms") or []]
+        except (OSError, UnicodeDecodeError, PolicyCheckError, AttributeError):
+            located, listed = None, []
+        for entry in gapped:
+            line, column = locate(located, f"idioms[{listed.index(entry)}]") \
+                if located is not None and entry in listed else (None, None)
+            yield LintProblem(file, line or 0, column or 0, "warning", "gapped-idiom",
+                              f"language '{code}': the idiom '{entry}' has a '...' gap; an idiom hides its words only "
+                              "when they stand close together, so with words between them it hides nothing",
+                              HINTS.get("gapped-idiom"))
 
 
 def _function_words(cues: LanguageCues) -> frozenset[str]:
