@@ -554,7 +554,7 @@ def check_idioms(rule_set: RuleSet) -> Iterator[LintProblem]:
         file = cues.source.rsplit(":", 1)[0]
         try:
             located = load_yaml(Path(file).read_text(encoding="utf-8"), file)
-            listed = [str(e) for e in located.data.get("idioms") or []]
+            listed = [" ".join(str(e).split()) for e in located.data.get("idioms") or []]  # (as entries reads them)
         except (OSError, UnicodeDecodeError, PolicyCheckError, AttributeError):
             located, listed = None, []
         for entry in gapped:

@@ -117,18 +117,14 @@ TERMS_VERSION = 5
 
 
 def _terms_path(digest: str, code: str) -> Any:
-    from pathlib import Path
-
-    from ..files.cache import cache_dir, remembered_key, sha256_hex
+    from ..files.cache import cache_dir, source_key
     from ..ruleset import lexicon
 
     folder = cache_dir()
     if folder is None:
         return None
-    head = f"{TERMS_VERSION}\0{digest}\0{code}\0{FORMS_VERSION}\0{simplemma_version()}\0"
-    sources = [__file__, lexicon.__file__]  # either changes the terms
-    key = remembered_key("terms\0" + head, sources, lambda: sha256_hex(
-        head.encode() + b"".join(Path(name).read_bytes() for name in sources)))[:32]
+    key = source_key(f"{TERMS_VERSION}\0{digest}\0{code}\0{FORMS_VERSION}\0{simplemma_version()}\0",
+                     [__file__, lexicon.__file__])[:32]  # either module changes the terms
     return folder / f"terms-{TERMS_VERSION}-{code}-{key}.json"
 
 

@@ -360,3 +360,9 @@ def remembered_key(label: str, files: list[str], make: Callable[[], str], read: 
     if read and not all(known for _, known in found):
         return make()
     return _remembered.key(label + "\0" + "\0".join(digest for digest, _ in found), make)
+
+
+def source_key(head: str, files: list[str]) -> str:
+    """The SHA-256 of a head text and some files' bytes (the code a cache entry depends on), remembered
+    while the files are unchanged."""
+    return remembered_key(head, files, lambda: sha256_hex(head.encode() + b"".join(read_bytes(f) for f in files)))

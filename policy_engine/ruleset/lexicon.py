@@ -228,15 +228,13 @@ _TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "i
 
 
 def _lexicon_path(base: Path, digest: str) -> Path | None:
-    from ..files.cache import cache_dir, remembered_key, sha256_hex
+    from ..files.cache import cache_dir, source_key
 
     folder = cache_dir()
     if folder is None:
         return None
     # files are named in sources and problems as the folder was given: the key holds it as given
-    head = f"{LEXICON_VERSION}\0{digest}\0{base}\0"
-    key = remembered_key("lexicon\0" + head, [__file__],
-                         lambda: sha256_hex(head.encode() + Path(__file__).read_bytes()))[:32]
+    key = source_key(f"{LEXICON_VERSION}\0{digest}\0{base}\0", [__file__])[:32]
     return folder / f"lexicon-{LEXICON_VERSION}-{key}.json"
 
 

@@ -696,6 +696,6 @@ def folder_digest(base: Path, files: list[Path]) -> str:
                 digest.update(name.encode() + b"\0missing\0")
         return digest.hexdigest()[:16]
 
-    present = [(name, file) for name, file in named if file.is_file()]
-    label = "folder\0" + "\0".join(name if (name, file) in present else name + "\0missing" for name, file in named)
-    return remembered_key(label, [str(file) for _, file in present], compute)
+    missing = {name for name, file in named if not file.is_file()}
+    label = "folder\0" + "\0".join(name + "\0missing" if name in missing else name for name, _ in named)
+    return remembered_key(label, [str(file) for name, file in named if name not in missing], compute)
