@@ -382,6 +382,26 @@ def test_unless_counts_affirmed_mentions_and_unless_mentioned_any(tmp_path, key,
     assert ("no-feedback-channel" in fired) is fires
 
 
+@pytest.mark.parametrize("key, fires", [("unless", True), ("unless_in_sentence", False)])
+def test_unless_in_sentence_reaches_past_a_semicolon(tmp_path, key, fires) -> None:
+    # "Residents are never asked; the guards decide": unless reads the clause, unless_in_sentence all of it
+    rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")
+    rules = prose_folder(tmp_path, rule, GUARDS)
+    draft = tmp_path / "draft.md"
+    draft.write_text("---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n"
+                     "Residents are never asked; the guards decide.\n", encoding="utf-8")
+    result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
+    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
+    assert ("no-feedback-channel" in fired) is fires
+
+
+def test_lint_names_an_unknown_concept_in_unless_in_sentence(tmp_path) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_in_sentence: [gards]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
+    (unknown,) = [p for p in problems if p.code == "unknown-concept"]
+    assert (unknown.line, unknown.message) == (14, "rule 'no-feedback-channel': unknown concept 'gards'")
+
+
 def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:
     # an idiom hides its words only when they stand close together: "sent ... back" hides nothing in
     # "the police sent some people back", so it is reported where it is written

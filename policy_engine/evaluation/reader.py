@@ -1126,6 +1126,7 @@ class TestSpec(NamedTuple):
     unless_between: tuple[int, ...] = ()  # concepts that silence it when they stand between its words
     said_of: tuple[int, ...] = ()         # concepts whose polarity is the hit's (default: all of them)
     unless_mentioned: tuple[int, ...] = ()  # concepts that silence it however they are said (affirmed or denied)
+    unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
@@ -1167,6 +1168,11 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         if not found:
             return []
         lists.append(found)
+    # "IŞKUR needs an ID number; people without one attend the same course": the sentence's other half
+    # answers the condition
+    if spec.unless_in_sentence and any(m.polarity == AFFIRMED for u in spec.unless_in_sentence
+                                       for m in reading.matches.get(u, ())):
+        return []
     # a clause, or (within a sentence) a segment: the sentence, or one item of its ';' list
     segments = reading.segments
     if spec.sentence:

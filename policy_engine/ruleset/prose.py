@@ -16,7 +16,7 @@ SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGA
         "any": POLARITIES}
 WITHIN = ("clause", "sentence")
 # The keys of a prose test that name concepts: those it needs, and those that excuse it.
-EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_between")
+EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_between", "unless_in_sentence")
 CONCEPT_KEYS = ("all", *EXCEPTION_KEYS)
 
 
@@ -32,6 +32,7 @@ class ProseSpec(NamedTuple):
     unless_between: tuple[str, ...] = ()
     said_of: tuple[str, ...] = ()   # the concepts whose negation counts (default: any of them)
     unless_mentioned: tuple[str, ...] = ()  # like unless, but mentioned in any way (said or denied)
+    unless_in_sentence: tuple[str, ...] = ()  # like unless, but anywhere in the sentence (past a ';')
 
     @property
     def key(self) -> str:
@@ -44,6 +45,8 @@ class ProseSpec(NamedTuple):
             parts.append("said of " + "+".join(self.said_of))
         if self.unless_mentioned:
             parts.append("unless mentioned " + "+".join(self.unless_mentioned))
+        if self.unless_in_sentence:
+            parts.append("unless in sentence " + "+".join(self.unless_in_sentence))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:
