@@ -317,6 +317,24 @@ def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None
     assert not [f for f in checker.check_path(path).findings if f.rule.startswith("contradiction-")]
 
 
+@pytest.mark.parametrize("language, heading, plan, sentence", [
+    ("en", "What went wrong last winter", "What we will do",
+     "At some points blankets were given only to people who could show a registration certificate."),
+    ("es", "Lo que salió mal el invierno pasado", "Lo que haremos",
+     "En algunos puntos las mantas solo se daban a quienes podían mostrar un certificado de registro."),
+    ("fr", "Ce qui n'a pas marché l'hiver dernier", "Ce que nous ferons",
+     "À certains points, les couvertures n'étaient données qu'aux personnes qui pouvaient présenter une attestation."),
+])
+def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path, language, heading, plan,
+                                                                sentence) -> None:
+    # the same sentence is the plan under a heading of the plan, and past practice under one on mistakes
+    def fired(title: str) -> set[str]:
+        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# {title}\n{sentence}\n")
+        return {f.rule for f in checker.check_path(path).findings}
+    assert "eligibility-documents" in fired(plan)
+    assert "eligibility-documents" not in fired(heading)
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:
