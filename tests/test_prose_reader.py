@@ -304,6 +304,17 @@ def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share", lead="Activities") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,lead", [
+    ("en", "Other branch work (not funded by this grant)"),
+    ("es", "Otros servicios de la filial (no financiados por esta subvención)"),
+    ("fr", "Autres activités du comité (non financées par cette subvention)"),
+])
+def test_an_aside_in_a_heading_denies_nothing_under_it(read, language, lead) -> None:
+    text = {"en": "Share beneficiary lists with the police.", "es": "Compartir las listas de beneficiarios con la policía.",
+            "fr": "Partager les listes de bénéficiaires avec la police."}[language]
+    assert said(read, language, text, "share", lead=lead) == {AFFIRMED}
+
+
 @pytest.mark.parametrize("language,lead,text", [
     ("en", "What the committee does not do", "It does not sort arrivals: each person is welcomed and listened to."),
     ("es", "Lo que el comité no hace", "No clasifica a los recién llegados: cada persona es recibida y escuchada."),

@@ -39,6 +39,7 @@ MAX_COMBINATIONS = 256
 
 
 _TOKEN = re.compile(WORD + "(?:['’]" + WORD + ")*" + r"|[;,:()?!|\"«»“”،؛؟]")
+_ASIDE = re.compile(r"\([^()]*\)")  # a parenthesised aside in a heading or lead-in
 _PUNCTUATION = frozenset(";,:()?!|\"«»“”،؛؟")
 _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon and question mark
 _OPENING = frozenset("(«“")
@@ -618,7 +619,8 @@ class CompiledLanguage:
         if cached is None:
             if len(self._lead_cache) > 4096:
                 self._lead_cache.clear()
-            reading = self.read(lead)
+            # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
+            reading = self.read(_ASIDE.sub(" ", lead))
             cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
         return cached
 
