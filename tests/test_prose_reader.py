@@ -298,6 +298,18 @@ def test_a_refusal_reaches_every_thing_of_a_list(read, language, listed, new_cla
     assert said(read, language, new_clause, "campaign") == {REJECTED, AFFIRMED}
 
 
+@pytest.mark.parametrize("language,text,denied", [
+    # negative concord: the negation before a phrase that holds the word completing it is one denial with it
+    ("fr", "Une personne sans titre de séjour n'a pas de droits à faire valoir ici.", "Il n'est pas vrai qu'elle n'ait pas de droits."),
+    ("es", "Una persona sin permiso no tiene ningún derecho aquí.", None),
+    ("fr", "Cette personne n'a pas de droits ici.", None),  # 'cette personne ne' is no 'personne ne' (nobody)
+])
+def test_negative_concord_is_one_denial(read, language, text, denied) -> None:
+    assert AFFIRMED in said(read, language, text, "no_rights")
+    if denied:
+        assert said(read, language, denied, "no_rights") == {NEGATED}
+
+
 def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share",
                 lead="What we will not do") == {NEGATED}

@@ -311,6 +311,7 @@ class CompiledLanguage:
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         # whole entries: 'no longer' is one, and its 'no' alone is not ("the survey found no needs")
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
+        self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
@@ -917,10 +918,11 @@ class CompiledLanguage:
             if kind == "narrow_negation":
                 # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
                 # to the verb that follows ("people without papers | can volunteer"), also a denied one
-                # ("un hogar sin tarjeta | no puede ser inscrito", "sans carte | ne peut pas")
+                # ("un hogar sin tarjeta | no puede ser inscrito", "sans carte | ne peut pas"), and up to
+                # the verb's own full negation ("una persona sin permiso | no tiene ningún derecho")
                 reach, said = end, 0
                 while reach < clause_end and said < NARROW:
-                    if reach > end and (words[reach + 1] in self.modals or (
+                    if reach > end and (words[reach + 1] in self.modals or reach + 1 in denying or (
                             reach + 2 <= clause_end and reach + 1 in negating and words[reach + 2] in self.modals)):
                         break
                     reach += 1
@@ -1039,6 +1041,13 @@ class CompiledLanguage:
             in_condition = condition is not None and condition[0] <= start and end <= condition[1]
             polarity = REJECTED if in_condition else base
             reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
+            absorbed: set[int] = set()
+            if reaching and self.concord and any(p in denying for p in positions):
+                # negative concord: "n'a | pas de droits", "no tiene | ningún derecho": a negation just
+                # before a phrase that holds the word completing it is one denial with it, not a second one
+                absorbed = {scope[3] for scope in reaching if scope[2] == NEGATED and words[scope[3]] in self.concord
+                            and start - 2 <= scope[3] < start}
+                reaching = [scope for scope in reaching if scope[3] not in absorbed]
             if in_condition or not reaching and not trailing and not inside_phrases and (end == start or not negating):
                 match = Match(start, end, clauses[start], polarity, term, positions)
                 for concept in concepts:
@@ -1054,7 +1063,7 @@ class CompiledLanguage:
                 # migrants were not consulted, ..." says that migrants are consulted now)
                 # (only for a contrast that opens the clause: "we refuse to share lists that are
                 # not anonymised" still rejects the sharing)
-                denial_inside = any(scope[2] == NEGATED and first <= scope[3] <= last
+                denial_inside = any(scope[2] == NEGATED and first <= scope[3] <= last and scope[3] not in absorbed
                                     for first, last, meaning, cue, _ in reaching
                                     if meaning == REJECTED and cue == clause_start_of(cue)
                                     for scope in scopes)

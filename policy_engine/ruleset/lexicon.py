@@ -25,8 +25,8 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative", "conditional",
                         "reason"})
 LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
-                 "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
+                 "enclitic_after", "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
                  "elisions", "contractions", "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
@@ -84,6 +84,7 @@ class LanguageCues(NamedTuple):
     modals: tuple[str, ...]          # words that open a clause's main verb ("can", "pueden"): a negation inside the
                                      # subject ("people without papers", "who have no visa") reaches up to them only
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
+    concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
@@ -221,10 +222,10 @@ def language_files(base: Path) -> list[Path]:
 
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
-LEXICON_VERSION = 4
+LEXICON_VERSION = 5
 _TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
-                 "background_openers", "suffixes"}
+                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
+                 "enclitic_after", "background_openers", "suffixes"}
 
 
 def _lexicon_path(base: Path, digest: str) -> Path | None:
@@ -410,8 +411,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = ()
     breaks = {}
     for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries", "modals", "trailing_negation", "enclitics", "enclitic_after",
-                "background_openers", "suffixes"):
+                "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
+                "enclitic_after", "background_openers", "suffixes"):
         breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions", "before_suffix", "prefixes"):
@@ -439,7 +440,8 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
     line = located.lines.get("language", 1)
     return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
                         breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        breaks["passive"], breaks["auxiliaries"], breaks["modals"], breaks["trailing_negation"], breaks["enclitics"],
+                        breaks["passive"], breaks["auxiliaries"], breaks["modals"], breaks["trailing_negation"],
+                        breaks["concord_negation"], breaks["enclitics"],
                         breaks["enclitic_after"], breaks["background_openers"], maps["prefixes"],
                         breaks["suffixes"], maps["elisions"], maps["contractions"], maps["before_suffix"],
                         irregular, word_forms, f"{path}:{line}")
