@@ -335,6 +335,19 @@ def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path,
     assert "eligibility-documents" not in fired(heading)
 
 
+@pytest.mark.parametrize("language, heading, item", [
+    ("en", "What we will not do", "- Our messages are neither written nor approved by a coast guard; the content is decided "
+                                  "by the committee with returnee volunteers."),
+    ("fr", "Ce que nous ne ferons pas", "- Nos messages ne sont ni rédigés ni validés par une garde-côtière ; le contenu est "
+                                        "décidé par le comité avec les volontaires rapatriés."),
+])
+def test_a_heading_that_denies_speaks_for_an_item_not_for_its_next_sentence(checker, tmp_path, language, heading,
+                                                                             item) -> None:
+    # "the content is decided ... with returnee volunteers" is what the item says is done, not denied
+    path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# {heading}\n\n{item}\n")
+    assert "migrants-kept-out" not in {f.rule for f in checker.check_path(path).findings}
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:

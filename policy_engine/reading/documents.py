@@ -582,9 +582,11 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
                 item = (listed and index == 0) or _LIST_MARK.match(sentence) is not None
                 in_item = item or in_item
                 # A heading speaks for its list items and short lines ("What we will not do:
-                # - share lists"); a full sentence of prose under it speaks for itself.
+                # - share lists"); a full sentence of prose under it speaks for itself, and so does an
+                # item's next sentence ("- Messages are not written by the coast guard; the content is
+                # decided by the committee").
                 lead = f"{heading}\n{intro[0]}" if item and intro[0] else \
-                    heading if item or len(sentence.split()) <= LEAD_WORDS else ""
+                    heading if item or (not in_item and len(sentence.split()) <= LEAD_WORDS) else ""
                 units.append(TextUnit(unit_scopes, field, at, sentence, matching_text(sentence), lead))
                 if not in_item:
                     intro[0] = sentence if sentence.rstrip().endswith(":") else ""
