@@ -369,27 +369,19 @@ GUARDS = CONCEPTS.replace("  unused:\n", """\
 """)
 
 
-@pytest.mark.parametrize("key, fires", [("unless", True), ("unless_mentioned", False)])
-def test_unless_counts_affirmed_mentions_and_unless_mentioned_any(tmp_path, key, fires) -> None:
+@pytest.mark.parametrize("key, text, fires", [
     # "Residents are never asked, nor are the guards": the guards are mentioned, but denied
+    ("unless", "Residents are never asked, nor are the guards.", True),
+    ("unless_mentioned", "Residents are never asked, nor are the guards.", False),
+    # unless reads the clause, unless_in_sentence all of the sentence, past a ';'
+    ("unless", "Residents are never asked; the guards decide.", True),
+    ("unless_in_sentence", "Residents are never asked; the guards decide.", False),
+])
+def test_what_each_exception_key_reads(tmp_path, key, text, fires) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")
     rules = prose_folder(tmp_path, rule, GUARDS)
     draft = tmp_path / "draft.md"
-    draft.write_text("---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n"
-                     "Residents are never asked, nor are the guards.\n", encoding="utf-8")
-    result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
-    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
-    assert ("no-feedback-channel" in fired) is fires
-
-
-@pytest.mark.parametrize("key, fires", [("unless", True), ("unless_in_sentence", False)])
-def test_unless_in_sentence_reaches_past_a_semicolon(tmp_path, key, fires) -> None:
-    # "Residents are never asked; the guards decide": unless reads the clause, unless_in_sentence all of it
-    rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")
-    rules = prose_folder(tmp_path, rule, GUARDS)
-    draft = tmp_path / "draft.md"
-    draft.write_text("---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n"
-                     "Residents are never asked; the guards decide.\n", encoding="utf-8")
+    draft.write_text(f"---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n{text}\n", encoding="utf-8")
     result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
     fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
     assert ("no-feedback-channel" in fired) is fires
