@@ -326,6 +326,17 @@ def test_an_aside_in_a_heading_denies_nothing_under_it(read, language, lead) -> 
             "fr": "Partager les listes de bénéficiaires avec la police."}[language]
     assert said(read, language, text, "share", lead=lead) == {AFFIRMED}
 
+@pytest.mark.parametrize("language,lead", [
+    ("en", "When the clinic is not enough"),
+    ("es", "Cuando el consultorio no basta"),
+    ("fr", "Quand le centre ne suffit pas"),
+])
+def test_a_heading_that_opens_on_a_condition_denies_nothing_under_it(read, language, lead) -> None:
+    # it says when, not what is not done; "What we will not do" still denies
+    text = {"en": "Share beneficiary lists with the police.", "es": "Compartir las listas de beneficiarios con la policía.",
+            "fr": "Partager les listes de bénéficiaires avec la police."}[language]
+    assert said(read, language, text, "share", lead=lead) == {AFFIRMED}
+
 
 @pytest.mark.parametrize("language,lead,text", [
     ("en", "What the committee does not do", "It does not sort arrivals: each person is welcomed and listened to."),

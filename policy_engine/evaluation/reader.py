@@ -622,7 +622,9 @@ class CompiledLanguage:
                 self._lead_cache.clear()
             # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
             reading = self.read(_ASIDE.sub(" ", lead))
-            cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues)
+            # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
+            cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues) \
+                and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
         return cached
 
     def _unattach(self, token: str) -> list[str]:
