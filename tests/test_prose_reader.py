@@ -316,26 +316,22 @@ def test_a_heading_or_lead_in_denies_the_items_under_it(read) -> None:
     assert said(read, "en", "Share beneficiary lists with the police.", "share", lead="Activities") == {AFFIRMED}
 
 
+_SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las listas de beneficiarios con la policía.",
+          "fr": "Partager les listes de bénéficiaires avec la police."}
+
+
 @pytest.mark.parametrize("language,lead", [
+    # an aside qualifies the heading without denying its work
     ("en", "Other branch work (not funded by this grant)"),
     ("es", "Otros servicios de la filial (no financiados por esta subvención)"),
     ("fr", "Autres activités du comité (non financées par cette subvention)"),
-])
-def test_an_aside_in_a_heading_denies_nothing_under_it(read, language, lead) -> None:
-    text = {"en": "Share beneficiary lists with the police.", "es": "Compartir las listas de beneficiarios con la policía.",
-            "fr": "Partager les listes de bénéficiaires avec la police."}[language]
-    assert said(read, language, text, "share", lead=lead) == {AFFIRMED}
-
-@pytest.mark.parametrize("language,lead", [
+    # a heading that opens on a condition says when, not what is not done
     ("en", "When the clinic is not enough"),
     ("es", "Cuando el consultorio no basta"),
     ("fr", "Quand le centre ne suffit pas"),
 ])
-def test_a_heading_that_opens_on_a_condition_denies_nothing_under_it(read, language, lead) -> None:
-    # it says when, not what is not done; "What we will not do" still denies
-    text = {"en": "Share beneficiary lists with the police.", "es": "Compartir las listas de beneficiarios con la policía.",
-            "fr": "Partager les listes de bénéficiaires avec la police."}[language]
-    assert said(read, language, text, "share", lead=lead) == {AFFIRMED}
+def test_a_heading_with_an_aside_or_a_condition_denies_nothing_under_it(read, language, lead) -> None:
+    assert said(read, language, _SHARE[language], "share", lead=lead) == {AFFIRMED}
 
 
 @pytest.mark.parametrize("language,lead,text", [
