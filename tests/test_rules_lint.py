@@ -343,8 +343,9 @@ def test_lint_prints_the_text_pattern_count(tmp_path) -> None:
     assert int(rules) >= 30 and concepts.endswith(" concepts")
 
 
-def test_lint_names_an_unknown_concept_in_unless_mentioned(tmp_path) -> None:
-    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_mentioned: [gards]\n")
+@pytest.mark.parametrize("key", ["unless_mentioned", "unless_in_sentence"])
+def test_lint_names_an_unknown_concept_in_an_exception(tmp_path, key) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [gards]\n")
     problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
     (unknown,) = [p for p in problems if p.code == "unknown-concept"]
     assert (unknown.line, unknown.message) == (14, "rule 'no-feedback-channel': unknown concept 'gards'")
@@ -385,13 +386,6 @@ def test_what_each_exception_key_reads(tmp_path, key, text, fires) -> None:
     result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
     fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
     assert ("no-feedback-channel" in fired) is fires
-
-
-def test_lint_names_an_unknown_concept_in_unless_in_sentence(tmp_path) -> None:
-    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_in_sentence: [gards]\n")
-    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
-    (unknown,) = [p for p in problems if p.code == "unknown-concept"]
-    assert (unknown.line, unknown.message) == (14, "rule 'no-feedback-channel': unknown concept 'gards'")
 
 
 def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:

@@ -24,10 +24,12 @@ CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative", "conditional",
                         "reason"})
-LANGUAGE_KEYS = {"language", "name", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
-                 "enclitic_after", "background_openers", "prefixes", "suffixes", "before_suffix", "word_forms",
-                 "elisions", "contractions", "irregular", *CUE_KINDS}
+# The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
+WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
+              "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics", "enclitic_after",
+              "background_openers", "suffixes")
+LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
+                 "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
 EXAMPLE_KINDS = ("match", "no_match")
@@ -223,9 +225,7 @@ def language_files(base: Path) -> list[Path]:
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
 LEXICON_VERSION = 5
-_TUPLE_FIELDS = {"include", "clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles",
-                 "prepositions", "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
-                 "enclitic_after", "background_openers", "suffixes"}
+_TUPLE_FIELDS = {"include", *WORD_LISTS}
 
 
 def _lexicon_path(base: Path, digest: str) -> Path | None:
@@ -409,11 +409,7 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
             cues[kind] = entries or ()
         else:
             cues[kind] = ()
-    breaks = {}
-    for key in ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions",
-                "passive", "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics",
-                "enclitic_after", "background_openers", "suffixes"):
-        breaks[key] = (reader.entries(data[key], key, key) or ()) if key in data else ()
+    lists = {key: (reader.entries(data[key], key, key) or ()) if key in data else () for key in WORD_LISTS}
     maps: dict[str, dict[str, str]] = {}
     for key in ("elisions", "contractions", "before_suffix", "prefixes"):
         value = data.get(key) or {}
@@ -438,13 +434,10 @@ def _language(path: Path, located: Located, problems: list[RuleError]) -> Langua
         word_forms = "lemma"
     name = data.get("name")
     line = located.lines.get("language", 1)
-    return LanguageCues(code, str(name) if name else code, cues, breaks["clause_breaks"], breaks["strong_breaks"],
-                        breaks["scope_breaks"], breaks["introducers"], breaks["articles"], breaks["prepositions"],
-                        breaks["passive"], breaks["auxiliaries"], breaks["modals"], breaks["trailing_negation"],
-                        breaks["concord_negation"], breaks["enclitics"],
-                        breaks["enclitic_after"], breaks["background_openers"], maps["prefixes"],
-                        breaks["suffixes"], maps["elisions"], maps["contractions"], maps["before_suffix"],
-                        irregular, word_forms, f"{path}:{line}")
+    return LanguageCues(code=code, name=str(name) if name else code, cues=cues, **lists, prefixes=maps["prefixes"],
+                        elisions=maps["elisions"], contractions=maps["contractions"],
+                        before_suffix=maps["before_suffix"], irregular=irregular, word_forms=word_forms,
+                        source=f"{path}:{line}")
 
 
 def _concepts(path: Path, located: Located, known_languages: set[str],
