@@ -522,3 +522,14 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     assert sections.topics_for("مشاركة المهاجرين") == ("participation",)
     assert sections.topics_for("الرصد والتقييم") == ("monitoring",)
 
+
+
+@pytest.mark.parametrize("text,concept,expected", [
+    # after a comma, English "that" opens what is said: the negation after it reaches the whole clause
+    ("Remind everyone at the station, partners included, that no person here is without rights.", "no_rights",
+     {NEGATED}),
+    # without the comma it opens a relative clause, and its negation stays in it
+    ("People that have no current visa can all apply to volunteer.", "staff_role", {AFFIRMED}),
+])
+def test_a_that_after_a_comma_is_no_relative(read, text, concept, expected) -> None:
+    assert said(read, "en", text, concept) == expected

@@ -312,6 +312,7 @@ class CompiledLanguage:
         # whole entries: 'no longer' is one, and its 'no' alone is not ("the survey found no needs")
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
+        self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
@@ -802,7 +803,7 @@ class CompiledLanguage:
                    if terms[t].hides and not terms[t].concepts):
                 continue  # part of an idiom or of a phrase that only looks negative ("tenga o no"), or
                 # a conjunction that only looks relative ("así que", "por lo que")
-            if "relative" in kinds:
+            if "relative" in kinds and not (start in commas and words[start] in self.restrictive):
                 relatives.add(start)
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))

@@ -26,7 +26,7 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "trailing_negation", "concord_negation", "enclitics", "enclitic_after",
+              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives", "enclitics", "enclitic_after",
               "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
@@ -87,6 +87,8 @@ class LanguageCues(NamedTuple):
                                      # subject ("people without papers", "who have no visa") reaches up to them only
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
+    restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
+                                            # they open what was said ("remind everyone, partners too, that ...")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
@@ -224,7 +226,7 @@ def language_files(base: Path) -> list[Path]:
 
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
-LEXICON_VERSION = 5
+LEXICON_VERSION = 6
 _TUPLE_FIELDS = {"include", *WORD_LISTS}
 
 
