@@ -533,3 +533,14 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
 ])
 def test_a_that_after_a_comma_is_no_relative(read, text, concept, expected) -> None:
     assert said(read, "en", text, concept) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # auxiliaries do not count in how far a negation stands from "who": it stays in the relative clause
+    ("Passengers who say they are not Ethiopian, or fear for their safety, are referred to UNHCR if they agree.",
+     {AFFIRMED}),
+    # a negation farther into the clause than that is the main verb's
+    ("Passengers who arrive at the airport late in the night are not referred to UNHCR.", {NEGATED}),
+])
+def test_a_negation_just_after_who_stays_in_its_clause(read, text, expected) -> None:
+    assert said(read, "en", text, "refer_on") == expected

@@ -29,7 +29,7 @@ from ..text.forms import FORMS_VERSION, WORD, dictionary_words, fold, simplemma_
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
 WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
 NARROW = 4          # words (of more than three letters) that a narrow negation ("without", "regardless of") reaches
-RELATIVE_REACH = 3  # a negation this close after "who"/"which" denies only its relative clause:
+RELATIVE_REACH = 3  # a negation this close after "who"/"which" (words other than auxiliaries) denies only its relative clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
@@ -914,7 +914,10 @@ class CompiledLanguage:
             while clause_end + 1 < len(words) and cells[clause_end + 1] == cells[end]:
                 clause_end += 1  # a negation reaches to the end of its clause, or of its table cell
             next_comma = next((c - 1 for c in commas if c > end), clause_end)
-            relative = any(start - RELATIVE_REACH <= r < start and clauses[r] == clause for r in relatives) \
+            # (auxiliaries do not count: "passengers who say they are not Ethiopian | are referred")
+            relative = any(r < start and clauses[r] == clause
+                           and sum(w not in self.light for w in words[r + 1:start]) < RELATIVE_REACH
+                           for r in relatives) \
                 or any(first <= start <= last for first, last in in_relative)
             # (a second negation word that agrees with one in a relative clause stays in it: "cuyos adultos
             # no tienen ninguno de los dos números | no pueden ser inscritos")
