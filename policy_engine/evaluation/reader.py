@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import Any, Callable, Iterator, NamedTuple, Sequence, overload
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence, overload
 
 from ..ruleset.lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 from ..ruleset.prose import AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED
@@ -181,6 +181,15 @@ class StoredTerms(Sequence[Term]):
             forms = self._frozen[index] = frozenset(self._sets[index].split(" "))
         return forms
 
+    def shape(self, index: int) -> tuple[int, Iterable[str], int]:
+        """A term's number of words, the forms of its second word and the gap before it, read from its
+        row without building the term."""
+        words = self._rows[index].split(_SEP, 2)[1].split()
+        if len(words) == 1:
+            return 1, (), 0
+        second, gap = words[1].split(".")
+        return len(words), self._sets[int(second)].split(" "), int(gap)
+
     def first_words(self) -> dict[str, str]:
         """first_words(), stored whole: two strings split and zipped in C (building it from the
         terms' first sets cost a check ~5 ms, bench/check_latency)."""
@@ -189,6 +198,14 @@ class StoredTerms(Sequence[Term]):
 
 
 _SEP = "\x1f"  # between a stored term's fields (its text, last, may hold anything else)
+
+
+def _shape_of(terms: "Sequence[Term]") -> "Callable[[int], tuple[int, Iterable[str], int]]":
+    """StoredTerms.shape for terms compiled in this process."""
+    def shape(index: int) -> tuple[int, Iterable[str], int]:
+        words = terms[index].words
+        return (1, (), 0) if len(words) == 1 else (len(words), words[1][0], words[1][1])
+    return shape
 
 
 def load_terms(digest: str, code: str) -> StoredTerms | None:
@@ -286,7 +303,7 @@ class CompiledLanguage:
         # and the longer terms by the forms their second word may take (and how far it may stand):
         # a sentence's words then find the few terms they can continue.
         self._singles: dict[str, tuple[int, ...]] = {}
-        self._multis: dict[str, tuple[int, dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]]] | None] = {}
+        self._multis: dict[str, tuple[int, dict[str, list[tuple[int, int]]]] | None] = {}
         # word -> (the words that follow it in the break, kind): "clause" after a comma, "strong"
         # anywhere, "scope" after a comma but only for the reach of negation
         self.breaks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -668,20 +685,22 @@ class CompiledLanguage:
     def _index(self, word: str) -> None:
         """The terms that start with a word: those of one word, and the others by their second word."""
         terms = self.terms
-        opening = [int(t) for t in self.first[word].split()]
-        singles = tuple(t for t in opening if len(terms[t].words) == 1)
-        if singles:
-            self._singles[word] = singles
-        by_second: dict[str, list[tuple[int, int, tuple[tuple[frozenset[str], int], ...]]]] = {}
+        # the terms' shapes only (a term is built when its second word is met): building every term that
+        # opens on a common word ("the", "la", "no") cost a check ~3 ms (bench/check_latency)
+        shape = terms.shape if isinstance(terms, StoredTerms) else _shape_of(terms)
+        singles: list[int] = []
+        by_second: dict[str, list[tuple[int, int]]] = {}
         reach = 0
-        for t in opening:
-            words = terms[t].words
-            if len(words) == 1:
+        for t in (int(t) for t in self.first[word].split()):
+            length, seconds, gap = shape(t)
+            if length == 1:
+                singles.append(t)
                 continue
-            forms, gap = words[1]
             reach = max(reach, gap)
-            for second in forms:
-                by_second.setdefault(second, []).append((t, gap, words[2:]))
+            for second in seconds:
+                by_second.setdefault(second, []).append((t, gap))
+        if singles:
+            self._singles[word] = tuple(singles)
         self._multis[word] = (reach, by_second) if by_second else None
 
     def _find(self, words: list[str], pieces: list[int], cells: list[int]) -> list[tuple[tuple[int, ...], int]]:
@@ -713,7 +732,7 @@ class CompiledLanguage:
                 candidates = by_second.get(words[k])
                 if not candidates:
                     continue
-                for term, gap, rest in candidates:
+                for term, gap in candidates:
                     if term in seen or k > i + 1 + gap:
                         continue
                     bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
@@ -726,7 +745,7 @@ class CompiledLanguage:
                     seen.add(term)
                     positions = [i, k]
                     at = k
-                    for forms, gap_after in rest:
+                    for forms, gap_after in terms[term].words[2:]:
                         nxt = -1
                         # a concept's wide gap may cross commas ("from the Kurdish, Syrian and Afghan
                         # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
