@@ -29,7 +29,7 @@ from ..text.forms import FORMS_VERSION, WORD, dictionary_words, fold, simplemma_
 MAX_GAP = 2         # other words allowed between two words of a phrase ("hand the lists over")
 WIDE_GAP = 6        # where the phrase writes '...' ("from ... community")
 NARROW = 4          # words (of more than three letters) that a narrow negation ("without", "regardless of") reaches
-RELATIVE_REACH = 3  # a negation this close after "who"/"which" (words other than auxiliaries) denies only its relative clause:
+RELATIVE_REACH = 3  # a negation this close after "who"/"which" (not counting auxiliaries) denies only its clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
