@@ -523,7 +523,6 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     assert sections.topics_for("الرصد والتقييم") == ("monitoring",)
 
 
-
 @pytest.mark.parametrize("text,concept,expected", [
     # after a comma, English "that" opens what is said: the negation after it reaches the whole clause
     ("Remind everyone at the station, partners included, that no person here is without rights.", "no_rights",
