@@ -64,6 +64,17 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("es", "Se explicará que a falta de papeles, no les corresponde ninguna prestación.", "no_rights", {AFFIRMED}),
     ("fr", "Les bénévoles préciseront qu'en l'absence de régularisation, aucune prestation ne leur est due.",
      "no_rights", {AFFIRMED}),
+    # ...a list that closes with a conjunction ("or", "ni", "ou")...
+    ("en", "Families were left at the crossing without shelter, blankets or medicine.", "assistance", {NEGATED}),
+    ("es", "Las familias quedaron en el cruce sin refugio, mantas ni medicinas.", "assistance", {NEGATED}),
+    ("fr", "Les familles sont restées au passage sans abri, couvertures ou médicaments.", "assistance", {NEGATED}),
+    # ...not the next item of a list of another kind (indicators: "nights without a solution, referrals made")
+    ("en", "Daily attendance, nights reported without a solution, referrals completed, average waiting time at the "
+     "clinic, complaints.", "refer_on", {AFFIRMED}),
+    ("es", "Asistencia diaria, noches señaladas sin solución, derivaciones concretadas, tiempo medio de espera en la "
+     "clínica, quejas.", "refer_on", {AFFIRMED}),
+    ("fr", "Fréquentation quotidienne, nuitées signalées sans solution, orientations suivies d'effet, délai moyen "
+     "de prise en charge à la clinique, réclamations.", "refer_on", {AFFIRMED}),
     # a negation inside the subject ("with no permit", "who have no visa") stops at the verb's modal:
     # the people it describes can still do what follows; a negation of the predicate still denies it
     ("en", "Residents with no residence permit can join the team as volunteers.", "staff_role", {AFFIRMED}),

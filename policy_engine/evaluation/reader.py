@@ -330,6 +330,7 @@ class CompiledLanguage:
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
+        self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
@@ -631,6 +632,23 @@ class CompiledLanguage:
             context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
         return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
                            tuple(segments), (answers, pipes, asked))
+
+    def _list_closes(self, words: Sequence[str], commas: Sequence[int], after: int, clause_end: int) -> bool:
+        """Whether the short pieces after the comma at `after` make a list that closes with a conjunction
+        ("without names, document numbers or locations"), not a run of items of another list ("number of
+        nights without a solution, referrals completed, waiting time at the clinic"). A language that
+        names no conjunctions reads every short piece as the list's."""
+        if not self.list_closers:
+            return True
+        start = after
+        while start <= clause_end:
+            end = next((c for c in commas if c > start), clause_end + 1)
+            if any(words[k] in self.list_closers for k in range(start, min(end, clause_end + 1))):
+                return True
+            if end - start > 4:
+                return False
+            start = end
+        return False
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -962,7 +980,8 @@ class CompiledLanguage:
                     listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
                     # (a phrase that opens on a preposition is no item of the list: "sans moyen de transport,
                     # selon un entretien individuel")
-                    if (following - after > 4 or words[after] in self.prepositions) and not listed:
+                    if (following - after > 4 or words[after] in self.prepositions
+                            or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
             elif kind in ("negation", "rejection") and relative:
                 # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...");

@@ -26,8 +26,8 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives", "enclitics",
-              "enclitic_after", "background_openers", "suffixes")
+              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives", "list_conjunctions",
+              "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -89,6 +89,8 @@ class LanguageCues(NamedTuple):
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
                                             # they open what was said ("remind everyone, partners too, that ...")
+    list_conjunctions: tuple[str, ...]  # words that close a list ("and", "or", "nor"): a narrow negation runs on
+                                        # past a comma only into a list that closes ("without names, numbers or ...")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
