@@ -340,6 +340,10 @@ _SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las
     ("en", "When the clinic is not enough"),
     ("es", "Cuando el consultorio no basta"),
     ("fr", "Quand le centre ne suffit pas"),
+    # what stays as it is goes on being done
+    ("en", "What we already do and what does not change"),
+    ("es", "Lo que ya hacemos y que no cambia"),
+    ("fr", "Ce que nous faisons déjà et qui ne change pas"),
 ])
 def test_a_heading_with_an_aside_or_a_condition_denies_nothing_under_it(read, language, lead) -> None:
     assert said(read, language, _SHARE[language], "share", lead=lead) == {AFFIRMED}
