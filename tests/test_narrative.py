@@ -341,6 +341,23 @@ def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path,
     assert "eligibility-documents" not in fired(heading)
 
 
+@pytest.mark.parametrize("language, lead, items", [
+    ("en", "The shelter opens at 8 pm. Not admitted:", "- people without a residence permit\n- people whose claim was rejected"),
+    ("es", "El albergue abre a las 20 h. Quedan excluidos:", "- las personas sin permiso de residencia\n- los solicitantes "
+     "rechazados"),
+    ("fr", "Le centre ouvre à 20 h. Ne sont pas admis :", "- les personnes sans titre de séjour\n- les demandeurs déboutés"),
+])
+def test_a_lead_in_that_excludes_speaks_for_each_item(checker, tmp_path, language, lead, items) -> None:
+    # "Not admitted: - people without a residence permit": the item names whom the lead-in keeps out;
+    # a lead-in that denies the exclusion ("Nobody is excluded:") says the opposite of each item
+    def fired(said: str) -> set[str]:
+        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Plan\n\n## Admission\n\n{said}\n\n{items}\n")
+        return {f.rule for f in checker.check_path(path).findings}
+    assert "eligibility-legal-status" in fired(lead)
+    denied = {"en": "Nobody is excluded:", "es": "No se excluye a nadie:", "fr": "Personne n'est exclu :"}[language]
+    assert "eligibility-legal-status" not in fired(denied)
+
+
 @pytest.mark.parametrize("language, heading, item", [
     ("en", "What we will not do", "- Our messages are neither written nor approved by a coast guard; the content is decided "
                                   "by the committee with returnee volunteers."),

@@ -258,6 +258,9 @@ class CompiledLanguage:
         cues = lexicon.languages[code]
         self.concept_names = concept_names
         self.concept_ids = {name: index for index, name in enumerate(concept_names)}
+        # concepts that a heading or lead-in says of each item under it ("Not admitted:", "Ne sont pas admis :")
+        self.lead_concepts = frozenset(index for index, name in enumerate(concept_names)
+                                       if name in lexicon.concepts and lexicon.concepts[name].speaks_for_items)
         # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
@@ -339,6 +342,7 @@ class CompiledLanguage:
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
+        self._speaks_cache: dict[str, tuple[str, str]] = {}
         self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
 
     def _compile_terms(self, lexicon: Lexicon, cues: Any) -> list[Term]:
@@ -525,6 +529,14 @@ class CompiledLanguage:
         do:") denies what the sentence says. wanted: whether some test could hold with the concepts
         the sentence mentions; when it says no, how they are said is not worked out (no mentions
         are returned)."""
+        if lead and self.lead_concepts:
+            spoken, rest = self._lead_speaks(lead)
+            if spoken:
+                # "Ne sont pas admis : | - toute personne sans titre de séjour": the item is read with the
+                # lead-in that says what it is, as one sentence
+                marker = _LIST_MARKER.match(text)
+                item = text[marker.end():] if marker else text
+                return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, rest, wanted)
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
@@ -649,6 +661,29 @@ class CompiledLanguage:
                 return False
             start = end
         return False
+
+    def _lead_speaks(self, lead: str) -> tuple[str, str]:
+        """The part of a heading or lead-in that says of its items a concept marked speaks_for_items
+        ("Not admitted:", "Excluded from the distribution"), without its closing colon, and what is left
+        of the lead to deny them; ("", lead) when no part says one. The lead-in sentence is tried
+        before the heading."""
+        cached = self._speaks_cache.get(lead)
+        if cached is None:
+            if len(self._speaks_cache) > 4096:
+                self._speaks_cache.clear()
+            heading, _, intro = lead.partition("\n")
+            cached = ("", lead)
+            for part, rest in ((intro, heading), (heading, "")):
+                said = part.strip().rstrip(":").strip()
+                if not said:
+                    continue
+                reading = self.read(said)
+                if any(match.polarity == AFFIRMED for concept in self.lead_concepts
+                       for match in reading.matches.get(concept, ())):
+                    cached = (said, rest)
+                    break
+            self._speaks_cache[lead] = cached
+        return cached
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""

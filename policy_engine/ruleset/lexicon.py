@@ -31,7 +31,7 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
-CONCEPT_KEYS = {"means", "include", "examples", "hides_words"}
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -67,6 +67,7 @@ class Concept(NamedTuple):
     file: str
     path: str       # inside the file: concepts.NAME
     hides_words: bool = False  # its phrases hide the words inside them from other concepts
+    speaks_for_items: bool = False  # said by a heading or lead-in ("Not admitted:"), it is said of each item under it
 
 
 class LanguageCues(NamedTuple):
@@ -510,9 +511,14 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
         if not isinstance(hides, bool):
             reader.problem(f"concept '{name}': hides_words is true or false", join(where, "hides_words"), "schema")
             hides = False
+        speaks = body.get("speaks_for_items", False)
+        if not isinstance(speaks, bool):
+            reader.problem(f"concept '{name}': speaks_for_items is true or false", join(where, "speaks_for_items"),
+                           "schema")
+            speaks = False
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where, hides))
+                           where, hides, speaks))
     return out
 
 
