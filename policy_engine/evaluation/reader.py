@@ -526,17 +526,18 @@ class CompiledLanguage:
              wanted: Callable[[set[int]], bool] | None = None) -> Reading:
         """Read one sentence. context_section: it sits in a section read as context (Background).
         lead: the heading or list lead-in it falls under; a negation there ("What we will not
-        do:") denies what the sentence says. wanted: whether some test could hold with the concepts
+        do:") denies what the sentence says, and a concept marked speaks_for_items there ("Not
+        admitted:") is said of it (the two are read as one sentence). wanted: whether some test could hold with the concepts
         the sentence mentions; when it says no, how they are said is not worked out (no mentions
         are returned)."""
         if lead and self.lead_concepts:
-            spoken, rest = self._lead_speaks(lead)
+            spoken, unspoken = self._lead_speaks(lead)
             if spoken:
                 # "Ne sont pas admis : | - toute personne sans titre de séjour": the item is read with the
                 # lead-in that says what it is, as one sentence
                 marker = _LIST_MARKER.match(text)
                 item = text[marker.end():] if marker else text
-                return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, rest, wanted)
+                return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, unspoken, wanted)
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
