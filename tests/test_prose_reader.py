@@ -75,6 +75,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
      "clínica, quejas.", "refer_on", {AFFIRMED}),
     ("fr", "Fréquentation quotidienne, nuitées signalées sans solution, orientations suivies d'effet, délai moyen "
      "de prise en charge à la clinique, réclamations.", "refer_on", {AFFIRMED}),
+    # registering a person "on their own declaration" takes their word; it says nothing of individual handling
+    ("en", "A household without any document is registered on its own declaration.", "individual_handling", set()),
+    ("es", "Un hogar sin ningún documento se registra por su propia declaración.", "individual_handling", set()),
+    ("fr", "Un ménage sans aucun document est enregistré sur sa propre déclaration.", "individual_handling", set()),
     # a negation inside the subject ("with no permit", "who have no visa") stops at the verb's modal:
     # the people it describes can still do what follows; a negation of the predicate still denies it
     ("en", "Residents with no residence permit can join the team as volunteers.", "staff_role", {AFFIRMED}),
