@@ -40,6 +40,8 @@ MAX_COMBINATIONS = 256
 
 _TOKEN = re.compile(WORD + "(?:['’]" + WORD + ")*" + r"|[;,:()?!|\"«»“”،؛؟]")
 _ASIDE = re.compile(r"\([^()]*\)")  # a parenthesised aside in a heading or lead-in
+# punctuation that words standing side by side (near: 0) never cross (a comma inside a number, "4,000", is none)
+_PIECE_BREAK = re.compile(r"[;:|]|(?<!\d),|,(?!\d)")
 _PUNCTUATION = frozenset(";,:()?!|\"«»“”،؛؟")
 _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon and question mark
 _OPENING = frozenset("(«“")
@@ -1220,9 +1222,12 @@ class TestSpec(NamedTuple):
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
 
 
-def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = ()) -> int | None:
+def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = (),
+          reading: Reading | None = None) -> int | None:
     """How far apart a combination's words are, counting the words of more than three letters
-    between them ('reduce the number of arrivals' is one apart); None: it does not fit the test."""
+    between them ('reduce the number of arrivals' is one apart); None: it does not fit the test.
+    Words that must stand side by side (near: 0) stand in one piece of the sentence: "no admite a
+    personas sirias, | los equipos ..." does not put "sirias" next to "equipos"."""
     if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
         return None
     taken: dict[int, int] = {}
@@ -1236,6 +1241,11 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asid
                if b.start > a.end + 1), default=0)
     if spec.near is not None and gap > spec.near:
         return None
+    if spec.near == 0 and reading is not None:
+        text, spans = reading.text, reading.spans
+        if any(_PIECE_BREAK.search(text, spans[a.end][1], spans[b.start][0])
+               for a, b in zip(items, items[1:]) if b.start > a.end):
+            return None
     if spec.near is not None and asides:
         # "the risks (desert, sea crossing) and how to reduce them": an aside stands apart
         inside = {asides[m.start] for m in items}
@@ -1295,7 +1305,7 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         for count, combo in enumerate(product(*options) if options else ()):
             if count >= MAX_COMBINATIONS:
                 break
-            gap = _fits(combo, spec, reading.words, reading.asides)
+            gap = _fits(combo, spec, reading.words, reading.asides, reading)
             if gap is None:
                 continue
             if between:
