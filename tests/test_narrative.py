@@ -126,6 +126,19 @@ def test_plain_text_headings_are_recognised_by_their_shape(tmp_path) -> None:
     assert by_text["Twelve months."].line == 23
 
 
+def test_a_short_label_over_a_paragraph_is_a_plain_text_heading(tmp_path) -> None:
+    # an email: "What changes", alone between blank lines over a list, ends the Background section;
+    # a greeting ("Dear all,"), a one-line sentence and a closing line with nothing under it stay text
+    text = ("Dear all,\n\nHere is a summary.\n\nBackground\n\nThe ministry wants fewer arrivals.\n\n"
+            "What changes\n\n- From March the desk opens three days a week.\n\nNobody is turned away.\n\n"
+            "Kind regards\n")
+    doc = load_document(write(tmp_path, "e.txt", text))
+    assert [h for h, _, _ in doc.sections] == ["", "Background", "What changes"]  # ('' : before any heading)
+    by_text = {u.text: u for u in doc.units}
+    assert by_text["The ministry wants fewer arrivals."].scopes == ("background",)
+    assert by_text["- From March the desk opens three days a week."].scopes == ("other",)
+
+
 def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:
     text = ("# Safe Journeys\n\nIntro text here.\n\n## Activities\n\n### Mobile clinic\n"
             "Clinic text.\n\n**Eligibility**\nOnly adults.\n\n## Sustainability\nLater.\n")

@@ -7,7 +7,8 @@ sections by heading and tags each sentence with the section's topics.
 Headings are found the way a reader finds them:
 - Markdown: '#' headings, underlined (setext) headings, and lines that are bold and nothing else;
 - plain text: short lines that are numbered ('3. Activities', '2.1 Mobile clinic'), in capitals,
-  underlined with '===' or '---', end with a colon, or name a known section ('Eligibility criteria');
+  underlined with '===' or '---', end with a colon, or name a known section ('Eligibility criteria'),
+  and labels of a few capitalised words alone over the text they open ('What changes');
 - Word: the Heading 1..9 styles (or an outline level), and short paragraphs that are bold or numbered.
 A heading is only a heading when it is short and does not end like a sentence.
 
@@ -78,6 +79,9 @@ def heading_text(text: str) -> str:
     text = _SECTION_WORD.sub("", text)
     text = _NUMBERED.sub("", text, count=1)
     return text.strip().strip("*_").strip().rstrip(":").strip()
+
+
+LABEL_WORDS = 6  # a plain-text label over a paragraph ('What stays the same') has at most this many words
 
 
 def _looks_short(text: str, max_words: int = 12) -> bool:
@@ -197,8 +201,9 @@ def markdown_blocks(body: str, first_line: int, is_topic: Callable[[str], bool])
 
 
 def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], require_topic: bool,
-                   first: bool = False) -> bool:
-    """Whether a line, preceded by a blank line, reads as a heading in a plain-text draft."""
+                   first: bool = False, after: str = "") -> bool:
+    """Whether a line, preceded by a blank line, reads as a heading in a plain-text draft. after: the
+    first line after the blank one that follows it, when one does."""
     text = line.strip()
     if not text or not _looks_short(text) or text.startswith(("-", "*", "+", "•", ">", "|")):
         return False
@@ -209,13 +214,21 @@ def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], r
     names_topic = bool(label) and len(label.split()) <= 8 and is_topic(label)
     if not following.strip():
         # a short line alone between blank lines is a one-line paragraph (a list item, a
-        # signature) unless it names a section
-        return names_topic
+        # signature) unless it names a section, or it is a label over the paragraph or list it opens
+        # ("What changes", "Lo que no cambia"): a few words, capitalised, with no punctuation of a sentence
+        return names_topic or (not require_topic and bool(after.strip()) and _is_label(text))
     if names_topic:
         return True
     if require_topic or _LIST_ITEM.match(following) and _NUMBERED.match(text):
         return False  # a numbered line followed by more items is a list
     return bool(_numbering_level(text) or _is_caps(text) or text.endswith(":") and len(text.split()) <= 6)
+
+
+def _is_label(text: str) -> bool:
+    """A short capitalised line with no punctuation of a sentence or a greeting ('What stays the same')."""
+    words = text.split()
+    return 0 < len(words) <= LABEL_WORDS and text[0].isupper() and not re.search(r"[.,;:!?]\s*$", text) \
+        and not _LIST_ITEM.match(text)
 
 
 def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> list[Block]:
@@ -238,8 +251,9 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
             blocks.append(Block(number + 1, ""))
             index += 2
             continue
+        after = lines[index + 2] if index + 2 < len(lines) else ""
         if previous_blank and _plain_heading(line, following, is_topic, require_topic=False,
-                                             first=not any(b.text.strip() for b in blocks)):
+                                             first=not any(b.text.strip() for b in blocks), after=after):
             if _numbering_level(stripped) is not None:
                 level = _numbering_level(stripped) or 1
             elif stripped.endswith(":") and not is_topic(heading_text(stripped)):
