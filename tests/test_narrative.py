@@ -354,6 +354,20 @@ def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path,
     assert "eligibility-documents" not in fired(heading)
 
 
+@pytest.mark.parametrize("language, heading, text", [
+    ("en", "What we do not do", "Our teams do not draw up passenger lists. Each person is seen one by one."),
+    ("es", "Lo que no hacemos", "Los equipos no elaboran listas de pasajeros. Cada persona es atendida una por una."),
+    ("fr", "Ce que nous ne faisons pas", "Les équipes n'établissent pas de listes de passagers. Chaque personne est reçue "
+                                     "une par une."),
+])
+def test_a_heading_that_denies_does_not_speak_for_a_short_sentence_inside_prose(checker, tmp_path, language, heading,
+                                                                                text) -> None:
+    # the heading speaks for short lines of their own; inside a line of prose, "each person is seen one by one"
+    # is what is done
+    path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Plan\n\n## {heading}\n\n{text}\n")
+    assert "mixed-groups-collective" not in {f.rule for f in checker.check_path(path).findings}
+
+
 @pytest.mark.parametrize("language, lead, items", [
     ("en", "The shelter opens at 8 pm. Not admitted:", "- people without a residence permit\n- people whose claim was rejected"),
     ("es", "El albergue abre a las 20 h. Quedan excluidos:", "- las personas sin permiso de residencia\n- los solicitantes "

@@ -578,15 +578,18 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
 
         def cut(text: str, line: int, unit_scopes: tuple[str, ...], listed: bool = False) -> None:
             in_item = False  # the sentences after an item's first belong to the item
+            lines = {piece.strip() for piece in text.split("\n")}
             for index, (at, sentence) in enumerate(prose_sentences(text, line)):
                 item = (listed and index == 0) or _LIST_MARK.match(sentence) is not None
                 in_item = item or in_item
                 # A heading speaks for its list items and short lines ("What we will not do:
-                # - share lists"); a full sentence of prose under it speaks for itself, and so does an
-                # item's next sentence ("- Messages are not written by the coast guard; the content is
-                # decided by the committee").
+                # - share lists"); a full sentence of prose under it speaks for itself, and so do a short
+                # one inside a line of prose ("... do not draw up lists. Each person is seen individually.")
+                # and an item's next sentence ("- Messages are not written by the coast guard; the content
+                # is decided by the committee").
+                short_line = sentence.strip() in lines and len(sentence.split()) <= LEAD_WORDS
                 lead = f"{heading}\n{intro[0]}" if item and intro[0] else \
-                    heading if item or (not in_item and len(sentence.split()) <= LEAD_WORDS) else ""
+                    heading if item or (not in_item and short_line) else ""
                 units.append(TextUnit(unit_scopes, field, at, sentence, matching_text(sentence), lead))
                 if not in_item:
                     intro[0] = sentence if sentence.rstrip().endswith(":") else ""
