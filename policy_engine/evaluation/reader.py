@@ -529,9 +529,9 @@ class CompiledLanguage:
         """Read one sentence. context_section: it sits in a section read as context (Background).
         lead: the heading or list lead-in it falls under; a negation there ("What we will not
         do:") denies what the sentence says, and a concept marked speaks_for_items there ("Not
-        admitted:") is said of it (the two are read as one sentence). wanted: whether some test could hold with the concepts
-        the sentence mentions; when it says no, how they are said is not worked out (no mentions
-        are returned)."""
+        admitted:") is said of it (the two are read as one sentence). wanted: whether some test
+        could hold with the concepts the sentence mentions; when it says no, how they are said is
+        not worked out (no mentions are returned)."""
         if lead and self.lead_concepts:
             spoken, unspoken = self._lead_speaks(lead)
             if spoken:

@@ -26,8 +26,8 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives", "list_conjunctions",
-              "enclitics", "enclitic_after", "background_openers", "suffixes")
+              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives",
+              "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
