@@ -507,19 +507,20 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
             reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
                            where, "empty-concept")
         examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
-        hides = body.get("hides_words", False)
-        if not isinstance(hides, bool):
-            reader.problem(f"concept '{name}': hides_words is true or false", join(where, "hides_words"), "schema")
-            hides = False
-        speaks = body.get("speaks_for_items", False)
-        if not isinstance(speaks, bool):
-            reader.problem(f"concept '{name}': speaks_for_items is true or false", join(where, "speaks_for_items"),
-                           "schema")
-            speaks = False
+        hides, speaks = (_flag(reader, body, key, where, name) for key in ("hides_words", "speaks_for_items"))
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
                            where, hides, speaks))
     return out
+
+
+def _flag(reader: _Reader, body: dict[str, Any], key: str, where: str, name: str) -> bool:
+    """A concept's true/false key (hides_words, speaks_for_items); false when absent or not a boolean."""
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        reader.problem(f"concept '{name}': {key} is true or false", join(where, key), "schema")
+        return False
+    return value
 
 
 def _examples(reader: _Reader, value: Any, path: str, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
