@@ -1222,14 +1222,14 @@ class TestSpec(NamedTuple):
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
 
 
-def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asides: tuple[int, ...] = (),
-          reading: Reading | None = None) -> int | None:
+def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | None:
     """How far apart a combination's words are, counting the words of more than three letters
     between them ('reduce the number of arrivals' is one apart); None: it does not fit the test.
     Words that must stand side by side (near: 0) stand in one piece of the sentence: "no admite a
     personas sirias, | los equipos ..." does not put "sirias" next to "equipos"."""
     if spec.ordered and any(b.start <= a.end for a, b in zip(combo, combo[1:])):
         return None
+    words, asides = reading.words, reading.asides
     taken: dict[int, int] = {}
     for match in combo:
         for position in match.positions:
@@ -1241,7 +1241,7 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, words: tuple[str, ...], asid
                if b.start > a.end + 1), default=0)
     if spec.near is not None and gap > spec.near:
         return None
-    if spec.near == 0 and reading is not None:
+    if spec.near == 0:
         text, spans = reading.text, reading.spans
         if any(_PIECE_BREAK.search(text, spans[a.end][1], spans[b.start][0])
                for a, b in zip(items, items[1:]) if b.start > a.end):
@@ -1305,7 +1305,7 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         for count, combo in enumerate(product(*options) if options else ()):
             if count >= MAX_COMBINATIONS:
                 break
-            gap = _fits(combo, spec, reading.words, reading.asides, reading)
+            gap = _fits(combo, spec, reading)
             if gap is None:
                 continue
             if between:
