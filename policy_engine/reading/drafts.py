@@ -81,7 +81,7 @@ def heading_text(text: str) -> str:
     return text.strip().strip("*_").strip().rstrip(":").strip()
 
 
-LABEL_WORDS = 6  # a plain-text label over a paragraph ('What stays the same') has at most this many words
+LABEL_WORDS = 6  # a plain-text label ('What stays the same', 'Eligibility:') has at most this many words
 
 
 def _looks_short(text: str, max_words: int = 12) -> bool:
@@ -221,13 +221,13 @@ def _plain_heading(line: str, following: str, is_topic: Callable[[str], bool], r
         return True
     if require_topic or _LIST_ITEM.match(following) and _NUMBERED.match(text):
         return False  # a numbered line followed by more items is a list
-    return bool(_numbering_level(text) or _is_caps(text) or text.endswith(":") and len(text.split()) <= 6)
+    return bool(_numbering_level(text) or _is_caps(text) or text.endswith(":") and len(text.split()) <= LABEL_WORDS)
 
 
 def _is_label(text: str) -> bool:
-    """A short capitalised line with no punctuation of a sentence or a greeting ('What stays the same')."""
-    words = text.split()
-    return 0 < len(words) <= LABEL_WORDS and text[0].isupper() and not re.search(r"[.,;:!?]\s*$", text) \
+    """A few capitalised words ('What stays the same'), for a line _looks_short already passed (it ends
+    with no punctuation of a sentence or a greeting): neither a 'Label:' line nor a numbered item."""
+    return len(text.split()) <= LABEL_WORDS and text[0].isupper() and not text.endswith(":") \
         and not _LIST_ITEM.match(text)
 
 
