@@ -393,6 +393,33 @@ def test_a_lead_in_that_excludes_speaks_for_each_item(checker, tmp_path, languag
     assert "eligibility-legal-status" not in fired(denied)
 
 
+@pytest.mark.parametrize("language, body, defined, other", [
+    ("en", "Each evening the branch sends the list of families at the shelter to the CBGU office.",
+     "The port is patrolled by the Coastal Border Guard Unit (CBGU).",
+     "Schools take part through the Community Based Guidance Unit (CBGU)."),
+    ("en", "Each evening the branch sends the list of families at the shelter to the CBGU office.",
+     "The CBGU (Coastal Border Guard Unit) patrols the port.",
+     "The CBGU (Community Based Guidance Unit) works with schools."),
+    ("es", "Cada tarde la filial envía la lista de familias del albergue a la PFE.",
+     "La frontera está a cargo de la Policía de Fronteras del Estado (PFE).",
+     "Las escuelas participan a través de la Plataforma de Familias y Escuelas (PFE)."),
+    ("fr", "Chaque soir, l'antenne transmet la liste des familles du centre à la DSF.",
+     "Le port est surveillé par la Direction de la surveillance des frontières (DSF).",
+     "Les écoles participent par le Dispositif de soutien aux familles (DSF)."),
+])
+def test_a_short_name_the_draft_defines_is_read_as_its_full_name(checker, tmp_path, language, body, defined,
+                                                                  other) -> None:
+    # "the Coastal Border Guard Unit (CBGU)": later in the draft, "the CBGU" is that body; a short name the
+    # draft defines as something else, or does not define, names no body
+    def fired(definition: str) -> set[str]:
+        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Context\n\n{definition}\n\n"
+                                       f"# Plan\n\n{body}\n")
+        return {f.rule for f in checker.check_path(path).findings}
+    assert "data-shared-with-enforcement" in fired(defined)
+    assert "data-shared-with-enforcement" not in fired(other)
+    assert "data-shared-with-enforcement" not in fired("")
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:

@@ -282,11 +282,12 @@ def test_a_concept_that_hides_its_words_is_in_use_without_a_rule(tmp_path) -> No
     assert "unused-concept" in {p.code for p in lint(prose_folder(tmp_path / "plain"), cases_dir=tmp_path)[0]}
 
 
-def test_a_concept_flag_that_is_no_true_or_false_is_named_with_its_line(tmp_path) -> None:
+@pytest.mark.parametrize("key", ["speaks_for_items", "short_names"])
+def test_a_concept_flag_that_is_no_true_or_false_is_named_with_its_line(tmp_path, key) -> None:
     concepts = CONCEPTS.replace("    means: Nothing any rule reads.\n",
-                                "    means: Nothing any rule reads.\n    speaks_for_items: sometimes\n")
+                                f"    means: Nothing any rule reads.\n    {key}: sometimes\n")
     problems, _ = lint(prose_folder(tmp_path, concepts=concepts), cases_dir=tmp_path / "no-cases")
-    found = [p for p in problems if "speaks_for_items" in p.message]
+    found = [p for p in problems if key in p.message]
     assert found and found[0].level == "error" and found[0].line > 0
     assert found[0].file.endswith("concepts/test.yaml")
 

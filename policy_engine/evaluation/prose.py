@@ -19,7 +19,7 @@ from typing import Iterator, NamedTuple
 from ..model import Document
 from ..ruleset.lexicon import Lexicon
 from ..ruleset.prose import ProseSpec
-from .reader import CompiledLanguage, Hit, Reading, TestSpec, hits
+from .reader import Aliases, CompiledLanguage, Hit, Reading, TestSpec, hits
 
 
 class Place(NamedTuple):
@@ -83,6 +83,7 @@ class ProseReader:
         readings: list[Reading | None] = []
         unread: list[int] = []
         context_topics = self.context_topics
+        aliases: dict[str, Aliases] = {}  # per language: the short names the draft defines
         for index, unit in enumerate(doc.units):
             bundle = self.compiled(unit.language or doc.language)
             if bundle is None:
@@ -96,7 +97,10 @@ class ProseReader:
                 return any(all(c in mentioned for c in tests[t][1].concepts)
                            for concept in mentioned for t in by_concept.get(concept, ()))
 
-            reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted)
+            code = unit.language or doc.language
+            if code not in aliases:
+                aliases[code] = compiled.aliases(u.text for u in doc.units if (u.language or doc.language) == code)
+            reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted, aliases[code])
             readings.append(reading if keep_readings else None)
             if not reading.matches:
                 continue

@@ -47,6 +47,11 @@ _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicol
 _OPENING = frozenset("(«“")
 # "5. Psychosocial support", "c) document cases": a list item's number is not a count
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
+# a short name a draft defines: "the Armed Police Battalion (APBn)", "la DGM (Dirección General de Migración)"
+_SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
+_NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
+_NAMED_BEFORE = re.compile(r"\b(" + _SHORT_NAME + r")\s*\(([^()]{3,120})\)")
+_ALIAS_CUES = frozenset({"programme", "others"})  # what a full name may say besides concepts
 _fold_cache: dict[str, str] = {}
 
 
@@ -252,6 +257,17 @@ def store_terms(digest: str, code: str, terms: list[Term]) -> None:
         pass  # a read-only cache: compiled again next time
 
 
+class Alias(NamedTuple):
+    """A short name a draft defines, read as its full name."""
+
+    terms: tuple[int, ...]      # the terms its full name says that carry what a short name says
+    concepts: frozenset[int]    # what it says: the concepts marked short_names those terms carry
+    name: tuple[str, ...]       # the full name's words
+
+
+Aliases = dict[str, Alias]  # folded short name -> what it stands for
+
+
 class CompiledLanguage:
     """One language's concepts and cues, ready to read sentences."""
 
@@ -263,6 +279,8 @@ class CompiledLanguage:
         # concepts that a heading or lead-in says of each item under it ("Not admitted:", "Ne sont pas admis :")
         self.lead_concepts = frozenset(index for index, name in enumerate(concept_names)
                                        if name in lexicon.concepts and lexicon.concepts[name].speaks_for_items)
+        self.short_name_concepts = frozenset(index for index, name in enumerate(concept_names)
+                                             if name in lexicon.concepts and lexicon.concepts[name].short_names)
         # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
@@ -525,13 +543,14 @@ class CompiledLanguage:
     # ---- reading ------------------------------------------------------------------------------
 
     def read(self, text: str, context_section: bool = False, lead: str = "",
-             wanted: Callable[[set[int]], bool] | None = None) -> Reading:
+             wanted: Callable[[set[int]], bool] | None = None, aliases: Aliases | None = None) -> Reading:
         """Read one sentence. context_section: it sits in a section read as context (Background).
         lead: the heading or list lead-in it falls under; a negation there ("What we will not
         do:") denies what the sentence says, and a concept marked speaks_for_items there ("Not
         admitted:") is said of it (the two are read as one sentence). wanted: whether some test
         could hold with the concepts the sentence mentions; when it says no, how they are said is
-        not worked out (no mentions are returned)."""
+        not worked out (no mentions are returned). aliases: the short names the draft defines
+        (see aliases()); each is read as its full name."""
         if lead and self.lead_concepts:
             spoken, unspoken = self._lead_speaks(lead)
             if spoken:
@@ -539,7 +558,7 @@ class CompiledLanguage:
                 # lead-in that says what it is, as one sentence
                 marker = _LIST_MARKER.match(text)
                 item = text[marker.end():] if marker else text
-                return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, unspoken, wanted)
+                return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, unspoken, wanted, aliases)
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
@@ -629,6 +648,8 @@ class CompiledLanguage:
                 shift += 1
             pieces[index] = cells[index] * 4096 + shift
         found = self._find(words, pieces, cells)
+        if aliases:
+            found, named = self._with_aliases(words, found, aliases)
         if wanted is not None:
             terms = self.terms
             if not wanted({concept for _, term in found for concept in terms[term].concepts}):
@@ -645,8 +666,17 @@ class CompiledLanguage:
         # situation so far reads as background, like a Background section
         if not context_section and words and words[0] in self.openers:
             context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
-        return self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
-                           tuple(segments), (answers, pipes, asked))
+        reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
+                              tuple(segments), (answers, pipes, asked))
+        if aliases and named:
+            # a short name says only what its full name says of a body or a document
+            for concept in list(reading.matches):
+                kept = [m for m in reading.matches[concept] if m.start not in named or concept in named[m.start]]
+                if kept:
+                    reading.matches[concept] = kept
+                else:
+                    del reading.matches[concept]
+        return reading
 
     def _list_closes(self, words: Sequence[str], commas: Sequence[int], after: int, clause_end: int) -> bool:
         """Whether the short pieces after the comma at `after` make a list that closes with a conjunction
@@ -664,6 +694,89 @@ class CompiledLanguage:
                 return False
             start = end
         return False
+
+    def aliases(self, texts: Iterable[str]) -> Aliases:
+        """The short names a draft defines beside their full name, "the Armed Police Battalion (APBn)" or
+        "la DGM (Dirección General de Migración)", whose full name says a concept marked short_names (a
+        body, a document, a status): a reviewer reads "APBn" later in the draft as the battalion. A full
+        name is the run of words whose initials, leaving out articles, prepositions and 'and', spell the
+        short name's capitals; a short name the phrases know already keeps its own reading."""
+        out: Aliases = {}
+        if not self.short_name_concepts:
+            return out
+        function_words = self.articles | self.prepositions | self.coordinators
+        for text in texts:
+            if "(" not in text:
+                continue
+            pairs = [(m.group(1), text[max(0, m.start() - 160):m.start()], True) for m in _NAMED_AFTER.finditer(text)]
+            pairs += [(m.group(1), m.group(2), False) for m in _NAMED_BEFORE.finditer(text)]
+            for short, before, name_last in pairs:
+                key = _fold(short)
+                capitals = [_fold(c) for c in short if c.isupper()]
+                if key in out or len(capitals) < 2 or key in self.first:
+                    continue
+                name = self._full_name(before, capitals, function_words, name_last)
+                if name:
+                    alias = self._alias_of(name)
+                    if alias.concepts:
+                        out[key] = alias
+        return out
+
+    def _full_name(self, text: str, capitals: list[str], function_words: frozenset[str], at_end: bool) -> str:
+        """The words of text, at its end (at_end) or as all of it, whose initials spell capitals: the name."""
+        tokens = _TOKEN.findall(text)
+        if at_end:
+            stop = max((i for i, t in enumerate(tokens) if t in _PUNCTUATION), default=-1)
+            tokens = tokens[stop + 1:]
+        elif any(t in _PUNCTUATION for t in tokens):
+            return ""
+        initials: list[str] = []
+        first = len(tokens)
+        for index in range(len(tokens) - 1, -1, -1):
+            content = [w for w in self.open(_fold(tokens[index])) if w not in function_words]
+            if not content:
+                continue
+            initials[:0] = [w[0] for w in content]
+            first = index
+            if len(initials) >= len(capitals):
+                break
+        if initials != capitals or not tokens[first][:1].isupper() or (not at_end and first > 0):
+            return ""
+        return " ".join(tokens[first:])
+
+    def _alias_of(self, name: str) -> Alias:
+        words = self.split(name)
+        zeros = [0] * len(words)
+        found = self._find(words, zeros, zeros)
+        terms = self.terms
+        said = [(set(p), t) for p, t in found
+                if terms[t].concepts or _ALIAS_CUES.intersection(terms[t].cues)]
+        # where one phrase lies inside a longer one, the longer one is what the name says; of its concepts, a
+        # short name says those marked short_names (the "Restoring Family Links" service serves no families)
+        longest = [t for own, t in said if not any(own < other for other, _ in said)]
+        concepts = frozenset(c for t in longest for c in terms[t].concepts if c in self.short_name_concepts)
+        kept = sorted({t for t in longest if concepts.intersection(terms[t].concepts)
+                       or (concepts and _ALIAS_CUES.intersection(terms[t].cues))})
+        return Alias(tuple(kept), concepts, tuple(words))
+
+    def _with_aliases(self, words: list[str], found: list[tuple[tuple[int, ...], int]], aliases: Aliases
+                      ) -> tuple[list[tuple[tuple[int, ...], int]], dict[int, frozenset[int]]]:
+        """found, with each short name the draft defines read as its full name (not where the sentence
+        writes the full name beside it, as in the definition); and where each stands, with what it says."""
+        added: list[tuple[tuple[int, ...], int]] = []
+        named: dict[int, frozenset[int]] = {}
+        for index, word in enumerate(words):
+            alias = aliases.get(word)
+            if alias is None:
+                continue
+            size = len(alias.name)
+            if tuple(words[max(0, index - size):index]) == alias.name or tuple(words[index + 1:index + 1 + size]) == alias.name:
+                continue
+            added.extend(((index,), term) for term in alias.terms)
+            named[index] = alias.concepts
+        if not added:
+            return found, named
+        return sorted(found + added, key=lambda item: item[0][0]), named
 
     def _lead_speaks(self, lead: str) -> tuple[str, str]:
         """The part of a heading or lead-in that says of its items a concept marked speaks_for_items

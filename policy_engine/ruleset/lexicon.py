@@ -31,7 +31,7 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
-CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items"}
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -68,6 +68,7 @@ class Concept(NamedTuple):
     path: str       # inside the file: concepts.NAME
     hides_words: bool = False  # its phrases hide the words inside them from other concepts
     speaks_for_items: bool = False  # said by a heading or lead-in ("Not admitted:"), it is said of each item under it
+    short_names: bool = False  # a short name a draft defines for a name that says it ("... Police Battalion (APBn)") says it too
 
 
 class LanguageCues(NamedTuple):
@@ -507,15 +508,16 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
             reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
                            where, "empty-concept")
         examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
-        hides, speaks = (_flag(reader, body, key, where, name) for key in ("hides_words", "speaks_for_items"))
+        hides, speaks, short = (_flag(reader, body, key, where, name)
+                                for key in ("hides_words", "speaks_for_items", "short_names"))
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where, hides, speaks))
+                           where, hides, speaks, short))
     return out
 
 
 def _flag(reader: _Reader, body: dict[str, Any], key: str, where: str, name: str) -> bool:
-    """A concept's true/false key (hides_words, speaks_for_items); false when absent or not a boolean."""
+    """A concept's true/false key (hides_words, speaks_for_items, short_names); false when absent or not a boolean."""
     value = body.get(key, False)
     if not isinstance(value, bool):
         reader.problem(f"concept '{name}': {key} is true or false", join(where, key), "schema")
