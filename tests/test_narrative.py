@@ -139,6 +139,21 @@ def test_a_short_label_over_a_paragraph_is_a_plain_text_heading(tmp_path) -> Non
     assert by_text["- From March the desk opens three days a week."].scopes == ("other",)
 
 
+def test_plain_text_colon_labels_stand_beside_a_colon_label_that_names_a_section(tmp_path) -> None:
+    # "Background:" names a section; "What we propose:" and "Records:" below it are sections beside it, not
+    # parts of the background (a 'Label:' line under a heading of another kind stays inside it)
+    text = ("PROPOSAL FOR THE HOTELS\n\nBackground:\nThe ministry wants fewer arrivals.\n\nWhat we propose:\n"
+            "The branch opens a desk.\n\nRecords:\nNames stay in the branch.\n")
+    doc = load_document(write(tmp_path, "p.txt", text))
+    by_text = {u.text: u for u in doc.units}
+    assert by_text["The ministry wants fewer arrivals."].scopes == ("background",)
+    assert by_text["The branch opens a desk."].scopes == ("other",)
+    assert by_text["Names stay in the branch."].scopes == ("other",)
+    inside = load_document(write(tmp_path, "q.txt", "BACKGROUND\n\nNote:\nThe ministry wants fewer arrivals.\n\n"
+                                                   "PLAN\n\nThe branch opens a desk.\n"))
+    assert {u.text: u.scopes for u in inside.units}["The ministry wants fewer arrivals."] == ("background",)
+
+
 def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:
     text = ("# Safe Journeys\n\nIntro text here.\n\n## Activities\n\n### Mobile clinic\n"
             "Clinic text.\n\n**Eligibility**\nOnly adults.\n\n## Sustainability\nLater.\n")

@@ -1269,10 +1269,13 @@ class CompiledLanguage:
                 polarity = NEGATED
             gap_denial = [w for w in range(start + 1, end) if w in negating and w not in positions] \
                 if polarity == AFFIRMED else []
-            if gap_denial and not (all(w in denying for w in gap_denial) and any(p in denying for p in positions)):
+            own_denials = {words[p] for p in positions if p in denying}
+            if gap_denial and not (all(w in denying and words[w] not in own_denials for w in gap_denial)
+                                   and own_denials):
                 polarity = NEGATED  # a negation inside the phrase's gap: "have no access", "hand nothing over"
                 # (a phrase that holds a negation says it itself when the gap holds the rest of it: "ne peut
-                # | pas | être inscrit"; not "sin | pedir | ningún documento", where 'sin pedir' denies it)
+                # | pas | être inscrit"; not "sin | pedir | ningún documento", where 'sin pedir' denies it, nor
+                # the same word again, a denial of its own: "diga que no, | no | se le vuelve a contactar")
             if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last)
                                             and not any(first <= p <= last and p in negating for p in positions)
                                             for first, last in inside_phrases):

@@ -264,7 +264,16 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
         else:
             blocks.append(Block(number, line))
         index += 1
-    return _numbered_siblings(blocks, lines, first_line)
+    return _numbered_siblings(_colon_siblings(blocks), lines, first_line)
+
+
+def _colon_siblings(blocks: list[Block]) -> list[Block]:
+    """'The request:', 'Records:' are sections of their own when 'Background:' is: where a 'Label:' line that
+    names a known section heads the draft's top level, every other 'Label:' line stands beside it rather
+    than inside it (the plan is not part of the background that opened the draft)."""
+    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None for b in blocks):
+        return blocks
+    return [b._replace(heading=1) if b.heading == WEAK_LEVEL else b for b in blocks]
 
 
 _TOP_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
