@@ -358,6 +358,12 @@ def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None
      "En algunos puntos las mantas solo se daban a quienes podían mostrar un certificado de registro."),
     ("fr", "Pratiques auxquelles nous mettons fin", "Ce que nous ferons",
      "À certains points, les couvertures n'étaient données qu'aux personnes qui pouvaient présenter une attestation."),
+    ("en", "What this project is not", "What we will do",
+     "At some points blankets were given only to people who could show a registration certificate."),
+    ("es", "Lo que este proyecto no es", "Lo que haremos",
+     "En algunos puntos las mantas solo se daban a quienes podían mostrar un certificado de registro."),
+    ("fr", "Ce que ce projet n'est pas", "Ce que nous ferons",
+     "À certains points, les couvertures n'étaient données qu'aux personnes qui pouvaient présenter une attestation."),
 ])
 def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path, language, heading, plan,
                                                                 sentence) -> None:
