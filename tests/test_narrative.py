@@ -388,6 +388,13 @@ def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path,
            "por una.", "mixed-groups-collective"),
     ("fr", "# Plan\n\n## Ce que nous ne faisons pas\n\nLes équipes n'établissent pas de listes de passagers. Chaque "
            "personne est reçue une par une.", "mixed-groups-collective"),
+    # a heading that sets one thing against another ("quality, not departures") denies only the second
+    ("en", "# Plan\n\n## Measuring quality, not departures\n\n- Share of participants who found the session useful "
+           "(exit survey).", "needs-assessment-refused"),
+    ("es", "# Plan\n\n## Medir la calidad, no las salidas\n\n- Proporción de participantes que valoran la sesión "
+           "(encuesta de salida).", "needs-assessment-refused"),
+    ("fr", "# Plan\n\n## Mesurer la qualité, pas les départs\n\n- Part des participants satisfaits de la séance "
+           "(enquête de sortie).", "needs-assessment-refused"),
 ])
 def test_a_heading_that_denies_speaks_for_items_and_short_lines_not_for_other_sentences(checker, tmp_path, language,
                                                                                       body, rule) -> None:

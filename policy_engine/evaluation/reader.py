@@ -810,7 +810,12 @@ class CompiledLanguage:
             # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
             reading = self.read(_ASIDE.sub(" ", lead))
             # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
-            cached = self._lead_cache[lead] = any(kind in ("negation", "rejection") for kind, _, _ in reading.cues) \
+            # (nor one whose negation follows a comma: "Measuring quality, not departures" sets one thing against
+            # another and measures the first)
+            cached = self._lead_cache[lead] = any(
+                kind in ("negation", "rejection") and not (
+                    start and "," in reading.text[reading.spans[start - 1][1]:reading.spans[start][0]])
+                for kind, start, _ in reading.cues) \
                 and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
         return cached
 
