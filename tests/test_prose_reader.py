@@ -542,6 +542,17 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     assert sections.topics_for("الرصد والتقييم") == ("monitoring",)
 
 
+@pytest.mark.parametrize("heading, topics", [
+    ("1. Situación", ("background",)), ("1. Situation", ("background",)), ("Situation actuelle", ("background",)),
+    ("What this project is not", ("background",)), ("Lo que este proyecto no es", ("background",)),
+    ("Ce que ce projet n'est pas", ("background",)),
+    ("Ce que nous avons appris en 2020", ("lessons",)), ("Lo que hemos aprendido", ("lessons",)),
+    ("What we have learned", ("lessons",)),
+])
+def test_headings_that_describe_the_situation_or_lessons_read_as_context(checker, heading, topics) -> None:
+    assert checker.rule_set.sections.topics_for(heading) == topics
+
+
 @pytest.mark.parametrize("text,concept,expected", [
     # after a comma, English "that" opens what is said: the negation after it reaches the whole clause
     ("Remind everyone at the station, partners included, that no person here is without rights.", "no_rights",
