@@ -448,6 +448,30 @@ def test_a_short_name_the_draft_defines_is_read_as_its_full_name(checker, tmp_pa
     assert "data-shared-with-enforcement" not in fired("")
 
 
+@pytest.mark.parametrize("language, body, defined, other", [
+    ("en", "Each month the branch sends the Directorate the list of households with their phone numbers.",
+     "The Provincial Directorate of Migration Management runs the removal centre.",
+     "The Provincial Directorate of Health runs the clinics."),
+    ("es", "Cada mes la filial envía a la Dirección la lista de hogares con sus teléfonos.",
+     "La Dirección General de Migración y Extranjería controla la frontera.",
+     "La Dirección de Salud gestiona las clínicas."),
+    ("fr", "Chaque mois, l'antenne transmet à la Direction la liste des familles avec leurs numéros de téléphone.",
+     "Le port est contrôlé par la Direction Générale de la Sûreté Nationale.",
+     "Les cliniques sont gérées par la Direction Générale de la Santé."),
+])
+def test_a_capitalised_word_of_a_name_after_an_article_is_that_name(checker, tmp_path, language, body, defined,
+                                                                    other) -> None:
+    # "the Provincial Directorate of Migration Management" ... "the Directorate": the same body, unless another
+    # name in the draft holds the word too ("the Provincial Directorate of Health": then it names neither)
+    def fired(context: str) -> set[str]:
+        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Context\n\n{context}\n\n"
+                                       f"# Plan\n\n{body}\n")
+        return {f.rule for f in checker.check_path(path).findings}
+    assert "data-shared-with-enforcement" in fired(defined)
+    assert "data-shared-with-enforcement" not in fired(f"{defined} {other}")
+    assert "data-shared-with-enforcement" not in fired(other)
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:

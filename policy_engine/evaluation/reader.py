@@ -52,6 +52,9 @@ _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
 _NAMED_BEFORE = re.compile(r"\b(" + _SHORT_NAME + r")\s*\(([^()]{3,120})\)")
 _ALIAS_CUES = frozenset({"programme", "others"})  # what a full name may say besides concepts
+# a name of capitalised words, small words allowed between them: "Provincial Directorate of Migration Management"
+_NAME_RUN = re.compile(r"[A-ZÀ-Þ][\w’'-]+(?:(?:\s+(?:of|for|on|and|the|de|del|la|las|los|le|les|du|des|et|y|el))*"
+                       r"\s+[A-ZÀ-Þ][\w’'-]+)+")
 _fold_cache: dict[str, str] = {}
 
 
@@ -263,6 +266,7 @@ class Alias(NamedTuple):
     terms: tuple[int, ...]      # the terms its full name says that carry what a short name says
     concepts: frozenset[int]    # what it says: the concepts marked short_names those terms carry
     name: tuple[str, ...]       # the full name's words
+    head: bool = False          # a word of the name, read so only capitalised after an article ("the Directorate")
 
 
 Aliases = dict[str, Alias]  # folded short name -> what it stands for
@@ -649,7 +653,7 @@ class CompiledLanguage:
             pieces[index] = cells[index] * 4096 + shift
         found = self._find(words, pieces, cells)
         if aliases:
-            found, named = self._with_aliases(words, found, aliases)
+            found, named = self._with_aliases(words, found, aliases, text, spans)
         if wanted is not None:
             terms = self.terms
             if not wanted({concept for _, term in found for concept in terms[term].concepts}):
@@ -704,6 +708,7 @@ class CompiledLanguage:
         out: Aliases = {}
         if not self.short_name_concepts:
             return out
+        texts = list(texts)
         function_words = self.articles | self.prepositions | self.coordinators
         for text in texts:
             if "(" not in text:
@@ -720,6 +725,34 @@ class CompiledLanguage:
                     alias = self._alias_of(name)
                     if alias.concepts:
                         out[key] = alias
+        # "the Provincial Directorate of Migration Management" ... "the Directorate": a word of a name, written
+        # capitalised after an article, is that name when no other name in the draft holds the word
+        heads: dict[str, set[Alias]] = {}
+        for text in texts:
+            for found in _NAME_RUN.finditer(text):
+                tokens = _TOKEN.findall(found.group())
+                if not text[:found.start()].strip(" -*•") or text[:found.start()].rstrip().endswith((".", ":", "|")):
+                    tokens = tokens[1:]  # a sentence's first word is capitalised whatever it is ("Titular del CETI")
+                    while tokens and not tokens[0][:1].isupper():
+                        tokens = tokens[1:]
+                run = " ".join(tokens)
+                # (a word in capitals is a short name of its own: "CETI")
+                capitalised = [t for t in tokens if t[:1].isupper() and not t.isupper()]
+                if len(capitalised) < 2:
+                    continue
+                alias = self._alias_of(run)._replace(head=True)
+                for token in capitalised:
+                    for word in self.open(_fold(token)):
+                        if len(word) > 3 and word not in function_words and word not in out:
+                            heads.setdefault(word, set()).add(alias)
+        for word, named in sorted(heads.items()):
+            saying = {alias for alias in named if alias.concepts}
+            # a name that says nothing is another body ("the Provincial Directorate of Health") unless its words
+            # are all the named one's ("The Provincial Directorate has asked": the same body, said shorter)
+            others = [alias for alias in named - saying
+                      if not any(set(alias.name) <= set(said.name) for said in saying)]
+            if saying and not others and len({alias.concepts for alias in saying}) == 1:
+                out[word] = min(saying)
         return out
 
     def _full_name(self, text: str, capitals: list[str], function_words: frozenset[str], at_end: bool) -> str:
@@ -759,21 +792,28 @@ class CompiledLanguage:
                        or (concepts and _ALIAS_CUES.intersection(terms[t].cues))})
         return Alias(tuple(kept), concepts, tuple(words))
 
-    def _with_aliases(self, words: list[str], found: list[tuple[tuple[int, ...], int]], aliases: Aliases
+    def _with_aliases(self, words: list[str], found: list[tuple[tuple[int, ...], int]], aliases: Aliases,
+                      text: str, spans: list[tuple[int, int]]
                       ) -> tuple[list[tuple[tuple[int, ...], int]], dict[int, frozenset[int]]]:
         """found, with each short name the draft defines read as its full name (not where the sentence
-        writes the full name beside it, as in the definition); and where each stands, with what it says."""
+        writes the full name, beside it as in the definition or around it); and where each stands, with
+        what it says (and what the word says itself)."""
         added: list[tuple[tuple[int, ...], int]] = []
         named: dict[int, frozenset[int]] = {}
+        terms = self.terms
         for index, word in enumerate(words):
             alias = aliases.get(word)
             if alias is None:
                 continue
-            size = len(alias.name)
-            if tuple(words[max(0, index - size):index]) == alias.name or tuple(words[index + 1:index + 1 + size]) == alias.name:
+            if alias.head and not (index and words[index - 1] in self.articles and text[spans[index][0]].isupper()):
                 continue
+            size = len(alias.name)
+            if tuple(words[max(0, index - size):index]) == alias.name or tuple(words[index + 1:index + 1 + size]) == alias.name \
+                    or any(tuple(words[start:start + size]) == alias.name for start in range(max(0, index - size + 1), index + 1)):
+                continue
+            own = frozenset(c for p, t in found if p == (index,) for c in terms[t].concepts)
             added.extend(((index,), term) for term in alias.terms)
-            named[index] = alias.concepts
+            named[index] = alias.concepts | own
         if not added:
             return found, named
         return sorted(found + added, key=lambda item: item[0][0]), named
