@@ -154,6 +154,18 @@ def test_plain_text_colon_labels_stand_beside_a_colon_label_that_names_a_section
     assert {u.text: u.scopes for u in inside.units}["The ministry wants fewer arrivals."] == ("background",)
 
 
+def test_plain_text_colon_labels_alone_between_blank_lines_follow_one_that_names_a_section(tmp_path) -> None:
+    # "Situación:" alone between blank lines names a section, so "Propuesta:" written the same way is a heading
+    # too: the proposal is not part of the situation (a lead-in inside a paragraph stays text)
+    text = ("NOTA PARA LA COORDINACIÓN\n\nSituación:\n\nEl Gobierno cerró el paso.\n\nPropuesta:\n\n"
+            "Instalar un puesto de hidratación. Por eso proponemos lo siguiente:\n\n- Agua para todos.\n")
+    doc = load_document(write(tmp_path, "s.txt", text))
+    scopes = {u.text: u.scopes for u in doc.units}
+    assert scopes["El Gobierno cerró el paso."] == ("background",)
+    assert scopes["Instalar un puesto de hidratación."] == ("other",)
+    assert scopes["- Agua para todos."] == ("other",)
+
+
 def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:
     text = ("# Safe Journeys\n\nIntro text here.\n\n## Activities\n\n### Mobile clinic\n"
             "Clinic text.\n\n**Eligibility**\nOnly adults.\n\n## Sustainability\nLater.\n")
