@@ -164,6 +164,10 @@ def test_plain_text_colon_labels_alone_between_blank_lines_follow_one_that_names
     assert scopes["El Gobierno cerró el paso."] == ("background",)
     assert scopes["Instalar un puesto de hidratación."] == ("other",)
     assert scopes["- Agua para todos."] == ("other",)
+    # (the same when the label that names a section runs straight into its text)
+    straight = load_document(write(tmp_path, "u.txt", "NOTA\n\nAntecedentes:\nEl Gobierno cerró el paso.\n\n"
+                                                       "Lo que proponemos:\n\n1. Instalar un puesto.\n"))
+    assert {u.text: u.scopes for u in straight.units}["1. Instalar un puesto."] == ("other",)
 
 
 def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:

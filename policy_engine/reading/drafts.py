@@ -268,14 +268,13 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
 
 
 def _colon_labels(blocks: list[Block], lines: list[str], first_line: int) -> list[Block]:
-    """'Propuesta:', alone between blank lines over the text it opens, is a heading when 'Situación:' of the
-    same shape names a known section: a draft writes its headings one way."""
+    """'Propuesta:', alone between blank lines over the text it opens, is a heading when a 'Label:' line such
+    as 'Situación:' names a known section: a draft writes its headings one way."""
     def alone(block: Block) -> bool:
         index = block.line - first_line
         return 0 < index < len(lines) - 2 and not lines[index - 1].strip() and not lines[index + 1].strip() \
             and bool(lines[index + 2].strip())
-    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None and alone(b)
-               for b in blocks):
+    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None for b in blocks):
         return blocks
     return [Block(b.line, b.text.strip(), 1) if not b.heading and b.text.strip().endswith(":") and alone(b)
             and _looks_short(b.text.strip(), LABEL_WORDS) and b.text.strip()[0].isupper()
