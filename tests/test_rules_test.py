@@ -127,3 +127,11 @@ def test_bundled_rules_and_cases() -> None:
 def test_compare_agrees_with_differences(checker, case: ruletest.Case) -> None:
     result = checker.check_path(case.path)
     assert bool(ruletest.compare(result, case.expect, checker.rule_set)) == bool(differences(result, case.expect))
+
+
+def test_a_sentence_in_a_language_list_may_carry_its_section() -> None:
+    # {text, in} inside `en: [...]` is a sentence of that language placed under that section
+    rule = next(r for r in Checker.from_directory(ROOT / "rules").rule_set.rules if r.id == "deterrence-campaign")
+    placed = [entry for _, _, entry in ruletest.sentence_examples(rule) if "in" in entry]
+    assert {entry["language"] for entry in placed} >= {"en", "es", "fr"}
+    assert all(entry["in"] == "monitoring" and isinstance(entry["text"], str) for entry in placed)

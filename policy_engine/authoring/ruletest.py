@@ -144,7 +144,8 @@ def sentence_examples(rule: Rule) -> list[tuple[str, str, dict[str, Any]]]:
     """A rule's fire/quiet sentences as (kind, path inside the rule, entry {text, language, fields, in}).
 
     They are written per language ({en: [...], es: [...]}) or as a list of entries, each a sentence
-    or a mapping {text, language, fields, in} for a sentence that needs fields or another section.
+    or a mapping {text, language, fields, in} for a sentence that needs fields or another section (in a
+    language's list, a mapping takes that language).
     """
     out = []
     for kind in SENTENCE_KINDS:
@@ -152,7 +153,9 @@ def sentence_examples(rule: Rule) -> list[tuple[str, str, dict[str, Any]]]:
         if isinstance(body, dict):
             for language, sentences in body.items():
                 for index, sentence in enumerate(sentences if isinstance(sentences, list) else [sentences]):
-                    out.append((kind, f"examples.{kind}.{language}[{index}]", {"text": sentence, "language": language}))
+                    entry = dict(sentence) if isinstance(sentence, dict) else {"text": sentence}
+                    entry.setdefault("language", language)
+                    out.append((kind, f"examples.{kind}.{language}[{index}]", entry))
         elif isinstance(body, list):
             for index, entry in enumerate(body):
                 out.append((kind, f"examples.{kind}[{index}]",
