@@ -367,6 +367,7 @@ class CompiledLanguage:
                                       if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
         self._speaks_cache: dict[str, tuple[str, str]] = {}
+        self._aliases_cache: dict[str, Alias] = {}
         self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
 
     def _compile_terms(self, lexicon: Lexicon, cues: Any) -> list[Term]:
@@ -778,6 +779,15 @@ class CompiledLanguage:
         return " ".join(tokens[first:])
 
     def _alias_of(self, name: str) -> Alias:
+        """What a full name says (kept: the same names recur from draft to draft, "National Society")."""
+        alias = self._aliases_cache.get(name)
+        if alias is None:
+            if len(self._aliases_cache) > 4096:
+                self._aliases_cache.clear()
+            alias = self._aliases_cache[name] = self._read_name(name)
+        return alias
+
+    def _read_name(self, name: str) -> Alias:
         words = self.split(name)
         zeros = [0] * len(words)
         found = self._find(words, zeros, zeros)
