@@ -278,7 +278,7 @@ def test_explain_a_prose_test_with_scopes(tmp_path) -> None:
     # in its section, but said as not done
     doc.write_text("---\nid: p\n---\n# Shelter\n\n## Eligibility\n\nNobody is asked for a passport.\n")
     assert _explained(rules, doc, "documents-at-the-door")[1].endswith(
-        "(words: \"passport\", \"asked for\"), but it is negated, and the test wants it affirmed")
+        "(words: \"passport\", \"is asked for\"), but it is negated, and the test wants it affirmed")
 
 
 MISSING_RULE = rule_file(_rule("consultation-unstated", """
