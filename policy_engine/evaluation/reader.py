@@ -732,7 +732,8 @@ class CompiledLanguage:
         for text in texts:
             for found in _NAME_RUN.finditer(text):
                 tokens = _TOKEN.findall(found.group())
-                if not text[:found.start()].strip(" -*•") or text[:found.start()].rstrip().endswith((".", ":", "|")):
+                before = text[:found.start()].rstrip()
+                if not before.strip(" -*•") or before.endswith((".", ":", "|")):
                     tokens = tokens[1:]  # a sentence's first word is capitalised whatever it is ("Titular del CETI")
                     while tokens and not tokens[0][:1].isupper():
                         tokens = tokens[1:]
@@ -788,6 +789,7 @@ class CompiledLanguage:
         return alias
 
     def _read_name(self, name: str) -> Alias:
+        """The terms a name holds, its longest phrases only, and the concepts marked short_names they say."""
         words = self.split(name)
         zeros = [0] * len(words)
         found = self._find(words, zeros, zeros)
@@ -818,8 +820,9 @@ class CompiledLanguage:
             if alias.head and not (index and words[index - 1] in self.articles and text[spans[index][0]].isupper()):
                 continue
             size = len(alias.name)
-            if tuple(words[max(0, index - size):index]) == alias.name or tuple(words[index + 1:index + 1 + size]) == alias.name \
-                    or any(tuple(words[start:start + size]) == alias.name for start in range(max(0, index - size + 1), index + 1)):
+            # (the full name just before or after the short one, "... Battalion (APBn)", or around the word itself)
+            if any(tuple(words[start:start + size]) == alias.name
+                   for start in (*range(max(0, index - size), index + 1), index + 1)):
                 continue
             own = frozenset(c for p, t in found if p == (index,) for c in terms[t].concepts)
             added.extend(((index,), term) for term in alias.terms)
