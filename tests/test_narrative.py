@@ -437,6 +437,12 @@ def test_a_lead_in_that_excludes_speaks_for_each_item(checker, tmp_path, languag
     assert "eligibility-legal-status" not in fired(denied)
 
 
+def _fired_after_context(checker, tmp_path, language: str, context: str, plan: str) -> set[str]:
+    """The rules fired on a draft whose Context section says `context` and whose Plan says `plan`."""
+    path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Context\n\n{context}\n\n# Plan\n\n{plan}\n")
+    return {f.rule for f in checker.check_path(path).findings}
+
+
 @pytest.mark.parametrize("language, body, defined, other", [
     ("en", "Each evening the branch sends the list of families at the shelter to the CBGU office.",
      "The port is patrolled by the Coastal Border Guard Unit (CBGU).",
@@ -455,13 +461,9 @@ def test_a_short_name_the_draft_defines_is_read_as_its_full_name(checker, tmp_pa
                                                                   other) -> None:
     # "the Coastal Border Guard Unit (CBGU)": later in the draft, "the CBGU" is that body; a short name the
     # draft defines as something else, or does not define, names no body
-    def fired(definition: str) -> set[str]:
-        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Context\n\n{definition}\n\n"
-                                       f"# Plan\n\n{body}\n")
-        return {f.rule for f in checker.check_path(path).findings}
-    assert "data-shared-with-enforcement" in fired(defined)
-    assert "data-shared-with-enforcement" not in fired(other)
-    assert "data-shared-with-enforcement" not in fired("")
+    assert "data-shared-with-enforcement" in _fired_after_context(checker, tmp_path, language, defined, body)
+    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
+    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, "", body)
 
 
 @pytest.mark.parametrize("language, body, defined, other", [
@@ -479,13 +481,10 @@ def test_a_capitalised_word_of_a_name_after_an_article_is_that_name(checker, tmp
                                                                     other) -> None:
     # "the Provincial Directorate of Migration Management" ... "the Directorate": the same body, unless another
     # name in the draft holds the word too ("the Provincial Directorate of Health": then it names neither)
-    def fired(context: str) -> set[str]:
-        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Context\n\n{context}\n\n"
-                                       f"# Plan\n\n{body}\n")
-        return {f.rule for f in checker.check_path(path).findings}
-    assert "data-shared-with-enforcement" in fired(defined)
-    assert "data-shared-with-enforcement" not in fired(f"{defined} {other}")
-    assert "data-shared-with-enforcement" not in fired(other)
+    assert "data-shared-with-enforcement" in _fired_after_context(checker, tmp_path, language, defined, body)
+    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, f"{defined} {other}",
+                                                                      body)
+    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
 
 
 # ---- rules, corpus and bench ------------------------------------------------------------------------
