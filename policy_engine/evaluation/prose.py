@@ -85,7 +85,8 @@ class ProseReader:
         context_topics = self.context_topics
         aliases: dict[str, Aliases] = {}  # per language: the short names the draft defines
         for index, unit in enumerate(doc.units):
-            bundle = self.compiled(unit.language or doc.language)
+            code = unit.language or doc.language
+            bundle = self.compiled(code)
             if bundle is None:
                 unread.append(index)
                 readings.append(None)
@@ -97,7 +98,6 @@ class ProseReader:
                 return any(all(c in mentioned for c in tests[t][1].concepts)
                            for concept in mentioned for t in by_concept.get(concept, ()))
 
-            code = unit.language or doc.language
             if code not in aliases:
                 aliases[code] = compiled.aliases(u.text for u in doc.units if (u.language or doc.language) == code)
             reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted, aliases[code])

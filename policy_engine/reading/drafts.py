@@ -264,30 +264,29 @@ def text_blocks(body: str, first_line: int, is_topic: Callable[[str], bool]) -> 
         else:
             blocks.append(Block(number, line))
         index += 1
-    return _numbered_siblings(_colon_siblings(_colon_labels(blocks, lines, first_line)), lines, first_line)
+    return _numbered_siblings(_colon_headings(blocks, lines, first_line), lines, first_line)
 
 
-def _colon_labels(blocks: list[Block], lines: list[str], first_line: int) -> list[Block]:
-    """'Propuesta:', alone between blank lines over the text it opens, is a heading when a 'Label:' line such
-    as 'Situación:' names a known section: a draft writes its headings one way."""
+def _colon_headings(blocks: list[Block], lines: list[str], first_line: int) -> list[Block]:
+    """A draft writes its headings one way: where a 'Label:' line that names a known section heads the
+    draft's top level ('Background:', 'Situación:'), every other 'Label:' heading stands beside it rather
+    than inside it ('The request:', 'Records:': the plan is not part of the background that opened the
+    draft), and so does a 'Label:' line alone between blank lines over the text it opens ('Propuesta:')."""
+    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None for b in blocks):
+        return blocks
+
     def alone(block: Block) -> bool:
         index = block.line - first_line
         return 0 < index < len(lines) - 2 and not lines[index - 1].strip() and not lines[index + 1].strip() \
             and bool(lines[index + 2].strip())
-    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None for b in blocks):
-        return blocks
-    return [Block(b.line, b.text.strip(), 1) if not b.heading and b.text.strip().endswith(":") and alone(b)
-            and _looks_short(b.text.strip(), LABEL_WORDS) and b.text.strip()[0].isupper()
-            and not _LIST_ITEM.match(b.text) else b for b in blocks]
 
+    def label(block: Block) -> bool:
+        text = block.text.strip()
+        return not block.heading and text.endswith(":") and alone(block) and _looks_short(text, LABEL_WORDS) \
+            and text[0].isupper() and not _LIST_ITEM.match(block.text)
 
-def _colon_siblings(blocks: list[Block]) -> list[Block]:
-    """'The request:', 'Records:' are sections of their own when 'Background:' is: where a 'Label:' line that
-    names a known section heads the draft's top level, every other 'Label:' line stands beside it rather
-    than inside it (the plan is not part of the background that opened the draft)."""
-    if not any(b.heading == 1 and b.text.endswith(":") and _numbering_level(b.text) is None for b in blocks):
-        return blocks
-    return [b._replace(heading=1) if b.heading == WEAK_LEVEL else b for b in blocks]
+    return [b._replace(heading=1) if b.heading == WEAK_LEVEL else
+            Block(b.line, b.text.strip(), 1) if label(b) else b for b in blocks]
 
 
 _TOP_NUMBER = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
