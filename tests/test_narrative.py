@@ -139,35 +139,29 @@ def test_a_short_label_over_a_paragraph_is_a_plain_text_heading(tmp_path) -> Non
     assert by_text["- From March the desk opens three days a week."].scopes == ("other",)
 
 
-def test_plain_text_colon_labels_stand_beside_a_colon_label_that_names_a_section(tmp_path) -> None:
+@pytest.mark.parametrize("text, expected", [
     # "Background:" names a section; "What we propose:" and "Records:" below it are sections beside it, not
-    # parts of the background (a 'Label:' line under a heading of another kind stays inside it)
-    text = ("PROPOSAL FOR THE HOTELS\n\nBackground:\nThe ministry wants fewer arrivals.\n\nWhat we propose:\n"
-            "The branch opens a desk.\n\nRecords:\nNames stay in the branch.\n")
-    doc = load_document(write(tmp_path, "p.txt", text))
-    by_text = {u.text: u for u in doc.units}
-    assert by_text["The ministry wants fewer arrivals."].scopes == ("background",)
-    assert by_text["The branch opens a desk."].scopes == ("other",)
-    assert by_text["Names stay in the branch."].scopes == ("other",)
-    inside = load_document(write(tmp_path, "q.txt", "BACKGROUND\n\nNote:\nThe ministry wants fewer arrivals.\n\n"
-                                                   "PLAN\n\nThe branch opens a desk.\n"))
-    assert {u.text: u.scopes for u in inside.units}["The ministry wants fewer arrivals."] == ("background",)
-
-
-def test_plain_text_colon_labels_alone_between_blank_lines_follow_one_that_names_a_section(tmp_path) -> None:
+    # parts of the background
+    ("PROPOSAL FOR THE HOTELS\n\nBackground:\nThe ministry wants fewer arrivals.\n\nWhat we propose:\n"
+     "The branch opens a desk.\n\nRecords:\nNames stay in the branch.\n",
+     {"The ministry wants fewer arrivals.": ("background",), "The branch opens a desk.": ("other",),
+      "Names stay in the branch.": ("other",)}),
+    # a 'Label:' line under a heading of another kind stays inside it
+    ("BACKGROUND\n\nNote:\nThe ministry wants fewer arrivals.\n\nPLAN\n\nThe branch opens a desk.\n",
+     {"The ministry wants fewer arrivals.": ("background",)}),
     # "Situación:" alone between blank lines names a section, so "Propuesta:" written the same way is a heading
     # too: the proposal is not part of the situation (a lead-in inside a paragraph stays text)
-    text = ("NOTA PARA LA COORDINACIÓN\n\nSituación:\n\nEl Gobierno cerró el paso.\n\nPropuesta:\n\n"
-            "Instalar un puesto de hidratación. Por eso proponemos lo siguiente:\n\n- Agua para todos.\n")
-    doc = load_document(write(tmp_path, "s.txt", text))
-    scopes = {u.text: u.scopes for u in doc.units}
-    assert scopes["El Gobierno cerró el paso."] == ("background",)
-    assert scopes["Instalar un puesto de hidratación."] == ("other",)
-    assert scopes["- Agua para todos."] == ("other",)
-    # (the same when the label that names a section runs straight into its text)
-    straight = load_document(write(tmp_path, "u.txt", "NOTA\n\nAntecedentes:\nEl Gobierno cerró el paso.\n\n"
-                                                       "Lo que proponemos:\n\n1. Instalar un puesto.\n"))
-    assert {u.text: u.scopes for u in straight.units}["1. Instalar un puesto."] == ("other",)
+    ("NOTA PARA LA COORDINACIÓN\n\nSituación:\n\nEl Gobierno cerró el paso.\n\nPropuesta:\n\n"
+     "Instalar un puesto de hidratación. Por eso proponemos lo siguiente:\n\n- Agua para todos.\n",
+     {"El Gobierno cerró el paso.": ("background",), "Instalar un puesto de hidratación.": ("other",),
+      "- Agua para todos.": ("other",)}),
+    # the same when the label that names a section runs straight into its text
+    ("NOTA\n\nAntecedentes:\nEl Gobierno cerró el paso.\n\nLo que proponemos:\n\n1. Instalar un puesto.\n",
+     {"1. Instalar un puesto.": ("other",)}),
+])
+def test_plain_text_colon_labels_beside_one_that_names_a_section(tmp_path, text, expected) -> None:
+    scopes = {u.text: u.scopes for u in load_document(write(tmp_path, "p.txt", text)).units}
+    assert {sentence: scopes[sentence] for sentence in expected} == expected
 
 
 def test_markdown_bold_lines_subheadings_and_title(tmp_path) -> None:
