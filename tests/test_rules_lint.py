@@ -106,6 +106,12 @@ LINT_CASES = [
                                                          "{id: ex, budget: 3, participation: {migrants_consulted: false}}")),
      [(18, 11, "warning", "invalid-example",
        "rule 'no-feedback-channel': violating example 1: unknown field 'budget' is ignored")]),
+    ("sentence example without its text", rule_file(replaced(
+        "        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}\n",
+        "        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}\n"
+        "      quiet:\n        en: [Migrants were consulted., {in: participation}]\n")),
+     [(22, 40, "error", "invalid-example",
+       "rule 'no-feedback-channel': a quiet sentence needs its text: a sentence, or {text: ..., in: SECTION}")]),
     ("duplicate id", rule_file(GOOD_RULE, GOOD_RULE),
      [(22, 5, "error", "duplicate-id",
        "duplicate rule id 'no-feedback-channel' (first defined at RULES/p2.yaml:2)")]),

@@ -21,7 +21,7 @@ still run with them:
   gapped-idiom      an idiom written with '...': an idiom hides its words only when they stand close
                     together, so with words in its gap it hides nothing
   slow-pattern      a text pattern whose RE2 program is huge
-  invalid-example   an example that is not a valid programme description
+  invalid-example   an example that is not a valid programme description, or a sentence without text
 
 Problems are records (LintProblem); the CLI prints them as file:line:col: [level] message (code).
 """
@@ -45,7 +45,7 @@ from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
 from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
 from ..text.textscan import PatternError, compile_pattern
-from .ruletest import Case, default_cases_dir, load_cases
+from .ruletest import Case, default_cases_dir, load_cases, sentence_examples
 
 # RE2 programs of the shipped patterns are 10-700 instructions. Far beyond that, a pattern is
 # almost always a bounded repeat written too large ('.{0,1000}' alone is 9,006).
@@ -79,7 +79,8 @@ HINTS = {
     "unknown-concept": "concepts are defined in rules/concepts/*.yaml; 'policy-check explain CONCEPT' shows one",
     "untested-rule": "add examples: {fire: {en: [...], es: [...], fr: [...]}, quiet: {...}} to the rule, "
                      "or a case in cases/ with expect: {must_flag: [rule-id]}",
-    "invalid-example": "an example is a small programme description; use the fields of the programme schema",
+    "invalid-example": "a violating or compliant example is a small programme description (the programme schema's "
+                       "fields); a fire or quiet sentence is text, or {text: ..., in: SECTION}",
     "policy-file": "rules/policy.yaml lists the principles, their articles and the scoring; its format is "
                    "policy_engine/schemas/policy.schema.json",
 }
@@ -383,7 +384,12 @@ def check_tested(rule: Rule, source: RuleSource, context: _Context) -> Iterator[
 
 
 def check_examples(rule: Rule, source: RuleSource, context: _Context) -> Iterator[LintProblem]:
-    """Every example must be a valid programme description, with no unknown fields."""
+    """Every example must be a valid programme description, with no unknown fields; every fire or quiet
+    sentence has text (written alone, or as {text: ..., in: ...})."""
+    for kind, path, entry in sentence_examples(rule):
+        if not isinstance(entry.get("text"), str) or not entry["text"].strip():
+            yield context.problem(source, path, "error", "invalid-example",
+                                  f"a {kind} sentence needs its text: a sentence, or {{text: ..., in: SECTION}}")
     for kind in ("violating", "compliant"):
         for index, example in enumerate(rule.examples.get(kind) or []):
             sub = f"examples.{kind}[{index}]"
