@@ -414,6 +414,22 @@ def test_a_heading_that_denies_speaks_for_items_and_short_lines_not_for_other_se
     assert rule not in {f.rule for f in checker.check_path(path).findings}
 
 
+@pytest.mark.parametrize("language, condition, statement, item", [
+    ("en", "When we cannot help", "We cannot help", "Volunteers do not refer the case to another service."),
+    ("es", "Cuando no podemos ayudar", "No podemos ayudar", "Los voluntarios no derivan el caso a otro servicio."),
+    ("fr", "Quand nous ne pouvons pas aider", "Nous ne pouvons pas aider",
+     "Les bénévoles n'orientent pas le cas vers un autre service."),
+])
+def test_a_heading_that_opens_on_a_condition_states_nothing(checker, tmp_path, language, condition, statement,
+                                                            item) -> None:
+    # "When we cannot help" names when what follows applies; "We cannot help" says the programme leaves needs unmet
+    def fired(heading: str) -> set[str]:
+        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Plan\n\n## {heading}\n\n{item}\n")
+        return {f.rule for f in checker.check_path(path).findings}
+    assert "needs-left-without-referral" in fired(statement)
+    assert "needs-left-without-referral" not in fired(condition)
+
+
 @pytest.mark.parametrize("language, lead, items", [
     ("en", "The shelter opens at 8 pm. Not admitted:", "- people without a residence permit\n- people whose claim was rejected"),
     ("es", "El albergue abre a las 20 h. Quedan excluidos:", "- las personas sin permiso de residencia\n- los solicitantes "

@@ -359,6 +359,8 @@ class CompiledLanguage:
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
+        self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
+        self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -564,6 +566,12 @@ class CompiledLanguage:
                 marker = _LIST_MARKER.match(text)
                 item = text[marker.end():] if marker else text
                 return self.read(f"{spoken} {item.lstrip(' -*•')}", context_section, unspoken, wanted, aliases)
+        if self.lead_concepts and ";" in text:
+            labelled = self._label_items(text)
+            if labelled:
+                # "Not eligible: people from other countries; people holding a Duldung": a label that says
+                # such a concept says it of each ';' item after it, as a lead-in says it of its list items
+                return self.read("; ".join(labelled), context_section, lead, wanted, aliases)
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         clauses: list[int] = []
@@ -671,8 +679,9 @@ class CompiledLanguage:
         # situation so far reads as background, like a Background section
         if not context_section and words and words[0] in self.openers:
             context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
+        heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
-                              tuple(segments), (answers, pipes, asked))
+                              tuple(segments), (answers, pipes, asked), heading)
         if aliases and named:
             # a short name says only what its full name says of a body or a document
             for concept in list(reading.matches):
@@ -854,6 +863,21 @@ class CompiledLanguage:
             self._speaks_cache[lead] = cached
         return cached
 
+    def _label_items(self, text: str) -> list[str]:
+        """A sentence that opens on a short label saying a concept marked speaks_for_items, then lists
+        two or more items apart with ';' ("Not eligible: A; B; C"): each item with the label before it
+        ("Not eligible: A", "Not eligible: B", ...); else []."""
+        label, colon, rest = text.partition(":")
+        if not colon or len(label.split()) > LABEL_WORDS or ";" not in rest:
+            return []
+        items = [item.strip() for item in rest.split(";")]
+        if len(items) < 2 or not all(items[1:]) or any(":" in item for item in items):
+            return []  # (an item with its own label is read as written)
+        spoken, _ = self._lead_speaks(label)
+        if not spoken:
+            return []
+        return [f"{spoken}: {item}" for item in items if item]
+
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
         cached = self._lead_cache.get(lead)
@@ -997,7 +1021,7 @@ class CompiledLanguage:
     def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
                found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
                context_section: bool, denied: bool, segments: tuple[int, ...],
-               table: tuple[list[int], list[int], list[int]] = ([], [], [])) -> Reading:
+               table: tuple[list[int], list[int], list[int]] = ([], [], []), heading: bool = False) -> Reading:
         terms = self.terms
         answers, pipes, asked = table
         # Some phrases change what the words inside them mean ('refused asylum seekers' are not
@@ -1083,6 +1107,9 @@ class CompiledLanguage:
                 segments = segments[:split + 1] + segments[split:]
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)*_").endswith(("?", "؟"))  # (also in bold: "**Will you ...?**")
+        # a heading that opens on a condition names when what follows applies; it says nothing happens
+        # ("When we cannot help ourselves", "Si la persona no tiene documentos")
+        question = question or (heading and any(kind == "conditional" and start == 0 for kind, start, _ in cues))
 
         def clause_start_of(start: int) -> int:
             while start > 0 and clauses[start - 1] == clauses[start]:
@@ -1169,12 +1196,17 @@ class CompiledLanguage:
             # no tienen ninguno de los dos números | no pueden ser inscritos")
             if kind == "narrow_negation":
                 # NARROW words that say something: "strip anyone of their human rights"; in a subject, up
-                # to the verb that follows ("people without papers | can volunteer"), also a denied one
+                # to the verb that follows ("people without papers | can volunteer", "people with no place to
+                # sleep | are referred"), also a denied one
                 # ("un hogar sin tarjeta | no puede ser inscrito", "sans carte | ne peut pas"), and up to
                 # the verb's own full negation ("una persona sin permiso | no tiene ningún derecho")
                 reach, said = end, 0
+                # (a copula ends it only in a subject: not "rations go to all, whether or not they are listed")
+                subject = not any(words[k] in self.verb_openers for k in range(clause_start, start)) \
+                    and not any(clause_start < c <= start for c in commas)
                 while reach < clause_end and said < NARROW:
-                    if reach > end and (words[reach + 1] in self.modals or reach + 1 in denying or (
+                    if reach > end and (words[reach + 1] in self.modals or (subject and words[reach + 1] in self.copulas)
+                                        or reach + 1 in denying or (
                             reach + 2 <= clause_end and reach + 1 in negating and words[reach + 2] in self.modals)):
                         break
                     reach += 1

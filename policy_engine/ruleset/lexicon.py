@@ -26,7 +26,7 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "trailing_negation", "concord_negation", "restrictive_relatives",
+              "auxiliaries", "modals", "copulas", "trailing_negation", "concord_negation", "restrictive_relatives",
               "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
@@ -87,6 +87,8 @@ class LanguageCues(NamedTuple):
     auxiliaries: tuple[str, ...]     # words that go with a verb and say little ("will", "must"): not counted in reaches
     modals: tuple[str, ...]          # words that open a clause's main verb ("can", "pueden"): a negation inside the
                                      # subject ("people without papers", "who have no visa") reaches up to them only
+    copulas: tuple[str, ...]         # finite forms of "be" ("are", "son", "sont"): a narrow negation in the subject
+                                     # ("people with no place to sleep") reaches up to them only ("| are referred")
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
