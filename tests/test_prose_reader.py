@@ -259,6 +259,19 @@ def test_stance_plan_background_reported_question(read) -> None:
     assert read("en", "Should volunteers hand out the leaflets?")[1].stances == ("question",)
     # reported speech inside an 'if' phrase is a condition, not a report
     assert read("es", "Si una persona dice que quiere pedir asilo, el voluntariado la deriva.")[1].stances == ("plan",)
+    # a saying right after a relative word is its subject's ("who say they will not go back"), not a report
+    assert read("fr", "Les résidents qui disent qu'ils ne rentreront pas devront quitter le centre.")[1].stances == ("plan",)
+    assert read("fr", "Les résidents disent qu'ils ne rentreront pas.")[1].stances == ("reported",)
+
+
+@pytest.mark.parametrize("text, named", [
+    ("The US Coast Guard stopped 19 boats near the island.", False),
+    ("With us, the Coast Guard stopped 19 boats near the island.", True),
+    ("WITH US, THE COAST GUARD STOPPED 19 BOATS.", True),  # a sentence all in capitals keeps its pronouns
+])
+def test_a_pronoun_in_capitals_is_a_name(read, text: str, named: bool) -> None:
+    # "the US Coast Guard" names a country, not the programme ("us"): a background sentence stays background
+    assert (read("en", text, context=True)[1].stances != ("background",)) == named
 
 
 @pytest.mark.parametrize("language,set_against,side_by_side", [

@@ -58,6 +58,11 @@ _NAME_RUN = re.compile(r"[A-ZÀ-Þ][\w’'-]+(?:(?:\s+(?:of|for|on|and|the|de|de
 _fold_cache: dict[str, str] = {}
 
 
+def _capitals(token: str) -> bool:
+    """A word of two or more letters written all in capitals ("US", "OUR")."""
+    return len(token) > 1 and token.isupper()
+
+
 def _fold(word: str) -> str:
     folded = _fold_cache.get(word)
     if folded is None:
@@ -1058,7 +1063,9 @@ class CompiledLanguage:
             if narrow_spans and "narrow_negation" not in kinds and "negation" in kinds \
                     and any(set(positions) < span for span in narrow_spans):
                 continue
-            if "programme" in kinds:
+            # (a pronoun written in capitals in a sentence that is not is a name: "the US Coast Guard")
+            if "programme" in kinds and not (len(positions) == 1 and _capitals(text[slice(*spans[start])])
+                                             and not text.isupper()):
                 programme = True
                 programme_at.setdefault(clauses[start], start)
                 programme_words.update(positions)
