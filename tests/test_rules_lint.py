@@ -112,6 +112,13 @@ LINT_CASES = [
         "      quiet:\n        en: [Migrants were consulted., {in: participation}]\n")),
      [(22, 40, "error", "invalid-example",
        "rule 'no-feedback-channel': a quiet sentence needs its text: a sentence, or {text: ..., in: SECTION}")]),
+    ("sentence example whose comma ends its text", rule_file(replaced(
+        "        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}\n",
+        "        - {id: ex, participation: {migrants_consulted: false, feedback_mechanism: true}}\n"
+        "      quiet:\n        en: [{text: Migrants were asked, and they answered., in: participation}]\n")),
+     [(22, 14, "error", "invalid-example",
+       "rule 'no-feedback-channel': a quiet sentence has unknown key(s) 'and they answered.': an entry has only "
+       "text, language, fields, in, and a text with a comma is written in quotes")]),
     ("duplicate id", rule_file(GOOD_RULE, GOOD_RULE),
      [(22, 5, "error", "duplicate-id",
        "duplicate rule id 'no-feedback-channel' (first defined at RULES/p2.yaml:2)")]),

@@ -21,7 +21,7 @@ still run with them:
   gapped-idiom      an idiom written with '...': an idiom hides its words only when they stand close
                     together, so with words in its gap it hides nothing
   slow-pattern      a text pattern whose RE2 program is huge
-  invalid-example   an example that is not a valid programme description, or a sentence without text
+  invalid-example   an example that is not a valid programme description, or a sentence without text or with an unknown key
 
 Problems are records (LintProblem); the CLI prints them as file:line:col: [level] message (code).
 """
@@ -45,7 +45,7 @@ from ..ruleset.rules import Rule, RuleSet, load_rule_set, locate, rule_files
 from ..ruleset.schemas import list_item, node_at, properties
 from ..ruleset.rulesrc import RuleSource, concept_sources, rule_sources, walk_conditions
 from ..text.textscan import PatternError, compile_pattern
-from .ruletest import Case, default_cases_dir, load_cases, sentence_examples
+from .ruletest import SENTENCE_KEYS, Case, default_cases_dir, load_cases, sentence_examples
 
 # RE2 programs of the shipped patterns are 10-700 instructions. Far beyond that, a pattern is
 # almost always a bounded repeat written too large ('.{0,1000}' alone is 9,006).
@@ -390,6 +390,13 @@ def check_examples(rule: Rule, source: RuleSource, context: _Context) -> Iterato
         if not isinstance(entry.get("text"), str) or not entry["text"].strip():
             yield context.problem(source, path, "error", "invalid-example",
                                   f"a {kind} sentence needs its text: a sentence, or {{text: ..., in: SECTION}}")
+        unknown = sorted(str(key) for key in entry if key not in SENTENCE_KEYS)
+        if unknown:
+            # {text: A, B, in: x} reads "B" as a key: a comma inside {...} ends the text unless it is quoted
+            yield context.problem(source, path, "error", "invalid-example",
+                                  f"a {kind} sentence has unknown key(s) {', '.join(repr(k) for k in unknown)}: an "
+                                  f"entry has only {', '.join(SENTENCE_KEYS)}, and a text with a comma is written "
+                                  "in quotes")
     for kind in ("violating", "compliant"):
         for index, example in enumerate(rule.examples.get(kind) or []):
             sub = f"examples.{kind}[{index}]"

@@ -140,6 +140,9 @@ class Outcome:
                 "differences": [d.to_dict() for d in self.differences]}
 
 
+SENTENCE_KEYS = ("text", "language", "fields", "in")  # what a fire or quiet sentence written as a mapping may say
+
+
 def sentence_examples(rule: Rule) -> list[tuple[str, str, dict[str, Any]]]:
     """A rule's fire/quiet sentences as (kind, path inside the rule, entry {text, language, fields, in}).
 
