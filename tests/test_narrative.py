@@ -378,11 +378,8 @@ def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None
 def test_a_section_on_what_went_wrong_describes_past_practice(checker, tmp_path, language, heading, plan,
                                                                 sentence) -> None:
     # the same sentence is the plan under a heading of the plan, and past practice under one on mistakes
-    def fired(title: str) -> set[str]:
-        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# {title}\n{sentence}\n")
-        return {f.rule for f in checker.check_path(path).findings}
-    assert "eligibility-documents" in fired(plan)
-    assert "eligibility-documents" not in fired(heading)
+    assert "eligibility-documents" in _fired(checker, tmp_path, language, f"# {plan}\n{sentence}")
+    assert "eligibility-documents" not in _fired(checker, tmp_path, language, f"# {heading}\n{sentence}")
 
 
 @pytest.mark.parametrize("language, body, rule", [
@@ -423,11 +420,8 @@ def test_a_heading_that_denies_speaks_for_items_and_short_lines_not_for_other_se
 def test_a_heading_that_opens_on_a_condition_states_nothing(checker, tmp_path, language, condition, statement,
                                                             item) -> None:
     # "When we cannot help" names when what follows applies; "We cannot help" says the programme leaves needs unmet
-    def fired(heading: str) -> set[str]:
-        path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n# Plan\n\n## {heading}\n\n{item}\n")
-        return {f.rule for f in checker.check_path(path).findings}
-    assert "needs-left-without-referral" in fired(statement)
-    assert "needs-left-without-referral" not in fired(condition)
+    assert "needs-left-without-referral" in _fired(checker, tmp_path, language, f"# Plan\n\n## {statement}\n\n{item}")
+    assert "needs-left-without-referral" not in _fired(checker, tmp_path, language, f"# Plan\n\n## {condition}\n\n{item}")
 
 
 @pytest.mark.parametrize("language, lead, items", [
@@ -445,6 +439,12 @@ def test_a_lead_in_that_excludes_speaks_for_each_item(checker, tmp_path, languag
     assert "eligibility-legal-status" in fired(lead)
     denied = {"en": "Nobody is excluded:", "es": "No se excluye a nadie:", "fr": "Personne n'est exclu :"}[language]
     assert "eligibility-legal-status" not in fired(denied)
+
+
+def _fired(checker, tmp_path, language: str, body: str) -> set[str]:
+    """The rules fired on a Markdown draft in this language with this body."""
+    path = write(tmp_path, "w.md", f"---\nid: w\nlanguage: {language}\n---\n{body}\n")
+    return {f.rule for f in checker.check_path(path).findings}
 
 
 def _fired_after_context(checker, tmp_path, language: str, context: str, plan: str) -> set[str]:

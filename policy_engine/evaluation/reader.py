@@ -1172,11 +1172,11 @@ class CompiledLanguage:
         rejected_because = {clauses[s] for s in reasons_at
                             if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
         stances = []
-        # (a saying right after a relative word is its subject's, not a report: "les résidents qui disent
-        # qu'ils ne rentreront pas devront partir" is the programme's rule)
         for clause in range(last_clause + 1):
             if question:
                 stances.append(QUESTION)
+            # (a saying right after a relative word is its subject's, not a report: "les résidents qui disent
+            # qu'ils ne rentreront pas devront partir" is the programme's rule)
             elif any(kind == "context" and clauses[s] == clause and not introduces(s)
                      and not (s - 1 in relatives and s not in commas) for kind, s, _ in cues) \
                     or (others_first and set_against(clause)) or clause in rejected_because:
