@@ -497,6 +497,25 @@ def test_a_capitalised_word_of_a_name_after_an_article_is_that_name(checker, tmp
     assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
 
 
+@pytest.mark.parametrize("language, people, body, pronoun_later", [
+    ("en", "Young returnees will hand out the kits at the bus station.", "Police officers will keep the road clear.",
+     "They were not consulted on this plan."),
+    ("es", "Los jóvenes retornados repartirán los kits en la terminal.",
+     "Los agentes de policía mantendrán despejada la vía.", "Ellos no fueron consultados sobre este plan."),
+    ("fr", "À la demande des familles, les jeunes revenus du Maroc distribueront les kits.",
+     "Les gendarmes du district dégageront la route.", "Ils n'ont pas été consultés sur ce plan."),
+])
+def test_a_pronoun_opening_a_sentence_is_the_subject_the_sentence_before_opens_on(checker, tmp_path, language, people,
+                                                                                  body, pronoun_later) -> None:
+    # "Young returnees will hand out the kits. They were not consulted": "they" are the returnees (a phrase
+    # before a comma that opens on a preposition, "À la demande des familles", is not the subject); after a
+    # sentence about the police, the same words say nothing of the people served, nor one sentence further on
+    assert "migrants-kept-out" in _fired(checker, tmp_path, language, f"{people} {pronoun_later}")
+    assert "migrants-kept-out" not in _fired(checker, tmp_path, language, f"{body} {pronoun_later}")
+    assert "migrants-kept-out" not in _fired(checker, tmp_path, language, f"{people} {body} {pronoun_later}")
+    assert "migrants-kept-out" not in _fired(checker, tmp_path, language, f"{people}\n\n# Other\n\n{pronoun_later}")
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:

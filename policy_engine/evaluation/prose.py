@@ -19,7 +19,7 @@ from typing import Iterator, NamedTuple
 from ..model import Document
 from ..ruleset.lexicon import Lexicon
 from ..ruleset.prose import ProseSpec
-from .reader import Aliases, CompiledLanguage, Hit, Reading, TestSpec, hits
+from .reader import Alias, Aliases, CompiledLanguage, Hit, Reading, TestSpec, hits
 
 
 class Place(NamedTuple):
@@ -84,6 +84,7 @@ class ProseReader:
         unread: list[int] = []
         context_topics = self.context_topics
         aliases: dict[str, Aliases] = {}  # per language: the short names the draft defines
+        subjects: dict[int, Alias] = {}   # unit -> what the pronoun it opens on stands for
         for index, unit in enumerate(doc.units):
             code = unit.language or doc.language
             bundle = self.compiled(code)
@@ -100,7 +101,17 @@ class ProseReader:
 
             if code not in aliases:
                 aliases[code] = compiled.aliases(u.text for u in doc.units if (u.language or doc.language) == code)
-            reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted, aliases[code])
+            known = aliases[code]
+            pronoun = compiled.opening_pronoun(unit.text)
+            if pronoun and index and doc.units[index - 1].scopes == unit.scopes \
+                    and (doc.units[index - 1].language or doc.language) == code:
+                # "Young returnees will not be facilitators. They were not consulted": the pronoun is the
+                # subject the sentence before opens on (or what that sentence's own pronoun stood for)
+                subject = subjects.get(index - 1) or compiled.antecedent(doc.units[index - 1].text)
+                if subject is not None:
+                    subjects[index] = subject
+                    known = {**known, pronoun: subject}
+            reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted, known)
             readings.append(reading if keep_readings else None)
             if not reading.matches:
                 continue

@@ -52,6 +52,7 @@ _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
 _NAMED_BEFORE = re.compile(r"\b(" + _SHORT_NAME + r")\s*\(([^()]{3,120})\)")
 _ALIAS_CUES = frozenset({"programme", "others"})  # what a full name may say besides concepts
+_SUBJECT_END = re.compile(r"[,;:()\[\]]")  # a sentence's opening subject ends before any of these
 # a name of capitalised words, small words allowed between them: "Provincial Directorate of Migration Management"
 _NAME_RUN = re.compile(r"[A-ZÀ-Þ][\w’'-]+(?:(?:\s+(?:of|for|on|and|the|de|del|la|las|los|le|les|du|des|et|y|el))*"
                        r"\s+[A-ZÀ-Þ][\w’'-]+)+")
@@ -290,6 +291,9 @@ class CompiledLanguage:
                                        if name in lexicon.concepts and lexicon.concepts[name].speaks_for_items)
         self.short_name_concepts = frozenset(index for index, name in enumerate(concept_names)
                                              if name in lexicon.concepts and lexicon.concepts[name].short_names)
+        # what a pronoun opening a sentence can stand for: people and bodies ("They were not consulted")
+        self.pronoun_concepts = frozenset(index for index, name in enumerate(concept_names)
+                                          if name in lexicon.concepts and lexicon.concepts[name].pronouns)
         # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
@@ -366,6 +370,7 @@ class CompiledLanguage:
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
+        self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -844,6 +849,43 @@ class CompiledLanguage:
         if not added:
             return found, named
         return sorted(found + added, key=lambda item: item[0][0]), named
+
+    def opening_pronoun(self, text: str) -> str:
+        """The subject pronoun a sentence opens on ("They were not consulted"), folded; "" when none."""
+        if not self.subject_pronouns:
+            return ""
+        marker = _LIST_MARKER.match(text)
+        first = _TOKEN.search(text, marker.end() if marker else 0)
+        word = _fold(first.group()) if first else ""
+        return word if word in self.subject_pronouns else ""
+
+    def antecedent(self, text: str) -> Alias | None:
+        """What a sentence's opening subject says ("Young returnees ..."), for a pronoun that opens the
+        next sentence: the terms that start on the first word after an article (or the word after it,
+        "all young returnees") of the first part between commas that names someone ("After the
+        distribution, volunteers ..."), the longest only, and of their concepts those marked pronouns
+        (people and bodies: what "they" can stand for); None when no part does."""
+        marker = _LIST_MARKER.match(text)
+        names = self.pronoun_concepts
+        terms = self.terms
+        for part in _SUBJECT_END.split(text[marker.end() if marker else 0:]):
+            words = self.split(part)
+            first = 0
+            while first < len(words) and words[first] in self.articles:
+                first += 1
+            # "For returnees, ...", "Pour les familles, ...": a phrase that opens on a preposition is no subject
+            starts = (first,) if first >= len(words) or words[first] in self.prepositions else (first, first + 1)
+            zeros = [0] * len(words)
+            said = [(set(p), t) for p, t in self._find(words, zeros, zeros)
+                    if p[0] in starts and (names.intersection(terms[t].concepts)
+                                           or _ALIAS_CUES.intersection(terms[t].cues))]
+            longest = [(own, t) for own, t in said if not any(own < other for other, _ in said)]
+            if longest:
+                last = max(max(own) for own, _ in longest)
+                return Alias(tuple(sorted({t for _, t in longest})),
+                             frozenset(c for _, t in longest for c in terms[t].concepts if c in names),
+                             tuple(words[first:last + 1]))
+        return None
 
     def _lead_speaks(self, lead: str) -> tuple[str, str]:
         """The part of a heading or lead-in that says of its items a concept marked speaks_for_items

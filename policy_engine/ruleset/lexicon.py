@@ -26,12 +26,12 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "copulas", "trailing_negation", "concord_negation", "restrictive_relatives",
+              "auxiliaries", "modals", "copulas", "subject_pronouns", "trailing_negation", "concord_negation", "restrictive_relatives",
               "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
-CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names"}
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names", "pronouns"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -69,6 +69,7 @@ class Concept(NamedTuple):
     hides_words: bool = False  # its phrases hide the words inside them from other concepts
     speaks_for_items: bool = False  # said by a heading or lead-in ("Not admitted:"), it is said of each item under it
     short_names: bool = False  # a short name a draft defines for a name that says it ("... Police Battalion (APBn)") says it too
+    pronouns: bool = False  # "they" opening the sentence after one that opens on it says it too ("Returnees ... They ...")
 
 
 class LanguageCues(NamedTuple):
@@ -89,6 +90,8 @@ class LanguageCues(NamedTuple):
                                      # subject ("people without papers", "who have no visa") reaches up to them only
     copulas: tuple[str, ...]         # finite forms of "be" ("are", "son", "sont"): a narrow negation in the subject
                                      # ("people with no place to sleep") reaches up to them only ("| are referred")
+    subject_pronouns: tuple[str, ...]  # pronouns that open a sentence as its subject ("they", "ils"): read as the
+                                       # subject that opens the sentence before ("Returnees ... . They were not consulted")
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
@@ -510,16 +513,17 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
             reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
                            where, "empty-concept")
         examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
-        hides, speaks, short = (_flag(reader, body, key, where, name)
-                                for key in ("hides_words", "speaks_for_items", "short_names"))
+        hides, speaks, short, pronouns = (_flag(reader, body, key, where, name)
+                                          for key in ("hides_words", "speaks_for_items", "short_names", "pronouns"))
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where, hides, speaks, short))
+                           where, hides, speaks, short, pronouns))
     return out
 
 
 def _flag(reader: _Reader, body: dict[str, Any], key: str, where: str, name: str) -> bool:
-    """A concept's true/false key (hides_words, speaks_for_items, short_names); false when absent or not a boolean."""
+    """A concept's true/false key (hides_words, speaks_for_items, short_names, pronouns); false when absent or not
+    a boolean."""
     value = body.get(key, False)
     if not isinstance(value, bool):
         reader.problem(f"concept '{name}': {key} is true or false", join(where, key), "schema")
