@@ -204,6 +204,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
            "está sin derechos.", "no_rights", {NEGATED}),
     ("fr", "La Société a rappelé publiquement que l'aide suit les besoins, et que personne n'est sans droits à cause "
            "de ses papiers.", "no_rights", {NEGATED}),
+    # a word inside a phrase that holds a negation, after it, is denied ("required" in "no document is ever
+    # required", a phrase that says the document is no condition)
+    ("en", "A passport may be shown, but no document is ever required.", "requirement", {NEGATED}),
+    ("es", "Las personas no pueden mostrar documentos.", "restriction", {NEGATED}),
+    ("fr", "Aucun document n'est jamais exigé.", "identity_document", {NEGATED}),
     # "those who refuse" refuse; what the main clause says of them is not refused
     ("en", "People who decline are seen again every three days until they agree.", "until_they_agree", {AFFIRMED}),
     ("es", "A quienes se niegan se les visita cada tres días hasta que acepten.", "until_they_agree", {AFFIRMED}),

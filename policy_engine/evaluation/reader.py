@@ -1089,7 +1089,8 @@ class CompiledLanguage:
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         denying: set[int] = set()   # ... of a full (not narrow) negation cue: "not", "ne", "no"
-        inside_phrases: list[tuple[int, int]] = []  # (first, last) word of phrases that hold a negation
+        inside_phrases: list[tuple[int, int, int]] = []  # (first, last) word of phrases that hold a negation, and
+        # where the negation stands
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         programme_at: dict[int, int] = {}  # clause -> where it first names the programme
@@ -1135,7 +1136,7 @@ class CompiledLanguage:
                 # still denies a mention that runs on past the phrase ("without a registration | card")
                 if "negation" in kinds or "narrow_negation" in kinds:
                     extents = [(p[0], p[-1]) for p in holders]
-                    inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents)))
+                    inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents), start))
                 continue
             for kind in kinds:
                 if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
@@ -1418,11 +1419,13 @@ class CompiledLanguage:
                 # (a phrase that holds a negation says it itself when the gap holds the rest of it: "ne peut
                 # | pas | être inscrit"; not "sin | pedir | ningún documento", where 'sin pedir' denies it, nor
                 # the same word again, a denial of its own: "diga que no, | no | se le vuelve a contactar")
-            if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last)
+            if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last
+                                             or (negation < start and end <= last))
                                             and not any(first <= p <= last and p in negating for p in positions)
-                                            for first, last in inside_phrases):
+                                            for first, last, negation in inside_phrases):
                 # it overlaps a negative phrase without being part of it (a phrase that holds the negation
-                # word itself says what it means: "ne les reçoit pas | comme un groupe" and "pas comme un groupe")
+                # word itself says what it means: "ne les reçoit pas | comme un groupe" and "pas comme un groupe"),
+                # or stands inside it after the negation ("required" in "no document is ever required")
                 polarity = NEGATED
             match = Match(start, end, clauses[start], polarity, term, positions)
             for concept in concepts:
