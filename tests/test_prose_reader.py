@@ -317,6 +317,21 @@ def test_a_reason_given_for_a_refusal_says_what_was_refused(read, language, reje
     assert read(language, stated)[1].stances == ("plan", "plan")
 
 
+@pytest.mark.parametrize("language,rejected,purpose", [
+    ("en", "We declined: these messages aim to reduce departures.",
+     "The team will state its position to avoid misunderstandings: these messages aim to reduce departures."),
+    ("es", "Lo rechazamos: esos mensajes buscan reducir las salidas.",
+     "El equipo dejará clara su posición para evitar malentendidos: esos mensajes buscan reducir las salidas."),
+    ("fr", "Nous avons décliné : ces messages visent à faire baisser les départs.",
+     "L'équipe précisera sa position pour éviter les malentendus : ces messages visent à faire baisser les départs."),
+])
+def test_a_colon_after_a_refusal_opens_what_was_refused(read, language, rejected, purpose) -> None:
+    # the clause a colon opens after a refusal says why it was refused; after a purpose ("to avoid
+    # misunderstandings:") it is the programme's own statement
+    assert read(language, rejected)[1].stances == ("plan", "reported")
+    assert read(language, purpose)[1].stances[-1] == "plan"
+
+
 @pytest.mark.parametrize("language,listed,new_clause", [
     ("en", "We declined the posters and the videos of the border agency.",
      "We declined the posters and will show videos of the border agency."),

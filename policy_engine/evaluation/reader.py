@@ -1143,6 +1143,7 @@ class CompiledLanguage:
                     continue  # "their claim was rejected", "has been refused": said of them, not by them
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
+        colon_reasons: list[int] = []  # where a colon after a refusal opens its reason
         for kind, start, end in cues:
             if kind not in ("rejection", "negation", "narrow_negation"):
                 continue
@@ -1155,6 +1156,9 @@ class CompiledLanguage:
                 split = clauses[end]
                 clauses[reason_at:] = [c + 1 for c in clauses[reason_at:]]
                 segments = segments[:split + 1] + segments[split:]
+                if kind == "rejection" and not any(tuple(words[max(0, start - len(i)):start]) == i
+                                                   for i in self.introducers):
+                    colon_reasons.append(reason_at)  # (not a purpose: "para evitar malentendidos: ...")
         last_clause = clauses[-1] if clauses else 0
         question = text.rstrip().rstrip("\"'”»)*_").endswith(("?", "؟"))  # (also in bold: "**Will you ...?**")
         # a heading that opens on a condition names when what follows applies; it says nothing happens
@@ -1214,6 +1218,8 @@ class CompiledLanguage:
         rejecting = {clauses[s] for kind, s, _ in cues if kind == "rejection"}
         rejected_because = {clauses[s] for s in reasons_at
                             if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
+        # ... as does the clause a colon opens after it ("Nous avons décliné : ces messages visent à ...")
+        rejected_because.update(clauses[s] for s in colon_reasons)
         stances = []
         for clause in range(last_clause + 1):
             if question:
