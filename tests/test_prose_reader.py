@@ -209,6 +209,11 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("en", "A passport may be shown, but no document is ever required.", "requirement", {NEGATED}),
     ("es", "Las personas no pueden mostrar documentos.", "restriction", {NEGATED}),
     ("fr", "Aucun document n'est jamais exigé.", "identity_document", {NEGATED}),
+    # what follows "unless" is not denied by the negation before it
+    ("en", "We do not keep their numbers in the file unless a referral needs it.", "referral", {AFFIRMED}),
+    ("es", "No guardamos sus números en el expediente salvo que una derivación lo requiera.", "referral", {AFFIRMED}),
+    ("fr", "Nous ne gardons pas leurs numéros dans le dossier sauf si une orientation l'exige.", "referral",
+     {AFFIRMED}),
     # "those who refuse" refuse; what the main clause says of them is not refused
     ("en", "People who decline are seen again every three days until they agree.", "until_they_agree", {AFFIRMED}),
     ("es", "A quienes se niegan se les visita cada tres días hasta que acepten.", "until_they_agree", {AFFIRMED}),
@@ -402,6 +407,13 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
     ("en", "Non-negotiable rules", "Each person is seen individually."),
     ("es", "Reglas que no se negocian", "Cada persona es atendida individualmente."),
     ("fr", "Règles non négociables", "Chaque personne est reçue individuellement."),
+    # "we do not simply close the file:" introduces what is done instead
+    ("en", "What the clinic cannot do\nFor these needs we do not simply close the file:",
+     "- each person is seen individually and referred."),
+    ("es", "Lo que la clínica no puede hacer\nPara estas necesidades no nos limitamos a cerrar el expediente:",
+     "- cada persona es atendida individualmente."),
+    ("fr", "Ce que la clinique ne peut pas faire\nPour ces besoins, nous ne nous contentons pas de clore le dossier :",
+     "- chaque personne est reçue individuellement."),
 ])
 def test_a_heading_that_only_looks_negative_denies_nothing(read, language, lead, text) -> None:
     assert said(read, language, text, "individual_handling", lead=lead) == {AFFIRMED}
