@@ -516,6 +516,16 @@ def test_a_pronoun_opening_a_sentence_is_the_subject_the_sentence_before_opens_o
     assert "migrants-kept-out" not in _fired(checker, tmp_path, language, f"{people}\n\n# Other\n\n{pronoun_later}")
 
 
+def test_a_spanish_verb_that_says_they_reads_as_its_pronoun(checker, tmp_path) -> None:
+    # Spanish drops the pronoun: "Acompañarán a las personas ..." speaks of the staff the sentence before opens on
+    staff = "Un trabajador social y un mediador de la filial viajarán en cada vuelo."
+    others = "Los agentes de la escolta viajarán en cada vuelo."
+    later = ("Acompañarán a las personas hasta su entrega a las autoridades y colaborarán con el jefe de la escolta "
+             "para que el embarque transcurra con calma.")
+    assert "participation-in-removals" in _fired(checker, tmp_path, "es", f"{staff} {later}")
+    assert "participation-in-removals" not in _fired(checker, tmp_path, "es", f"{others} {later}")
+
+
 # ---- rules, corpus and bench ------------------------------------------------------------------------
 
 def test_rules_read_wording_through_concepts_not_regular_expressions() -> None:

@@ -371,6 +371,7 @@ class CompiledLanguage:
         self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
+        self.subject_endings = tuple(sorted({_fold(e) for e in cues.subject_endings}, key=len, reverse=True))
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -851,13 +852,17 @@ class CompiledLanguage:
         return sorted(found + added, key=lambda item: item[0][0]), named
 
     def opening_pronoun(self, text: str) -> str:
-        """The subject pronoun a sentence opens on ("They were not consulted"), folded; "" when none."""
-        if not self.subject_pronouns:
+        """The subject pronoun a sentence opens on ("They were not consulted"), or the verb that says it
+        itself ("Acompañarán a las personas ..."), folded; "" when none."""
+        if not self.subject_pronouns and not self.subject_endings:
             return ""
         marker = _LIST_MARKER.match(text)
         first = _TOKEN.search(text, marker.end() if marker else 0)
         word = _fold(first.group()) if first else ""
-        return word if word in self.subject_pronouns else ""
+        if word in self.subject_pronouns:
+            return word
+        # (a word a little longer than its ending: "eran" alone is a form of "be", not a verb said of someone)
+        return word if any(word.endswith(e) and len(word) > len(e) + 2 for e in self.subject_endings) else ""
 
     def antecedent(self, text: str) -> Alias | None:
         """What a sentence's opening subject says ("Young returnees ..."), for a pronoun that opens the
