@@ -214,6 +214,10 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("es", "No guardamos sus números en el expediente salvo que una derivación lo requiera.", "referral", {AFFIRMED}),
     ("fr", "Nous ne gardons pas leurs numéros dans le dossier sauf si une orientation l'exige.", "referral",
      {AFFIRMED}),
+    # a refusal of a statement whose subject holds a narrow negation ("without a visa") still refuses it
+    ("en", "It is false to say that whoever comes without a visa has no rights.", "no_rights", {REJECTED}),
+    ("es", "Es falso decir que quien llega sin visado no tiene derechos.", "no_rights", {REJECTED}),
+    ("fr", "Il est faux de dire que celui qui arrive sans visa n'a aucun droit.", "no_rights", {REJECTED}),
     # "those who refuse" refuse; what the main clause says of them is not refused
     ("en", "People who decline are seen again every three days until they agree.", "until_they_agree", {AFFIRMED}),
     ("es", "A quienes se niegan se les visita cada tres días hasta que acepten.", "until_they_agree", {AFFIRMED}),

@@ -1411,8 +1411,10 @@ class CompiledLanguage:
                 # rejecting a denial affirms it, subject and all ("unlike the last phase, in which
                 # migrants were not consulted, ..." says that migrants are consulted now)
                 # (only for a contrast that opens the clause: "we refuse to share lists that are
-                # not anonymised" still rejects the sharing)
-                denial_inside = any(scope[2] == NEGATED and first <= scope[3] <= last and scope[3] not in absorbed
+                # not anonymised" still rejects the sharing; and only a full denial: "it is false that whoever
+                # comes without a visa has no rights" still rejects what follows the narrow "without")
+                denial_inside = any(scope[2] == NEGATED and not scope[4] and first <= scope[3] <= last
+                                    and scope[3] not in absorbed
                                     for first, last, meaning, cue, _ in reaching
                                     if meaning == REJECTED and cue == clause_start_of(cue)
                                     for scope in scopes)
