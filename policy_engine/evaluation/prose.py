@@ -14,12 +14,17 @@ compiled to durable_rules, decide what those facts mean together.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, NamedTuple
 
 from ..model import Document
 from ..ruleset.lexicon import Lexicon
 from ..ruleset.prose import ProseSpec
 from .reader import Alias, Aliases, CompiledLanguage, Hit, Reading, TestSpec, hits
+
+
+# a field of a letter's header, "Subject: ...", "Objet : ...", "Re: ..."
+_FIELD_LINE = re.compile(r"\s*[^\W\d_][\w.]{0,14}\s?:\s")
 
 
 class Place(NamedTuple):
@@ -102,6 +107,10 @@ class ProseReader:
             if code not in aliases:
                 aliases[code] = compiled.aliases(u.text for u in doc.units if (u.language or doc.language) == code)
             known = aliases[code]
+            if compiled.addressee_pronouns and _FIELD_LINE.match(unit.text):
+                # a letter's "Subject: Your request for copies of the records" names a topic: its "your" sends
+                # nothing to anyone
+                known = {word: alias for word, alias in known.items() if word not in compiled.addressee_pronouns}
             pronoun = compiled.opening_pronoun(unit.text)
             if pronoun and index and doc.units[index - 1].scopes == unit.scopes \
                     and (doc.units[index - 1].language or doc.language) == code:

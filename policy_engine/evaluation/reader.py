@@ -52,6 +52,7 @@ _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
 _NAMED_BEFORE = re.compile(r"\b(" + _SHORT_NAME + r")\s*\(([^()]{3,120})\)")
 _ALIAS_CUES = frozenset({"programme", "others"})  # what a full name may say besides concepts
+ADDRESS_LINES = 8  # a letter names whom it is addressed to in one of its first lines
 _SUBJECT_END = re.compile(r"[,;:()\[\]]")  # a sentence's opening subject ends before any of these
 # a name of capitalised words, small words allowed between them: "Provincial Directorate of Migration Management"
 _NAME_RUN = re.compile(r"[A-ZÀ-Þ][\w’'-]+(?:(?:\s+(?:of|for|on|and|the|de|del|la|las|los|le|les|du|des|et|y|el))*"
@@ -372,6 +373,8 @@ class CompiledLanguage:
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
         self.subject_endings = tuple(sorted({_fold(e) for e in cues.subject_endings}, key=len, reverse=True))
+        self.addressee_pronouns = frozenset(w for entry in cues.addressee_pronouns for w in self.split(entry))
+        self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
@@ -775,7 +778,36 @@ class CompiledLanguage:
                       if not any(set(alias.name) <= set(said.name) for said in saying)]
             if saying and not others and len({alias.concepts for alias in saying}) == 1:
                 out[word] = min(saying)
+        addressee = self._addressee(texts)
+        if addressee is not None:
+            # a letter "À Monsieur le Chef de la Division ... de la Police de l'air et des frontières": its
+            # "vous transmettre la liste" sends the list to that body
+            for word in self.addressee_pronouns:
+                out.setdefault(word, addressee)
         return out
+
+    def _addressee(self, texts: list[str]) -> Alias | None:
+        """The body a letter is addressed to: in one of its first lines that opens as an address does
+        ("To:", "Dear", "À Monsieur le", "Señor"), the longest phrases that name a body (concepts marked
+        both pronouns and short_names); None when there is no such line."""
+        if not self.addressee_pronouns or not self.addressee_openers:
+            return None
+        bodies = self.pronoun_concepts & self.short_name_concepts
+        terms = self.terms
+        for text in texts[:ADDRESS_LINES]:
+            opening = " ".join(_fold(text.lstrip(" -*#")[:60]).split())
+            if not any(opening.startswith(opener) and (opener[-1] == ":" or opening[len(opener):][:1] in (" ", ","))
+                       for opener in self.addressee_openers):
+                continue
+            words = self.split(text)
+            zeros = [0] * len(words)
+            said = [(set(p), t) for p, t in self._find(words, zeros, zeros) if bodies.intersection(terms[t].concepts)]
+            longest = [(own, t) for own, t in said if not any(own < other for other, _ in said)]
+            if longest:
+                return Alias(tuple(sorted({t for _, t in longest})),
+                             frozenset(c for _, t in longest for c in terms[t].concepts if c in bodies),
+                             tuple(words))
+        return None
 
     def _full_name(self, text: str, capitals: list[str], function_words: frozenset[str], at_end: bool) -> str:
         """The words of text, at its end (at_end) or as all of it, whose initials spell capitals: the name."""

@@ -26,7 +26,8 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "copulas", "subject_pronouns", "subject_endings", "trailing_negation", "concord_negation", "restrictive_relatives",
+              "auxiliaries", "modals", "copulas", "subject_pronouns", "subject_endings", "addressee_pronouns",
+              "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
               "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
@@ -94,6 +95,8 @@ class LanguageCues(NamedTuple):
                                        # subject that opens the sentence before ("Returnees ... . They were not consulted")
     subject_endings: tuple[str, ...]  # verb endings that say "they" themselves (Spanish acompañarán): a sentence that
                                       # opens on such a verb is read as its pronoun would be
+    addressee_pronouns: tuple[str, ...]  # "you", "vous", "usted": in a letter, the body it is addressed to
+    addressee_openers: tuple[str, ...]   # how a letter's address line opens ("To:", "Dear", "À Monsieur le")
     trailing_negation: tuple[str, ...]  # negations that may follow the subject directly ("lists never go", "ne", "no")
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
