@@ -52,7 +52,7 @@ _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
 _NAMED_BEFORE = re.compile(r"\b(" + _SHORT_NAME + r")\s*\(([^()]{3,120})\)")
 _ALIAS_CUES = frozenset({"programme", "others"})  # what a full name may say besides concepts
-ADDRESS_LINES = 8  # a letter names whom it is addressed to in one of its first lines
+_ADDRESS_LINES = 8  # a letter names whom it is addressed to in one of its first lines
 _SUBJECT_END = re.compile(r"[,;:()\[\]]")  # a sentence's opening subject ends before any of these
 # a name of capitalised words, small words allowed between them: "Provincial Directorate of Migration Management"
 _NAME_RUN = re.compile(r"[A-ZÀ-Þ][\w’'-]+(?:(?:\s+(?:of|for|on|and|the|de|del|la|las|los|le|les|du|des|et|y|el))*"
@@ -794,7 +794,7 @@ class CompiledLanguage:
             return None
         bodies = self.pronoun_concepts & self.short_name_concepts
         terms = self.terms
-        for text in texts[:ADDRESS_LINES]:
+        for text in texts[:_ADDRESS_LINES]:
             opening = " ".join(_fold(text.lstrip(" -*#")[:60]).split())
             if not any(opening.startswith(opener) and (opener[-1] == ":" or opening[len(opener):][:1] in (" ", ","))
                        for opener in self.addressee_openers):
@@ -1126,8 +1126,7 @@ class CompiledLanguage:
         relatives: set[int] = set()
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         denying: set[int] = set()   # ... of a full (not narrow) negation cue: "not", "ne", "no"
-        inside_phrases: list[tuple[int, int, int]] = []  # (first, last) word of phrases that hold a negation, and
-        # where the negation stands
+        inside_phrases: list[tuple[int, int, int]] = []  # (first, last, negation): a phrase holding a negation
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         programme_at: dict[int, int] = {}  # clause -> where it first names the programme
