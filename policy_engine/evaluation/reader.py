@@ -800,9 +800,7 @@ class CompiledLanguage:
                        for opener in self.addressee_openers):
                 continue
             words = self.split(text)
-            zeros = [0] * len(words)
-            said = [(set(p), t) for p, t in self._find(words, zeros, zeros) if bodies.intersection(terms[t].concepts)]
-            longest = [(own, t) for own, t in said if not any(own < other for other, _ in said)]
+            longest = self._longest(words, lambda _, term: bool(bodies.intersection(terms[term].concepts)))
             if longest:
                 return Alias(tuple(sorted({t for _, t in longest})),
                              frozenset(c for _, t in longest for c in terms[t].concepts if c in bodies),
@@ -843,18 +841,22 @@ class CompiledLanguage:
     def _read_name(self, name: str) -> Alias:
         """The terms a name holds, its longest phrases only, and the concepts marked short_names they say."""
         words = self.split(name)
-        zeros = [0] * len(words)
-        found = self._find(words, zeros, zeros)
         terms = self.terms
-        said = [(set(p), t) for p, t in found
-                if terms[t].concepts or _ALIAS_CUES.intersection(terms[t].cues)]
-        # where one phrase lies inside a longer one, the longer one is what the name says; of its concepts, a
-        # short name says those marked short_names (the "Restoring Family Links" service serves no families)
-        longest = [t for own, t in said if not any(own < other for other, _ in said)]
+        # of the concepts of its longest phrases, a short name says those marked short_names (the "Restoring
+        # Family Links" service serves no families)
+        longest = [t for _, t in self._longest(words, lambda _, term: bool(
+            terms[term].concepts or _ALIAS_CUES.intersection(terms[term].cues)))]
         concepts = frozenset(c for t in longest for c in terms[t].concepts if c in self.short_name_concepts)
         kept = sorted({t for t in longest if concepts.intersection(terms[t].concepts)
                        or (concepts and _ALIAS_CUES.intersection(terms[t].cues))})
         return Alias(tuple(kept), concepts, tuple(words))
+
+    def _longest(self, words: list[str], keep: Callable[[tuple[int, ...], int], bool]) -> list[tuple[set[int], int]]:
+        """The terms found in words read as one piece that keep accepts (by positions and term), longest only:
+        where one phrase lies inside a longer one, the longer one is what the words say."""
+        zeros = [0] * len(words)
+        said = [(set(p), t) for p, t in self._find(words, zeros, zeros) if keep(p, t)]
+        return [(own, t) for own, t in said if not any(own < other for other, _ in said)]
 
     def _with_aliases(self, words: list[str], found: list[tuple[tuple[int, ...], int]], aliases: Aliases,
                       text: str, spans: list[tuple[int, int]]
@@ -912,11 +914,8 @@ class CompiledLanguage:
                 first += 1
             # "For returnees, ...", "Pour les familles, ...": a phrase that opens on a preposition is no subject
             starts = (first,) if first >= len(words) or words[first] in self.prepositions else (first, first + 1)
-            zeros = [0] * len(words)
-            said = [(set(p), t) for p, t in self._find(words, zeros, zeros)
-                    if p[0] in starts and (names.intersection(terms[t].concepts)
-                                           or _ALIAS_CUES.intersection(terms[t].cues))]
-            longest = [(own, t) for own, t in said if not any(own < other for other, _ in said)]
+            longest = self._longest(words, lambda at, term: at[0] in starts and bool(
+                names.intersection(terms[term].concepts) or _ALIAS_CUES.intersection(terms[term].cues)))
             if longest:
                 last = max(max(own) for own, _ in longest)
                 return Alias(tuple(sorted({t for _, t in longest})),
