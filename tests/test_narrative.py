@@ -528,16 +528,17 @@ def test_a_spanish_verb_that_says_they_reads_as_its_pronoun(checker, tmp_path) -
 
 @pytest.mark.parametrize("language, to_police, to_donor, subject, body", [
     ("en", "To: The Director General, Department of Immigration", "To: The Programme Officer, City Foundation",
-     "Subject: Your request for the lists of families", "Each week we will send you the list of families we assist."),
+     "Subject: Your request for copies of the lists of families", "Each week we will send you the list of families we assist."),
     ("es", "Señor Jefe de la Policía de Fronteras", "Señora Directora de la Fundación Municipal",
-     "Asunto: Su solicitud de las listas de familias", "Cada semana le enviaremos a usted la lista de familias atendidas."),
+     "Asunto: Envío a ustedes de las listas de familias", "Cada semana le enviaremos a usted la lista de familias atendidas."),
     ("fr", "À Monsieur le Directeur de la Police aux frontières", "À Madame la Directrice de la Fondation municipale",
-     "Objet : Votre demande des listes de familles", "Chaque semaine, nous vous transmettrons la liste des familles aidées."),
+     "Objet : Transmission à vous des listes de familles", "Chaque semaine, nous vous transmettrons la liste des familles aidées."),
 ])
 def test_in_a_letter_you_is_the_body_it_is_addressed_to(checker, tmp_path, language, to_police, to_donor, subject,
                                                           body) -> None:
     # "To: ... Department of Immigration" ... "we will send you the list": the list goes to the department; the
     # same words in a letter to a foundation send it to nobody the rules know, and a subject line names a topic
+    # (the subject lines below would be read as sending the lists to the police if they were plain sentences)
     def letter(address: str, text: str) -> str:
         return f"{address}\n\n{text}\n"
 
