@@ -288,6 +288,23 @@ def test_a_pronoun_in_capitals_is_a_name(read, text: str, named: bool) -> None:
     assert (read("en", text, context=True)[1].stances != ("background",)) == named
 
 
+@pytest.mark.parametrize("language,body,people", [
+    ("en", "When the Libyan coast guard intercepts a boat, the team informs the coordination centre.",
+     "The team meets Syrian families at the port."),
+    ("es", "Cuando los guardacostas libios interceptan una barca, el equipo informa al centro de coordinación.",
+     "El equipo recibe a familias sirias en el puerto."),
+    ("fr", "Quand les garde-côtes libyens interceptent un bateau, l'équipe informe le centre de coordination.",
+     "L'équipe accueille des familles syriennes au port."),
+    ("ar", "عندما يعترض خفر السواحل الليبي قاربا يبلغ الفريق مركز التنسيق.",
+     "يدير متطوعون سوريون مكتب التسجيل."),
+])
+def test_a_nationality_beside_a_body_names_its_country_not_people(read, language, body, people) -> None:
+    # concept key `describes`: "the Libyan coast guard" names no Libyans; beside people, or between people and
+    # a body ("Syrian volunteers run the registration office"), it still names people
+    assert said(read, language, body, "nationality_group") == set()
+    assert said(read, language, people, "nationality_group") == {"affirmed"}
+
+
 @pytest.mark.parametrize("language,set_against,side_by_side", [
     ("en", "The state scheme requires a residence permit; this project is precisely for the families it leaves out.",
      "The ministry asked for the lists; we will serve only recognised refugees."),

@@ -340,6 +340,10 @@ def test_lint_finds_an_exception_that_silences_its_own_test(tmp_path) -> None:
      ("RULES/concepts/test.yaml", 12, "malformed-entry", "concept 'asked' (es): 'preguntar' is listed twice", None)),
     ("a regular expression for a word", PROSE_RULE, CONCEPTS.replace("[resident, residents]", "[resident, resident(s)?]"),
      ("RULES/concepts/test.yaml", 4, "malformed-entry", None, None)),
+    ("describes an unknown concept", PROSE_RULE, CONCEPTS.replace(
+        "    means: Nothing any rule reads.\n", "    means: Nothing any rule reads.\n    describes: [residnts]\n"),
+     ("RULES/concepts/test.yaml", 17, "unknown-concept", "concept 'unused' describes unknown concept 'residnts'",
+      "did you mean 'residents'?")),
     ("an empty concept", PROSE_RULE, CONCEPTS.replace("    en: [nothing]\n", ""),
      ("RULES/concepts/test.yaml", 17, "empty-concept", "concept 'unused' has no words in any language and "
       "includes no other concept", None)),

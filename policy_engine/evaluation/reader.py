@@ -295,6 +295,10 @@ class CompiledLanguage:
         # what a pronoun opening a sentence can stand for: people and bodies ("They were not consulted")
         self.pronoun_concepts = frozenset(index for index, name in enumerate(concept_names)
                                           if name in lexicon.concepts and lexicon.concepts[name].pronouns)
+        # what a word of a concept marked `describes` describes when it stands right beside one of its words
+        described = {self.concept_ids[name]: frozenset(self.concept_ids[other] for other in lexicon.concepts[name].describes
+                                                        if other in self.concept_ids)
+                     for name in concept_names if name in lexicon.concepts and lexicon.concepts[name].describes}
         # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
@@ -327,6 +331,9 @@ class CompiledLanguage:
             terms = compiled
         self.terms: Sequence[Term] = terms
         self.first = first_words(terms)  # a form -> the terms whose first word it can be
+        # term -> the concepts it only describes when it stands right beside one of their words
+        self._describes = {index: frozenset().union(*(described[c] for c in term.concepts if c in described))
+                           for index, term in enumerate(terms) if any(c in described for c in term.concepts)}
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
@@ -677,6 +684,8 @@ class CompiledLanguage:
         found = self._find(words, pieces, cells)
         if aliases:
             found, named = self._with_aliases(words, found, aliases, text, spans)
+        if self._describes:
+            found = self._without_describers(found)
         if wanted is not None:
             terms = self.terms
             if not wanted({concept for _, term in found for concept in terms[term].concepts}):
@@ -884,6 +893,31 @@ class CompiledLanguage:
         if not added:
             return found, named
         return sorted(found + added, key=lambda item: item[0][0]), named
+
+    def _without_describers(self, found: list[tuple[tuple[int, ...], int]]) -> list[tuple[tuple[int, ...], int]]:
+        """found, less each word of a concept marked `describes` that stands right beside a word of what it
+        describes ("the Libyan coastguard", "les garde-côtes libyens", "autoridades marroquíes"): there it
+        names the body's country, not people."""
+        describes = self._describes
+        marked = [(at, describes[term]) for at, term in found if term in describes]
+        if not marked:
+            return found
+        terms = self.terms
+        people = self.pronoun_concepts
+        beside = set()
+        for at, targets in marked:
+            before = {term for other, term in found if other[-1] == at[0] - 1}
+            after = {term for other, term in found if other[0] == at[-1] + 1}
+            for side, other_side in ((before, after), (after, before)):
+                # (not when the other side names people it can describe: "متطوعون فنزويليون مكتب التسجيل",
+                # Venezuelan volunteers running the registration office)
+                if any(targets.intersection(terms[t].concepts) for t in side) and not any(
+                        people.intersection(terms[t].concepts) and not targets.intersection(terms[t].concepts)
+                        for t in other_side):
+                    beside.add(at)
+        if not beside:
+            return found
+        return [(at, term) for at, term in found if at not in beside or term not in describes]
 
     def opening_pronoun(self, text: str) -> str:
         """The subject pronoun a sentence opens on ("They were not consulted"), or the verb that says it

@@ -32,7 +32,8 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
-CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names", "pronouns"}
+CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names", "pronouns",
+                "describes"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -71,6 +72,7 @@ class Concept(NamedTuple):
     speaks_for_items: bool = False  # said by a heading or lead-in ("Not admitted:"), it is said of each item under it
     short_names: bool = False  # a short name a draft defines for a name that says it ("... Police Battalion (APBn)") says it too
     pronouns: bool = False  # "they" opening the sentence after one that opens on it says it too ("Returnees ... They ...")
+    describes: tuple[str, ...] = ()  # right beside one of these, it only describes it ("the Libyan coastguard")
 
 
 class LanguageCues(NamedTuple):
@@ -241,7 +243,7 @@ def language_files(base: Path) -> list[Path]:
 # A lexicon read clean is kept as JSON in the cache folder, under the rule folder's digest: reading
 # and checking some 15,000 words in four languages costs a check more than decoding them once.
 LEXICON_VERSION = 6
-_TUPLE_FIELDS = {"include", *WORD_LISTS}
+_TUPLE_FIELDS = {"include", "describes", *WORD_LISTS}
 
 
 def _lexicon_path(base: Path, digest: str) -> Path | None:
@@ -509,6 +511,10 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
         if "include" in body:
             listed = reader.entries(body["include"], join(where, "include"), f"concept '{name}' include")
             include = listed or ()
+        describes: tuple[str, ...] = ()
+        if "describes" in body:
+            listed = reader.entries(body["describes"], join(where, "describes"), f"concept '{name}' describes")
+            describes = listed or ()
         means = body.get("means")
         if not isinstance(means, str) or not means.strip():
             reader.problem(f"concept '{name}' needs 'means': one line saying what the words stand for",
@@ -522,7 +528,7 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
                                           for key in ("hides_words", "speaks_for_items", "short_names", "pronouns"))
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where, hides, speaks, short, pronouns))
+                           where, hides, speaks, short, pronouns, describes))
     return out
 
 
@@ -556,13 +562,14 @@ def _examples(reader: _Reader, value: Any, path: str, name: str) -> dict[str, di
 
 def _check_includes(concepts: dict[str, Concept], problems: list[RuleError]) -> None:
     for concept in concepts.values():
-        for child in concept.include:
-            if child not in concepts:
-                line = concept.source.rsplit(":", 1)[-1]
-                problems.append(LexiconProblem(
-                    f"concept '{concept.name}' includes unknown concept '{child}'", concept.file,
-                    int(line) if line.isdigit() else None, None, "unknown-concept",
-                    did_you_mean(child, sorted(concepts))))
+        for verb, names in (("includes", concept.include), ("describes", concept.describes)):
+            for child in names:
+                if child not in concepts:
+                    line = concept.source.rsplit(":", 1)[-1]
+                    problems.append(LexiconProblem(
+                        f"concept '{concept.name}' {verb} unknown concept '{child}'", concept.file,
+                        int(line) if line.isdigit() else None, None, "unknown-concept",
+                        did_you_mean(child, sorted(concepts))))
     # cycles: a includes b includes a
     state: dict[str, int] = {}
 
