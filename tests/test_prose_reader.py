@@ -288,6 +288,22 @@ def test_a_pronoun_in_capitals_is_a_name(read, text: str, named: bool) -> None:
     assert (read("en", text, context=True)[1].stances != ("background",)) == named
 
 
+@pytest.mark.parametrize("language,text,concept,expected", [
+    # a short list that opens right after the last word a narrow negation reaches is denied to its end
+    ("en", "Information on the risks, without telling anyone whether to travel on, stay or go home.", "stay_home",
+     {"negated"}),
+    ("fr", "Des informations sur les risques, sans dire à personne s'il faut continuer, rester ou rentrer chez soi.",
+     "stay_home", {"negated"}),
+    # ...not a verb that goes on with the sentence, nor what a colon opens
+    ("en", "Make sure every person, whatever their nationality, can be heard individually and referred.",
+     "individual_handling", {"affirmed"}),
+    ("en", "Clinics for migrants without access to public health care: plan for a stronger referral network.",
+     "refer_on", {"affirmed"}),
+])
+def test_a_narrow_negation_reaches_the_end_of_a_short_list(read, language, text, concept, expected) -> None:
+    assert said(read, language, text, concept) == expected
+
+
 @pytest.mark.parametrize("language,body,people", [
     ("en", "When the Libyan coast guard intercepts a boat, the team informs the coordination centre.",
      "The team meets Syrian families at the port."),

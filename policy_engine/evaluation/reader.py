@@ -1352,6 +1352,22 @@ class CompiledLanguage:
                     if (following - after > 4 or words[after] in self.prepositions
                             or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
+                else:
+                    # a short list that opens a word after the last one reached runs on to its end ("without
+                    # telling anyone whether to travel on, stay or go home"; not after a colon, nor a verb that
+                    # goes on with the sentence: "whatever their nationality, can be heard individually and ...")
+                    after = next((c for c in commas if c > reach), None)
+                    if after is not None and after <= reach + 2 and after <= clause_end and after not in answers \
+                            and words[after] not in self.prepositions and words[after] not in self.modals:
+                        piece = after
+                        while piece <= clause_end:
+                            following = min(next((c for c in commas if c > piece), clause_end + 1), clause_end + 1)
+                            if following - piece > 5:
+                                break
+                            if any(words[k] in self.list_closers for k in range(piece, following)):
+                                reach = following - 1
+                                break
+                            piece = following
             elif kind in ("negation", "rejection") and relative:
                 # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...");
                 # a refusal there is its subject's ("ceux qui refusent | sont revus jusqu'à ce qu'ils acceptent")
