@@ -331,9 +331,10 @@ class CompiledLanguage:
             terms = compiled
         self.terms: Sequence[Term] = terms
         self.first = first_words(terms)  # a form -> the terms whose first word it can be
-        # term -> the concepts it only describes when it stands right beside one of their words
-        self._describes = {index: frozenset().union(*(described[c] for c in term.concepts if c in described))
-                           for index, term in enumerate(terms) if any(c in described for c in term.concepts)}
+        # what a concept marked `describes` describes; per term, worked out when a draft first uses it (the
+        # terms are read back lazily: going through all of them here cost every check ~35 ms)
+        self._described = described
+        self._describes: dict[int, frozenset[int]] = {}
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
@@ -684,7 +685,7 @@ class CompiledLanguage:
         found = self._find(words, pieces, cells)
         if aliases:
             found, named = self._with_aliases(words, found, aliases, text, spans)
-        if self._describes:
+        if self._described:
             found = self._without_describers(found)
         if wanted is not None:
             terms = self.terms
@@ -898,11 +899,14 @@ class CompiledLanguage:
         """found, less each word of a concept marked `describes` that stands right beside a word of what it
         describes ("the Libyan coastguard", "les garde-côtes libyens", "autoridades marroquíes"): there it
         names the body's country, not people."""
-        describes = self._describes
-        marked = [(at, describes[term]) for at, term in found if term in describes]
+        terms = self.terms
+        described, describes = self._described, self._describes
+        for _, term in found:
+            if term not in describes:
+                describes[term] = frozenset().union(*(described[c] for c in terms[term].concepts if c in described))
+        marked = [(at, describes[term]) for at, term in found if describes[term]]
         if not marked:
             return found
-        terms = self.terms
         people = self.pronoun_concepts
         beside = set()
         for at, targets in marked:
@@ -917,7 +921,7 @@ class CompiledLanguage:
                     beside.add(at)
         if not beside:
             return found
-        return [(at, term) for at, term in found if at not in beside or term not in describes]
+        return [(at, term) for at, term in found if at not in beside or not describes[term]]
 
     def opening_pronoun(self, text: str) -> str:
         """The subject pronoun a sentence opens on ("They were not consulted"), or the verb that says it
