@@ -295,10 +295,14 @@ class CompiledLanguage:
         # what a pronoun opening a sentence can stand for: people and bodies ("They were not consulted")
         self.pronoun_concepts = frozenset(index for index, name in enumerate(concept_names)
                                           if name in lexicon.concepts and lexicon.concepts[name].pronouns)
-        # what a word of a concept marked `describes` describes when it stands right beside one of its words
-        described = {self.concept_ids[name]: frozenset(self.concept_ids[other] for other in lexicon.concepts[name].describes
-                                                        if other in self.concept_ids)
-                     for name in concept_names if name in lexicon.concepts and lexicon.concepts[name].describes}
+        # what a word of a concept marked `describes` describes when it stands right beside one of its words; per
+        # term, worked out when a draft first uses it (self._describes: the terms are read back lazily, and going
+        # through all of them here cost every check ~35 ms)
+        self._described = {self.concept_ids[name]: frozenset(self.concept_ids[other]
+                                                             for other in lexicon.concepts[name].describes
+                                                             if other in self.concept_ids)
+                           for name in concept_names if name in lexicon.concepts and lexicon.concepts[name].describes}
+        self._describes: dict[int, frozenset[int]] = {}
         # folded like every other word: French 'au' opens to 'a le', as 'à le' is read ('contrairement au')
         self.elisions = {written: _fold(word) for written, word in cues.elisions.items()}
         self.contractions = {written: " ".join(_fold(w) for w in whole.split())
@@ -331,10 +335,6 @@ class CompiledLanguage:
             terms = compiled
         self.terms: Sequence[Term] = terms
         self.first = first_words(terms)  # a form -> the terms whose first word it can be
-        # what a concept marked `describes` describes; per term, worked out when a draft first uses it (the
-        # terms are read back lazily: going through all of them here cost every check ~35 ms)
-        self._described = described
-        self._describes: dict[int, frozenset[int]] = {}
         # the words of the language file's lists (clause breaks, prepositions, ...) are words it knows
         self._listed = frozenset(w for entries in (
             cues.clause_breaks, cues.strong_breaks, cues.scope_breaks, cues.introducers, cues.articles,
