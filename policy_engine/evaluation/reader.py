@@ -387,6 +387,9 @@ class CompiledLanguage:
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
         # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
+        # one-word negations, even where a longer phrase holds them ("ne" of "ne peuvent pas être inscrits")
+        self.negation_words = frozenset(w for entry in cues.cues.get("negation", ()) if len(self.split(entry)) == 1
+                                        for w in self.split(entry))
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
@@ -1375,9 +1378,14 @@ class CompiledLanguage:
             elif kind in ("negation", "rejection") and relative:
                 # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...");
                 # a refusal there is its subject's ("ceux qui refusent | sont revus jusqu'à ce qu'ils acceptent")
-                reach = min([end + RELATIVE_NARROW, clause_end]
-                            + [k - 1 for k in range(end + 2, min(end + RELATIVE_NARROW, clause_end) + 1)
-                               if words[k] in self.modals])
+                # (counted in words that say something: "que esos espacios no se usen para controles")
+                reach, said = end, 0
+                while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas and not (
+                        reach > end and (words[reach + 1] in self.modals or (said and words[reach + 1] in self.copulas) or (
+                            words[reach + 1] in self.negation_words and reach + 2 <= clause_end
+                            and words[reach + 2] in self.modals))):
+                    reach += 1
+                    said += words[reach] not in self.light
                 if kind == "negation":
                     in_relative.append((end + 1, reach))
             elif kind == "rejection":
