@@ -94,6 +94,22 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("fr", "Les personnes sans titre de séjour peuvent rejoindre l'équipe comme bénévoles.", "staff_role", {AFFIRMED}),
     ("fr", "Les personnes qui ont un visa temporaire ou qui n'ont pas de visa peuvent toutes s'inscrire comme "
      "bénévoles.", "staff_role", {AFFIRMED}),
+    # a negation after "que"/"that" in a clause that has its own subject reaches what it says ("no se usen para
+    # controles"), not past a comma into the main clause ("Ce que nous ne faisons pas, nous l'orientons")
+    ("es", "La filial cuida que esos espacios no se usen para controles migratorios.", "enforcement_action", {NEGATED}),
+    ("fr", "La branche veille à ce que ces espaces ne soient pas utilisés pour des contrôles migratoires.",
+     "enforcement_action", {NEGATED}),
+    ("en", "Anything that we do not provide, we refer to the district hospital.", "referral", {AFFIRMED}),
+    ("es", "Lo que nosotros no hacemos, lo derivamos al hospital.", "referral", {AFFIRMED}),
+    ("fr", "Ce que nous ne faisons pas, nous l'orientons vers l'hôpital.", "referral", {AFFIRMED}),
+    ("fr", "Les besoins que la branche ne peut couvrir sont orientés vers l'hôpital.", "referral", {AFFIRMED}),
+    # a negation that opens the clause after "that" as its subject is no relative clause: it denies the lack
+    ("en", "The sessions explain that no migrant is without rights.", "no_rights", {NEGATED}),
+    ("es", "Las sesiones explican que ninguna persona migrante está sin derechos.", "no_rights", {NEGATED}),
+    ("fr", "Les séances expliquent qu'aucun migrant n'est sans droits.", "no_rights", {NEGATED}),
+    # ...but a lack given as a cause stays a lack: "nobody turned away for lack of papers" asks for none
+    ("en", "We check that nobody was turned away for lack of papers.", "identity_document", {NEGATED}),
+    ("es", "Comprobamos que nadie quedó fuera por falta de papeles.", "identity_document", {NEGATED}),
     # ...and before a denied modal: the subject without a card is what cannot be listed, not denied twice
     ("es", "Un hogar sin titular de la tarjeta no puede ser inscrito en la lista.", "exclusion", {AFFIRMED}),
     ("fr", "Un ménage sans titulaire de la carte ne peut pas être inscrit sur la liste.", "exclusion", {AFFIRMED}),

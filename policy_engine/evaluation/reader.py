@@ -375,6 +375,7 @@ class CompiledLanguage:
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
+        self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
@@ -1199,7 +1200,10 @@ class CompiledLanguage:
                    if terms[t].hides and not terms[t].concepts):
                 continue  # part of an idiom or of a phrase that only looks negative ("tenga o no"), or
                 # a conjunction that only looks relative ("así que", "por lo que")
-            if "relative" in kinds and not (start in commas and words[start] in self.restrictive):
+            # (not "the principle that no migrant is without rights": a negation that opens the clause as its
+            # subject says what is said, as a main clause does)
+            if "relative" in kinds and not (start in commas and words[start] in self.restrictive) \
+                    and not (end + 1 < len(words) and words[end + 1] in self.subject_negations):
                 relatives.add(start)
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
@@ -1495,7 +1499,9 @@ class CompiledLanguage:
                     matches.setdefault(concept, []).append(match)
                 continue  # nothing denies or rejects it: the common case, decided at once
             meanings = {scope[2] for scope in reaching}
-            narrow_at = [scope[3] for scope in reaching if scope[4]]
+            # (not a lack given as a cause: "nobody was turned away for lack of papers" affirms no papers)
+            narrow_at = [scope[3] for scope in reaching if scope[4]
+                         and not (scope[3] > 0 and words[scope[3] - 1] in self.prepositions)]
             if narrow_at and any(not scope[4] and scope[2] == NEGATED and scope[3] < min(narrow_at) for scope in reaching):
                 # a negation that denies a lack affirms it: "no migrant is without rights"
                 meanings = {m for m in meanings if m != NEGATED} or {AFFIRMED}

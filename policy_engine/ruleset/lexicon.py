@@ -28,7 +28,7 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
               "auxiliaries", "modals", "copulas", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
-              "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
+              "subject_negations", "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -103,6 +103,8 @@ class LanguageCues(NamedTuple):
     concord_negation: tuple[str, ...]   # negations that a later word completes ("ne ... pas", "no ... ningún")
     restrictive_relatives: tuple[str, ...]  # relative words never written after a comma (English "that"): there
                                             # they open what was said ("remind everyone, partners too, that ...")
+    subject_negations: tuple[str, ...]  # negations that open a clause as its subject ("no migrant", "ninguna persona"):
+                                        # after "that", "que" they open what is said, not a relative clause
     list_conjunctions: tuple[str, ...]  # words that close a list ("and", "or", "nor"): a narrow negation runs on
                                         # past a comma only into a list that closes ("without names, numbers or ...")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
