@@ -435,6 +435,10 @@ _SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las
     ("en", "When the clinic is not enough"),
     ("es", "Cuando el consultorio no basta"),
     ("fr", "Quand le centre ne suffit pas"),
+    # a negation inside a purpose that opens the lead-in, under a heading of its own
+    ("en", "Who receives help\nTo avoid duplication and not create a pull factor, the working group agreed on these rules:"),
+    ("es", "Quién recibe la ayuda\nPara evitar duplicidades y no crear un efecto llamada, el grupo acordó estos criterios:"),
+    ("fr", "Qui reçoit l'aide\nPour éviter les doublons et ne pas créer d'appel d'air, le groupe a retenu ces critères :"),
     # what stays as it is goes on being done
     ("en", "What we already do and what does not change"),
     ("es", "Lo que ya hacemos y que no cambia"),
@@ -442,6 +446,15 @@ _SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las
 ])
 def test_a_heading_with_an_aside_or_a_condition_denies_nothing_under_it(read, language, lead) -> None:
     assert said(read, language, _SHARE[language], "share", lead=lead) == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,lead", [
+    ("en", "Rules\nTo avoid any confusion, we will not:"),
+    ("es", "Reglas\nPara evitar confusiones, la filial no va a:"),
+    ("fr", "Règles\nPour éviter toute confusion, la section ne va pas :"),
+])
+def test_a_negation_after_the_purpose_that_opens_a_lead_in_still_denies(read, language, lead) -> None:
+    assert said(read, language, _SHARE[language], "share", lead=lead) == {NEGATED}
 
 
 @pytest.mark.parametrize("language,lead,text", [

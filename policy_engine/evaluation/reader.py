@@ -1009,17 +1009,28 @@ class CompiledLanguage:
         if cached is None:
             if len(self._lead_cache) > 4096:
                 self._lead_cache.clear()
-            # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
-            reading = self.read(_ASIDE.sub(" ", lead))
-            # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
-            # (nor one whose negation follows a comma: "Measuring quality, not departures" sets one thing against
-            # another and measures the first)
-            cached = self._lead_cache[lead] = any(
-                kind in ("negation", "rejection") and not (
-                    start and "," in reading.text[reading.spans[start - 1][1]:reading.spans[start][0]])
-                for kind, start, _ in reading.cues) \
-                and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
+            cached = self._lead_cache[lead] = any(self._line_denies(line) for line in lead.split("\n") if line.strip())
         return cached
+
+    def _line_denies(self, line: str) -> bool:
+        """Whether one line of a heading or lead-in denies what follows it."""
+        # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
+        reading = self.read(_ASIDE.sub(" ", line))
+        words = list(reading.words)
+
+        def after_comma(k: int) -> bool:
+            return k > 0 and "," in reading.text[reading.spans[k - 1][1]:reading.spans[k][0]]
+        # (nor a negation inside a purpose that opens it: "Para evitar duplicidades y no crear un efecto llamada,
+        # el grupo acordó estos criterios:" sets criteria)
+        opening = 0
+        if any(words[:len(i)] == list(i) for i in self.introducers):
+            opening = max((k for k in range(1, len(words)) if after_comma(k)), default=0)
+        # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
+        # (nor one whose negation follows a comma: "Measuring quality, not departures" sets one thing against
+        # another and measures the first)
+        return any(kind in ("negation", "rejection") and start >= opening and not after_comma(start)
+                   for kind, start, _ in reading.cues) \
+            and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
 
     def _unattach(self, token: str) -> list[str]:
         """A word with letters written onto it (Arabic وبالشرطة): the letters as their words, and
