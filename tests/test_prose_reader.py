@@ -294,6 +294,29 @@ def test_stance_plan_background_reported_question(read) -> None:
     assert read("fr", "Les résidents disent qu'ils ne rentreront pas.")[1].stances == ("reported",)
 
 
+@pytest.mark.parametrize("language,past,future", [
+    ("en", "In 2019, the branch handed the list of residents to the police.",
+     "In 2027, the branch will hand the list of residents to the police."),
+    ("es", "Durante las primeras semanas, la filial entregó la hoja de atenciones a la policía.",
+     "Durante las primeras semanas, la filial entregará la hoja de atenciones a la policía."),
+    ("fr", "En 2019, lors d'une phase pilote, la branche remettait la liste à la police.",
+     "En 2027, la branche remettra la liste à la police."),
+])
+def test_a_sentence_that_opens_on_the_past_tells_what_was_done_even_by_the_programme(read, language, past, future):
+    assert read(language, past)[1].stances == ("background",)
+    assert read(language, future)[1].stances == ("plan",)
+
+
+def test_an_opener_on_a_number_is_one_on_a_year() -> None:
+    from policy_engine.evaluation.reader import CompiledLanguage
+    assert CompiledLanguage._year_opener(("en", "#"), "En 2021, x", [(0, 2), (3, 7)])
+    assert not CompiledLanguage._year_opener(("en", "#"), "En 3 distritos", [(0, 2), (3, 4)])
+
+
+def test_where_a_number_opens_the_sentence_it_says_where_not_when(read) -> None:
+    assert read("es", "En 3 distritos, la filial pide documentos a las familias.")[1].stances == ("plan",)
+
+
 @pytest.mark.parametrize("text, named", [
     ("The US Coast Guard stopped 19 boats near the island.", False),
     ("With us, the Coast Guard stopped 19 boats near the island.", True),

@@ -39,6 +39,7 @@ MAX_COMBINATIONS = 256
 
 
 _TOKEN = re.compile(WORD + "(?:['’]" + WORD + ")*" + r"|[;,:()?!|\"«»“”،؛؟]")
+_YEAR = re.compile(r"(19|20)\d\d")
 _ASIDE = re.compile(r"\([^()]*\)")  # a parenthesised aside in a heading or lead-in
 # punctuation that words standing side by side (near: 0) never cross (a comma inside a number, "4,000", is none)
 _PIECE_BREAK = re.compile(r"[;:|]|(?<!\d),|,(?!\d)")
@@ -381,6 +382,7 @@ class CompiledLanguage:
         self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
+        self.future_endings = tuple(sorted({e.lower() for e in cues.future_endings}, key=len, reverse=True))
         self.subject_endings = tuple(sorted({_fold(e) for e in cues.subject_endings}, key=len, reverse=True))
         self.addressee_pronouns = frozenset(w for entry in cues.addressee_pronouns for w in self.split(entry))
         self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
@@ -705,11 +707,13 @@ class CompiledLanguage:
                 segments[word_clause] = sum(1 for s in apart if s <= index)
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
-        if not context_section and words and words[0] in self.openers:
-            context_section = any(tuple(words[:len(o)]) == o for o in self.openers[words[0]])
+        # ("In 2026, the branch will ..." still says what will be done)
+        past = bool(words) and words[0] in self.openers \
+            and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans) for o in self.openers[words[0]]) \
+            and not self._says_future(text, spans)
         heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
-        reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes, context_section, denied,
-                              tuple(segments), (answers, pipes, asked), heading)
+        reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
+                              context_section or past, denied, tuple(segments), (answers, pipes, asked), heading, past)
         if aliases and named:
             # a short name says only what its full name says of a body or a document
             for concept in list(reading.matches):
@@ -1003,6 +1007,21 @@ class CompiledLanguage:
             return []
         return [f"{spoken}: {item}" for item in items if item]
 
+    @staticmethod
+    def _year_opener(opener: tuple[str, ...], text: str, spans: list[tuple[int, int]]) -> bool:
+        """An opener of two words ending on a number ("In <number>", "Desde <number>") opens on a year: "In 2021,
+        ..." tells of the past, "En 3 distritos, ..." only says where."""
+        if len(opener) != 2 or opener[1] != NUMBER:
+            return True
+        return _YEAR.fullmatch(text[spans[1][0]:spans[1][1]]) is not None
+
+    def _says_future(self, text: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether a sentence says what will be done: a word of the future ("will") or a verb ending of the
+        future tense ("entregará", "distribuera"), read as written (folded, "entregara" would be "frontera")."""
+        return any(text[start:end].lower() in self.future_endings
+                   or (end - start > 4 and text[start:end].lower().endswith(self.future_endings))
+                   for start, end in spans)
+
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
         cached = self._lead_cache.get(lead)
@@ -1157,7 +1176,10 @@ class CompiledLanguage:
     def _judge(self, text: str, words: list[str], spans: list[tuple[int, int]], clauses: list[int], cells: list[int],
                found: list[tuple[tuple[int, ...], int]], commas: list[int], opens: list[int], closes: list[int],
                context_section: bool, denied: bool, segments: tuple[int, ...],
-               table: tuple[list[int], list[int], list[int]] = ([], [], []), heading: bool = False) -> Reading:
+               table: tuple[list[int], list[int], list[int]] = ([], [], []), heading: bool = False,
+               past: bool = False) -> Reading:
+        """past: the sentence opens on the situation so far and says nothing of what will be done ("During the
+        first three weeks, the branch handed the police its daily sheet"): a past practice, even the programme's."""
         terms = self.terms
         answers, pipes, asked = table
         # Some phrases change what the words inside them mean ('refused asylum seekers' are not
@@ -1321,7 +1343,7 @@ class CompiledLanguage:
                      and not (s - 1 in relatives and s not in commas) for kind, s, _ in cues) \
                     or (others_first and set_against(clause)) or clause in rejected_because:
                 stances.append(REPORTED)
-            elif context_section and not programme:
+            elif context_section and (not programme or past):
                 stances.append(BACKGROUND)
             else:
                 stances.append(PLAN)

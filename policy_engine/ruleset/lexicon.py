@@ -26,7 +26,7 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "copulas", "subject_pronouns", "subject_endings", "addressee_pronouns",
+              "auxiliaries", "modals", "copulas", "future_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
               "subject_negations", "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
@@ -95,6 +95,9 @@ class LanguageCues(NamedTuple):
                                      # ("people with no place to sleep") reaches up to them only ("| are referred")
     subject_pronouns: tuple[str, ...]  # pronouns that open a sentence as its subject ("they", "ils"): read as the
                                        # subject that opens the sentence before ("Returnees ... . They were not consulted")
+    future_endings: tuple[str, ...]  # words of the future ("will") and verb endings of the future tense (Spanish
+                                     # entregará): after a background opener ("En 2021, ..."), a sentence that names the
+                                     # programme says its plan only with one of them
     subject_endings: tuple[str, ...]  # verb endings that say "they" themselves (Spanish acompañarán): a sentence that
                                       # opens on such a verb is read as its pronoun would be
     addressee_pronouns: tuple[str, ...]  # "you", "vous", "usted": in a letter, the body it is addressed to
