@@ -389,10 +389,10 @@ class CompiledLanguage:
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
                                                                     for w in self.split(entry))
-        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
         # one-word negations, even where a longer phrase holds them ("ne" of "ne peuvent pas être inscrits")
         self.negation_words = frozenset(w for entry in cues.cues.get("negation", ()) if len(self.split(entry)) == 1
                                         for w in self.split(entry))
+        # one-word scope breaks ("and", "or"): a rejection ("we decline X and refer Y") stops there
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
         self._lead_cache: dict[str, bool] = {}
@@ -1415,12 +1415,16 @@ class CompiledLanguage:
             elif kind in ("negation", "rejection") and relative:
                 # a few words, and not past the main verb's modal ("whose adults have neither number | cannot ...");
                 # a refusal there is its subject's ("ceux qui refusent | sont revus jusqu'à ce qu'ils acceptent")
-                # (counted in words that say something: "que esos espacios no se usen para controles")
+                # (counted in words that say something: "que esos espacios no se usen para controles"; not past a
+                # comma: "Ce que nous ne faisons pas, nous l'orientons")
+                def main_verb_at(k: int) -> bool:
+                    # its modal, denied or not ("... | no pueden ser inscritas"), or its copula once the relative
+                    # clause has said something ("les besoins que la branche ne peut couvrir | sont orientés")
+                    return words[k] in self.modals or (said > 0 and words[k] in self.copulas) or (
+                        words[k] in self.negation_words and k + 1 <= clause_end and words[k + 1] in self.modals)
                 reach, said = end, 0
-                while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas and not (
-                        reach > end and (words[reach + 1] in self.modals or (said and words[reach + 1] in self.copulas) or (
-                            words[reach + 1] in self.negation_words and reach + 2 <= clause_end
-                            and words[reach + 2] in self.modals))):
+                while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas \
+                        and not (reach > end and main_verb_at(reach + 1)):
                     reach += 1
                     said += words[reach] not in self.light
                 if kind == "negation":
