@@ -458,6 +458,10 @@ _SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las
     ("en", "When the clinic is not enough"),
     ("es", "Cuando el consultorio no basta"),
     ("fr", "Quand le centre ne suffit pas"),
+    # a heading that pairs what is done with what is not
+    ("en", "What we say, and what we do not say"),
+    ("es", "Lo que decimos, y lo que no decimos"),
+    ("fr", "Ce que nous disons, et ce que nous ne disons pas"),
     # a negation inside a purpose that opens the lead-in, under a heading of its own
     ("en", "Who receives help\nTo avoid duplication and not create a pull factor, the working group agreed on these rules:"),
     ("es", "Quién recibe la ayuda\nPara evitar duplicidades y no crear un efecto llamada, el grupo acordó estos criterios:"),

@@ -1046,8 +1046,11 @@ class CompiledLanguage:
             opening = max((k for k in range(1, len(words)) if after_comma(k)), default=0)
         # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
         # (nor one whose negation follows a comma: "Measuring quality, not departures" sets one thing against
-        # another and measures the first)
-        return any(kind in ("negation", "rejection") and start >= opening and not after_comma(start)
+        # another and measures the first; nor one that pairs what is done with what is not: "Ce que nous disons,
+        # et ce que nous ne disons pas")
+        paired = min((k for k in range(1, len(words)) if after_comma(k) and words[k] in self.list_closers),
+                     default=len(words))
+        return any(kind in ("negation", "rejection") and opening <= start < paired and not after_comma(start)
                    for kind, start, _ in reading.cues) \
             and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
 
