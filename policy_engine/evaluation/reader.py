@@ -1018,9 +1018,9 @@ class CompiledLanguage:
     def _says_future(self, text: str, spans: list[tuple[int, int]]) -> bool:
         """Whether a sentence says what will be done: a word of the future ("will") or a verb ending of the
         future tense ("entregará", "distribuera"), read as written (folded, "entregara" would be "frontera")."""
-        return any(text[start:end].lower() in self.future_endings
-                   or (end - start > 4 and text[start:end].lower().endswith(self.future_endings))
-                   for start, end in spans)
+        endings = self.future_endings
+        return any(word in endings or (len(word) > 4 and word.endswith(endings))
+                   for word in (text[start:end].lower() for start, end in spans))
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -1035,22 +1035,19 @@ class CompiledLanguage:
         """Whether one line of a heading or lead-in denies what follows it."""
         # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
         reading = self.read(_ASIDE.sub(" ", line))
-        words = list(reading.words)
-
-        def after_comma(k: int) -> bool:
-            return k > 0 and "," in reading.text[reading.spans[k - 1][1]:reading.spans[k][0]]
+        words, spans = reading.words, reading.spans
+        after_commas = {k for k in range(1, len(words)) if "," in reading.text[spans[k - 1][1]:spans[k][0]]}
         # (nor a negation inside a purpose that opens it: "Para evitar duplicidades y no crear un efecto llamada,
         # el grupo acordó estos criterios:" sets criteria)
         opening = 0
-        if any(words[:len(i)] == list(i) for i in self.introducers):
-            opening = max((k for k in range(1, len(words)) if after_comma(k)), default=0)
+        if any(words[:len(i)] == i for i in self.introducers):
+            opening = max(after_commas, default=0)
         # (one that opens on a condition says when, not what is not done: "When the clinic is not enough")
         # (nor one whose negation follows a comma: "Measuring quality, not departures" sets one thing against
         # another and measures the first; nor one that pairs what is done with what is not: "Ce que nous disons,
         # et ce que nous ne disons pas")
-        paired = min((k for k in range(1, len(words)) if after_comma(k) and words[k] in self.list_closers),
-                     default=len(words))
-        return any(kind in ("negation", "rejection") and opening <= start < paired and not after_comma(start)
+        paired = min((k for k in after_commas if words[k] in self.list_closers), default=len(words))
+        return any(kind in ("negation", "rejection") and opening <= start < paired and start not in after_commas
                    for kind, start, _ in reading.cues) \
             and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
 
@@ -1420,14 +1417,14 @@ class CompiledLanguage:
                 # a refusal there is its subject's ("ceux qui refusent | sont revus jusqu'à ce qu'ils acceptent")
                 # (counted in words that say something: "que esos espacios no se usen para controles"; not past a
                 # comma: "Ce que nous ne faisons pas, nous l'orientons")
-                def main_verb_at(k: int) -> bool:
+                def main_verb_at(k: int, said: int) -> bool:
                     # its modal, denied or not ("... | no pueden ser inscritas"), or its copula once the relative
                     # clause has said something ("les besoins que la branche ne peut couvrir | sont orientés")
                     return words[k] in self.modals or (said > 0 and words[k] in self.copulas) or (
                         words[k] in self.negation_words and k + 1 <= clause_end and words[k + 1] in self.modals)
                 reach, said = end, 0
                 while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas \
-                        and not (reach > end and main_verb_at(reach + 1)):
+                        and not (reach > end and main_verb_at(reach + 1, said)):
                     reach += 1
                     said += words[reach] not in self.light
                 if kind == "negation":
