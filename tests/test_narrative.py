@@ -411,6 +411,24 @@ def test_a_heading_that_denies_speaks_for_items_and_short_lines_not_for_other_se
     assert rule not in {f.rule for f in checker.check_path(path).findings}
 
 
+@pytest.mark.parametrize("language, denying, plain, item", [
+    ("en", "What we will not do at the quay", "What we do at the quay",
+     "- **Care by boat.** Clothes and food are handed out by boat, and the whole boat is registered on one list."),
+    ("es", "Lo que no haremos en el muelle", "Lo que haremos en el muelle",
+     "- **Atención por embarcación.** La ropa y la comida se reparten por embarcación y toda la embarcación se "
+     "registra en una sola lista."),
+    ("fr", "Ce que nous ne ferons pas sur le quai", "Ce que nous ferons sur le quai",
+     "- **Par embarcation.** Les vêtements et les repas sont distribués par embarcation et toute "
+     "l'embarcation est enregistrée sur une seule liste."),
+])
+def test_an_item_that_opens_on_a_short_label_is_read_under_its_heading(checker, tmp_path, language, denying, plain,
+                                                                       item) -> None:
+    # "- **Care by boat.** Clothes are ...": the label is the item's first sentence, the practice its second; the
+    # heading that denies speaks for the practice as it does for an item's first sentence
+    assert "mixed-groups-collective" in _fired(checker, tmp_path, language, f"# Plan\n\n## {plain}\n\n{item}")
+    assert "mixed-groups-collective" not in _fired(checker, tmp_path, language, f"# Plan\n\n## {denying}\n\n{item}")
+
+
 @pytest.mark.parametrize("language, condition, statement, item", [
     ("en", "When we cannot help", "We cannot help", "Volunteers do not refer the case to another service."),
     ("es", "Cuando no podemos ayudar", "No podemos ayudar", "Los voluntarios no derivan el caso a otro servicio."),

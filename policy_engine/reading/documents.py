@@ -548,6 +548,8 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
 
 
 LEAD_WORDS = 12  # a line of at most this many words is read under its heading's negation
+ITEM_LABEL_WORDS = 6  # a list item's label ("- **Care by boat.** ...") has at most this many words
+_ITEM_LABEL = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])?\s*(?:\*\*|__)[^*_]+(?:\*\*|__)\s*$")  # set in bold
 HEADING_WORDS = 3  # a heading of at least this many words is read as a sentence of its section ...
 STATEMENT_WORDS = 6  # ... unless it names a known section and is shorter than this
 _LETTERED = re.compile(r"[^\W\d_]+")
@@ -578,9 +580,14 @@ def _body_units(blocks: list[Block], sections: Sections) -> Iterable[tuple[str, 
 
         def cut(text: str, line: int, unit_scopes: tuple[str, ...], listed: bool = False) -> None:
             in_item = False  # the sentences after an item's first belong to the item
+            labelled = False  # the item opened on a short label ("- **Care by boat.** Clothes were ..."): its
+            # next sentence says what the item is, as a first sentence does
             lines = {piece.strip() for piece in text.split("\n")}
             for index, (at, sentence) in enumerate(prose_sentences(text, line)):
-                item = (listed and index == 0) or _LIST_MARK.match(sentence) is not None
+                opens = (listed and index == 0) or _LIST_MARK.match(sentence) is not None
+                item = opens or labelled
+                labelled = opens and _ITEM_LABEL.match(sentence) is not None \
+                    and len(_LETTERED.findall(sentence)) <= ITEM_LABEL_WORDS
                 in_item = item or in_item
                 # A heading speaks for its list items and short lines ("What we will not do:
                 # - share lists"); a full sentence of prose under it speaks for itself, and so do a short
