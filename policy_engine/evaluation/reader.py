@@ -1309,6 +1309,24 @@ class CompiledLanguage:
             if s - opening <= 2:
                 others_first.setdefault(clauses[s], s)
 
+        # "...the officers leave; they do not interview children": a clause that opens on "they" after one that
+        # opens on another body speaks of that body too
+        if others_first:
+            clause_starts: dict[int, int] = {}
+            for k, clause in enumerate(clauses):
+                clause_starts.setdefault(clause, k)
+            for clause, opens_at in sorted(clause_starts.items()):
+                if clause - 1 in others_first and clause not in others_first \
+                        and words[opens_at] in self.subject_pronouns:
+                    others_first[clause] = opens_at
+        # "The officers do not interview children or take part in assessments": what another body, the clause's
+        # subject, does not do is its own practice, not a refusal of the programme's
+        # (the body is the subject: only articles come before it, not "ni à la police")
+        denied_by_other = {clause for clause, at in others_first.items() if clause not in programme_at
+                           and all(words[k] in self.articles
+                                   for k in range(max([clause_start_of(at)] + [c for c in commas if c <= at]), at))
+                           and any(kind == "negation" and clauses[s] == clause and s > at for kind, s, _ in cues)}
+
         def set_against(clause: int) -> bool:
             return clause in others_first and programme_at.get(clause, len(words)) > others_first[clause] and any(
                 later in programme_at and later in contrasting for later in range(clause + 1, last_clause + 1))
@@ -1341,7 +1359,8 @@ class CompiledLanguage:
             # qu'ils ne rentreront pas devront partir" is the programme's rule)
             elif any(kind == "context" and clauses[s] == clause and not introduces(s)
                      and not (s - 1 in relatives and s not in commas) for kind, s, _ in cues) \
-                    or (others_first and set_against(clause)) or clause in rejected_because:
+                    or (others_first and set_against(clause)) or clause in rejected_because \
+                    or clause in denied_by_other:
                 stances.append(REPORTED)
             elif context_section and (not programme or past):
                 stances.append(BACKGROUND)
