@@ -429,6 +429,24 @@ def test_an_item_that_opens_on_a_short_label_is_read_under_its_heading(checker, 
     assert "mixed-groups-collective" not in _fired(checker, tmp_path, language, f"# Plan\n\n## {denying}\n\n{item}")
 
 
+@pytest.mark.parametrize("language, lead, items", [
+    ("en", "When visits reveal needs that the project does not cover, people will be referred to:",
+     "- the mobile medical unit and the general hospital;\n- IOM, only if a person wants to go home on their own."),
+    ("es", "Cuando en las visitas aparezcan necesidades que el proyecto no cubre, se canalizará a:",
+     "- la unidad móvil de atención médica y el hospital general;\n- la OIM, solo si una persona quiere volver por su "
+     "cuenta."),
+    ("fr", "Lorsque les visites font apparaître des besoins que le projet ne couvre pas, les personnes seront orientées "
+     "vers :", "- l'unité médicale mobile et l'hôpital général ;\n- l'OIM, seulement si une personne veut rentrer par ses "
+     "propres moyens."),
+])
+def test_a_lead_in_that_opens_on_a_condition_says_no_exclusion_of_its_items(checker, tmp_path, language, lead,
+                                                                            items) -> None:
+    # "When ... needs the project does not cover, people will be referred to:" names where people are sent; the
+    # needs it leaves uncovered are not said of each item
+    fired = _fired(checker, tmp_path, language, f"# Plan\n\n## Referral\n\n{lead}\n\n{items}")
+    assert "needs-left-without-referral" not in fired
+
+
 @pytest.mark.parametrize("language, condition, statement, item", [
     ("en", "When we cannot help", "We cannot help", "Volunteers do not refer the case to another service."),
     ("es", "Cuando no podemos ayudar", "No podemos ayudar", "Los voluntarios no derivan el caso a otro servicio."),

@@ -985,6 +985,10 @@ class CompiledLanguage:
                 if not said:
                     continue
                 reading = self.read(said)
+                # (not one that opens on a condition: "Cuando aparezcan necesidades que el proyecto no cubre, se
+                # canalizará a:" says when the items apply, and they are where people are referred)
+                if any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues):
+                    continue
                 if any(match.polarity == AFFIRMED for concept in self.lead_concepts
                        for match in reading.matches.get(concept, ())):
                     cached = (said, rest)
