@@ -548,7 +548,7 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
 
 
 LEAD_WORDS = 12  # a line of at most this many words is read under its heading's negation
-ITEM_LABEL_WORDS = 6  # a list item's label ("- **Care by boat.** ...") has at most this many words
+ITEM_LABEL_WORDS = 10  # a list item's label ("- **Care by boat.** ...") has at most this many words
 _ITEM_LABEL = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])?\s*(?:\*\*|__)[^*_]+(?:\*\*|__)\s*$")  # set in bold
 HEADING_WORDS = 3  # a heading of at least this many words is read as a sentence of its section ...
 STATEMENT_WORDS = 6  # ... unless it names a known section and is shorter than this
