@@ -447,6 +447,21 @@ def test_a_lead_in_that_opens_on_a_condition_says_no_exclusion_of_its_items(chec
     assert "needs-left-without-referral" not in fired
 
 
+@pytest.mark.parametrize("language, denying, plain, item", [
+    ("en", "What we will not do", "What we will do",
+     "- Parcels are handed out only to adults who show a UNHCR card, to avoid duplicates."),
+    ("es", "Lo que no haremos", "Lo que haremos",
+     "- Los paquetes solo se entregan a los adultos que muestran la tarjeta de ACNUR, para evitar duplicados."),
+    ("fr", "Ce que nous ne ferons pas", "Ce que nous ferons",
+     "- Les colis ne sont remis qu'aux adultes qui présentent la carte du HCR, pour éviter les doublons."),
+])
+def test_a_refusal_that_a_purpose_opens_leaves_the_heading_s_denial(checker, tmp_path, language, denying, plain,
+                                                                   item) -> None:
+    # "..., to avoid duplicates" says why; it is not the item's own negation, so the heading still denies the item
+    assert "eligibility-documents" in _fired(checker, tmp_path, language, f"# Plan\n\n## {plain}\n\n{item}")
+    assert "eligibility-documents" not in _fired(checker, tmp_path, language, f"# Plan\n\n## {denying}\n\n{item}")
+
+
 @pytest.mark.parametrize("language, condition, statement, item", [
     ("en", "When we cannot help", "We cannot help", "Volunteers do not refer the case to another service."),
     ("es", "Cuando no podemos ayudar", "No podemos ayudar", "Los voluntarios no derivan el caso a otro servicio."),

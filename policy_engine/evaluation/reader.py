@@ -1536,7 +1536,11 @@ class CompiledLanguage:
         matches: dict[int, list[Match]] = {}
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
         # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
-        base = NEGATED if denied and not any(kind in ("negation", "rejection") for kind, _, _ in cues) else AFFIRMED
+        # (a refusal that a purpose opens is no denial of what the sentence says: "..., para evitar duplicados")
+        base = NEGATED if denied and not any(
+            kind in ("negation", "rejection") and not any(s >= len(i) and tuple(words[s - len(i):s]) == i
+                                                         for i in self.introducers)
+            for kind, s, _ in cues) else AFFIRMED
         for positions, term in kept:
             concepts = terms[term].concepts
             if not concepts:
