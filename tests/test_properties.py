@@ -75,6 +75,7 @@ conditions = st.recursive(
                       "near": st.sampled_from([0, 3, -1, True, 99]),
                       "unless": st.sampled_from([["open_access"], ["restriction"], "x", []]),
                       "said_of": st.sampled_from([["restriction"], ["campaign"]]),
+                      "said_done": st.sampled_from([["restriction"], ["campaign"], ["identity_document"]]),
                       "stance": st.sampled_from(["plan", "any", "nope", ["background"]])})}),
         values,
     ),

@@ -609,6 +609,21 @@ def test_hits_respect_near_order_unless_and_said_of(checker, read) -> None:
     assert {h.polarity for h in hits(spec, reading)} == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language, lead, text", [
+    ("en", "What we will not do", "Register people as one group and interview only the sick."),
+    ("es", "Lo que no haremos", "Registrar a las personas como un solo grupo y reservar las entrevistas a los enfermos."),
+    ("fr", "Ce que nous ne ferons pas", "Enregistrer les personnes comme un seul groupe et réserver les entretiens aux malades."),
+])
+def test_said_done_asks_that_concept_be_said_as_done(checker, language, lead, text) -> None:
+    # under "What we will not do" the interview and the group are both denied: without said_done the test "interview
+    # not done, people handled as a group" would hold; with it, the group must be said as done
+    compiled, tests, _ = checker.reader.compiled(language)
+    spec = next(t for key, t in tests if key.startswith("interview+collective") and "said done" in key)
+    reading = compiled.read(text, lead=lead)
+    assert NEGATED in {h.polarity for h in hits(spec._replace(said_done=()), reading)}
+    assert NEGATED not in {h.polarity for h in hits(spec, reading)}
+
+
 def test_word_forms_come_from_the_dictionary_and_regular_endings() -> None:
     forms = word_forms("en", ["share", "refuse"])
     assert {"shared", "shares", "sharing"} <= set(forms["share"])

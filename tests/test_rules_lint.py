@@ -430,3 +430,26 @@ def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:
     line = text[:text.index("idioms: [lack of jobs,")].count("\n") + 1
     assert got == [(str(english), line, len("idioms: [lack of jobs, ") + 1, "warning", "gapped-idiom")]
     assert "'sent ... back' has a '...' gap" in problems[0].message
+
+
+@pytest.mark.parametrize("said_done, text, fires", [
+    # "No residents are ever asked": the residents are denied with the asking; said_done asks for them said as done
+    ([], "No residents are ever asked.", True),
+    (["residents"], "No residents are ever asked.", False),
+])
+def test_said_done_asks_for_a_concept_said_as_done(tmp_path, said_done, text, fires) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        said_of: [asked]\n"
+                              + (f"        said_done: [{', '.join(said_done)}]\n" if said_done else ""))
+    rules = prose_folder(tmp_path, rule)
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n{text}\n", encoding="utf-8")
+    result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
+    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
+    assert ("no-feedback-channel" in fired) is fires
+
+
+def test_said_done_must_name_one_of_the_test_s_own_concepts(tmp_path) -> None:
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        said_done: [guards]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule, GUARDS), cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert errors and "'said_done' names guards, which is not in 'all'" in errors[0].message

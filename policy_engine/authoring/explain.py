@@ -67,6 +67,8 @@ def describe_prose(body: Any) -> str:
     text += _SAID_WORDS.get(str(said), f", said: {said}")
     if body.get("said_of") and said != "affirmed":
         text += f" (of {' and '.join(_names(body['said_of']))})"
+    if body.get("said_done"):
+        text += f", with {' and '.join(_names(body['said_done']))} said as done"
     stance = body.get("stance", "plan")
     if stance == "any":
         text += ", in any voice"

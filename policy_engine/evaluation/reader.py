@@ -989,8 +989,10 @@ class CompiledLanguage:
                 # canalizará a:" says when the items apply, and they are where people are referred)
                 if any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues):
                     continue
-                if any(match.polarity == AFFIRMED for concept in self.lead_concepts
-                       for match in reading.matches.get(concept, ())):
+                # (nor one whose words reject what it lists: "pratiques ... qui sont désormais écartées :")
+                rejecting = [(start, end) for kind, start, end in reading.cues if kind == "rejection"]
+                if any(match.polarity == AFFIRMED and not any(s <= match.start <= e for s, e in rejecting)
+                       for concept in self.lead_concepts for match in reading.matches.get(concept, ())):
                     cached = (said, rest)
                     break
             self._speaks_cache[lead] = cached
@@ -1656,6 +1658,7 @@ class TestSpec(NamedTuple):
     said_of: tuple[int, ...] = ()         # concepts whose polarity is the hit's (default: all of them)
     unless_mentioned: tuple[int, ...] = ()  # concepts that silence it however they are said (affirmed or denied)
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
+    said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | None:
@@ -1702,6 +1705,10 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
     lists = []
     for concept in spec.concepts:
         found = reading.matches.get(concept)
+        if found and concept in spec.said_done:
+            # "with no interview, people board together": the group is moved, said as done; not a heading's
+            # "What we will not do:" denying the whole item, which denies the group too
+            found = [m for m in found if m.polarity == AFFIRMED]
         if not found:
             return []
         lists.append(found)

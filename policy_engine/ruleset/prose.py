@@ -33,6 +33,7 @@ class ProseSpec(NamedTuple):
     said_of: tuple[str, ...] = ()   # the concepts whose negation counts (default: any of them)
     unless_mentioned: tuple[str, ...] = ()  # like unless, but mentioned in any way (said or denied)
     unless_in_sentence: tuple[str, ...] = ()  # like unless, but anywhere in the sentence (past a ';')
+    said_done: tuple[str, ...] = ()  # concepts of the test that must be said as done, whatever 'said' asks of the rest
 
     @property
     def key(self) -> str:
@@ -47,6 +48,8 @@ class ProseSpec(NamedTuple):
             parts.append("unless mentioned " + "+".join(self.unless_mentioned))
         if self.unless_in_sentence:
             parts.append("unless in sentence " + "+".join(self.unless_in_sentence))
+        if self.said_done:
+            parts.append("said done " + "+".join(self.said_done))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:

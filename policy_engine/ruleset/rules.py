@@ -411,7 +411,7 @@ class _Parser:
             self.error("'prose' needs 'all': the concepts that must be stated together, e.g. "
                        "prose: {all: [identity_document, requirement]}", where)
             return None
-        allowed = (*CONCEPT_KEYS, "within", "near", "ordered", "in", "stance", "said", "said_of")
+        allowed = (*CONCEPT_KEYS, "within", "near", "ordered", "in", "stance", "said", "said_of", "said_done")
         for key in body:
             if key not in allowed:
                 self.error(f"unknown key '{key}' in prose test; use {', '.join(allowed)}", join(where, key),
@@ -419,16 +419,23 @@ class _Parser:
                 return None
         # every list of concept names, each checked (and its problems reported) in the order written here
         checked = {key: self.concepts(body[key], join(where, key), key) if key in body else ()
-                   for key in ("all", "unless", "unless_between", "said_of", "unless_mentioned", "unless_in_sentence")}
+                   for key in ("all", "unless", "unless_between", "said_of", "unless_mentioned", "unless_in_sentence",
+                               "said_done")}
         named = {key: names for key, names in checked.items() if names is not None}
         if len(named) < len(checked):
             return None
         concepts, unless, between = named["all"], named["unless"], named["unless_between"]
         said_of, mentioned, in_sentence = named["said_of"], named["unless_mentioned"], named["unless_in_sentence"]
+        said_done = named["said_done"]
         for index, name in enumerate(said_of):
             if name not in concepts:
                 self.error(f"'said_of' names {name}, which is not in 'all'; it picks which of the test's own "
                            "concepts must be said as 'said' asks", join(where, "said_of"))
+                return None
+        for name in said_done:
+            if name not in concepts or name in said_of:
+                self.error(f"'said_done' names {name}, which is not in 'all' or is in 'said_of'; it picks which of "
+                           "the test's own concepts must be said as done", join(where, "said_done"))
                 return None
         within = body.get("within", "clause")
         if within not in WITHIN:
@@ -459,7 +466,7 @@ class _Parser:
         if said not in SAID:
             self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
             return None
-        spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of, mentioned, in_sentence)
+        spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of, mentioned, in_sentence, said_done)
         return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
 
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:
