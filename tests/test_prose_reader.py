@@ -624,6 +624,30 @@ def test_said_done_asks_that_concept_be_said_as_done(checker, language, lead, te
     assert NEGATED not in {h.polarity for h in hits(spec, reading)}
 
 
+@pytest.mark.parametrize("language, label, text", [
+    ("en", 'The list marks each person "registered", "booked" or "declined".',
+     "The list marks each person registered, booked or declined."),
+    ("es", 'La lista marca a cada persona como "inscrita", "citada" o "rechazada".',
+     "La lista marca a cada persona como inscrita, citada o rechazada."),
+    ("fr", "La liste marque chaque personne « inscrite », « convoquée » ou « refusée ».",
+     "La liste marque chaque personne inscrite, convoquée ou refusée."),
+])
+def test_a_quoted_label_of_a_word_or_two_is_mentioned_not_said(read, language, label, text) -> None:
+    # "declined" in quotes names a status on a list; written without quotes, people are declined
+    assert said(read, language, label, "exclusion") == set()
+    assert said(read, language, text, "exclusion") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", 'The "Think Twice" leaflets are handed out at the bus station.'),
+    ("es", "Los folletos «Piénsalo dos veces» se reparten en la terminal."),
+    ("fr", "Les dépliants « Ton avenir est ici » sont distribués à la gare routière."),
+])
+def test_a_quoted_name_in_capitals_still_says_what_it_is(read, language, text) -> None:
+    # a campaign's name in quotes ("Think Twice") is its own and says what it aims at
+    assert said(read, language, text, "stay_home") == {AFFIRMED}
+
+
 def test_word_forms_come_from_the_dictionary_and_regular_endings() -> None:
     forms = word_forms("en", ["share", "refuse"])
     assert {"shared", "shares", "sharing"} <= set(forms["share"])

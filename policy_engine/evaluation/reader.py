@@ -35,6 +35,7 @@ TRAILING = 3        # "forced returns are not ...": a negation at most this many
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
+LABEL_QUOTE_WORDS = 2  # words a quoted label may have ('marked "declined"'); a longer quotation says something
 MAX_COMBINATIONS = 256
 
 
@@ -612,6 +613,8 @@ class CompiledLanguage:
         pipes: list[int] = []       # a table cell border '|' stands before this word
         asked: list[int] = []       # a '?' stands before this word ("Does the Society do it?: No")
         items: list[int] = []       # a new item of a list whose items carry brackets starts at this word
+        labels: set[int] = set()    # the words of a quoted label of one or two words ('marked "declined"')
+        quote_at = -1               # where the open quotation starts
         closed_at = -1
         clause = cell = 0
         after_comma = quoted = False
@@ -649,9 +652,17 @@ class CompiledLanguage:
                     # inside it stays inside
                     opens.append(len(words))
                     quoted = quoted or token == '"'
+                    if token != "(":
+                        quote_at = len(words)
                 else:
                     closes.append(len(words))
                     quoted = quoted and token != '"'
+                    # (in lower case: a name in capitals, "THINK TWICE", "Stay Home", is a campaign's and says
+                    # what it is)
+                    if token != ")" and 0 <= quote_at and 1 <= len(words) - quote_at <= LABEL_QUOTE_WORDS \
+                            and text[spans[quote_at][0]].islower():
+                        labels.update(range(quote_at, len(words)))
+                    quote_at = -1
                     if token == ")":
                         closed_at = len(words)
                 continue
@@ -689,6 +700,10 @@ class CompiledLanguage:
                 shift += 1
             pieces[index] = cells[index] * 4096 + shift
         found = self._find(words, pieces, cells)
+        if labels:
+            # a word or two in quotes names a label ('marked "registered", "booked" or "declined"'): it is
+            # mentioned, not said, so it neither denies nor says a concept by itself
+            found = [(positions, term) for positions, term in found if not set(positions) <= labels]
         if aliases:
             found, named = self._with_aliases(words, found, aliases, text, spans)
         if self._described:
