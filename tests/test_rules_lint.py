@@ -407,12 +407,15 @@ GUARDS = CONCEPTS.replace("  unused:\n", """\
 ])
 def test_what_each_exception_key_reads(tmp_path, key, text, fires) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")
-    rules = prose_folder(tmp_path, rule, GUARDS)
+    assert _fires_on(tmp_path, prose_folder(tmp_path, rule, GUARDS), text) is fires
+
+
+def _fires_on(tmp_path, rules, text: str) -> bool:
+    """Whether the test rule fires on a draft whose Participation section says `text`."""
     draft = tmp_path / "draft.md"
     draft.write_text(f"---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n{text}\n", encoding="utf-8")
     result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
-    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
-    assert ("no-feedback-channel" in fired) is fires
+    return "no-feedback-channel" in [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
 
 
 def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:
@@ -440,12 +443,7 @@ def test_lint_warns_of_an_idiom_with_a_gap(tmp_path) -> None:
 def test_said_done_asks_for_a_concept_said_as_done(tmp_path, said_done, text, fires) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        said_of: [asked]\n"
                               + (f"        said_done: [{', '.join(said_done)}]\n" if said_done else ""))
-    rules = prose_folder(tmp_path, rule)
-    draft = tmp_path / "draft.md"
-    draft.write_text(f"---\nid: d\nlanguage: en\n---\n\n# Plan\n\n## Participation\n\n{text}\n", encoding="utf-8")
-    result = invoke("check", str(draft), "--rules", str(rules), "--format", "json")
-    fired = [f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
-    assert ("no-feedback-channel" in fired) is fires
+    assert _fires_on(tmp_path, prose_folder(tmp_path, rule), text) is fires
 
 
 def test_said_done_must_name_one_of_the_test_s_own_concepts(tmp_path) -> None:
