@@ -507,6 +507,10 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
      "- cada persona es atendida individualmente."),
     ("fr", "Ce que la clinique ne peut pas faire\nPour ces besoins, nous ne nous contentons pas de clore le dossier :",
      "- chaque personne est reçue individuellement."),
+    # a dash pairs what is done with what it does not mean, as a comma does
+    ("en", "Our place inside the compound — and what it does not mean", "- each person is seen individually."),
+    ("es", "Nuestro lugar en el recinto — y lo que no significa", "- cada persona es atendida individualmente."),
+    ("fr", "Notre place dans l'enceinte – et ce qu'elle ne signifie pas", "- chaque personne est reçue individuellement."),
 ])
 def test_a_heading_that_only_looks_negative_denies_nothing(read, language, lead, text) -> None:
     assert said(read, language, text, "individual_handling", lead=lead) == {AFFIRMED}

@@ -1057,7 +1057,9 @@ class CompiledLanguage:
         # an aside qualifies the heading without denying its work: "Other branch work (not funded by this grant)"
         reading = self.read(_ASIDE.sub(" ", line))
         words, spans = reading.words, reading.spans
-        after_commas = {k for k in range(1, len(words)) if "," in reading.text[spans[k - 1][1]:spans[k][0]]}
+        # (a dash sets a heading's parts apart as a comma does: "Our place in the compound — and what it does not mean")
+        after_commas = {k for k in range(1, len(words))
+                        if any(mark in reading.text[spans[k - 1][1]:spans[k][0]] for mark in (",", "—", "–"))}
         # (nor a negation inside a purpose that opens it: "Para evitar duplicidades y no crear un efecto llamada,
         # el grupo acordó estos criterios:" sets criteria)
         opening = 0
