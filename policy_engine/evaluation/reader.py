@@ -1002,7 +1002,7 @@ class CompiledLanguage:
                 reading = self.read(said)
                 # (not one that opens on a condition: "Cuando aparezcan necesidades que el proyecto no cubre, se
                 # canalizará a:" says when the items apply, and they are where people are referred)
-                if any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues):
+                if _opens_on_condition(reading.cues):
                     continue
                 # (nor one whose words reject what it lists: "pratiques ... qui sont désormais écartées :")
                 rejecting = [(start, end) for kind, start, end in reading.cues if kind == "rejection"]
@@ -1072,7 +1072,7 @@ class CompiledLanguage:
         paired = min((k for k in after_commas if words[k] in self.list_closers), default=len(words))
         return any(kind in ("negation", "rejection") and opening <= start < paired and start not in after_commas
                    for kind, start, _ in reading.cues) \
-            and not any(kind == "conditional" and start == 0 for kind, start, _ in reading.cues)
+            and not _opens_on_condition(reading.cues)
 
     def _unattach(self, token: str) -> list[str]:
         """A word with letters written onto it (Arabic وبالشرطة): the letters as their words, and
@@ -1299,7 +1299,7 @@ class CompiledLanguage:
         question = text.rstrip().rstrip("\"'”»)*_").endswith(("?", "؟"))  # (also in bold: "**Will you ...?**")
         # a heading that opens on a condition names when what follows applies; it says nothing happens
         # ("When we cannot help ourselves", "Si la persona no tiene documentos")
-        question = question or (heading and any(kind == "conditional" and start == 0 for kind, start, _ in cues))
+        question = question or (heading and _opens_on_condition(cues))
 
         def clause_start_of(start: int) -> int:
             while start > 0 and clauses[start - 1] == clauses[start]:
@@ -1709,6 +1709,11 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | N
                                   for w in range(a.end + 1, b.start)):
             return None
     return gap
+
+
+def _opens_on_condition(cues: Iterable[tuple[str, int, int]]) -> bool:
+    """Whether a sentence opens on a condition ("If ...", "Cuando ...", "Lorsque ..."): it says when, not what."""
+    return any(kind == "conditional" and start == 0 for kind, start, _ in cues)
 
 
 def _class(combo: tuple[Match, ...]) -> str:

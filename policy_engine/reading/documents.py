@@ -172,7 +172,8 @@ def matching_text(sentence: str) -> str:
     return normalise(_SPACED_HYPHEN.sub(" ", text) if "-" in text else text)
 
 
-_LIST_MARK = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])\s")
+_MARK = r"(?:[-*+•–]|\d+[.)]|[a-z][.)])"  # what opens a list item: a bullet, "1." or "a)"
+_LIST_MARK = re.compile(rf"^\s*{_MARK}\s")
 _BARE_MARK = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
 
 
@@ -549,7 +550,7 @@ def _field_units(data: dict[str, Any], located: Located) -> Iterable[TextUnit]:
 
 LEAD_WORDS = 12  # a line of at most this many words is read under its heading's negation
 ITEM_LABEL_WORDS = 10  # a list item's label ("- **Care by boat.** ...") has at most this many words
-_ITEM_LABEL = re.compile(r"^\s*(?:[-*+•–]|\d+[.)]|[a-z][.)])?\s*(?:\*\*|__)[^*_]+(?:\*\*|__)\s*$")  # set in bold
+_ITEM_LABEL = re.compile(rf"^\s*{_MARK}?\s*(?:\*\*|__)[^*_]+(?:\*\*|__)\s*$")  # set in bold
 HEADING_WORDS = 3  # a heading of at least this many words is read as a sentence of its section ...
 STATEMENT_WORDS = 6  # ... unless it names a known section and is shorter than this
 _LETTERED = re.compile(r"[^\W\d_]+")
