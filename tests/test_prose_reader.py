@@ -239,6 +239,12 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("es", "A quienes se niegan se les visita cada tres días hasta que acepten.", "until_they_agree", {AFFIRMED}),
     ("fr", "Ceux qui refusent sont revus tous les trois jours jusqu'à ce qu'ils acceptent.", "until_they_agree",
      {AFFIRMED}),
+    # a phrase with a gap does not open on the last word of another concept's phrase when the gap holds a third
+    # one: 'meet' belongs to "cannot meet" and 'referred' to a referral, so no one is met "with" anyone...
+    ("en", "Needs the centre cannot meet are referred with a written slip.", "consulted", set()),
+    # ...but with no gap, or nothing said in the gap, the phrase stands
+    ("en", "The team cannot meet with migrant representatives this year.", "consulted", {NEGATED}),
+    ("en", "When a protection need is identified, the volunteer opens a file.", "needs_assessment", {AFFIRMED}),
 ])
 def test_how_a_concept_is_said(read, language: str, text: str, concept: str, expected: set[str]) -> None:
     assert said(read, language, text, concept) == expected

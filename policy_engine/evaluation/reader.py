@@ -699,7 +699,7 @@ class CompiledLanguage:
             if index in border and index:
                 shift += 1
             pieces[index] = cells[index] * 4096 + shift
-        found = self._find(words, pieces, cells)
+        found = _without_borrowed_openers(self._find(words, pieces, cells), self.terms)
         if labels:
             # a word or two in quotes names a label ('marked "registered", "booked" or "declined"'): it is
             # mentioned, not said, so it neither denies nor says a concept by itself
@@ -1676,6 +1676,34 @@ class TestSpec(NamedTuple):
     unless_mentioned: tuple[int, ...] = ()  # concepts that silence it however they are said (affirmed or denied)
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
     said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
+
+
+
+def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: Any) -> list[tuple[tuple[int, ...], int]]:
+    """found, less each phrase with a gap after its first word when that word ends another concept's phrase
+    and the gap holds words of others: in "needs the centre cannot meet are referred with a slip", 'meet'
+    belongs to "cannot meet" and 'referred' to a referral, so "meet ... with" (a meeting) is not said.
+    "cannot meet with migrants" (no gap) still is, and so is "a protection need is identified" (nothing in
+    the gap) and a phrase of the same concept ("Police officers will check" and "check ... permits")."""
+    ends: dict[int, set[str]] = {}
+    for positions, term in found:
+        if len(positions) > 1 and terms[term].concepts:
+            ends.setdefault(positions[-1], set()).update(terms[term].concepts)
+    if not ends:
+        return found
+    # (a negation is no one phrase's own: "can not" and "not ... followed up" share it in "cannot be followed up")
+    for positions, term in found:
+        if len(positions) == 1 and {"negation", "narrow_negation"}.intersection(terms[term].cues):
+            ends.pop(positions[0], None)
+    said = {at for positions, term in found if terms[term].concepts for at in positions}
+
+    def borrowed(positions: tuple[int, ...], concepts: tuple[str, ...]) -> bool:
+        first, second = positions[0], positions[1]
+        return (second > first + 1 and first in ends and not ends[first].intersection(concepts)
+                and any(at in said for at in range(first + 1, second)))
+
+    return [(positions, term) for positions, term in found
+            if len(positions) == 1 or not terms[term].concepts or not borrowed(positions, terms[term].concepts)]
 
 
 def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | None:
