@@ -91,6 +91,7 @@ class ProseReader:
         context_topics = self.context_topics
         aliases: dict[str, Aliases] = {}  # per language: the short names the draft defines
         subjects: dict[int, Alias] = {}   # unit -> what the pronoun it opens on stands for
+        leads: dict[str, tuple[str, Alias]] = {}  # lead-in -> its opening pronoun and what that stands for
         for index, unit in enumerate(doc.units):
             code = unit.language or doc.language
             bundle = self.compiled(code)
@@ -121,6 +122,14 @@ class ProseReader:
                 if subject is not None:
                     subjects[index] = subject
                     known = {**known, pronoun: subject}
+                    if unit.text.rstrip().endswith(":"):
+                        leads[unit.text] = (pronoun, subject)
+            elif unit.lead and leads:
+                # "Two volunteers will ride on each bus. Their tasks will be to: | - check each name": the
+                # lead-in's pronoun stands for the same subject in each item it is read with
+                said = leads.get(unit.lead.rpartition("\n")[2])
+                if said is not None:
+                    known = {**known, said[0]: said[1]}
             reading = compiled.read(unit.text, in_context, unit.lead, None if keep_readings else wanted, known)
             readings.append(reading if keep_readings else None)
             if not reading.matches:

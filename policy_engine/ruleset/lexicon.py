@@ -93,7 +93,7 @@ class LanguageCues(NamedTuple):
                                      # subject ("people without papers", "who have no visa") reaches up to them only
     copulas: tuple[str, ...]         # finite forms of "be" ("are", "son", "sont"): a narrow negation in the subject
                                      # ("people with no place to sleep") reaches up to them only ("| are referred")
-    subject_pronouns: tuple[str, ...]  # pronouns that open a sentence as its subject ("they", "ils"): read as the
+    subject_pronouns: tuple[str, ...]  # pronouns that open a sentence's subject ("they", "their", "ils"): read as the
                                        # subject that opens the sentence before ("Returnees ... . They were not consulted")
     future_endings: tuple[str, ...]  # words of the future ("will") and verb endings of the future tense (Spanish
                                      # entregará): after a background opener ("En 2021, ..."), a sentence that names the
