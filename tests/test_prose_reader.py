@@ -242,6 +242,12 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     # a phrase with a gap does not open on the last word of another concept's phrase when the gap holds a third
     # one: 'meet' belongs to "cannot meet" and 'referred' to a referral, so no one is met "with" anyone...
     ("en", "Needs the centre cannot meet are referred with a written slip.", "consulted", set()),
+    # a negation after a subject the programme or "they" stands for denies what they do, not what comes before
+    ("en", "Accompanied referral for anything we do not do ourselves.", "refer_on", {AFFIRMED}),
+    ("es", "Derivación acompañada para todo lo que nosotros no hacemos.", "refer_on", {AFFIRMED}),
+    ("fr", "Orientation accompagnée pour tout ce que nous ne faisons pas nous-mêmes.", "refer_on", {AFFIRMED}),
+    # a negation in a relative clause ends where the main verb begins, an auxiliary too
+    ("en", "A person who has no status in Canada has no rights here.", "no_rights", {AFFIRMED}),
     # ...but with no gap, or nothing said in the gap, the phrase stands
     ("en", "The team cannot meet with migrant representatives this year.", "consulted", {NEGATED}),
     ("en", "When a protection need is identified, the volunteer opens a file.", "needs_assessment", {AFFIRMED}),
@@ -311,6 +317,24 @@ def test_stance_plan_background_reported_question(read) -> None:
 def test_a_sentence_that_opens_on_the_past_tells_what_was_done_even_by_the_programme(read, language, past, future):
     assert read(language, past)[1].stances == ("background",)
     assert read(language, future)[1].stances == ("plan",)
+
+
+@pytest.mark.parametrize("language,past,present", [
+    # a main verb in the imperfect tells what was done; one in a relative clause, or a word that only ends like
+    # one ("carretera", "extrait"), does not
+    ("es", "La filial pedía el pasaporte a cada persona y entregaba la lista a la policía.",
+     "La filial pide el pasaporte a cada persona y entrega la lista a la policía."),
+    ("es", "Esta regla dejaba fuera a las personas sin papeles.",
+     "Las personas que estaban en el centro reciben el pasaporte solo si muestran la tarjeta en la carretera."),
+    ("fr", "Cette règle écartait des personnes sans papiers.",
+     "Les personnes qui étaient au centre reçoivent un extrait de la liste de la police."),
+    ("fr", "La branche remettait la liste à la police chaque soir.",
+     "La branche remet la liste à la police chaque soir."),
+])
+def test_a_main_verb_in_the_imperfect_tells_what_was_done(read, language, past, present):
+    assert set(read(language, past)[1].stances) == {"background"}
+    assert set(read(language, present)[1].stances) == {"plan"}
+    # (with a future or a conditional it is the plan again: "remettrait", "entregaría" is not read, "será" is)
 
 
 def test_an_opener_on_a_number_is_one_on_a_year() -> None:

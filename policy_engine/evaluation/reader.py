@@ -384,12 +384,14 @@ class CompiledLanguage:
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
         self.future_endings = tuple(sorted({e.lower() for e in cues.future_endings}, key=len, reverse=True))
+        self.imperfect = _tense(cues.past_endings)
+        self.simple_past = _tense(cues.simple_past_endings)
         self.subject_endings = tuple(sorted({_fold(e) for e in cues.subject_endings}, key=len, reverse=True))
         self.addressee_pronouns = frozenset(w for entry in cues.addressee_pronouns for w in self.split(entry))
         self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
-        self.light = self.prepositions | self.passive | frozenset(w for entry in cues.auxiliaries
-                                                                    for w in self.split(entry))
+        self.auxiliaries = frozenset(w for entry in cues.auxiliaries for w in self.split(entry))
+        self.light = self.prepositions | self.passive | self.auxiliaries
         # one-word negations, even where a longer phrase holds them ("ne" of "ne peuvent pas être inscrits")
         self.negation_words = frozenset(w for entry in cues.cues.get("negation", ()) if len(self.split(entry)) == 1
                                         for w in self.split(entry))
@@ -723,8 +725,12 @@ class CompiledLanguage:
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
         # ("In 2026, the branch will ..." still says what will be done)
-        past = bool(words) and words[0] in self.openers \
-            and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans) for o in self.openers[words[0]]) \
+        past = (bool(words) and words[0] in self.openers
+                and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans) for o in self.openers[words[0]])
+                or self._tells_past(text, spans, clauses, found, self.imperfect)
+                # (a simple past tells what was done only where the section tells the situation: "En la fase
+                # piloto ... Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
+                or context_section and self._tells_past(text, spans, clauses, found, self.simple_past)) \
             and not self._says_future(text, spans)
         heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
@@ -778,6 +784,10 @@ class CompiledLanguage:
                 if key in out or len(capitals) < 2 or key in self.first:
                     continue
                 name = self._full_name(before, capitals, function_words, name_last)
+                if not name and name_last:
+                    # a name in another language than its short name's ("the Aliens, Identification and Human
+                    # Trafficking department of the police (AVIM)"): the body its last words name
+                    name = self._named_last(before)
                 if name:
                     alias = self._alias_of(name)
                     if alias.concepts:
@@ -861,6 +871,18 @@ class CompiledLanguage:
         if initials != capitals or not tokens[first][:1].isupper() or (not at_end and first > 0):
             return ""
         return " ".join(tokens[first:])
+
+    def _named_last(self, text: str) -> str:
+        """The last words of text (one to three, after its last punctuation) that say a concept marked
+        short_names, the shortest first: "police" in "... department of the police"; "" when none do."""
+        tokens = _TOKEN.findall(text)
+        stop = max((i for i, t in enumerate(tokens) if t in _PUNCTUATION), default=-1)
+        tokens = tokens[stop + 1:]
+        for size in range(1, min(3, len(tokens)) + 1):
+            run = " ".join(tokens[-size:])
+            if self._alias_of(run).concepts:
+                return run
+        return ""
 
     def _alias_of(self, name: str) -> Alias:
         """What a full name says (kept: the same names recur from draft to draft, "National Society")."""
@@ -1042,6 +1064,25 @@ class CompiledLanguage:
         endings = self.future_endings
         return any(word in endings or (len(word) > 4 and word.endswith(endings))
                    for word in (text[start:end].lower() for start, end in spans))
+
+    def _tells_past(self, text: str, spans: list[tuple[int, int]], clauses: list[int],
+                    found: list[tuple[tuple[int, ...], int]], tense: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+        """Whether a sentence's main verb is in a past tense ("Cette règle écartait des personnes ...", "Se
+        pedía el pasaporte"): one of the tense's words, or a word three letters longer than one of its endings
+        ('-aient') that ends on it, read as written; not one in a relative clause or after a reason or a
+        condition ("les personnes qui étaient au centre reçoivent ...", "porque los fondos eran limitados, solo
+        se atiende ...")."""
+        past_words, endings = tense
+        if not endings and not past_words:
+            return False
+        terms = self.terms
+        openers = [p[0] for p, t in found if {"relative", "reason", "conditional"}.intersection(terms[t].cues)]
+        for at, (start, end) in enumerate(spans):
+            word = text[start:end].lower()
+            if (word in past_words or any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
+                    and not any(o < at and clauses[o] == clauses[at] for o in openers):
+                return True
+        return False
 
     def _lead_denies(self, lead: str) -> bool:
         """Whether a heading or lead-in denies what follows it ("What we will not do")."""
@@ -1460,9 +1501,10 @@ class CompiledLanguage:
                 # (counted in words that say something: "que esos espacios no se usen para controles"; not past a
                 # comma: "Ce que nous ne faisons pas, nous l'orientons")
                 def main_verb_at(k: int, said: int) -> bool:
-                    # its modal, denied or not ("... | no pueden ser inscritas"), or its copula once the relative
-                    # clause has said something ("les besoins que la branche ne peut couvrir | sont orientés")
-                    return words[k] in self.modals or (said > 0 and words[k] in self.copulas) or (
+                    # its modal, denied or not ("... | no pueden ser inscritas"), or its copula or auxiliary once the
+                    # relative clause has said something ("les besoins que la branche ne peut couvrir | sont orientés";
+                    # "a person who has no status in Canada | has no rights here")
+                    return words[k] in self.modals or (said > 0 and (words[k] in self.copulas or words[k] in self.auxiliaries)) or (
                         words[k] in self.negation_words and k + 1 <= clause_end and words[k + 1] in self.modals)
                 reach, said = end, 0
                 while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas \
@@ -1526,7 +1568,10 @@ class CompiledLanguage:
                         and words[start - 1] not in self.light:
                     limit = start
                 back, said = start, 0
-                while back > limit and said < TRAILING and words[back - 1] not in self.coordinators:
+                # (it stops at a subject the programme or "they" stands for: in "referral for anything we do not
+                # do ourselves" what is denied is what "we" do, not the referral)
+                while back > limit and said < TRAILING and words[back - 1] not in self.coordinators \
+                        and back not in programme_words and words[back] not in self.subject_pronouns:
                     back -= 1
                     said += len(words[back]) > 3 and words[back] not in self.light
                 # "les personnes qui nous consultent n'ont pas droit": the relative clause in the
@@ -1677,6 +1722,13 @@ class TestSpec(NamedTuple):
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
     said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
 
+
+
+def _tense(entries: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A tense's words and endings, as a language file lists them ('-aient' is an ending; 'était' a word, not
+    the end of a longer one)."""
+    return (frozenset(e.lower() for e in entries if not e.startswith("-")),
+            tuple(sorted({e.lower()[1:] for e in entries if e.startswith("-")}, key=len, reverse=True)))
 
 
 def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: Any) -> list[tuple[tuple[int, ...], int]]:

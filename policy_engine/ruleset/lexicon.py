@@ -26,7 +26,8 @@ EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programm
                         "reason"})
 # The language file's plain word lists (LanguageCues fields of the same names), besides its cue kinds.
 WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "articles", "prepositions", "passive",
-              "auxiliaries", "modals", "copulas", "future_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
+              "auxiliaries", "modals", "copulas", "future_endings", "past_endings",
+              "simple_past_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
               "subject_negations", "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
@@ -98,6 +99,10 @@ class LanguageCues(NamedTuple):
     future_endings: tuple[str, ...]  # words of the future ("will") and verb endings of the future tense (Spanish
                                      # entregará): after a background opener ("En 2021, ..."), a sentence that names the
                                      # programme says its plan only with one of them
+    past_endings: tuple[str, ...]    # words and verb endings of the imperfect (French "écartait", "-aient"; Spanish
+                                     # "-aba"): a sentence whose main verb is one, with no future, tells what was done
+    simple_past_endings: tuple[str, ...]  # ... of the simple past (Spanish "-ó", "-aron"): so, in a section that tells
+                                          # the situation (Background, Lessons), even of the programme
     subject_endings: tuple[str, ...]  # verb endings that say "they" themselves (Spanish acompañarán): a sentence that
                                       # opens on such a verb is read as its pronoun would be
     addressee_pronouns: tuple[str, ...]  # "you", "vous", "usted": in a letter, the body it is addressed to
