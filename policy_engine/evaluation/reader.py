@@ -1079,7 +1079,9 @@ class CompiledLanguage:
         openers = [p[0] for p, t in found if {"relative", "reason", "conditional"}.intersection(terms[t].cues)]
         for at, (start, end) in enumerate(spans):
             word = text[start:end].lower()
-            if (word in past_words or any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
+            # (endswith with the whole tuple first: most words end on none of them)
+            if (word in past_words or word.endswith(endings)
+                    and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
                     and not any(o < at and clauses[o] == clauses[at] for o in openers):
                 return True
         return False
@@ -1737,6 +1739,8 @@ def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: A
     belongs to "cannot meet" and 'referred' to a referral, so "meet ... with" (a meeting) is not said.
     "cannot meet with migrants" (no gap) still is, and so is "a protection need is identified" (nothing in
     the gap) and a phrase of the same concept ("Police officers will check" and "check ... permits")."""
+    if not any(len(positions) > 1 and positions[1] > positions[0] + 1 for positions, _ in found):
+        return found  # (most sentences: no phrase with a gap after its first word)
     ends: dict[int, set[str]] = {}
     for positions, term in found:
         if len(positions) > 1 and terms[term].concepts:
