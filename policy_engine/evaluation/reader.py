@@ -726,7 +726,8 @@ class CompiledLanguage:
         # situation so far reads as background, like a Background section
         # ("In 2026, the branch will ..." still says what will be done)
         past = (bool(words) and words[0] in self.openers
-                and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans) for o in self.openers[words[0]])
+                and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans)
+                        for o in self.openers[words[0]])
                 or self._tells_past(text, spans, clauses, found, self.imperfect)
                 # (a simple past tells what was done only where the section tells the situation: "En la fase
                 # piloto ... Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
@@ -1506,7 +1507,8 @@ class CompiledLanguage:
                     # its modal, denied or not ("... | no pueden ser inscritas"), or its copula or auxiliary once the
                     # relative clause has said something ("les besoins que la branche ne peut couvrir | sont orientés";
                     # "a person who has no status in Canada | has no rights here")
-                    return words[k] in self.modals or (said > 0 and (words[k] in self.copulas or words[k] in self.auxiliaries)) or (
+                    return words[k] in self.modals \
+                        or (said > 0 and (words[k] in self.copulas or words[k] in self.auxiliaries)) or (
                         words[k] in self.negation_words and k + 1 <= clause_end and words[k + 1] in self.modals)
                 reach, said = end, 0
                 while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas \
@@ -1725,7 +1727,6 @@ class TestSpec(NamedTuple):
     said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
 
 
-
 def _tense(entries: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """A tense's words and endings, as a language file lists them ('-aient' is an ending; 'était' a word, not
     the end of a longer one)."""
@@ -1733,7 +1734,8 @@ def _tense(entries: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
             tuple(sorted({e.lower()[1:] for e in entries if e.startswith("-")}, key=len, reverse=True)))
 
 
-def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: Any) -> list[tuple[tuple[int, ...], int]]:
+def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]],
+                              terms: Sequence[Term]) -> list[tuple[tuple[int, ...], int]]:
     """found, less each phrase with a gap after its first word when that word ends another concept's phrase
     and the gap holds words of others: in "needs the centre cannot meet are referred with a slip", 'meet'
     belongs to "cannot meet" and 'referred' to a referral, so "meet ... with" (a meeting) is not said.
@@ -1741,7 +1743,7 @@ def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: A
     the gap) and a phrase of the same concept ("Police officers will check" and "check ... permits")."""
     if not any(len(positions) > 1 and positions[1] > positions[0] + 1 for positions, _ in found):
         return found  # (most sentences: no phrase with a gap after its first word)
-    ends: dict[int, set[str]] = {}
+    ends: dict[int, set[int]] = {}  # word -> the concepts of the phrases that end on it
     for positions, term in found:
         if len(positions) > 1 and terms[term].concepts:
             ends.setdefault(positions[-1], set()).update(terms[term].concepts)
@@ -1753,7 +1755,7 @@ def _without_borrowed_openers(found: list[tuple[tuple[int, ...], int]], terms: A
             ends.pop(positions[0], None)
     said = {at for positions, term in found if terms[term].concepts for at in positions}
 
-    def borrowed(positions: tuple[int, ...], concepts: tuple[str, ...]) -> bool:
+    def borrowed(positions: tuple[int, ...], concepts: tuple[int, ...]) -> bool:
         first, second = positions[0], positions[1]
         return (second > first + 1 and first in ends and not ends[first].intersection(concepts)
                 and any(at in said for at in range(first + 1, second)))
