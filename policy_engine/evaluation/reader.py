@@ -384,8 +384,10 @@ class CompiledLanguage:
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
         self.subject_pronouns = frozenset(w for entry in cues.subject_pronouns for w in self.split(entry))
         self.future_endings = tuple(sorted({e.lower() for e in cues.future_endings}, key=len, reverse=True))
-        self.imperfect = _tense(cues.past_endings)
-        self.simple_past = _tense(cues.simple_past_endings)
+        # the past tenses read in the plan (the imperfect), and in a section that tells the situation (the
+        # simple past too)
+        self.plan_past = _tense(cues.past_endings)
+        self.context_past = _tense((*cues.past_endings, *cues.simple_past_endings))
         self.subject_endings = tuple(sorted({_fold(e) for e in cues.subject_endings}, key=len, reverse=True))
         self.addressee_pronouns = frozenset(w for entry in cues.addressee_pronouns for w in self.split(entry))
         self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
@@ -725,14 +727,15 @@ class CompiledLanguage:
         # "Since 2020, police have ...", "Depuis plusieurs semaines, ...": a sentence that opens on the
         # situation so far reads as background, like a Background section
         # ("In 2026, the branch will ..." still says what will be done)
+        # (tenses are read from the words as written, lower-cased once for both tests)
+        written = [text[start:end].lower() for start, end in spans]
+        # (a simple past tells what was done only where the section tells the situation: "En la fase piloto ...
+        # Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
+        tense = self.context_past if context_section else self.plan_past
         past = (bool(words) and words[0] in self.openers
                 and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans)
                         for o in self.openers[words[0]])
-                or self._tells_past(text, spans, clauses, found, self.imperfect)
-                # (a simple past tells what was done only where the section tells the situation: "En la fase
-                # piloto ... Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
-                or context_section and self._tells_past(text, spans, clauses, found, self.simple_past)) \
-            and not self._says_future(text, spans)
+                or self._tells_past(written, clauses, found, tense)) and not self._says_future(written)
         heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
                               context_section or past, denied, tuple(segments), (answers, pipes, asked), heading, past)
@@ -1059,15 +1062,14 @@ class CompiledLanguage:
             return True
         return _YEAR.fullmatch(text[spans[1][0]:spans[1][1]]) is not None
 
-    def _says_future(self, text: str, spans: list[tuple[int, int]]) -> bool:
+    def _says_future(self, written: list[str]) -> bool:
         """Whether a sentence says what will be done: a word of the future ("will") or a verb ending of the
         future tense ("entregará", "distribuera"), read as written (folded, "entregara" would be "frontera")."""
         endings = self.future_endings
-        return any(word in endings or (len(word) > 4 and word.endswith(endings))
-                   for word in (text[start:end].lower() for start, end in spans))
+        return any(word in endings or (len(word) > 4 and word.endswith(endings)) for word in written)
 
-    def _tells_past(self, text: str, spans: list[tuple[int, int]], clauses: list[int],
-                    found: list[tuple[tuple[int, ...], int]], tense: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+    def _tells_past(self, written: list[str], clauses: list[int], found: list[tuple[tuple[int, ...], int]],
+                    tense: tuple[frozenset[str], tuple[str, ...]]) -> bool:
         """Whether a sentence's main verb is in a past tense ("Cette règle écartait des personnes ...", "Se
         pedía el pasaporte"): one of the tense's words, or a word three letters longer than one of its endings
         ('-aient') that ends on it, read as written; not one in a relative clause or after a reason or a
@@ -1078,8 +1080,7 @@ class CompiledLanguage:
             return False
         terms = self.terms
         openers = [p[0] for p, t in found if {"relative", "reason", "conditional"}.intersection(terms[t].cues)]
-        for at, (start, end) in enumerate(spans):
-            word = text[start:end].lower()
+        for at, word in enumerate(written):
             # (endswith with the whole tuple first: most words end on none of them)
             if (word in past_words or word.endswith(endings)
                     and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
