@@ -784,3 +784,65 @@ def test_a_that_after_a_comma_is_no_relative(read, text, concept, expected) -> N
 ])
 def test_a_negation_just_after_who_stays_in_its_clause(read, text, expected) -> None:
     assert said(read, "en", text, "refer_on") == expected
+
+
+@pytest.mark.parametrize("language,text,concept,expected", [
+    # a denial just before "only" lifts the restriction: what is restricted is said, the restriction denied
+    ("en", "We no longer recruit only nationals as volunteers.", "recruitment", {AFFIRMED}),
+    ("en", "We no longer recruit only nationals as volunteers.", "only_for", {NEGATED}),
+    ("es", "Ya no reclutamos solo a nacionales como voluntarios.", "recruitment", {AFFIRMED}),
+    ("fr", "Nous ne recrutons plus seulement des nationaux comme bénévoles.", "recruitment", {AFFIRMED}),
+    # ... and when the "only" opens the clause of a denied verb, the verb stays denied and what follows is said
+    ("en", "We have dropped the rule that only citizens can volunteer.", "recruitment", {AFFIRMED}),
+    ("es", "Ya no exigimos que solo los ciudadanos puedan ser voluntarios.", "requirement", {NEGATED}),
+    ("es", "Ya no exigimos que solo los ciudadanos puedan ser voluntarios.", "recruitment", {AFFIRMED}),
+    ("fr", "Nous avons abandonné la règle selon laquelle seuls les citoyens pouvaient être bénévoles.", "recruitment",
+     {AFFIRMED}),
+    # without an "only", the denial reaches the verb as before
+    ("en", "We no longer recruit nationals as volunteers.", "recruitment", {NEGATED}),
+    ("es", "Ya no reclutamos a nacionales como voluntarios.", "recruitment", {NEGATED}),
+    ("fr", "Nous ne recrutons plus de nationaux comme bénévoles.", "recruitment", {NEGATED}),
+])
+def test_a_denial_just_before_only_lifts_the_restriction(read, language, text, concept, expected) -> None:
+    assert said(read, language, text, concept) == expected
+
+
+@pytest.mark.parametrize("language,text", [
+    # "nor" after a narrow negation adds to what is lacking; the verb after the list is said
+    ("fr", "Une personne sans passeport ni carte d'identité est reçue comme les autres."),
+    ("es", "Una persona sin pasaporte ni cédula es atendida igual."),
+    ("en", "People without a passport nor an ID are served the same way."),
+])
+def test_nor_after_a_narrow_negation_adds_an_item(read, language, text) -> None:
+    assert said(read, language, text, "let_in") == {AFFIRMED}
+    assert said(read, language, text, "identity_document") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    # the same negation word again is a denial of its own: "it does not mean having no rights"
+    ("es", "Pero eso no significa no tener derechos.", {NEGATED}),
+    # the word that completes the negation is one denial with it
+    ("es", "Una persona sin papeles no tiene ningún derecho.", {AFFIRMED}),
+    ("fr", "Un sans-papiers n'a pas de droits.", {AFFIRMED}),
+])
+def test_a_second_negation_of_the_same_word_denies_the_first(read, language, text, expected) -> None:
+    assert said(read, language, text, "no_rights") == expected
+
+
+@pytest.mark.parametrize("language,text,concept", [
+    # "does not mean": what is denied is what the subject amounts to, not the subject
+    ("en", "Accepting a referral from a public body does not mean we report back to it.", "referral"),
+    ("es", "Aceptar una derivación de un organismo público no significa que le informemos.", "referral"),
+])
+def test_a_negation_before_mean_leaves_the_subject_said(read, language, text, concept) -> None:
+    assert said(read, language, text, concept) == {AFFIRMED}
+    assert said(read, "en", "Referral to other services is not part of the project.", "referral") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,text", [
+    # the last item of a list after a narrow negation may hold articles ("a visa or an entry stamp")
+    ("en", "Kits are given without asking for a passport, a visa or an entry stamp, and without asking anyone's "
+           "nationality."),
+])
+def test_a_narrow_negation_reaches_a_last_item_with_articles(read, language, text) -> None:
+    assert said(read, language, text, "identity_document") == {NEGATED}

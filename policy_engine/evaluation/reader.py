@@ -32,6 +32,7 @@ NARROW = 4          # words (of more than three letters) that a narrow negation 
 RELATIVE_REACH = 3  # a negation this close after "who"/"which" (not counting auxiliaries) denies only its clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
+RESTRICTOR_REACH = 3  # "we dropped the rule that only ...": an "only" at most this many words (that say something) after a denial
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
@@ -379,6 +380,8 @@ class CompiledLanguage:
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
         self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
+        self.restrictors = frozenset(w for entry in cues.restrictors for w in self.split(entry))
+        self.equating = frozenset(w for entry in cues.equating_verbs for w in self.split(entry))
         self.modals = frozenset(w for entry in cues.modals for w in self.split(entry))
         self.copulas = frozenset(w for entry in cues.copulas for w in self.split(entry))
         self.verb_openers = self.modals | self.copulas | self.passive  # a clause's verb has begun after one
@@ -1440,6 +1443,17 @@ class CompiledLanguage:
         for kind, start, end in cues:
             if kind in ("context", "conditional"):
                 continue
+            if kind == "negation" and words[start] in self.list_closers and any(
+                    k in negating and k not in denying for k in range(max(clause_start_of(start), start - NARROW), start)):
+                # "une personne sans passeport ni PPT | est reçue": a "nor" just after a narrow negation adds an
+                # item to what it lacks; it does not deny the verb
+                reach, said = end, 0
+                while reach + 1 < len(words) and clauses[reach + 1] == clauses[start] and said < 2 \
+                        and words[reach + 1] not in self.verb_openers and reach + 1 not in commas:
+                    reach += 1
+                    said += len(words[reach]) > 3
+                scopes.append((end + 1, reach, NEGATED, start, True))
+                continue
             clause = clauses[start]
             clause_start = clause_start_of(start)
             clause_end = end
@@ -1480,7 +1494,8 @@ class CompiledLanguage:
                     listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
                     # (a phrase that opens on a preposition is no item of the list: "sans moyen de transport,
                     # selon un entretien individuel")
-                    if (following - after > 4 or words[after] in self.prepositions
+                    size = sum(words[k] not in self.articles for k in range(after, following))  # ("a visa or an entry stamp")
+                    if (size > 4 or words[after] in self.prepositions
                             or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
                 else:
@@ -1561,9 +1576,25 @@ class CompiledLanguage:
                 # "... the same orientation? No: each one is heard separately": a negation that answers
                 # alone before a colon denies what was asked, not the explanation after it
                 reach = end
+            # "We no longer recruit only nationals", "no es solo para venezolanos": a denial just before an "only"
+            # lifts the restriction, and what is restricted is said; one that denies a verb whose clause the
+            # "only" opens denies the verb too ("we dropped the rule that | only citizens can volunteer")
+            first, restricted = end + 1, False
+            if kind != "narrow_negation" and self.restrictors:
+                said = 0
+                for k in range(end + 1, reach + 1):
+                    if k in commas or said > RESTRICTOR_REACH:
+                        break
+                    if words[k] in self.restrictors:
+                        restricted = True
+                        first, reach = (first if any(end < r < k for r in relatives) else k), k
+                        break
+                    said += len(words[k]) > 3 and words[k] not in self.light
             meaning = REJECTED if kind == "rejection" else NEGATED
-            scopes.append((end + 1, reach, meaning, start, kind == "narrow_negation"))
-            if kind == "negation" and not relative:
+            scopes.append((first, reach, meaning, start, kind == "narrow_negation"))
+            # ("Accepting a referral | does not mean we report back": what is denied is what it amounts to)
+            equates = any(words[k] in self.equating for k in range(end + 1, min(end + 3, len(words))))
+            if kind == "negation" and not relative and not restricted and not equates:
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
                 # In English the negation follows an auxiliary ("are not", "will never"); after any
@@ -1620,9 +1651,10 @@ class CompiledLanguage:
             polarity = REJECTED if in_condition else base
             reaching = [scope for scope in scopes if scope[0] <= start <= scope[1]] if scopes else scopes
             absorbed: set[int] = set()
-            if reaching and self.concord and any(p in denying for p in positions):
+            if reaching and self.concord and any(p in denying and words[p] not in self.concord for p in positions):
                 # negative concord: "n'a | pas de droits", "no tiene | ningún derecho": a negation just
-                # before a phrase that holds the word completing it is one denial with it, not a second one
+                # before a phrase that holds the word completing it is one denial with it, not a second one (a
+                # phrase that holds the same word again is: "no significa | no tener derechos")
                 absorbed = {scope[3] for scope in reaching if scope[2] == NEGATED and words[scope[3]] in self.concord
                             and start - 2 <= scope[3] < start}
                 reaching = [scope for scope in reaching if scope[3] not in absorbed]

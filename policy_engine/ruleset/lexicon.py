@@ -29,7 +29,7 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
               "auxiliaries", "modals", "copulas", "future_endings", "past_endings",
               "simple_past_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
-              "subject_negations", "list_conjunctions", "enclitics", "enclitic_after", "background_openers", "suffixes")
+              "subject_negations", "list_conjunctions", "restrictors", "equating_verbs", "enclitics", "enclitic_after", "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -115,6 +115,10 @@ class LanguageCues(NamedTuple):
                                         # after "that", "que" they open what is said, not a relative clause
     list_conjunctions: tuple[str, ...]  # words that close a list ("and", "or", "nor"): a narrow negation runs on
                                         # past a comma only into a list that closes ("without names, numbers or ...")
+    restrictors: tuple[str, ...]     # "only" words: a negation or rejection just before one lifts the restriction
+                                     # ("we dropped the rule that only citizens can volunteer"), not what it restricts
+    equating_verbs: tuple[str, ...]  # "mean", "significa": a negation before one denies what follows, not the subject
+                                     # ("accepting a referral does not mean we report back")
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
