@@ -125,7 +125,7 @@ def test_check_explain_fired_and_any_branches(tmp_path) -> None:
     lines = invoke("check", "--explain", str(doc)).stdout.split("\n\nExplanation for ")[1].splitlines()
     start = lines.index("  not fired      eligibility-legal-status")
     steps = [line.strip() for line in lines[start + 1:start + 6]]
-    assert steps[0] == "when  none of these 6 alternatives holds:"
+    assert steps[0] == "when  none of these 8 alternatives holds:"
     assert steps[1].startswith("(rule at rules/p1-needs-and-access.yaml:")
     assert steps[2:4] == ["when.any[0].all[0]  eligibility.legal_status_required is stated: not stated",
                           "when.any[1]  eligibility.legal_status_excluded is stated: not stated"]
