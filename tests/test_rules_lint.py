@@ -451,3 +451,57 @@ def test_said_done_must_name_one_of_the_test_s_own_concepts(tmp_path) -> None:
     problems, _ = lint(prose_folder(tmp_path, rule, GUARDS), cases_dir=tmp_path / "no-cases")
     errors = [p for p in problems if p.level == "error"]
     assert errors and "'said_done' names guards, which is not in 'all'" in errors[0].message
+
+
+# A rule that reads PROSE_RULE's prose tests through 'prose_of', as a contradiction rule reads its pair's.
+BORROWING_RULE = GOOD_RULE.replace("no-feedback-channel", "residents-never-asked-contradiction").split("    when:")[0] + """\
+    when:
+      all:
+        - field: participation.migrants_consulted
+          equals: true
+        - prose_of: no-feedback-channel
+    examples:
+      fire:
+        - {fields: {participation: {migrants_consulted: true}}, text: "Residents are never asked."}
+      quiet:
+        - {fields: {participation: {migrants_consulted: true}}, text: "Residents are asked every month."}
+"""
+
+
+def test_prose_of_reads_the_other_rule_s_prose_tests(tmp_path) -> None:
+    rules = prose_folder(tmp_path, PROSE_RULE + BORROWING_RULE)
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    assert not [p for p in problems if p.level == "error"]
+    # its examples fire and stay quiet as the borrowed test reads them
+    result = invoke("rules", "test", str(rules), "--no-cases", "--rule", "residents-never-asked-contradiction")
+    assert result.exit_code == 0, result.stdout
+    assert "2 passed, 0 failed" in result.stdout
+    # and a sentence the borrowed test does not read leaves it quiet: it reads nothing of its own
+    broken = BORROWING_RULE.replace('text: "Residents are asked every month."', 'text: "Residents are never consulted."')
+    rules = prose_folder(tmp_path / "again", PROSE_RULE + broken)
+    result = invoke("rules", "test", str(rules), "--no-cases", "--rule", "residents-never-asked-contradiction")
+    assert result.exit_code == 1 and "stays quiet on \"Residents are never consulted.\"" in result.stdout
+
+
+@pytest.mark.parametrize("target,line,message,hint", [
+    ("no-feedback-chanel", 32, "'prose_of' names rule 'no-feedback-chanel', which does not exist",
+     "did you mean 'no-feedback-channel'?"),
+    ("residents-never-asked-contradiction", 32, "'prose_of' names the rule itself; name the rule whose prose tests "
+     "this one reads", None),
+])
+def test_prose_of_names_a_wrong_rule_with_its_line(tmp_path, target, line, message, hint) -> None:
+    rule = BORROWING_RULE.replace("prose_of: no-feedback-channel", f"prose_of: {target}")
+    problems, _ = lint(prose_folder(tmp_path, PROSE_RULE + rule), cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert [(p.line, p.message) for p in errors] == [(line, f"rule 'residents-never-asked-contradiction': {message}")]
+    if hint:
+        assert hint in (errors[0].hint or "")
+
+
+def test_prose_of_a_rule_without_prose_tests_is_named(tmp_path) -> None:
+    rules = rule_folder(tmp_path, {"p2.yaml": rule_file(GOOD_RULE, BORROWING_RULE)})
+    problems, _ = lint(rules, cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert [p.message for p in errors] == [
+        "rule 'residents-never-asked-contradiction': rule 'no-feedback-channel' has no prose tests to read: "
+        "'prose_of' reads the prose tests a rule lists directly under 'when' or 'when: any'"]

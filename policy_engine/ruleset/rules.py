@@ -206,8 +206,9 @@ class _Parser:
     """Turns one rule's `when` mapping into a condition tree, collecting located errors."""
 
     def __init__(self, rule_id: str, file: str, located: Located, lexicon: Lexicon,
-                 topics: set[str], validate: bool = True) -> None:
+                 topics: set[str], validate: bool = True, others: dict[str, Any] | None = None) -> None:
         self.validate = validate
+        self.others = others or {}  # every rule's raw `when`, by id: what 'prose_of' borrows from
         self.rule_id = rule_id
         self.file = file
         self.located = located
@@ -254,6 +255,11 @@ class _Parser:
                 self.error("a list test cannot be nested inside another list test's 'where'", path)
                 return None
             return self.item_test(node, path)
+        if "prose_of" in keys:
+            if item_schema is not None:
+                self.error("'prose_of' cannot go inside 'where'; put it beside the list test in an 'all'", path)
+                return None
+            return self.prose_of(node, path)
         if "prose" in keys or "text" in keys:
             if item_schema is not None:
                 self.error("a prose or text test cannot go inside 'where'; put it beside the list test in an 'all'",
@@ -396,6 +402,45 @@ class _Parser:
                            did_you_mean(name, sorted(known)) or "concepts are defined in rules/concepts/*.yaml")
                 return None
         return tuple(names)
+
+    def prose_of(self, node: dict[str, Any], path: str) -> Condition | None:
+        """{prose_of: RULE or [RULES]}: the prose tests another rule lists in its `when` (one copy of their
+        words and exceptions), read here as one 'any'."""
+        where = join(path, "prose_of")
+        if set(node) != {"prose_of"}:
+            self.error("'prose_of' takes a rule id (or a list of rule ids) and nothing beside it", path)
+            return None
+        value = node["prose_of"]
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if not names or not all(isinstance(name, str) for name in names):
+            self.error("'prose_of' takes a rule id (or a list of rule ids), e.g. prose_of: return-not-voluntary", where)
+            return None
+        tests: list[Condition] = []
+        for index, name in enumerate(names):
+            at = where if isinstance(value, str) else join(where, index)
+            if name == self.rule_id:
+                self.error("'prose_of' names the rule itself; name the rule whose prose tests this one reads", at)
+                continue
+            if name not in self.others:
+                self.error(f"'prose_of' names rule '{name}', which does not exist", at, "unknown-rule",
+                           did_you_mean(name, sorted(self.others)))
+                continue
+            borrowed = borrowed_prose(self.others[name])
+            if not borrowed:
+                self.error(f"rule '{name}' has no prose tests to read: 'prose_of' reads the prose tests a rule lists "
+                           "directly under 'when' or 'when: any'", at)
+                continue
+            found = len(self.errors)
+            parsed = [self.prose_test(test, at) for test in borrowed]
+            if len(self.errors) > found:
+                # (its own problems are reported at that rule, with their lines)
+                del self.errors[found:]
+                self.error(f"rule '{name}' has prose tests with problems; mend them there", at)
+                continue
+            tests.extend(test for test in parsed if test is not None)
+        if len(tests) == 0 or self.errors:
+            return None
+        return AnyOf(tuple(tests))
 
     def prose_test(self, node: dict[str, Any], path: str) -> Condition | None:
         """A prose condition: concepts stated together; where and how they must be said."""
@@ -597,6 +642,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
     sections = sections.with_languages(lexicon.languages)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    loaded: list[tuple[Path, Located, list[RuleProblem], list[Any]]] = []
     for file in files:
         try:
             raw = read_bytes(file, what="rule file")
@@ -620,7 +666,11 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         problems.extend(shape_problems)
         data = located.data if isinstance(located.data, dict) else {}
         listed = data.get("rules")
-        bodies = listed if isinstance(listed, list) else []  # else: a schema problem
+        loaded.append((file, located, shape_problems, listed if isinstance(listed, list) else []))  # else: a schema problem
+    # every rule's `when` by id, before any is parsed: a rule may read another's prose tests ('prose_of')
+    others = {str(body["id"]): body.get("when") for _, _, _, bodies in loaded for body in bodies
+              if isinstance(body, dict) and "id" in body}
+    for file, located, shape_problems, bodies in loaded:
         for index, body in enumerate(bodies):
             path = f"rules[{index}]"
             if not isinstance(body, dict) or any(p.line == located.lines.get(path) for p in shape_problems) \
@@ -657,7 +707,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                         *locate(located, join(join(path, "articles"), a_index)), "unknown-article",
                         did_you_mean(article, [a for _, a, _ in policy.all_articles()])
                         or "cite only articles listed in rules/policy.yaml, or leave 'articles' empty"))
-            parser = _Parser(rule_id, str(file), located, lexicon, topics, validate=not trusted)
+            parser = _Parser(rule_id, str(file), located, lexicon, topics, validate=not trusted, others=others)
             when = parser.condition(body["when"], join(path, "when"))
             problems.extend(parser.errors)
             if when is None or parser.errors:
@@ -668,7 +718,7 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 message=body["message"].strip(), rationale=body["rationale"].strip(),
                 remediation=body["remediation"].strip(), when=when, source=where,
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
-                raw_when=body["when"], in_prose=_in_prose(body.get("in_prose"))))
+                raw_when=with_borrowed_prose(body["when"], others), in_prose=_in_prose(body.get("in_prose"))))
     rules.sort(key=lambda r: r.id)
     rule_set = RuleSet(policy, tuple(rules), digest, str(directory), lexicon, sections)
     if not problems and not trusted:
@@ -677,6 +727,28 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
 
 
 _RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def borrowed_prose(when: Any) -> list[dict[str, Any]]:
+    """The prose tests a rule lists directly under `when` or `when: any`: what another rule's 'prose_of' reads."""
+    if isinstance(when, dict) and set(when) == {"prose"}:
+        return [when]
+    if isinstance(when, dict) and isinstance(when.get("any"), list):
+        return [item for item in when["any"] if isinstance(item, dict) and set(item) == {"prose"}]
+    return []
+
+
+def with_borrowed_prose(node: Any, others: dict[str, Any]) -> Any:
+    """A raw `when` with each 'prose_of' written out as the 'any' of the prose tests it names (as the rule reads)."""
+    if isinstance(node, list):
+        return [with_borrowed_prose(item, others) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"prose_of"}:
+        value = node["prose_of"]
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return {"any": [test for name in names if isinstance(name, str) for test in borrowed_prose(others.get(name))]}
+    return {key: with_borrowed_prose(value, others) for key, value in node.items()}
 
 
 def _in_prose(body: Any) -> tuple[str, str] | None:
