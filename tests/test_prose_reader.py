@@ -829,6 +829,16 @@ def test_a_second_negation_of_the_same_word_denies_the_first(read, language, tex
     assert said(read, language, text, "no_rights") == expected
 
 
+@pytest.mark.parametrize("language,text,expected", [
+    # a denial of a phrase that denies affirms what the phrase holds: having rights
+    ("es", "Pero eso no significa no tener derechos.", {AFFIRMED}),
+    # one denial alone still denies it
+    ("es", "Los migrantes sin papeles no tienen derechos.", {NEGATED}),
+])
+def test_a_denial_of_a_denying_phrase_affirms_what_it_holds(read, language, text, expected) -> None:
+    assert said(read, language, text, "rights_bearer") == expected
+
+
 @pytest.mark.parametrize("language,text,concept", [
     # "does not mean": what is denied is what the subject amounts to, not the subject
     ("en", "Accepting a referral from a public body does not mean we report back to it.", "referral"),

@@ -1682,8 +1682,16 @@ class CompiledLanguage:
                                     if meaning == REJECTED and cue == clause_start_of(cue)
                                     for scope in scopes)
                 polarity = AFFIRMED if NEGATED in meanings or denial_inside else REJECTED
-            elif NEGATED in meanings:
+            double = False
+            if NEGATED in meanings and REJECTED not in meanings:
                 polarity = NEGATED
+                if self.concord and any(
+                        negation < start and end <= last and words[negation] in self.concord
+                        and any(scope[2] == NEGATED and not scope[4] and scope[3] < first
+                                and words[scope[3]] in self.concord and not any(scope[3] < c <= first for c in commas)
+                                for scope in reaching)
+                        for first, last, negation in inside_phrases):
+                    polarity, double = AFFIRMED, True  # a denial of a phrase that denies: "no significa | no tener derechos"
             if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
                 polarity = NEGATED
             gap_denial = [w for w in range(start + 1, end) if w in negating and w not in positions] \
@@ -1695,7 +1703,7 @@ class CompiledLanguage:
                 # (a phrase that holds a negation says it itself when the gap holds the rest of it: "ne peut
                 # | pas | être inscrit"; not "sin | pedir | ningún documento", where 'sin pedir' denies it, nor
                 # the same word again, a denial of its own: "diga que no, | no | se le vuelve a contactar")
-            if polarity == AFFIRMED and any((first <= start <= last < end or start < first <= end <= last
+            if polarity == AFFIRMED and not double and any((first <= start <= last < end or start < first <= end <= last
                                              or (negation < start and end <= last))
                                             and not any(first <= p <= last and p in negating for p in positions)
                                             for first, last, negation in inside_phrases):
