@@ -11,7 +11,7 @@ import pytest
 
 from policy_engine.text.forms import word_forms
 from policy_engine.evaluation.reader import hits
-from policy_engine.ruleset.prose import AFFIRMED, NEGATED, REJECTED
+from policy_engine.ruleset.prose import AFFIRMED, NEGATED, REJECTED, REPORTED
 
 
 @pytest.fixture(scope="module")
@@ -856,3 +856,16 @@ def test_a_negation_before_mean_leaves_the_subject_said(read, language, text, co
 ])
 def test_a_narrow_negation_reaches_a_last_item_with_articles(read, language, text) -> None:
     assert said(read, language, text, "identity_document") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,text", [
+    # a clause that opens on an attribution gives the clause before it to another body
+    ("en", "The Falepili visa is only for Tuvaluan citizens, but that is a rule of the Australian Government."),
+    ("es", "El visado Falepili es solo para ciudadanos tuvaluanos, pero esa es una regla del Gobierno australiano."),
+    ("fr", "Le visa Falepili est réservé aux citoyens tuvaluans, mais c'est une règle du gouvernement australien."),
+])
+def test_an_attribution_gives_the_clause_before_to_another_body(read, language, text) -> None:
+    compiled, reading = read(language, text)
+    assert reading.stances[0] == REPORTED
+    alone = text.split(",")[0] + "."
+    assert read(language, alone)[1].stances[0] != REPORTED

@@ -1279,6 +1279,7 @@ class CompiledLanguage:
         others_at: list[int] = []    # another body named ("the authorities", "the state scheme")
         contrast_at: list[int] = []  # a word that sets the programme against it ("precisely", "en revanche")
         reasons_at: list[int] = []   # a word that opens a reason ("because", "car")
+        attributed_at: list[int] = []  # a phrase that gives the clause before to another body ("that is a rule of")
         for positions, term in kept:
             kinds = terms[term].cues
             if not kinds:
@@ -1298,6 +1299,9 @@ class CompiledLanguage:
                 continue
             if "reason" in kinds:
                 reasons_at.append(start)
+                continue
+            if "attribution" in kinds:
+                attributed_at.append(start)
                 continue
             own = set(positions)
             if any(own <= set(p) and len(p) > len(positions) for p, t in found
@@ -1418,10 +1422,13 @@ class CompiledLanguage:
         # "We declined the posters, because their purpose is to reduce arrivals": a clause that opens on a
         # reason after one that rejects something says why it was rejected, not what the programme does
         rejecting = {clauses[s] for kind, s, _ in cues if kind == "rejection"}
-        rejected_because = {clauses[s] for s in reasons_at
-                            if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
+        not_ours = {clauses[s] for s in reasons_at  # (clauses that describe what others do or what was refused)
+                    if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
         # ... as does the clause a colon opens after it ("Nous avons décliné : ces messages visent à ...")
-        rejected_because.update(clauses[s] for s in colon_reasons)
+        not_ours.update(clauses[s] for s in colon_reasons)
+        # "The Falepili visa is only for Tuvaluan citizens, but that is a rule of the Australian Government": a
+        # clause that opens (after its conjunction) on an attribution gives the clause before to another body
+        not_ours.update(clauses[s] - 1 for s in attributed_at if clauses[s] > 0 and s - clause_start_of(s) <= 1)
         stances = []
         for clause in range(last_clause + 1):
             if question:
@@ -1430,7 +1437,7 @@ class CompiledLanguage:
             # qu'ils ne rentreront pas devront partir" is the programme's rule)
             elif any(kind == "context" and clauses[s] == clause and not introduces(s)
                      and not (s - 1 in relatives and s not in commas) for kind, s, _ in cues) \
-                    or (others_first and set_against(clause)) or clause in rejected_because \
+                    or (others_first and set_against(clause)) or clause in not_ours \
                     or clause in denied_by_other:
                 stances.append(REPORTED)
             elif context_section and (not programme or past):

@@ -19,7 +19,7 @@ from ..files.inputfile import read_bytes
 from ..files.yamlsrc import Located, did_you_mean, join, locate
 
 CUE_KINDS = ("negation", "narrow_negation", "rejection", "not_negation", "idioms", "context", "programme", "relative",
-             "others", "contrast", "conditional", "reason")
+             "others", "contrast", "conditional", "reason", "attribution")
 # Kinds of cue made of function words, matched exactly as written ('not' is not 'noted'): their
 # lists write every form ("ninguno, ninguna").
 EXACT_CUES = frozenset({"negation", "narrow_negation", "not_negation", "programme", "relative", "conditional",
