@@ -869,3 +869,12 @@ def test_an_attribution_gives_the_clause_before_to_another_body(read, language, 
     assert reading.stances[0] == REPORTED
     alone = text.split(",")[0] + "."
     assert read(language, alone)[1].stances[0] != REPORTED
+
+
+@pytest.mark.parametrize("language,text", [
+    # a full negation right after a narrow one is one lack with it: nothing else is denied
+    ("fr", "Une personne accueillie sans aucun papier compte comme les autres."),
+    ("es", "Se atiende a personas sin ningún documento, como a las demás."),
+])
+def test_a_negation_right_after_a_narrow_one_is_one_lack(read, language, text) -> None:
+    assert said(read, language, text, "let_in") == {AFFIRMED}

@@ -371,8 +371,9 @@ class CompiledLanguage:
         self.prepositions = frozenset(w for entry in cues.prepositions for w in self.split(entry))
         # a preposition that names a thing only by what follows it ("par groupe", "by group"): an article
         # after it names something else ("par les groupes"); one that says a lack does not ("sans le consentement")
-        self.naming = self.prepositions - frozenset(w for entry in cues.cues.get("narrow_negation", ())
-                                                    for w in self.split(entry))
+        narrow = [self.split(entry) for entry in cues.cues.get("narrow_negation", ())]
+        self.narrow_words = frozenset(words[0] for words in narrow if len(words) == 1)  # "sans", "sin", "without"
+        self.naming = self.prepositions - frozenset(w for words in narrow for w in words)
         self.passive = frozenset(w for entry in cues.passive for w in self.split(entry))
         # whole entries: 'no longer' is one, and its 'no' alone is not ("the survey found no needs")
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
@@ -1313,6 +1314,8 @@ class CompiledLanguage:
             if "relative" in kinds and not (start in commas and words[start] in self.restrictive) \
                     and not (end + 1 < len(words) and words[end + 1] in self.subject_negations):
                 relatives.add(start)
+            if "negation" in kinds and start > 0 and words[start - 1] in self.narrow_words:
+                continue  # concord with the narrow negation before it: "sans | aucun papier", "sin | ningún documento"
             if "negation" in kinds or "narrow_negation" in kinds:
                 negating.update(range(start, end + 1))
                 if "narrow_negation" not in kinds:
