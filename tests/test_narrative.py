@@ -345,7 +345,8 @@ def test_a_contradiction_quotes_the_field_and_the_sentence(checker, tmp_path) ->
                                          "the regional immigration office."),
         (4, 25, "data_protection.shares_personal_data", "false")]
     assert contradiction.location == Location(7, 1, 'section "Coordination"')
-    assert "data-shared-with-enforcement" in findings  # the underlying problem is its own finding
+    # the contradiction's finding says the underlying problem in full: it is reported once, not twice
+    assert "data-shared-with-enforcement" not in findings
 
 
 def test_no_contradiction_when_fields_and_prose_agree(checker, tmp_path) -> None:

@@ -479,6 +479,7 @@ class RuleExplanation:
     severity: str
     fired: bool
     waived: bool = False
+    replaced_by: str = ""                 # fired, but another rule's finding says it in full ('replaces')
     steps: tuple[Step, ...] = ()          # fired: the conditions that held; not fired: the first that failed
     evidence: tuple[str, ...] = ()        # for a rule that fired
     agrees: bool = True                   # the root's answer is the rule's finding (always, by design)
@@ -486,6 +487,7 @@ class RuleExplanation:
     def to_dict(self) -> dict[str, Any]:
         steps = [s.to_dict() for s in self.steps]
         return {"rule": self.rule, "severity": self.severity, "fired": self.fired, "waived": self.waived,
+                "replaced_by": self.replaced_by or None,
                 "because": steps if self.fired else [], "first_failure": [] if self.fired else steps,
                 "evidence": list(self.evidence), "agrees_with_engine": self.agrees}
 
@@ -560,6 +562,11 @@ def explain_document(checker: Checker, doc: Document, findings: list[Finding],
             out.append(RuleExplanation(rule.id, rule.severity, True, finding.waived is not None,
                                        steps=tuple(what_held(trace, source)) if trace.holds else (),
                                        evidence=evidence, agrees=trace.holds))
+        elif trace.holds and (replacer := next((f.rule for f in findings
+                                                if rule.id in checker.rule_set.get(f.rule).replaces), "")):
+            # its finding is said in full by the rule that replaces it ("contradiction-...", on the same evidence)
+            out.append(RuleExplanation(rule.id, rule.severity, True, replaced_by=replacer,
+                                       steps=tuple(what_held(trace, source))))
         else:
             steps = tuple(first_failure(trace, source)) if not trace.holds else ()
             out.append(RuleExplanation(rule.id, rule.severity, False, steps=steps, agrees=not trace.holds))
@@ -572,6 +579,8 @@ def render_text(path: str, explanations: list[RuleExplanation]) -> str:
         if item.fired:
             status = "FIRED (waived)" if item.waived else "FIRED"
             lines.append(f"  {status:<14} {item.rule}  [{item.severity}]")
+            if item.replaced_by:
+                lines.append(f"  {'':<14}   reported as {item.replaced_by}, whose finding says it in full")
             for step in item.steps:
                 lines.append(f"  {'':<14}   because {step.text}")
                 if step.location:

@@ -156,6 +156,8 @@ class Checker:
             fired[conj.rule.id].extend(evidence)
             if conj.rule.id not in faults or fault.order() < faults[conj.rule.id].order():
                 faults[conj.rule.id] = fault  # of all firings: the best kind of place, then the first in the draft
+        for rule_id in replaced_findings(self.rule_set, fired):
+            del fired[rule_id]
         findings = [with_columns(make_finding(self.rule_set.get(rule_id), evidence, doc.prose, faults[rule_id]),
                                  locator) for rule_id, evidence in fired.items()]
         findings.sort(key=Finding.sort_key)
@@ -178,6 +180,17 @@ class Checker:
             return self.check(doc, waivers)
         except PolicyCheckError as exc:
             return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
+
+
+def replaced_findings(rule_set: RuleSet, fired: dict[str, list[Evidence]]) -> dict[str, str]:
+    """The rules whose finding another fired rule says in full (its 'replaces', on all of the same evidence: a
+    contradiction rule and the rule it pairs with), each with the rule that replaces it."""
+    out: dict[str, str] = {}
+    for rule_id in sorted(fired):
+        for replaced in rule_set.get(rule_id).replaces:
+            if replaced in fired and replaced not in out and set(fired[replaced]) <= set(fired[rule_id]):
+                out[replaced] = rule_id
+    return out
 
 
 def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:

@@ -145,7 +145,7 @@ Condition = Union[All, AnyOf, Not, FieldTest, ItemTest, TextTest, ProseTest]
 
 class Rule(Record):
     _fields = ("id", "title", "principle", "articles", "severity", "message", "rationale", "remediation", "when",
-               "source", "aliases", "in_prose", "examples", "raw_when")
+               "source", "aliases", "in_prose", "replaces", "examples", "raw_when")
     _compared = _fields[:-2]  # examples and raw_when are the rule's documentation, not the rule
     id: str
     title: str
@@ -159,16 +159,17 @@ class Rule(Record):
     source: str           # file:line of the rule
     aliases: tuple[str, ...]
     in_prose: tuple[str, str] | None  # (what a prose draft does not say, the fix in prose terms)
+    replaces: tuple[str, ...]  # rules whose finding this one's says in full, on the same evidence
     examples: dict[str, list[dict[str, Any]]]
     raw_when: Any
 
     def __init__(self, id: str, title: str, principle: int, articles: tuple[str, ...], severity: str, message: str,
                  rationale: str, remediation: str, when: Condition, source: str, aliases: tuple[str, ...] = (),
                  examples: dict[str, list[dict[str, Any]]] | None = None, raw_when: Any = None,
-                 in_prose: tuple[str, str] | None = None) -> None:
+                 in_prose: tuple[str, str] | None = None, replaces: tuple[str, ...] = ()) -> None:
         self.__dict__.update(id=id, title=title, principle=principle, articles=articles, severity=severity,
                              message=message, rationale=rationale, remediation=remediation, when=when,
-                             source=source, aliases=aliases, in_prose=in_prose,
+                             source=source, aliases=aliases, in_prose=in_prose, replaces=replaces,
                              examples={} if examples is None else examples, raw_when=raw_when)
 
 
@@ -718,7 +719,15 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 message=body["message"].strip(), rationale=body["rationale"].strip(),
                 remediation=body["remediation"].strip(), when=when, source=where,
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
-                raw_when=with_borrowed_prose(body["when"], others), in_prose=_in_prose(body.get("in_prose"))))
+                raw_when=with_borrowed_prose(body["when"], others), in_prose=_in_prose(body.get("in_prose")),
+                replaces=tuple(str(r) for r in body.get("replaces") or ())))
+            for r_index, replaced in enumerate(body.get("replaces") or ()):
+                if str(replaced) not in others or str(replaced) == rule_id:
+                    problems.append(RuleProblem(
+                        f"rule '{rule_id}': 'replaces' names rule '{replaced}', which "
+                        + ("is the rule itself" if str(replaced) == rule_id else "does not exist"), str(file),
+                        *locate(located, join(join(path, "replaces"), r_index)), "unknown-rule",
+                        did_you_mean(str(replaced), sorted(others)) if str(replaced) != rule_id else None))
     rules.sort(key=lambda r: r.id)
     rule_set = RuleSet(policy, tuple(rules), digest, str(directory), lexicon, sections)
     if not problems and not trusted:

@@ -1,0 +1,60 @@
+"""A contradiction rule that 'replaces' the rule it pairs with: one finding, not two, when both fire on the
+same evidence; both when the paired rule found more; and a located error for a rule that does not exist."""
+
+from __future__ import annotations
+
+import json
+
+from policy_engine.authoring.lint import lint
+from policy_engine.reading.documents import load_document
+from tests.rulekit import GOOD_RULE, invoke, rule_file, rule_folder
+
+ESCORT = "Volunteers will accompany the charter flights to the capital."
+
+
+def draft(tmp_path, text: str, voluntary: bool = True):
+    path = tmp_path / "d.md"
+    path.write_text("---\nid: d\nreturn_assistance:\n  provided: true\n  voluntary: "
+                    f"{str(voluntary).lower()}\n---\n# Activities\n\n{text}\n", encoding="utf-8")
+    return path
+
+
+def rules_fired(checker, path) -> list[str]:
+    return [f.rule for f in checker.check(load_document(path)).findings]
+
+
+def test_the_contradiction_s_finding_replaces_its_pair_s(checker, tmp_path) -> None:
+    fired = rules_fired(checker, draft(tmp_path, ESCORT))
+    assert "contradiction-voluntary-return" in fired and "participation-in-removals" not in fired
+    # without the field that contradicts the text, the paired rule reports it itself
+    fired = rules_fired(checker, draft(tmp_path, ESCORT, voluntary=False))
+    assert "participation-in-removals" in fired and "contradiction-voluntary-return" not in fired
+
+
+def test_a_pair_that_found_more_is_kept(checker, tmp_path) -> None:
+    # the paired rule also holds on a field the contradiction does not read: its finding says more, so it stays
+    path = tmp_path / "d.md"
+    path.write_text("---\nid: d\nreturn_assistance:\n  provided: true\n  voluntary: true\n"
+                    "  participates_in_removals: true\n---\n# Activities\n\n" + ESCORT + "\n", encoding="utf-8")
+    fired = rules_fired(checker, path)
+    assert "contradiction-voluntary-return" in fired and "participation-in-removals" in fired
+
+
+def test_explain_says_which_finding_reports_a_replaced_rule(tmp_path) -> None:
+    out = invoke("check", "--explain", "--fail-on", "never", str(draft(tmp_path, ESCORT))).stdout
+    lines = out.split("Explanation for ")[1].splitlines()
+    at = lines.index("  FIRED          participation-in-removals  [violation]")
+    assert lines[at + 1].strip() == ("reported as contradiction-voluntary-return, whose finding says it in full")
+    data = json.loads(invoke("check", "--explain", "--format", "json", "--fail-on", "never",
+                             str(draft(tmp_path, ESCORT))).stdout)
+    (item,) = [e for e in data["documents"][0]["explanation"] if e["rule"] == "participation-in-removals"]
+    assert item["replaced_by"] == "contradiction-voluntary-return" and item["agrees_with_engine"]
+
+
+def test_replaces_names_an_unknown_rule_with_its_line(tmp_path) -> None:
+    rule = GOOD_RULE.replace("    title:", "    replaces: [no-feedback-chanel]\n    title:", 1)
+    problems, _ = lint(rule_folder(tmp_path, {"p2.yaml": rule_file(rule)}), cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert [(p.line, p.message) for p in errors] == [
+        (3, "rule 'no-feedback-channel': 'replaces' names rule 'no-feedback-chanel', which does not exist")]
+    assert "did you mean 'no-feedback-channel'?" in (errors[0].hint or "")
