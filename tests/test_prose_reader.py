@@ -359,9 +359,9 @@ def test_a_pronoun_in_capitals_is_a_name(read, text: str, named: bool) -> None:
 
 @pytest.mark.parametrize("language,text,concept,expected", [
     # a short list that opens right after the last word a narrow negation reaches is denied to its end
-    ("en", "Information on the risks, without telling anyone whether to travel on, stay or go home.", "stay_home",
+    ("en", "Information on the risks, without telling anyone whether to travel on, wait or stay home.", "stay_home",
      {"negated"}),
-    ("fr", "Des informations sur les risques, sans dire à personne s'il faut continuer, rester ou rentrer chez soi.",
+    ("fr", "Des informations sur les risques, sans dire à personne s'il faut continuer, attendre ou rester chez soi.",
      "stay_home", {"negated"}),
     # ...not a verb that goes on with the sentence, nor what a colon opens
     ("en", "Make sure every person, whatever their nationality, can be heard individually and referred.",
@@ -878,3 +878,13 @@ def test_an_attribution_gives_the_clause_before_to_another_body(read, language, 
 ])
 def test_a_negation_right_after_a_narrow_one_is_one_lack(read, language, text) -> None:
     assert said(read, language, text, "let_in") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,text,phrase,found", [
+    # a short gap in a phrase holds no 'and' or 'or': "claim or that" reports nothing, "entry and stamps" is no stamp
+    ("en", "Our help is not something they can claim or that we will defend.", "context", False),
+    ("en", "Some officials claim that the rules changed.", "context", True),
+])
+def test_a_phrase_does_not_run_across_and_or(read, language, text, phrase, found) -> None:
+    _, reading = read(language, text)
+    assert any(kind == phrase for kind, _, _ in reading.cues) is found

@@ -1188,7 +1188,7 @@ class CompiledLanguage:
         singles_of = self._singles
         multis_of = self._multis
         stops = self.prepositions
-        articles, naming, joins = self.articles, self.naming, self.coordinators
+        articles, naming, joins, ands = self.articles, self.naming, self.coordinators, self.list_closers
         terms = self.terms
         found: list[tuple[tuple[int, ...], int]] = []
         count = len(words)
@@ -1214,7 +1214,9 @@ class CompiledLanguage:
                     if term in seen or k > i + 1 + gap:
                         continue
                     bounds = cells if gap == WIDE_GAP and terms[term].concepts else pieces
-                    if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops for w in words[i + 1:k])):
+                    # (a short gap holds no preposition, nor 'and'/'or': "claim or that" is no "claim that")
+                    if bounds[k] != bounds[i] or (gap != WIDE_GAP and any(w in stops or w in ands
+                                                                           for w in words[i + 1:k])):
                         continue
                     if k > i + 1 and word in naming and gap != WIDE_GAP \
                             and any(w in articles or w in joins for w in words[i + 1:k]):
@@ -1229,7 +1231,8 @@ class CompiledLanguage:
                         # communities"); a cue's does not ("n'y participeront pas, de même que" is no "ne ... que")
                         bounds = cells if gap_after == WIDE_GAP and terms[term].concepts else pieces
                         for j in range(at + 1, min(at + 2 + gap_after, count)):
-                            if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP and words[j - 1] in stops):
+                            if bounds[j] != bounds[at] or (j > at + 1 and gap_after != WIDE_GAP
+                                                           and (words[j - 1] in stops or words[j - 1] in ands)):
                                 break
                             if j > at + 1 and gap_after != WIDE_GAP and words[at] in naming \
                                     and (words[j - 1] in articles or words[j - 1] in joins):
