@@ -126,7 +126,7 @@ LINT_CASES = [
      [(2, 5, "error", "schema", "rule 'no-feedback-channel': at 'rules[0]': 'title' is a required property"),
       (3, 5, "error", "schema", "rule 'no-feedback-channel': at 'rules[0]': unknown key 'titel' (allowed: "
                                 "aliases, articles, examples, id, in_prose, message, principle, rationale, remediation, "
-                                "severity, title, when)")]),
+                                "replaces, severity, title, when)")]),
     ("YAML syntax", "rules:\n  - id: x\n   title: y\n",
      [(3, 4, "error", "yaml-syntax", "YAML syntax error: did not find expected '-' indicator")]),
 ]
