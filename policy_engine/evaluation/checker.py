@@ -182,15 +182,11 @@ class Checker:
             return CheckResult(str(path), doc.id, error=f"{path}: {exc.message}")
 
 
-def replaced_findings(rule_set: RuleSet, fired: dict[str, list[Evidence]]) -> dict[str, str]:
+def replaced_findings(rule_set: RuleSet, fired: dict[str, list[Evidence]]) -> set[str]:
     """The rules whose finding another fired rule says in full (its 'replaces', on all of the same evidence: a
-    contradiction rule and the rule it pairs with), each with the rule that replaces it."""
-    out: dict[str, str] = {}
-    for rule_id in sorted(fired):
-        for replaced in rule_set.get(rule_id).replaces:
-            if replaced in fired and replaced not in out and set(fired[replaced]) <= set(fired[rule_id]):
-                out[replaced] = rule_id
-    return out
+    contradiction rule and the rule it pairs with)."""
+    return {replaced for rule_id in fired for replaced in rule_set.get(rule_id).replaces
+            if replaced in fired and set(fired[replaced]) <= set(fired[rule_id])}
 
 
 def unread_parts(doc: Document, indices: tuple[int, ...]) -> list[UnreadPart]:

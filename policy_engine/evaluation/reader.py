@@ -32,7 +32,8 @@ NARROW = 4          # words (of more than three letters) that a narrow negation 
 RELATIVE_REACH = 3  # a negation this close after "who"/"which" (not counting auxiliaries) denies only its clause:
 RELATIVE_NARROW = 3  # ... and only this many words after it ("who do not have papers | are turned away")
 TRAILING = 3        # "forced returns are not ...": a negation at most this many words (of more than three letters) after a mention
-RESTRICTOR_REACH = 3  # "we dropped the rule that only ...": an "only" at most this many words (that say something) after a denial
+RESTRICTOR_REACH = 3  # "we dropped the rule that only ...": an "only" at most this many words (that say something)
+# after a denial
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
@@ -1457,16 +1458,11 @@ class CompiledLanguage:
             if kind in ("context", "conditional"):
                 continue
             if kind == "negation" and words[start] in self.list_closers and any(
-                    k in negating and k not in denying for k in range(max(clause_start_of(start), start - NARROW), start)):
+                    k in negating and k not in denying
+                    for k in range(max(clause_start_of(start), start - NARROW), start)):
                 # "une personne sans passeport ni PPT | est reçue": a "nor" just after a narrow negation adds an
-                # item to what it lacks; it does not deny the verb
-                reach, said = end, 0
-                while reach + 1 < len(words) and clauses[reach + 1] == clauses[start] and said < 2 \
-                        and words[reach + 1] not in self.verb_openers and reach + 1 not in commas:
-                    reach += 1
-                    said += len(words[reach]) > 3
-                scopes.append((end + 1, reach, NEGATED, start, True))
-                continue
+                # item to what it lacks, and reaches as that one does; it does not deny the verb
+                kind = "narrow_negation"
             clause = clauses[start]
             clause_start = clause_start_of(start)
             clause_end = end
@@ -1507,7 +1503,8 @@ class CompiledLanguage:
                     listed = any(k == "negation" and after <= s < following for k, s, _ in cues)  # "... ni ..."
                     # (a phrase that opens on a preposition is no item of the list: "sans moyen de transport,
                     # selon un entretien individuel")
-                    size = sum(words[k] not in self.articles for k in range(after, following))  # ("a visa or an entry stamp")
+                    # (counted without articles: "a visa or an entry stamp")
+                    size = sum(words[k] not in self.articles for k in range(after, following))
                     if (size > 4 or words[after] in self.prepositions
                             or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
@@ -1606,8 +1603,8 @@ class CompiledLanguage:
             meaning = REJECTED if kind == "rejection" else NEGATED
             scopes.append((first, reach, meaning, start, kind == "narrow_negation"))
             # ("Accepting a referral | does not mean we report back": what is denied is what it amounts to)
-            equates = any(words[k] in self.equating for k in range(end + 1, min(end + 3, len(words))))
-            if kind == "negation" and not relative and not restricted and not equates:
+            if kind == "negation" and not relative and not restricted \
+                    and not any(words[k] in self.equating for k in range(end + 1, min(end + 3, len(words)))):
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
                 # In English the negation follows an auxiliary ("are not", "will never"); after any
@@ -1704,7 +1701,8 @@ class CompiledLanguage:
                                 and words[scope[3]] in self.concord and not any(scope[3] < c <= first for c in commas)
                                 for scope in reaching)
                         for first, last, negation in inside_phrases):
-                    polarity, double = AFFIRMED, True  # a denial of a phrase that denies: "no significa | no tener derechos"
+                    # a denial of a phrase that denies: "no significa | no tener derechos"
+                    polarity, double = AFFIRMED, True
             if polarity == AFFIRMED and any(first <= end <= last for first, last in trailing):
                 polarity = NEGATED
             gap_denial = [w for w in range(start + 1, end) if w in negating and w not in positions] \

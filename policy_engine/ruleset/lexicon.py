@@ -29,7 +29,8 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
               "auxiliaries", "modals", "copulas", "future_endings", "past_endings",
               "simple_past_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
-              "subject_negations", "list_conjunctions", "restrictors", "equating_verbs", "enclitics", "enclitic_after", "background_openers", "suffixes")
+              "subject_negations", "list_conjunctions", "restrictors", "equating_verbs", "enclitics", "enclitic_after",
+              "background_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")

@@ -210,6 +210,7 @@ class _Parser:
                  topics: set[str], validate: bool = True, others: dict[str, Any] | None = None) -> None:
         self.validate = validate
         self.others = others or {}  # every rule's raw `when`, by id: what 'prose_of' borrows from
+        self.borrows = False        # the rule reads another's prose tests ('prose_of')
         self.rule_id = rule_id
         self.file = file
         self.located = located
@@ -260,6 +261,7 @@ class _Parser:
             if item_schema is not None:
                 self.error("'prose_of' cannot go inside 'where'; put it beside the list test in an 'all'", path)
                 return None
+            self.borrows = True
             return self.prose_of(node, path)
         if "prose" in keys or "text" in keys:
             if item_schema is not None:
@@ -412,7 +414,7 @@ class _Parser:
             self.error("'prose_of' takes a rule id (or a list of rule ids) and nothing beside it", path)
             return None
         value = node["prose_of"]
-        names = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        names = _rule_ids(value)
         if not names or not all(isinstance(name, str) for name in names):
             self.error("'prose_of' takes a rule id (or a list of rule ids), e.g. prose_of: return-not-voluntary", where)
             return None
@@ -667,7 +669,8 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
         problems.extend(shape_problems)
         data = located.data if isinstance(located.data, dict) else {}
         listed = data.get("rules")
-        loaded.append((file, located, shape_problems, listed if isinstance(listed, list) else []))  # else: a schema problem
+        # (not a list: a schema problem)
+        loaded.append((file, located, shape_problems, listed if isinstance(listed, list) else []))
     # every rule's `when` by id, before any is parsed: a rule may read another's prose tests ('prose_of')
     others = {str(body["id"]): body.get("when") for _, _, _, bodies in loaded for body in bodies
               if isinstance(body, dict) and "id" in body}
@@ -719,7 +722,8 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 message=body["message"].strip(), rationale=body["rationale"].strip(),
                 remediation=body["remediation"].strip(), when=when, source=where,
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
-                raw_when=with_borrowed_prose(body["when"], others), in_prose=_in_prose(body.get("in_prose")),
+                raw_when=with_borrowed_prose(body["when"], others) if parser.borrows else body["when"],
+                in_prose=_in_prose(body.get("in_prose")),
                 replaces=tuple(str(r) for r in body.get("replaces") or ())))
             for r_index, replaced in enumerate(body.get("replaces") or ()):
                 if str(replaced) not in others or str(replaced) == rule_id:
@@ -754,10 +758,14 @@ def with_borrowed_prose(node: Any, others: dict[str, Any]) -> Any:
     if not isinstance(node, dict):
         return node
     if set(node) == {"prose_of"}:
-        value = node["prose_of"]
-        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        return {"any": [test for name in names if isinstance(name, str) for test in borrowed_prose(others.get(name))]}
+        return {"any": [test for name in _rule_ids(node["prose_of"]) if isinstance(name, str)
+                        for test in borrowed_prose(others.get(name))]}
     return {key: with_borrowed_prose(value, others) for key, value in node.items()}
+
+
+def _rule_ids(value: Any) -> list[Any]:
+    """'prose_of: RULE' or 'prose_of: [RULES]' as a list (empty when it is neither)."""
+    return [value] if isinstance(value, str) else value if isinstance(value, list) else []
 
 
 def _in_prose(body: Any) -> tuple[str, str] | None:
