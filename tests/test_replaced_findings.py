@@ -58,3 +58,11 @@ def test_replaces_names_an_unknown_rule_with_its_line(tmp_path) -> None:
     assert [(p.line, p.message) for p in errors] == [
         (3, "rule 'no-feedback-channel': 'replaces' names rule 'no-feedback-chanel', which does not exist")]
     assert "did you mean 'no-feedback-channel'?" in (errors[0].hint or "")
+
+
+def test_replaces_that_is_no_list_is_one_schema_error(tmp_path) -> None:
+    rule = GOOD_RULE.replace("    title:", "    replaces: no-feedback-channel\n    title:", 1)
+    problems, _ = lint(rule_folder(tmp_path, {"p2.yaml": rule_file(rule)}), cases_dir=tmp_path / "no-cases")
+    errors = [p for p in problems if p.level == "error"]
+    assert [(p.code, p.message) for p in errors] == [
+        ("schema", "rule 'no-feedback-channel': at 'rules[0].replaces': 'no-feedback-channel' is not of type 'array'")]

@@ -716,6 +716,9 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
             problems.extend(parser.errors)
             if when is None or parser.errors:
                 continue
+            # (not a list: the schema names it)
+            listed_replaces = body.get("replaces")
+            replaced_ids = tuple(str(r) for r in listed_replaces) if isinstance(listed_replaces, list) else ()
             rules.append(Rule(
                 id=rule_id, title=body["title"], principle=body["principle"],
                 articles=tuple(str(a) for a in body["articles"]), severity=body["severity"],
@@ -724,14 +727,14 @@ def load_rule_set(directory: Path | str | None = None, files: list[Path] | None 
                 aliases=tuple(body.get("aliases") or ()), examples=dict(body.get("examples") or {}),
                 raw_when=with_borrowed_prose(body["when"], others) if parser.borrows else body["when"],
                 in_prose=_in_prose(body.get("in_prose")),
-                replaces=tuple(str(r) for r in body.get("replaces") or ())))
-            for r_index, replaced in enumerate(body.get("replaces") or ()):
-                if str(replaced) not in others or str(replaced) == rule_id:
+                replaces=replaced_ids))
+            for r_index, replaced in enumerate(replaced_ids):
+                if replaced not in others or replaced == rule_id:
                     problems.append(RuleProblem(
                         f"rule '{rule_id}': 'replaces' names rule '{replaced}', which "
-                        + ("is the rule itself" if str(replaced) == rule_id else "does not exist"), str(file),
+                        + ("is the rule itself" if replaced == rule_id else "does not exist"), str(file),
                         *locate(located, join(join(path, "replaces"), r_index)), "unknown-rule",
-                        did_you_mean(str(replaced), sorted(others)) if str(replaced) != rule_id else None))
+                        did_you_mean(replaced, sorted(others)) if replaced != rule_id else None))
     rules.sort(key=lambda r: r.id)
     rule_set = RuleSet(policy, tuple(rules), digest, str(directory), lexicon, sections)
     if not problems and not trusted:
