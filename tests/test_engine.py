@@ -194,3 +194,28 @@ def test_each_ruleset_is_sent_only_the_facts_its_patterns_can_take(monkeypatch) 
     assert [json.loads(f).get("k") for h, f in sent if h == second] == ["w", "q", None]
     # a pattern without a plain type tag: that ruleset takes every fact
     assert module._routes({"r": {"all": [{"p": {"$or": [{"t": "a"}, {"t": "b"}]}}]}}) is None
+    # a choice of prose tests (one pattern, an $or of their keys): routed by each of its keys
+    choice = {"$and": [{"t": "prose"}, {"$or": [{"k": "a"}, {"$and": [{"k": "b"}, {"st": "plan"}]}]}]}
+    assert module._routes({"r": {"all": [{"p": {"t": "programme"}}, {"s0": choice}]}}) == \
+        {("programme", None), ("prose", "a"), ("prose", "b")}
+
+
+def test_prose_tests_side_by_side_are_one_choice_cut_under_the_engine_limit(tmp_path) -> None:
+    from policy_engine.evaluation.compiler import MAX_SEQUENCE, sequence_length
+
+    # forty ways of saying it, each in its own sections and stance: too many branches for one pattern
+    concepts = ["identity_document", "legal_status", "nationals", "registered"]
+    tests = [{"prose": {"all": [c, "restriction"], "in": [section], "stance": stance}}
+             for c in concepts for section in ("eligibility", "activities", "summary", "target_groups", "partners")
+             for stance in ("plan", "any")]
+    checker = make_checker(tmp_path, {"all": [{"field": "id", "exists": True}, {"any": tests}]})
+    conjuncts = list(checker.conjuncts.values())
+    assert 1 < len(conjuncts) < len(tests)  # cut into a few choices, not one engine rule per test
+    for conj in conjuncts:  # each pattern within the engine's limit (the rule set compiled: none over it)
+        assert all(sequence_length(p) <= MAX_SEQUENCE for p in conj.to_durable()["all"])
+    assert sorted(t.key for c in conjuncts for _, choice in c.proses for t in choice) == \
+        sorted(checker.rule_set.get("r").when.items[1].items[n].key for n in range(len(tests)))
+    assert fires(checker, {"id": "x", "eligibility": {"criteria": ["Only nationals may register."]}})
+    assert fires(checker, {"id": "x", "summary": "A residence card is required."})
+    assert not fires(checker, {"id": "x", "summary": "No residence card is required."})
+    assert not fires(checker, {"id": "x", "background": "A residence card is required."})

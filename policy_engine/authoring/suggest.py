@@ -60,7 +60,7 @@ def prose_tests(checker: Checker) -> list[_Test]:
     out: list[_Test] = []
     seen: set[tuple[str, str]] = set()
     for conj in checker.conjuncts.values():
-        for _, test in list(conj.proses) + [(None, t) for t in conj.absent_proses]:
+        for test in [t for _, choice in conj.proses for t in choice] + list(conj.absent_proses):
             key = (conj.rule.id, test.key)
             if key not in seen:
                 seen.add(key)

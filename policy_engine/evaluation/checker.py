@@ -83,7 +83,7 @@ class Checker:
         for conj in self.conjuncts.values():
             for test in [t for _, t in conj.texts] + list(conj.absent_texts):
                 texts[test.key] = test
-            for prose in [t for _, t in conj.proses] + list(conj.absent_proses):
+            for prose in [t for _, choice in conj.proses for t in choice] + list(conj.absent_proses):
                 specs[prose.key] = prose.spec
         self.text_tests = [texts[k] for k in sorted(texts)]
         self.reader = ProseReader(rule_set.lexicon, [specs[k] for k in sorted(specs)],

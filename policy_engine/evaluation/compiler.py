@@ -24,6 +24,9 @@ from ..ruleset.prose import POLARITIES, STANCES
 from ..ruleset.rules import All, AnyOf, Condition, FieldTest, ItemTest, Not, ProseTest, Rule, TextTest
 
 MAX_CONJUNCTS = 64
+# The engine keeps a pattern's $and and $or in a sequence of fewer than 32 entries, two per operator
+# (error 113 beyond; measured): a choice of prose tests too long for one pattern is cut into several.
+MAX_SEQUENCE = 31
 MAX_STRING = 1000  # longer strings are only ever tested for presence
 ANCHOR = "programme"
 TEXT = "text"
@@ -65,6 +68,42 @@ def nnf(cond: Condition, negate: bool = False) -> Condition:
         flip = {"any_item": "no_item", "no_item": "any_item"}
         return ItemTest(flip[cond.quantifier] if negate else cond.quantifier, cond.collection, where)
     raise TypeError(cond)
+
+
+class ProseChoice(NamedTuple):
+    """Prose tests of which any one will do, side by side in an `any`: one pattern with a branch per
+    test, not one compiled rule per test (a rule reading another's prose tests would otherwise be
+    multiplied by their number, and every compiled rule costs the engine time to build and run)."""
+
+    tests: tuple[ProseTest, ...]
+
+
+def merge_prose_choices(cond: Condition) -> Condition:
+    """An NNF condition with the prose tests said (not denied) in each `any` joined into one ProseChoice,
+    where the first of them stood."""
+    if isinstance(cond, All):
+        return All(tuple(merge_prose_choices(c) for c in cond.items))
+    if not isinstance(cond, AnyOf):
+        return cond
+    items = [merge_prose_choices(c) for c in cond.items]
+    said = tuple(c for c in items if isinstance(c, ProseTest) and not c.negated)
+    if len(said) < 2:
+        return AnyOf(tuple(items))
+    first = items.index(said[0])
+    rest = [c for c in items if not (isinstance(c, ProseTest) and not c.negated)]
+    choices: list[ProseChoice] = []
+    length = 0
+    for test in said:
+        branch = sequence_length(prose_branch(test))
+        if choices and length + branch <= MAX_SEQUENCE:
+            choices[-1] = ProseChoice(choices[-1].tests + (test,))
+            length += branch
+        else:
+            choices.append(ProseChoice((test,)))
+            length = 4 + branch  # the pattern's own $and, and its $or
+    # a ProseChoice is an atom to dnf, as a test is (the Condition type does not name it)
+    merged: list[Any] = rest[:first] + choices + rest[first:]
+    return merged[0] if len(merged) == 1 else AnyOf(tuple(merged))
 
 
 def dnf(cond: Condition) -> list[list[Condition]]:
@@ -135,8 +174,30 @@ def _one_of(name: str, values: list[str]) -> dict[str, Any]:
     return {name: values[0]} if len(values) == 1 else {"$or": [{name: v} for v in values]}
 
 
-def prose_pattern(test: ProseTest) -> dict[str, Any]:
-    """The facts a prose test accepts: its spec's places, in its sections, stances and polarities."""
+def prose_pattern(tests: tuple[ProseTest, ...]) -> dict[str, Any]:
+    """The facts any of some prose tests accepts (one branch per test)."""
+    if len(tests) == 1:
+        return pattern(PROSE, prose_expressions(tests[0]))
+    return pattern(PROSE, [{"$or": [prose_branch(test) for test in tests]}])
+
+
+def prose_branch(test: ProseTest) -> dict[str, Any]:
+    """A prose test as one branch of an $or."""
+    expressions = prose_expressions(test)
+    return {"$and": expressions} if len(expressions) > 1 else expressions[0]
+
+
+def sequence_length(expression: Any) -> int:
+    """The entries a pattern takes in the engine's expression sequence: two per $and or $or."""
+    if isinstance(expression, list):
+        return sum(sequence_length(e) for e in expression)
+    if not isinstance(expression, dict):
+        return 0
+    return sum((2 if name in ("$and", "$or") else 0) + sequence_length(value) for name, value in expression.items())
+
+
+def prose_expressions(test: ProseTest) -> list[dict[str, Any]]:
+    """What a prose test asks of a fact: its spec's places, in its sections, stances and polarities."""
     expressions: list[dict[str, Any]] = [{"k": test.key}]
     if test.scopes:
         expressions.append({"$or": [{"sub" if "." in s else "sec": s} for s in test.scopes]}
@@ -145,7 +206,7 @@ def prose_pattern(test: ProseTest) -> dict[str, Any]:
         expressions.append(_one_of("st", list(test.stances)))
     if set(test.said) != set(POLARITIES):
         expressions.append(_one_of("pol", list(test.said)))
-    return pattern(PROSE, expressions)
+    return expressions
 
 
 class Conjunct(NamedTuple):
@@ -156,7 +217,7 @@ class Conjunct(NamedTuple):
     absent_items: tuple[ItemTest, ...]
     texts: tuple[tuple[str, TextTest], ...]     # (fact name, positive text test)
     absent_texts: tuple[TextTest, ...]
-    proses: tuple[tuple[str, ProseTest], ...] = ()   # (fact name, positive prose test)
+    proses: tuple[tuple[str, tuple[ProseTest, ...]], ...] = ()   # (fact name, prose tests of which one holds)
     absent_proses: tuple[ProseTest, ...] = ()
 
     def to_durable(self) -> dict[str, Any]:
@@ -171,7 +232,7 @@ class Conjunct(NamedTuple):
         for n, text in enumerate(self.absent_texts):
             patterns.append({f"m{n}$not": pattern(TEXT, [{"k": text.key}])})
         for n, prose in enumerate(self.absent_proses):
-            patterns.append({f"a{n}$not": prose_pattern(prose)})
+            patterns.append({f"a{n}$not": prose_pattern((prose,))})
         if self.absent_proses:
             patterns.append({"u$not": pattern(UNREAD, [])})
         for fact_name, test in self.items:
@@ -179,8 +240,8 @@ class Conjunct(NamedTuple):
             patterns.append({fact_name: pattern(test.collection, exprs)})
         for fact_name, text in self.texts:
             patterns.append({fact_name: pattern(TEXT, [{"k": text.key}])})
-        for fact_name, prose in self.proses:
-            patterns.append({fact_name: prose_pattern(prose)})
+        for fact_name, choice in self.proses:
+            patterns.append({fact_name: prose_pattern(choice)})
         return {"all": patterns}
 
 
@@ -198,13 +259,13 @@ def compile_condition(cond: Condition, rule: Rule, name: str) -> list[Conjunct]:
     disjunctive normal form, named <name>_<conjunction>. A rule's `when` is compiled this way, and
     explain compiles each part of one the same way."""
     out = []
-    for c_index, atoms in enumerate(dnf(nnf(cond))):
+    for c_index, atoms in enumerate(dnf(merge_prose_choices(nnf(cond)))):
         fields: list[FieldTest] = []
         items: list[tuple[str, ItemTest]] = []
         absent_items: list[ItemTest] = []
         texts: list[tuple[str, TextTest]] = []
         absent_texts: list[TextTest] = []
-        proses: list[tuple[str, ProseTest]] = []
+        proses: list[tuple[str, tuple[ProseTest, ...]]] = []
         absent_proses: list[ProseTest] = []
         for atom in atoms:
             if isinstance(atom, FieldTest):
@@ -223,7 +284,9 @@ def compile_condition(cond: Condition, rule: Rule, name: str) -> list[Conjunct]:
                 if atom.negated:
                     absent_proses.append(atom)
                 else:
-                    proses.append((f"s{len(proses)}", atom))
+                    proses.append((f"s{len(proses)}", (atom,)))
+            elif isinstance(atom, ProseChoice):
+                proses.append((f"s{len(proses)}", atom.tests))
         out.append(Conjunct(rule, f"{name}_{c_index:02d}", tuple(fields), tuple(items),
                             tuple(absent_items), tuple(texts), tuple(absent_texts), tuple(proses),
                             tuple(absent_proses)))

@@ -43,8 +43,24 @@ def _routes(rules: dict[str, dict[str, Any]]) -> set[tuple[str, str | None]] | N
                            for key in _ROUTE_KEYS if isinstance(term.get(key), str)}
                 if "t" not in literal:
                     return None
-                routes.add((literal["t"], literal.get("k")))
+                routes.update((literal["t"], k) for k in _keys(terms, literal.get("k")))
     return routes
+
+
+def _keys(terms: list[Any], literal: str | None) -> list[str | None]:
+    """The text keys a pattern's terms take: its literal one, or those of every branch of its $or of
+    literal keys (a choice of prose tests); [None] for any."""
+    if literal is not None:
+        return [literal]
+    for term in terms:
+        branches = term.get("$or") if isinstance(term, dict) and len(term) == 1 else None
+        if not isinstance(branches, list):
+            continue
+        keys = [next((t["k"] for t in b.get("$and", [b]) if isinstance(t, dict) and isinstance(t.get("k"), str)), None)
+                for b in branches if isinstance(b, dict)]
+        if keys and None not in keys and len(keys) == len(branches):
+            return list(keys)
+    return [None]
 
 
 class Engine:
