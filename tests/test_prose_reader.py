@@ -526,6 +526,17 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
     assert said(read, language, text, "consulted") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,text", [
+    ("en", "The consultation register holds no name: date, place, age, sex, reason, treatment, referral."),
+    ("es", "El registro de consultas no lleva nombre: fecha, lugar, edad, sexo, motivo, tratamiento, derivación."),
+    ("fr", "Le registre des consultations ne comporte pas de nom : date, lieu, âge, sexe, motif, traitement, orientation."),
+])
+def test_a_colon_after_a_short_denied_word_opens_what_is_there(read, language, text) -> None:
+    # "no name:" (a word of three letters) denies the name; the list the colon opens is what the register holds
+    assert said(read, language, text, "refer_on") == {AFFIRMED}
+    assert said(read, language, text, "personal_data") >= {NEGATED}
+
+
 @pytest.mark.parametrize("language,lead,text", [
     ("en", "Non-negotiable rules", "Each person is seen individually."),
     ("es", "Reglas que no se negocian", "Cada persona es atendida individualmente."),

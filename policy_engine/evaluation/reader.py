@@ -1561,8 +1561,10 @@ class CompiledLanguage:
                 reach = clause_end
                 # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
                 # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
+                # ("Le registre ne comporte pas de nom : date, lieu, ...": a short word says what is denied too)
                 colon = next((a for a in answers if end + 1 < a < clause_end + 1
-                              and any(len(w) > 3 for w in words[end + 1:a])), None)
+                              and any(len(w) > 3 or (len(w) > 2 and w not in self.light) for w in words[end + 1:a])),
+                             None)
                 if colon is not None:
                     reach = colon - 1
                 # "no forman parte del alcance y no se les dará seguimiento": a second negation joined by
