@@ -527,6 +527,17 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
 
 
 @pytest.mark.parametrize("language,text", [
+    ("en", "We do not tell anyone that they have no rights."),
+    ("es", "No decimos a nadie que no tiene derechos."),
+    ("fr", "Nous ne disons pas aux gens qu'ils n'ont aucun droit."),
+])
+def test_a_denied_saying_denies_a_negative_phrase_that_a_that_opens(read, language, text) -> None:
+    # "no decimos que | no tiene derechos": the second negation is what is said, so the first denies it too
+    # (a second negation joined by 'and' still denies only its own part)
+    assert said(read, language, text, "no_rights") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,text", [
     ("en", "The consultation register holds no name: date, place, age, sex, reason, treatment, referral."),
     ("es", "El registro de consultas no lleva nombre: fecha, lugar, edad, sexo, motivo, tratamiento, derivación."),
     ("fr", "Le registre des consultations ne comporte pas de nom : date, lieu, âge, sexe, motif, traitement, orientation."),

@@ -1569,7 +1569,9 @@ class CompiledLanguage:
                     reach = colon - 1
                 # "no forman parte del alcance y no se les dará seguimiento": a second negation joined by
                 # 'and' denies its own part (even inside a phrase that says it), not the first one's
+                # (not one that a 'that' opens: "no dice que no vuelvan a intentarlo" denies saying it)
                 second = next((k for k in range(end + 1, reach) if words[k] in self.coordinators
+                               and (words[k] in self.list_closers or k not in relatives)
                                and (k + 1 in negating or k + 2 in negating)), None)
                 if second is not None:
                     reach = second - 1
