@@ -527,6 +527,16 @@ def test_a_sentence_with_its_own_negation_says_what_it_denies(read, language, le
 
 
 @pytest.mark.parametrize("language,text", [
+    ("en", "The committee reaffirms in that work that no person deprived of liberty is without rights."),
+    ("es", "En ese trabajo, ninguna persona privada de libertad está sin derechos."),
+    ("fr", "Dans ce travail, aucune personne privée de liberté n'est sans droits."),
+])
+def test_a_that_after_a_preposition_is_no_relative(read, language, text) -> None:
+    # "in that work": a demonstrative, so the "no" after it still opens its clause and denies the lack
+    assert said(read, language, text, "no_rights") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,text", [
     ("en", "We do not tell anyone that they have no rights."),
     ("es", "No decimos a nadie que no tiene derechos."),
     ("fr", "Nous ne disons pas aux gens qu'ils n'ont aucun droit."),

@@ -1315,8 +1315,10 @@ class CompiledLanguage:
                 # a conjunction that only looks relative ("así que", "por lo que")
             # (not "the principle that no migrant is without rights": a negation that opens the clause as its
             # subject says what is said, as a main clause does)
+            # (nor a "that" after a preposition, a demonstrative: "in that work, no person is without rights")
             if "relative" in kinds and not (start in commas and words[start] in self.restrictive) \
-                    and not (end + 1 < len(words) and words[end + 1] in self.subject_negations):
+                    and not (end + 1 < len(words) and words[end + 1] in self.subject_negations) \
+                    and not (start > 0 and words[start] in self.restrictive and words[start - 1] in self.prepositions):
                 relatives.add(start)
             if "negation" in kinds and start > 0 and words[start - 1] in self.narrow_words:
                 continue  # concord with the narrow negation before it: "sans | aucun papier", "sin | ningún documento"
