@@ -537,6 +537,19 @@ def test_a_that_after_a_preposition_is_no_relative(read, language, text) -> None
 
 
 @pytest.mark.parametrize("language,text", [
+    ("en", "A session making clear that every worker, whatever their papers, has rights at work, including to wages "
+           "and to safety."),
+    ("es", "Una sesión para dejar claro que todo trabajador, sean cuales sean sus papeles, tiene derechos en el trabajo, "
+           "incluido el salario y la seguridad."),
+    ("fr", "Une séance pour dire que tout travailleur, quels que soient ses papiers, a des droits au travail, y compris "
+           "au salaire et à la sécurité."),
+])
+def test_an_aside_that_a_verb_follows_is_no_list_a_narrow_negation_runs_into(read, language, text) -> None:
+    # "whatever their papers, | has rights ...": the verb goes on with the sentence, though a list closes later
+    assert said(read, language, text, "rights_bearer") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,text", [
     ("en", "We do not tell anyone that they have no rights."),
     ("es", "No decimos a nadie que no tiene derechos."),
     ("fr", "Nous ne disons pas aux gens qu'ils n'ont aucun droit."),

@@ -1507,7 +1507,9 @@ class CompiledLanguage:
                     # selon un entretien individuel")
                     # (counted without articles: "a visa or an entry stamp")
                     size = sum(words[k] not in self.articles for k in range(after, following))
-                    if (size > 4 or words[after] in self.prepositions
+                    # (nor one that opens on a verb: "whatever their papers, has rights at work, including ... and ...")
+                    if (size > 4 or words[after] in self.prepositions or words[after] in self.modals
+                            or words[after] in self.auxiliaries or words[after] in self.copulas
                             or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
                 else:
@@ -1515,8 +1517,10 @@ class CompiledLanguage:
                     # telling anyone whether to travel on, stay or go home"; not after a colon, nor a verb that
                     # goes on with the sentence: "whatever their nationality, can be heard individually and ...")
                     after = next((c for c in commas if c > reach), None)
+                    # ("whatever their papers, has rights at work": an auxiliary or copula goes on with it too)
                     if after is not None and after <= reach + 2 and after <= clause_end and after not in answers \
-                            and words[after] not in self.prepositions and words[after] not in self.modals:
+                            and words[after] not in self.prepositions and words[after] not in self.modals \
+                            and words[after] not in self.auxiliaries and words[after] not in self.copulas:
                         piece = after
                         while piece <= clause_end:
                             following = min(next((c for c in commas if c > piece), clause_end + 1), clause_end + 1)
