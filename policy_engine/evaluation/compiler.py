@@ -189,11 +189,15 @@ def prose_branch(test: ProseTest) -> dict[str, Any]:
 
 def sequence_length(expression: Any) -> int:
     """The entries a pattern takes in the engine's expression sequence: two per $and or $or."""
-    if isinstance(expression, list):
-        return sum(sequence_length(e) for e in expression)
-    if not isinstance(expression, dict):
-        return 0
-    return sum((2 if name in ("$and", "$or") else 0) + sequence_length(value) for name, value in expression.items())
+    total = 0
+    for item in (expression if isinstance(expression, list) else [expression]):
+        if isinstance(item, dict):
+            for name, value in item.items():
+                if name in ("$and", "$or"):
+                    total += 2 + sequence_length(value)
+                elif isinstance(value, (dict, list)):
+                    total += sequence_length(value)
+    return total
 
 
 def prose_expressions(test: ProseTest) -> list[dict[str, Any]]:
