@@ -398,6 +398,7 @@ class CompiledLanguage:
         self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.auxiliaries = frozenset(w for entry in cues.auxiliaries for w in self.split(entry))
+        self.verbs_going_on = self.modals | self.auxiliaries | self.copulas  # a verb after an aside goes on with it
         self.light = self.prepositions | self.passive | self.auxiliaries
         # one-word negations, even where a longer phrase holds them ("ne" of "ne peuvent pas être inscrits")
         self.negation_words = frozenset(w for entry in cues.cues.get("negation", ()) if len(self.split(entry)) == 1
@@ -1508,8 +1509,7 @@ class CompiledLanguage:
                     # (counted without articles: "a visa or an entry stamp")
                     size = sum(words[k] not in self.articles for k in range(after, following))
                     # (nor one that opens on a verb: "whatever their papers, has rights at work, including ... and ...")
-                    if (size > 4 or words[after] in self.prepositions or words[after] in self.modals
-                            or words[after] in self.auxiliaries or words[after] in self.copulas
+                    if (size > 4 or words[after] in self.prepositions or words[after] in self.verbs_going_on
                             or not self._list_closes(words, commas, after, clause_end)) and not listed:
                         reach = after - 1
                 else:
@@ -1519,8 +1519,7 @@ class CompiledLanguage:
                     after = next((c for c in commas if c > reach), None)
                     # ("whatever their papers, has rights at work": an auxiliary or copula goes on with it too)
                     if after is not None and after <= reach + 2 and after <= clause_end and after not in answers \
-                            and words[after] not in self.prepositions and words[after] not in self.modals \
-                            and words[after] not in self.auxiliaries and words[after] not in self.copulas:
+                            and words[after] not in self.prepositions and words[after] not in self.verbs_going_on:
                         piece = after
                         while piece <= clause_end:
                             following = min(next((c for c in commas if c > piece), clause_end + 1), clause_end + 1)
