@@ -428,6 +428,21 @@ def test_a_reason_given_for_a_refusal_says_what_was_refused(read, language, reje
     assert read(language, stated)[1].stances == ("plan", "plan")
 
 
+@pytest.mark.parametrize("language,denied,ours", [
+    ("en", "We do not distribute the ministry's material, because their purpose is to reduce departures.",
+     "We do not give advice on routes, because our aim is to reduce departures."),
+    ("es", "No distribuimos el material del ministerio, porque su propósito es reducir las salidas.",
+     "No damos consejos sobre rutas, porque nuestro objetivo es reducir las salidas."),
+    ("fr", "Nous ne diffusons pas le matériel du ministère, car son but est de réduire les départs.",
+     "Nous ne donnons pas de conseils sur les routes, car notre but est de réduire les départs."),
+])
+def test_a_reason_given_for_a_denial_says_what_was_denied_unless_it_is_ours(read, language, denied, ours) -> None:
+    # after a clause that denies doing something, a reason that does not name the programme describes what is
+    # not done; one that names it ("our aim") is the programme's own
+    assert read(language, denied)[1].stances[-1] == "reported"
+    assert read(language, ours)[1].stances[-1] == "plan"
+
+
 @pytest.mark.parametrize("language,rejected,purpose", [
     ("en", "We declined: these messages aim to reduce departures.",
      "The team will state its position to avoid misunderstandings: these messages aim to reduce departures."),

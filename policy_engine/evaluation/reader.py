@@ -1432,8 +1432,13 @@ class CompiledLanguage:
         # "We declined the posters, because their purpose is to reduce arrivals": a clause that opens on a
         # reason after one that rejects something says why it was rejected, not what the programme does
         rejecting = {clauses[s] for kind, s, _ in cues if kind == "rejection"}
+        # (also after one that denies doing something, when the reason does not name the programme: "We do not
+        # distribute the ministry's material, because their purpose is to reduce departures"; not "we will not
+        # help them, because our aim is fewer departures")
+        denying_clauses = {clauses[s] for kind, s, _ in cues if kind == "negation"}
         not_ours = {clauses[s] for s in reasons_at  # (clauses that describe what others do or what was refused)
-                    if clause_start_of(s) == s and any(c < clauses[s] for c in rejecting)}
+                    if clause_start_of(s) == s and (any(c < clauses[s] for c in rejecting) or (
+                        any(c < clauses[s] for c in denying_clauses) and clauses[s] not in programme_at))}
         # ... as does the clause a colon opens after it ("Nous avons décliné : ces messages visent à ...")
         not_ours.update(clauses[s] for s in colon_reasons)
         # "The Falepili visa is only for Tuvaluan citizens, but that is a rule of the Australian Government": a
