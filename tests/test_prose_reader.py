@@ -948,3 +948,9 @@ def test_a_negation_right_after_a_narrow_one_is_one_lack(read, language, text) -
 def test_a_phrase_does_not_run_across_and_or(read, language, text, phrase, found) -> None:
     _, reading = read(language, text)
     assert any(kind == phrase for kind, _, _ in reading.cues) is found
+
+
+@pytest.mark.parametrize("heading", ["Why this plan", "1. Por qué esta mesa", "Pourquoi cette permanence"])
+def test_a_heading_that_asks_why_this_is_background(checker, heading) -> None:
+    # "why this plan/desk/service": what the section says is the situation that calls for it
+    assert "background" in checker.rule_set.sections.topics_for(heading)
