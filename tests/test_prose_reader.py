@@ -565,6 +565,16 @@ def test_an_aside_that_a_verb_follows_is_no_list_a_narrow_negation_runs_into(rea
 
 
 @pytest.mark.parametrize("language,text", [
+    ("en", "Households holding only an arrival slip, or no document at all, are not enrolled."),
+    ("es", "Los hogares que solo tienen una constancia de llegada, o ningún documento, no se inscriben."),
+    ("fr", "Les ménages qui n'ont qu'une fiche d'arrivée, ou aucun document, ne sont pas inscrits."),
+])
+def test_a_negation_that_opens_a_list_item_denies_that_item_only(read, language, text) -> None:
+    # ", or no document at all," denies the document, not the verb after the next comma
+    assert said(read, language, text, "exclusion") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,text", [
     ("en", "We do not tell anyone that they have no rights."),
     ("es", "No decimos a nadie que no tiene derechos."),
     ("fr", "Nous ne disons pas aux gens qu'ils n'ont aucun droit."),

@@ -1569,6 +1569,10 @@ class CompiledLanguage:
                     reach = min(next((c - 1 for c in commas if c > reach + 1), clause_last), clause_last)
             else:
                 reach = clause_end
+                # "Households holding only an arrival slip, or no document at all, | are not enrolled": a negation
+                # that an "or"/"and" after a comma opens denies that item of the list, up to the next comma
+                if start > 0 and words[start - 1] in self.list_closers and start - 1 in commas:
+                    reach = min(reach, next((c - 1 for c in commas if c > end), clause_end))
                 # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
                 # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
                 # ("Le registre ne comporte pas de nom : date, lieu, ...": a short word says what is denied too)
