@@ -100,7 +100,7 @@ def merge_prose_choices(cond: Condition) -> Condition:
             length += branch
         else:
             choices.append(ProseChoice((test,)))
-            length = 4 + branch  # the pattern's own $and, and its $or
+            length = choice_own_length() + branch  # the pattern's own $and and $or, then the branch
     # a ProseChoice is an atom to dnf, as a test is (the Condition type does not name it)
     merged: list[Any] = rest[:first] + choices + rest[first:]
     return merged[0] if len(merged) == 1 else AnyOf(tuple(merged))
@@ -179,6 +179,11 @@ def prose_pattern(tests: tuple[ProseTest, ...]) -> dict[str, Any]:
     if len(tests) == 1:
         return pattern(PROSE, prose_expressions(tests[0]))
     return pattern(PROSE, [{"$or": [prose_branch(test) for test in tests]}])
+
+
+def choice_own_length() -> int:
+    """The entries a choice's pattern takes before its branches: its own $and, and its $or."""
+    return sequence_length(pattern(PROSE, [{"$or": []}]))
 
 
 def prose_branch(test: ProseTest) -> dict[str, Any]:
