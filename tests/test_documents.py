@@ -131,3 +131,14 @@ def test_a_lettered_or_numbered_item_on_a_new_line_is_its_own_sentence(tmp_path,
     # a sentence that wraps onto a line starting with a small word stays one sentence
     wrapped = "## Activities\n\nVolunteers give water and\na first-aid kit to each family.\n"
     assert len(load_document(write(tmp_path, "w.md", wrapped)).units) == 1
+
+
+@pytest.mark.parametrize("name", ["letter.txt", "letter.md"])
+def test_a_line_that_opens_on_a_label_and_a_colon_is_its_own_sentence(tmp_path, name) -> None:
+    # a letter's header lines are fields, not one sentence: "Relief Division" in the To: line and
+    # "the District Police" in the Subject: line are not one statement about relief and the police
+    text = ("From: Head of Operations, North Coast Branch\nTo: Headquarters, Relief Division\nDate: 14 October 2024\n"
+            "Subject: Joint information operation with the District Police\n\nDear colleagues,\n")
+    units = load_document(write(tmp_path, name, text)).units
+    assert [(u.line, u.text.split(":")[0]) for u in units if ":" in u.text] == \
+        [(1, "From"), (2, "To"), (3, "Date"), (4, "Subject")]

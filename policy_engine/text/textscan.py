@@ -18,11 +18,13 @@ MAX_UNIT_CHARS = 2000  # a 'sentence' longer than this is cut into pieces of thi
 # A sentence ends at . ! ? (and Arabic ؟) before a word that is not lower-case (so 'e.g. this' and
 # 1.5 stay whole), also when bold marks, a quote or a bracket close after it ("**No targets.** The"),
 # at ';' (and ؛), at a blank line, or before a bullet.
-# (a new line that opens a list item - a bullet, "3)", "b)" - starts a new sentence)
+# (a new line that opens a list item - a bullet, "3)", "b)" - starts a new sentence, and so does one that opens
+# on a short capitalised label and a colon: a letter's "To: ... / Date: ... / Subject: ..." lines are fields)
 CLOSING_MARKS = "[*_\"”’»)]"  # what may close after a sentence's full stop (documents' short-cut reads it too)
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?؟])|(?<=[.!?؟]" + CLOSING_MARKS + r")|(?<=[.!?؟]" + CLOSING_MARKS
                            + r"{2}))\s+(?=[^a-z])"
-                           r"|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)")
+                           r"|(?<=[;؛])\s+|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)]|[a-z][.)])\s)"
+                           r"|\n(?=[ \t]*[*_]{0,2}[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[ \t][^\W\d_]+){0,2}[*_]{0,2}:[*_]{0,2}[ \t])")
 
 
 class _Marks(dict):  # type: ignore[type-arg]
