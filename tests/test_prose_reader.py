@@ -829,6 +829,10 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     ("Ce que ce projet n'est pas", ("background",)),
     ("Ce que nous avons appris en 2020", ("lessons",)), ("Lo que hemos aprendido", ("lessons",)),
     ("What we have learned", ("lessons",)),
+    # past practice the draft gives up, named with what was done ("what we did ... and will not do again")
+    ("What we did in 2023–2024 and will not do again", ("lessons",)),
+    ("Lo que hicimos en 2023 y no lo volveremos a hacer", ("lessons",)),
+    ("Ce que nous avons fait en 2023 et ne referons plus", ("lessons",)),
 ])
 def test_headings_that_describe_the_situation_or_lessons_read_as_context(checker, heading, topics) -> None:
     assert checker.rule_set.sections.topics_for(heading) == topics
