@@ -968,3 +968,17 @@ def test_a_phrase_does_not_run_across_and_or(read, language, text, phrase, found
 def test_a_heading_that_asks_why_this_is_background(checker, heading) -> None:
     # "why this plan/desk/service": what the section says is the situation that calls for it
     assert "background" in checker.rule_set.sections.topics_for(heading)
+
+
+@pytest.mark.parametrize("language,text,aside", [
+    ("en", "Number of departures per quarter (target: 240)", "Departures per quarter (desert, sea crossing)"),
+    ("es", "Número de salidas por trimestre (meta: 240)", "Salidas por trimestre (desierto, mar)"),
+    ("fr", "Nombre de départs par trimestre (cible : 240)", "Départs par trimestre (désert, mer)"),
+])
+def test_a_bracketed_label_and_value_annotate_what_they_follow(read, language, text, aside) -> None:
+    # "(target: 240)" says what the departures are to reach: no aside that stands apart from them
+    compiled, reading = read(language, text)
+    assert not any(reading.asides)
+    # a bracket of other words is still an aside
+    compiled, reading = read(language, aside)
+    assert any(reading.asides)

@@ -1746,6 +1746,8 @@ class CompiledLanguage:
         asides = [0] * len(words)
         number = 0
         for open_at in opens:
+            if open_at + 1 in answers or open_at + 2 in answers:
+                continue  # "(target: 240)", "(cible : 240)": a label and its value annotate what they follow
             number += 1
             close_at = next((c for c in closes if c > open_at), len(words))
             for index in range(open_at, close_at):
