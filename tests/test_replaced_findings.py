@@ -31,6 +31,18 @@ def test_the_contradiction_s_finding_replaces_its_pair_s(checker, tmp_path) -> N
     assert "participation-in-removals" in fired and "contradiction-voluntary-return" not in fired
 
 
+def test_police_using_the_lists_that_are_sent_to_them_is_one_data_finding(checker, tmp_path) -> None:
+    # the sentence that sends the lists also says what the police do with them: one finding, the data one
+    sent = ("The Immigration Office has asked to receive our daily list, to identify those who have not yet "
+            "claimed asylum; the coordinator will email it to them every morning.")
+    fired = rules_fired(checker, draft(tmp_path, sent))
+    assert "data-shared-with-enforcement" in fired and "enforcement-partner-role" not in fired
+    # police checking papers at the distribution, with no list sent, stays the partner-role finding
+    fired = rules_fired(checker, draft(tmp_path, "Immigration officers will check the identity of everyone at our "
+                                                 "distribution point."))
+    assert "enforcement-partner-role" in fired and "data-shared-with-enforcement" not in fired
+
+
 def test_a_pair_that_found_more_is_kept(checker, tmp_path) -> None:
     # the paired rule also holds on a field the contradiction does not read: its finding says more, so it stays
     path = tmp_path / "d.md"
