@@ -43,6 +43,15 @@ def test_police_using_the_lists_that_are_sent_to_them_is_one_data_finding(checke
     assert "enforcement-partner-role" in fired and "data-shared-with-enforcement" not in fired
 
 
+def test_volunteers_escorting_a_removal_with_the_police_is_one_return_finding(checker, tmp_path) -> None:
+    # handing a resident over to the police escort is taking part in the removal (Principle 8); the same
+    # sentence is not also reported as the police's use of the programme
+    escort = ("On days of an enforced departure, two volunteers will travel with the resident in the police "
+              "escort vehicle and hand them over to the escort officers at the gate.")
+    fired = rules_fired(checker, draft(tmp_path, escort, voluntary=False))
+    assert "participation-in-removals" in fired and "enforcement-partner-role" not in fired
+
+
 def test_a_pair_that_found_more_is_kept(checker, tmp_path) -> None:
     # the paired rule also holds on a field the contradiction does not read: its finding says more, so it stays
     path = tmp_path / "d.md"
