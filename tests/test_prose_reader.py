@@ -515,6 +515,10 @@ _SHARE = {"en": "Share beneficiary lists with the police.", "es": "Compartir las
     ("en", "What we already do and what does not change"),
     ("es", "Lo que ya hacemos y que no cambia"),
     ("fr", "Ce que nous faisons déjà et qui ne change pas"),
+    # a negation in a relative clause after a comma describes what is listed
+    ("en", "Activities\nThe group will go on with its usual work, which does not depend on this agreement:"),
+    ("es", "Actividades\nEl grupo seguirá con su trabajo de siempre, que no depende de este acuerdo:"),
+    ("fr", "Activités\nLe groupe poursuivra son travail habituel, qui ne dépend pas de cet accord :"),
 ])
 def test_a_heading_with_an_aside_or_a_condition_denies_nothing_under_it(read, language, lead) -> None:
     assert said(read, language, _SHARE[language], "share", lead=lead) == {AFFIRMED}

@@ -380,6 +380,7 @@ class CompiledLanguage:
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
+        self.relative_words = frozenset(w for entry in cues.cues.get("relative", ()) for w in self.split(entry)[:1])
         self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
         self.restrictors = frozenset(w for entry in cues.restrictors for w in self.split(entry))
@@ -1121,8 +1122,11 @@ class CompiledLanguage:
         # another and measures the first; nor one that pairs what is done with what is not: "Ce que nous disons,
         # et ce que nous ne disons pas")
         paired = min((k for k in after_commas if words[k] in self.list_closers), default=len(words))
+        # (nor a negation in a relative clause after a comma, which describes what is listed: "El grupo seguirá
+        # con su trabajo de siempre, que no depende de este acuerdo:" goes on with that work)
+        described = {k for at in after_commas if words[at] in self.relative_words for k in range(at + 1, at + 4)}
         return any(kind in ("negation", "rejection") and opening <= start < paired and start not in after_commas
-                   for kind, start, _ in reading.cues) \
+                   and start not in described for kind, start, _ in reading.cues) \
             and not _opens_on_condition(reading.cues)
 
     def _unattach(self, token: str) -> list[str]:
