@@ -370,7 +370,7 @@ def test_lint_prints_the_text_pattern_count(tmp_path) -> None:
     assert int(rules) >= 30 and concepts.endswith(" concepts")
 
 
-@pytest.mark.parametrize("key", ["unless_mentioned", "unless_in_sentence"])
+@pytest.mark.parametrize("key", ["unless_mentioned", "unless_denied", "unless_in_sentence"])
 def test_lint_names_an_unknown_concept_in_an_exception(tmp_path, key) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [gards]\n")
     problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
@@ -401,6 +401,10 @@ GUARDS = CONCEPTS.replace("  unused:\n", """\
     # "Residents are never asked, nor are the guards": the guards are mentioned, but denied
     ("unless", "Residents are never asked, nor are the guards.", True),
     ("unless_mentioned", "Residents are never asked, nor are the guards.", False),
+    # unless_denied: only when the clause denies them ("nor are the guards"), not when it affirms them
+    ("unless_denied", "Residents are never asked, nor are the guards.", False),
+    ("unless_denied", "With the guards at the door, residents are never asked.", True),
+    ("unless", "With the guards at the door, residents are never asked.", False),
     # unless reads the clause, unless_in_sentence all of the sentence, past a ';'
     ("unless", "Residents are never asked; the guards decide.", True),
     ("unless_in_sentence", "Residents are never asked; the guards decide.", False),

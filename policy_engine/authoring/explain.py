@@ -82,6 +82,8 @@ def describe_prose(body: Any) -> str:
         text += f"; not when it also says {' or '.join(_names(body['unless']))}"
     if body.get("unless_mentioned"):
         text += f"; not when it also mentions {' or '.join(_names(body['unless_mentioned']))}, said or denied"
+    if body.get("unless_denied"):
+        text += f"; not when it denies {' or '.join(_names(body['unless_denied']))}"
     if body.get("unless_in_sentence"):
         text += f"; not when its sentence says {' or '.join(_names(body['unless_in_sentence']))}"
     if body.get("unless_between"):
@@ -443,7 +445,8 @@ class Explainer:
         absent = [names[c] for c in spec.concepts if c not in seen]
         if absent:
             return f"no sentence mentions {' or '.join(absent)}"
-        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=(), unless_in_sentence=())  # the test without its exceptions
+        # the test without its exceptions
+        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=(), unless_in_sentence=(), unless_denied=())
         for index, reading in enumerate(self.reading.readings if loose != spec else ()):
             if reading is not None and hits(loose, reading):
                 unit = self.doc.units[index]

@@ -1801,6 +1801,7 @@ class TestSpec(NamedTuple):
     unless_mentioned: tuple[int, ...] = ()  # concepts that silence it however they are said (affirmed or denied)
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
     said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
+    unless_denied: tuple[int, ...] = ()   # concepts that silence it when the clause (or sentence) denies them
 
 
 def _tense(entries: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -1920,6 +1921,9 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             continue
         if spec.unless_mentioned and any(group_of(m) == group
                                          for u in spec.unless_mentioned for m in reading.matches.get(u, ())):
+            continue
+        if spec.unless_denied and any(m.polarity != AFFIRMED and group_of(m) == group
+                                      for u in spec.unless_denied for m in reading.matches.get(u, ())):
             continue
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
                    if group_of(m) == group]

@@ -16,7 +16,7 @@ SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGA
         "any": POLARITIES}
 WITHIN = ("clause", "sentence")
 # The keys of a prose test that name concepts: those it needs, and those that excuse it.
-EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_between", "unless_in_sentence")
+EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_denied", "unless_between", "unless_in_sentence")
 CONCEPT_KEYS = ("all", *EXCEPTION_KEYS)
 
 
@@ -34,6 +34,7 @@ class ProseSpec(NamedTuple):
     unless_mentioned: tuple[str, ...] = ()  # like unless, but mentioned in any way (said or denied)
     unless_in_sentence: tuple[str, ...] = ()  # like unless, but anywhere in the sentence (past a ';')
     said_done: tuple[str, ...] = ()  # concepts of the test that must be said as done, whatever 'said' asks of the rest
+    unless_denied: tuple[str, ...] = ()  # like unless, but denied (negated or rejected): "we never tell anyone that ..."
 
     @property
     def key(self) -> str:
@@ -50,6 +51,8 @@ class ProseSpec(NamedTuple):
             parts.append("unless in sentence " + "+".join(self.unless_in_sentence))
         if self.said_done:
             parts.append("said done " + "+".join(self.said_done))
+        if self.unless_denied:
+            parts.append("unless denied " + "+".join(self.unless_denied))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:
