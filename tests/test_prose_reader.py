@@ -968,7 +968,8 @@ def test_a_phrase_does_not_run_across_and_or(read, language, text, phrase, found
     assert any(kind == phrase for kind, _, _ in reading.cues) is found
 
 
-@pytest.mark.parametrize("heading", ["Why this plan", "1. Por qué esta mesa", "Pourquoi cette permanence"])
+@pytest.mark.parametrize("heading", ["Why this plan", "1. Por qué esta mesa", "Pourquoi cette permanence",
+                                     "1. WHY WE ARE DOING THIS", "Por qué lo hacemos", "Pourquoi nous le faisons"])
 def test_a_heading_that_asks_why_this_is_background(checker, heading) -> None:
     # "why this plan/desk/service": what the section says is the situation that calls for it
     assert "background" in checker.rule_set.sections.topics_for(heading)
