@@ -987,3 +987,14 @@ def test_a_bracketed_label_and_value_annotate_what_they_follow(read, language, t
     # a bracket of other words is still an aside
     compiled, reading = read(language, aside)
     assert any(reading.asides)
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "If an officer asks about a person we received, the volunteer refers them to the coordinator, who declines."),
+    ("es", "Si un agente pregunta por una persona atendida, el voluntario lo deriva al coordinador, que se niega."),
+    ("fr", "Si un agent demande des informations sur une personne reçue, le volontaire renvoie vers le coordinateur, "
+           "qui refuse."),
+])
+def test_a_refused_condition_ends_before_the_clause_that_answers_it(read, language, text) -> None:
+    # the officer's request is what is refused; sending the officer on to the coordinator is done
+    assert said(read, language, text, "refer_on") == {AFFIRMED}
