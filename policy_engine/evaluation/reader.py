@@ -1430,12 +1430,12 @@ class CompiledLanguage:
             # it ("If the Department, the Border Force or the police ask us ..., our answer is that we do not ...")
             answer_at = min((s for k, s, _ in cues if k in ("negation", "rejection") and s > if_at), default=None)
             before = [c for c in commas if answer_at is not None and if_at < c <= answer_at]
-            ends_at = before[0] if before else None
+            ends_at: int | None = before[0] if before else None
             # (past a first comma only through a list of bodies that closes soon after it; not into the clause that
             # answers it: "Si un agent demande des informations, le volontaire renvoie vers le coordinateur, qui
             # refuse")
-            for following in before[1:]:
-                if not any(words[k] in self.list_closers for k in range(ends_at, min(ends_at + 5, following))):
+            for previous, following in zip(before, before[1:]):
+                if not any(words[k] in self.list_closers for k in range(previous, min(previous + 5, following))):
                     break
                 ends_at = following
             if ends_at is not None and any(if_at < at < ends_at for at in others_at) \
