@@ -579,6 +579,17 @@ def test_a_negation_that_opens_a_list_item_denies_that_item_only(read, language,
 
 
 @pytest.mark.parametrize("language,text", [
+    ("en", "We ask for no name, and no identity document, permit, stamp or asylum card is ever required."),
+    ("es", "No pedimos el nombre, y ningún documento, permiso, sello o tarjeta de asilo se exige nunca."),
+    ("fr", "Nous ne demandons pas de nom, et aucun document, titre, tampon ou carte d'asile n'est jamais exigé."),
+])
+def test_a_negation_that_opens_a_list_runs_on_with_the_list(read, language, text) -> None:
+    # ", and no identity document, permit, stamp or asylum card | is ever required": the list runs on from
+    # its comma, so the negation reaches its verb
+    assert AFFIRMED not in said(read, language, text, "restriction")
+
+
+@pytest.mark.parametrize("language,text", [
     ("en", "We do not tell anyone that they have no rights."),
     ("es", "No decimos a nadie que no tiene derechos."),
     ("fr", "Nous ne disons pas aux gens qu'ils n'ont aucun droit."),
