@@ -1585,9 +1585,9 @@ class CompiledLanguage:
                 # that an "or"/"and" after a comma opens denies that item of the list, up to the next comma
                 # (unless a short list runs on from its comma: ", and no identity document, permit, stamp or asylum
                 # card is ever required" denies them all)
-                next_comma = next((c for c in commas if c > end), len(words))
+                item_end = next((c for c in commas if c > end), len(words))  # the comma that may close the item
                 if start > 0 and words[start - 1] in self.list_closers and start - 1 in commas and not (
-                        next_comma <= clause_end and self._list_closes(words, commas, next_comma, clause_end)):
+                        item_end <= clause_end and self._list_closes(words, commas, item_end, clause_end)):
                     reach = min(reach, next((c - 1 for c in commas if c > end), clause_end))
                 # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
                 # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
