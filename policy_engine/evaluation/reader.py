@@ -1426,14 +1426,14 @@ class CompiledLanguage:
         condition: tuple[int, int] | None = None
         if_at = next((end for kind, start, end in cues if kind == "conditional" and start == 0), None)
         if if_at is not None:
-            # the answer is the first refusal or negation after it; the condition ends at the last comma before
-            # it ("If the Department, the Border Force or the police ask us ..., our answer is that we do not ...")
+            # the answer is the first refusal or negation after it; the condition ends at the first comma before
+            # it, or at a later one only through a list of bodies ("If the Department, the Border Force or the
+            # police ask us ..., our answer is that we do not ...")
             answer_at = min((s for k, s, _ in cues if k in ("negation", "rejection") and s > if_at), default=None)
             before = [c for c in commas if answer_at is not None and if_at < c <= answer_at]
             ends_at: int | None = before[0] if before else None
-            # (past a first comma only through a list of bodies that closes soon after it; not into the clause that
-            # answers it: "Si un agent demande des informations, le volontaire renvoie vers le coordinateur, qui
-            # refuse")
+            # (not into the clause that answers it: "Si un agent demande des informations, le volontaire renvoie
+            # vers le coordinateur, qui refuse" sends the officer on; only "qui refuse" is the refusal)
             for previous, following in zip(before, before[1:]):
                 if not any(words[k] in self.list_closers for k in range(previous, min(previous + 5, following))):
                     break
