@@ -158,6 +158,16 @@ def test_a_short_label_over_a_paragraph_is_a_plain_text_heading(tmp_path) -> Non
     # the same when the label that names a section runs straight into its text
     ("NOTA\n\nAntecedentes:\nEl Gobierno cerró el paso.\n\nLo que proponemos:\n\n1. Instalar un puesto.\n",
      {"1. Instalar un puesto.": ("other",)}),
+    # a longer label written the same way, as a letter's does, heads what follows too
+    ("Dear colleagues,\n\nBackground:\nThe ministry holds people for transfer.\n\n"
+     "What the Directorate asked for and what I agreed in principle:\n\n1. Volunteers ride on each bus.\n",
+     {"The ministry holds people for transfer.": ("background",), "1. Volunteers ride on each bus.": ("other",)}),
+    ("Estimados colegas:\n\nAntecedentes:\nEl ministerio retiene a personas.\n\n"
+     "Lo que la Dirección pidió y lo que acepté en principio:\n\n1. Voluntarios en cada autobús.\n",
+     {"1. Voluntarios en cada autobús.": ("other",)}),
+    ("Chers collègues,\n\nContexte :\nLe ministère retient des personnes.\n\n"
+     "Ce que la Direction a demandé et ce que j'ai accepté en principe :\n\n1. Des bénévoles dans chaque bus.\n",
+     {"1. Des bénévoles dans chaque bus.": ("other",)}),
 ])
 def test_plain_text_colon_labels_beside_one_that_names_a_section(tmp_path, text, expected) -> None:
     scopes = {u.text: u.scopes for u in load_document(write(tmp_path, "p.txt", text)).units}

@@ -82,6 +82,9 @@ def heading_text(text: str) -> str:
 
 
 LABEL_WORDS = 6  # a plain-text label ('What stays the same', 'Eligibility:') has at most this many words
+# a 'Label:' line alone beside a top-level 'Background:' heading may be longer ('What the Directorate asked for and
+# what I agreed in principle:'): it heads the text it opens
+COLON_HEADING_WORDS = 14
 
 
 def _looks_short(text: str, max_words: int = 12) -> bool:
@@ -282,7 +285,7 @@ def _colon_headings(blocks: list[Block], lines: list[str], first_line: int) -> l
 
     def label(block: Block) -> bool:
         text = block.text.strip()
-        return not block.heading and text.endswith(":") and alone(block) and _looks_short(text, LABEL_WORDS) \
+        return not block.heading and text.endswith(":") and alone(block) and _looks_short(text, COLON_HEADING_WORDS) \
             and text[0].isupper() and not _LIST_ITEM.match(block.text)
 
     return [b._replace(heading=1) if b.heading == WEAK_LEVEL else
