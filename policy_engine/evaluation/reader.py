@@ -1588,7 +1588,7 @@ class CompiledLanguage:
                 item_end = next((c for c in commas if c > end), len(words))  # the comma that may close the item
                 if start > 0 and words[start - 1] in self.list_closers and start - 1 in commas and not (
                         item_end <= clause_end and self._list_closes(words, commas, item_end, clause_end)):
-                    reach = min(reach, next((c - 1 for c in commas if c > end), clause_end))
+                    reach = min(reach, item_end - 1)
                 # "Il ne trie pas les arrivants : chaque personne est écoutée": after what it denies, a colon
                 # opens the explanation (right after the negation, "We will not: ...", it opens what is denied)
                 # ("Le registre ne comporte pas de nom : date, lieu, ...": a short word says what is denied too)
