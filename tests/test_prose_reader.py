@@ -347,6 +347,26 @@ def test_where_a_number_opens_the_sentence_it_says_where_not_when(read) -> None:
     assert read("es", "En 3 distritos, la filial pide documentos a las familias.")[1].stances == ("plan",)
 
 
+@pytest.mark.parametrize("language,text,amount", [
+    ("en", "Some relatives waiting with an admission promise were deported in 2025.", False),
+    ("en", "Bring departures down by a quarter compared with 2025.", False),
+    ("en", "From 2024 to 2026 the branch works in three districts.", False),
+    ("en", "The plan commits to 2000 returnees a year.", True),
+    ("es", "Los retornos se reanudaron en 2025, según la prensa.", False),
+    ("es", "El plan se compromete a 2000 retornados al año.", True),
+    ("fr", "Les expulsions ont repris en 2025.", False),
+    ("fr", "Le plan s'engage sur 2000 retours par an.", True),
+])
+def test_a_year_is_no_amount(read, language: str, text: str, amount: bool) -> None:
+    # a four-digit number from 1900 to 2099 that no word of more than three letters follows is a year: a return
+    # target counts people ("2000 returnees"), not "in 2025"
+    assert bool(said(read, language, text, "count")) == amount
+
+
+def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
+    assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
+
+
 @pytest.mark.parametrize("text, named", [
     ("The US Coast Guard stopped 19 boats near the island.", False),
     ("With us, the Coast Guard stopped 19 boats near the island.", True),

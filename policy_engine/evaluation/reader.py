@@ -35,6 +35,9 @@ TRAILING = 3        # "forced returns are not ...": a negation at most this many
 RESTRICTOR_REACH = 3  # "we dropped the rule that only ...": an "only" at most this many words (that say something)
 # after a denial
 NUMBER = "#"        # what any number becomes; a concept lists it as <number>
+# what a number that reads as a year becomes ("in 2025,", "compared with 2025."): <number> finds it too, <amount>
+# (a number of people or things) does not
+YEAR = "#y"
 LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
 LABEL_QUOTE_WORDS = 2  # words a quoted label may have ('marked "declined"'); a longer quotation says something
@@ -135,7 +138,7 @@ class Term(NamedTuple):
 # concept and language files), the word-form data and this module, so it is kept as JSON (never
 # pickle) under that key; a missing or damaged entry is ignored and the language compiled again.
 
-TERMS_VERSION = 5
+TERMS_VERSION = 6
 
 
 def _terms_path(digest: str, code: str) -> Any:
@@ -480,7 +483,9 @@ class CompiledLanguage:
             return out
 
         def own_forms(word: str) -> set[str]:
-            if len(word) <= 2 or word == NUMBER:
+            if word == NUMBER:
+                return {NUMBER, YEAR}
+            if len(word) <= 2:
                 return {word}
             # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
             found = {f for f in forms.get(word, (word,)) if len(f) > 2}
@@ -536,10 +541,10 @@ class CompiledLanguage:
 
     def phrase(self, entry: str, verbs: frozenset[str] = frozenset()) -> tuple[str, ...]:
         """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
-        and '=' before a word that must match exactly as written; a word made of one of `verbs` and a
+        <amount> for one that is no year, and '=' before a word that must match exactly as written; a word made of one of `verbs` and a
         pronoun written onto it is two words, as in a draft."""
         parts = []
-        for index, piece in enumerate(entry.replace("<number>", " 0 ").split("...")):
+        for index, piece in enumerate(entry.replace("<number>", " 0 ").replace("<amount>", " =0 ").split("...")):
             if index:
                 parts.append("...")
             for chunk in piece.split():
@@ -697,6 +702,14 @@ class CompiledLanguage:
                 spans.append(span)
                 clauses.append(clause)
                 cells.append(cell)
+        for index, word in enumerate(words):
+            # a number of four digits from 1900 to 2099 that no word of more than three letters follows is a
+            # year ("in 2025,", "compared with 2025", "from 2024 to 2026"), not an amount ("2000 returnees")
+            if word == NUMBER and _YEAR.fullmatch(text[slice(*spans[index])]) and (
+                    index + 1 == len(words) or index + 1 in commas or index + 1 in opens or index + 1 in closes
+                    or len(words[index + 1]) <= 3 or words[index + 1] in self.prepositions
+                    or words[index + 1] in self.articles):
+                words[index] = YEAR
         if not (len(items) >= 2 or (items and closed_at == len(words))):
             items = []  # one aside alone is not a list: "the police (at the gate), informed of ..., keep"
         if items:
@@ -740,7 +753,8 @@ class CompiledLanguage:
         # Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
         tense = self.context_past if context_section else self.plan_past
         past = (bool(words) and words[0] in self.openers
-                and any(tuple(words[:len(o)]) == o and self._year_opener(o, text, spans)
+                and any(tuple(NUMBER if w == YEAR else w for w in words[:len(o)]) == o
+                        and self._year_opener(o, text, spans)
                         for o in self.openers[words[0]])
                 or self._tells_past(written, clauses, found, tense)) and not self._says_future(written)
         heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
