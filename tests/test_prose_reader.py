@@ -363,6 +363,31 @@ def test_a_year_is_no_amount(read, language: str, text: str, amount: bool) -> No
     assert bool(said(read, language, text, "count")) == amount
 
 
+@pytest.mark.parametrize("language,text,barred", [
+    ("en", "The names of visitors who cannot show a document go to the police.", False),
+    ("en", "Visitors cannot volunteer at the centre.", True),
+    ("es", "Los nombres de las personas que no pueden mostrar un documento van a la policía.", False),
+    ("es", "Los visitantes no pueden ser voluntarios.", True),
+    ("fr", "Les noms des personnes qui ne peuvent pas présenter de document vont à la police.", False),
+    ("fr", "Les visiteurs ne peuvent pas être bénévoles.", True),
+])
+def test_what_a_relative_clause_says_people_cannot_do_bars_nothing(read, language: str, text: str,
+                                                                  barred: bool) -> None:
+    # `prohibition` is marked not_in_relative: right after "who", "que", "qui" it says what those people cannot
+    # do, so it neither bars anyone nor excuses the names going to the police as a ban on sending them
+    assert bool(said(read, language, text, "prohibition")) == barred
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "People who do not have an identity document are not served."),
+    ("es", "Las personas que no tienen documento de identidad no son atendidas."),
+    ("fr", "Les personnes qui n'ont pas de pièce d'identité ne sont pas servies."),
+])
+def test_a_negation_in_a_relative_clause_stops_at_a_denied_main_verb(read, language: str, text: str) -> None:
+    # the main verb's own negation ("ne sont pas", "no son") ends the relative clause's: the exclusion is said
+    assert said(read, language, text, "exclusion") == {AFFIRMED}
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

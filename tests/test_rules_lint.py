@@ -295,7 +295,7 @@ def test_a_concept_that_hides_its_words_is_in_use_without_a_rule(tmp_path) -> No
     assert "unused-concept" in {p.code for p in lint(prose_folder(tmp_path / "plain"), cases_dir=tmp_path)[0]}
 
 
-@pytest.mark.parametrize("key", ["speaks_for_items", "short_names", "pronouns"])
+@pytest.mark.parametrize("key", ["speaks_for_items", "short_names", "pronouns", "not_in_relative"])
 def test_a_concept_flag_that_is_no_true_or_false_is_named_with_its_line(tmp_path, key) -> None:
     concepts = CONCEPTS.replace("    means: Nothing any rule reads.\n",
                                 f"    means: Nothing any rule reads.\n    {key}: sometimes\n")

@@ -302,6 +302,9 @@ class CompiledLanguage:
         # what a pronoun opening a sentence can stand for: people and bodies ("They were not consulted")
         self.pronoun_concepts = frozenset(index for index, name in enumerate(concept_names)
                                           if name in lexicon.concepts and lexicon.concepts[name].pronouns)
+        # what a relative clause right after a noun says of it, not of the sentence ("visitors who cannot ...")
+        self.relative_concepts = frozenset(index for index, name in enumerate(concept_names)
+                                           if name in lexicon.concepts and lexicon.concepts[name].not_in_relative)
         # what a word of a concept marked `describes` describes when it stands right beside one of its words; per
         # term, worked out when a draft first uses it (self._describes: the terms are read back lazily, and going
         # through all of them here cost every check ~35 ms)
@@ -1569,9 +1572,11 @@ class CompiledLanguage:
                     # its modal, denied or not ("... | no pueden ser inscritas"), or its copula or auxiliary once the
                     # relative clause has said something ("les besoins que la branche ne peut couvrir | sont orientés";
                     # "a person who has no status in Canada | has no rights here")
+                    # (denied too: "les personnes qui n'ont pas de pièce d'identité | ne sont pas enregistrées")
                     return words[k] in self.modals \
                         or (said > 0 and (words[k] in self.copulas or words[k] in self.auxiliaries)) or (
-                        words[k] in self.negation_words and k + 1 <= clause_end and words[k + 1] in self.modals)
+                        words[k] in self.negation_words and k + 1 <= clause_end and (words[k + 1] in self.modals or (
+                            said > 0 and (words[k + 1] in self.copulas or words[k + 1] in self.auxiliaries))))
                 reach, said = end, 0
                 while reach < clause_end and said < RELATIVE_NARROW and reach + 1 not in commas \
                         and not (reach > end and main_verb_at(reach + 1, said)):
@@ -1699,11 +1704,22 @@ class CompiledLanguage:
             kind in ("negation", "rejection") and not any(s >= len(i) and tuple(words[s - len(i):s]) == i
                                                          for i in self.introducers)
             for kind, s, _ in cues) else AFFIRMED
+        # "Visitors who cannot show a document": a relative word after a noun (not after a preposition, an
+        # article or 'and') opens what those people do; a concept marked not_in_relative is not read right after it
+        describing = {r for r in relatives if r > 0 and words[r - 1] not in self.light
+                      and words[r - 1] not in self.articles and words[r - 1] not in self.coordinators} \
+            if self.relative_concepts else set()
         for positions, term in kept:
             concepts = terms[term].concepts
             if not concepts:
                 continue
             start, end = positions[0], positions[-1]
+            if describing and self.relative_concepts.intersection(concepts) and any(
+                    r < start and clauses[r] == clauses[start] and all(words[k] in self.light for k in range(r + 1, start))
+                    for r in describing):
+                concepts = tuple(c for c in concepts if c not in self.relative_concepts)
+                if not concepts:
+                    continue
             # (in a condition the programme refuses, a mention is rejected whatever else reaches it)
             in_condition = condition is not None and condition[0] <= start and end <= condition[1]
             polarity = REJECTED if in_condition else base

@@ -35,7 +35,7 @@ LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
 CONCEPT_KEYS = {"means", "include", "examples", "hides_words", "speaks_for_items", "short_names", "pronouns",
-                "describes"}
+                "describes", "not_in_relative"}
 EXAMPLE_KINDS = ("match", "no_match")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -75,6 +75,7 @@ class Concept(NamedTuple):
     short_names: bool = False  # a short name a draft defines for a name that says it ("... Police Battalion (APBn)") says it too
     pronouns: bool = False  # "they" opening the sentence after one that opens on it says it too ("Returnees ... They ...")
     describes: tuple[str, ...] = ()  # right beside one of these, it only describes it ("the Libyan coastguard")
+    not_in_relative: bool = False  # right after "who" that follows a noun it says what those people do ("who cannot")
 
 
 class LanguageCues(NamedTuple):
@@ -539,17 +540,18 @@ def _concepts(path: Path, located: Located, known_languages: set[str],
             reader.problem(f"concept '{name}' has no words in any language and includes no other concept",
                            where, "empty-concept")
         examples = _examples(reader, body.get("examples"), join(where, "examples"), name)
-        hides, speaks, short, pronouns = (_flag(reader, body, key, where, name)
-                                          for key in ("hides_words", "speaks_for_items", "short_names", "pronouns"))
+        hides, speaks, short, pronouns, relative = (
+            _flag(reader, body, key, where, name)
+            for key in ("hides_words", "speaks_for_items", "short_names", "pronouns", "not_in_relative"))
         line = located.lines.get(where)
         out.append(Concept(name, " ".join(str(means).split()), words, include, examples, f"{path}:{line}", str(path),
-                           where, hides, speaks, short, pronouns, describes))
+                           where, hides, speaks, short, pronouns, describes, relative))
     return out
 
 
 def _flag(reader: _Reader, body: dict[str, Any], key: str, where: str, name: str) -> bool:
-    """A concept's true/false key (hides_words, speaks_for_items, short_names, pronouns); false when absent or not
-    a boolean."""
+    """A concept's true/false key (hides_words, speaks_for_items, short_names, pronouns, not_in_relative); false
+    when absent or not a boolean."""
     value = body.get(key, False)
     if not isinstance(value, bool):
         reader.problem(f"concept '{name}': {key} is true or false", join(where, key), "schema")
