@@ -388,6 +388,22 @@ def test_a_negation_in_a_relative_clause_stops_at_a_denied_main_verb(read, langu
     assert said(read, language, text, "exclusion") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,text,stance", [
+    ("en", "Since January 2025, the coordinator sends the list to the police post.", "plan"),
+    ("en", "Since January 2025, police officers have checked papers at the station.", "background"),
+    ("en", "Since June 2023 every traveller needs a visa, and many of the people we meet came through the desert.",
+     "background"),
+    ("es", "Desde enero de 2025, a pedido de la policía, el coordinador envía la lista al puesto.", "plan"),
+    ("es", "Desde enero de 2025, la policía controla los papeles en la estación.", "background"),
+    ("fr", "Depuis janvier 2025, le coordinateur envoie la liste au poste de police.", "plan"),
+    ("fr", "Depuis janvier 2025, la police contrôle les papiers à la gare.", "background"),
+])
+def test_an_opener_that_runs_up_to_now_leaves_the_programme_its_plan(read, language: str, text: str,
+                                                                   stance: str) -> None:
+    # "since" runs up to now: what the programme, the main clause's subject, has done since, it still does
+    assert read(language, text)[1].stances[0] == stance
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

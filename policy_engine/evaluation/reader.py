@@ -386,6 +386,7 @@ class CompiledLanguage:
         self.trailing_negation = frozenset(tuple(self.split(entry)) for entry in cues.trailing_negation)
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
+        self.ongoing_openers = frozenset(w for entry in cues.ongoing_openers for w in self.split(entry))
         self.relative_words = frozenset(w for entry in cues.cues.get("relative", ()) for w in self.split(entry)[:1])
         self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
@@ -755,14 +756,21 @@ class CompiledLanguage:
         # (a simple past tells what was done only where the section tells the situation: "En la fase piloto ...
         # Eso dejó fuera a ..."; in the plan, "No se consultó a los migrantes" is how it was made)
         tense = self.context_past if context_section else self.plan_past
-        past = (bool(words) and words[0] in self.openers
-                and any(tuple(NUMBER if w == YEAR else w for w in words[:len(o)]) == o
-                        and self._year_opener(o, text, spans)
-                        for o in self.openers[words[0]])
-                or self._tells_past(written, clauses, found, tense)) and not self._says_future(written)
+        opener = next((o for o in self.openers.get(words[0], ()) if tuple(
+            NUMBER if w == YEAR else w for w in words[:len(o)]) == o and self._year_opener(o, text, spans)), None) \
+            if words else None
+        # (an opener that runs up to now, "Since January 2025, the coordinator sends the list ...", makes the sentence
+        # background only when the programme is not its subject: what the programme has done since, it still does;
+        # the subject opens the main clause, right after the opener or a comma, not "the people we meet")
+        ongoing = opener is not None and words[0] in self.ongoing_openers and any(
+            p[0] in commas or p[0] == len(opener) for p, t in found if "programme" in self.terms[t].cues)
+        past = (opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)) \
+            and not self._says_future(written)
+        situation = past or (ongoing and not self._says_future(written))
         heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
-                              context_section or past, denied, tuple(segments), (answers, pipes, asked), heading, past)
+                              context_section or situation, denied, tuple(segments), (answers, pipes, asked), heading,
+                              past)
         if aliases and named:
             # a short name says only what its full name says of a body or a document
             for concept in list(reading.matches):

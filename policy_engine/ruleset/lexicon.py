@@ -30,7 +30,7 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
               "simple_past_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
               "subject_negations", "list_conjunctions", "restrictors", "equating_verbs", "enclitics", "enclitic_after",
-              "background_openers", "suffixes")
+              "background_openers", "ongoing_openers", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -124,6 +124,8 @@ class LanguageCues(NamedTuple):
     enclitics: tuple[str, ...]       # pronouns written onto a verb (Spanish registrarlos = registrar + los)
     enclitic_after: tuple[str, ...]  # the verb endings they follow (ar, er, ir, ando, iendo)
     background_openers: tuple[str, ...]  # opening a sentence, they make it background ("Since 2020, ...")
+    ongoing_openers: tuple[str, ...]  # the first words of those that run up to now ("since"): with the programme
+                                      # named, the sentence says what it does ("Since 2025, the branch sends ...")
     prefixes: dict[str, str]         # letters written onto the front of a word -> the words they stand for (وال: و ال)
     suffixes: tuple[str, ...]        # letters written onto the end of a word (Arabic pronouns ها، هم), dropped
     elisions: dict[str, str]         # French l' -> le
