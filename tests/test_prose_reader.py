@@ -404,6 +404,26 @@ def test_an_opener_that_runs_up_to_now_leaves_the_programme_its_plan(read, langu
     assert read(language, text)[1].stances[0] == stance
 
 
+@pytest.mark.parametrize("language,text", [
+    ("en", "Whether a person's application is pending, granted or refused makes no difference to the support offered."),
+    ("es", "Que la solicitud esté pendiente, aceptada o rechazada no cambia nada en la ayuda."),
+    ("fr", "Que la demande soit en cours, acceptée ou refusée ne change rien à l'aide reçue."),
+])
+def test_a_refusal_that_closes_a_list_after_a_passive_is_a_state(read, language: str, text: str) -> None:
+    # "pending, granted or refused" says what became of the application: nobody refuses the support after it
+    assert said(read, language, text, "open_access") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,text,amount", [
+    ("en", "Departure figures come from the Department each quarter to measure indicator 1.", False),
+    ("es", "Las cifras de salidas las da el Departamento para medir el indicador 1.", False),
+    ("fr", "Les chiffres de départs sont fournis par le Département pour mesurer l'indicateur 1.", False),
+    ("fr", "Le plan vise 300 départs par trimestre.", True),
+])
+def test_a_number_that_names_an_indicator_is_no_amount(read, language: str, text: str, amount: bool) -> None:
+    assert bool(said(read, language, text, "count")) == amount
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

@@ -38,7 +38,7 @@ NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 # what a number that reads as a year becomes ("in 2025,", "compared with 2025."): <number> finds it too, <amount>
 # (a number of people or things) does not
 YEAR = "#y"
-LABEL = "#:"        # the number of a label that opens a sentence ("Objective 1:"): no concept lists it
+LABEL = "#:"        # the number of a label ("Objective 1:", "indicator 1"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
 LABEL_QUOTE_WORDS = 2  # words a quoted label may have ('marked "declined"'); a longer quotation says something
 MAX_COMBINATIONS = 256
@@ -387,6 +387,7 @@ class CompiledLanguage:
         self.concord = frozenset(w for entry in cues.concord_negation for w in self.split(entry))
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
         self.ongoing_openers = frozenset(w for entry in cues.ongoing_openers for w in self.split(entry))
+        self.numbered_labels = frozenset(w for entry in cues.numbered_labels for w in self.split(entry))
         self.relative_words = frozenset(w for entry in cues.cues.get("relative", ()) for w in self.split(entry)[:1])
         self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
@@ -707,6 +708,9 @@ class CompiledLanguage:
                 clauses.append(clause)
                 cells.append(cell)
         for index, word in enumerate(words):
+            if word == NUMBER and index and words[index - 1] in self.numbered_labels:
+                words[index] = LABEL  # "indicateur 1", "Output 2", "annex 3": a name's number is no amount
+                continue
             # a number of four digits from 1900 to 2099 that no word of more than three letters follows is a
             # year ("in 2025,", "compared with 2025", "from 2024 to 2026"), not an amount ("2000 returnees")
             if word == NUMBER and _YEAR.fullmatch(text[slice(*spans[index])]) and (
@@ -1366,8 +1370,12 @@ class CompiledLanguage:
                     inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents), start))
                 continue
             for kind in kinds:
-                if kind == "rejection" and any(w in self.passive for w in words[max(0, start - 2):start]):
-                    continue  # "their claim was rejected", "has been refused": said of them, not by them
+                if kind == "rejection" and (any(w in self.passive for w in words[max(0, start - 2):start]) or (
+                        start > 1 and words[start - 1] in self.list_closers and start - 2 not in negating
+                        and any(words[k] in self.passive and clauses[k] == clauses[start]
+                                for k in range(max(0, start - 6), start - 1)))):
+                    continue  # "their claim was rejected", "has been refused": said of them, not by them (nor the
+                    # last of a list after it: "whether the application is pending, granted or refused")
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         colon_reasons: list[int] = []  # where a colon after a refusal opens its reason
