@@ -424,6 +424,13 @@ def test_a_number_that_names_an_indicator_is_no_amount(read, language: str, text
     assert bool(said(read, language, text, "count")) == amount
 
 
+def test_a_colon_after_whatever_lists_whom_it_covers(read) -> None:
+    # a colon after a negation opens the reason ("We declined: ..."); after "whatever their situation" it lists
+    # the people it covers, in the same clause
+    compiled, reading = read("en", "Anyone, whatever their situation: people with a pending claim or a denied file.")
+    assert len(set(reading.clauses)) == 1
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

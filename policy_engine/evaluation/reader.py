@@ -546,8 +546,8 @@ class CompiledLanguage:
 
     def phrase(self, entry: str, verbs: frozenset[str] = frozenset()) -> tuple[str, ...]:
         """An entry's words, '...' kept where the entry allows a wide gap, <number> for any number,
-        <amount> for one that is no year, and '=' before a word that must match exactly as written; a word made of one of `verbs` and a
-        pronoun written onto it is two words, as in a draft."""
+        <amount> for one that is no year, and '=' before a word that must match exactly as written; a
+        word made of one of `verbs` and a pronoun written onto it is two words, as in a draft."""
         parts = []
         for index, piece in enumerate(entry.replace("<number>", " 0 ").replace("<amount>", " =0 ").split("...")):
             if index:
@@ -1371,16 +1371,21 @@ class CompiledLanguage:
                 continue
             for kind in kinds:
                 if kind == "rejection" and (any(w in self.passive for w in words[max(0, start - 2):start]) or (
-                        start > 1 and words[start - 1] in self.list_closers and start - 2 not in negating
+                        start > 1 and (words[start - 1] in self.list_closers or start in commas)
+                        and start - 2 not in negating
                         and any(words[k] in self.passive and clauses[k] == clauses[start]
                                 for k in range(max(0, start - 6), start - 1)))):
                     continue  # "their claim was rejected", "has been refused": said of them, not by them (nor the
-                    # last of a list after it: "whether the application is pending, granted or refused")
+                    # items of a list after it: "whether the application is pending, granted or refused", "est en
+                    # cours, refusée ou jamais déposée")
                 if kind not in ("programme", "not_negation", "relative", "idioms"):
                     cues.append((kind, start, end))
         colon_reasons: list[int] = []  # where a colon after a refusal opens its reason
         for kind, start, end in cues:
-            if kind not in ("rejection", "negation", "narrow_negation"):
+            # (nor after a narrow one that opens a piece of the sentence, which says whom it covers: "Anyone,
+            # whatever their situation: people with a pending claim, ..." lists them)
+            if kind not in ("rejection", "negation", "narrow_negation") \
+                    or (kind == "narrow_negation" and (start == 0 or start in commas)):
                 continue
             reason_at = next((c for c in commas if c > end), len(words))
             if kind != "rejection" and not any(len(w) > 3 for w in words[end + 1:reason_at]):
