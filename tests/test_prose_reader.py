@@ -431,6 +431,23 @@ def test_a_colon_after_whatever_lists_whom_it_covers(read) -> None:
     assert len(set(reading.clauses)) == 1
 
 
+@pytest.mark.parametrize("language,text,concept", [
+    ("en", "71 % of adults surveyed had no health cover of any kind.", "needs_assessment_named"),
+    ("es", "El 71 % de los adultos encuestados no tenía ninguna cobertura de salud.", "needs_assessment_named"),
+    ("fr", "71 % des adultes interrogés n'avaient aucune couverture santé.", "needs_assessment_named"),
+])
+def test_a_negative_determiner_denies_what_follows_it_only(read, language: str, text: str, concept: str) -> None:
+    # "no", "ninguna", "aucune" deny the health cover, not the survey before them
+    assert NEGATED not in said(read, language, text, concept)
+
+
+def test_a_numbered_heading_is_its_sections_heading(read) -> None:
+    # "4. Après un transfert collectif" heads the unit "Après un transfert collectif": a heading that opens on a
+    # time ("after", like "if" and "when") says when what follows applies, not that it happens
+    compiled, reading = read("fr", "Après un transfert collectif", lead="4. Après un transfert collectif")
+    assert set(reading.stances) == {"question"}
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

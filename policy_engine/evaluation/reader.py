@@ -54,6 +54,7 @@ _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicol
 _OPENING = frozenset("(«“")
 # "5. Psychosocial support", "c) document cases": a list item's number is not a count
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
+_HEADING_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[a-zA-Z]|[ivxIVX]{1,4})[.)]?\s+")  # "4.", "4.1", "b)"
 # a short name a draft defines: "the Armed Police Battalion (APBn)", "la DGM (Dirección General de Migración)"
 _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
@@ -771,7 +772,7 @@ class CompiledLanguage:
         past = (opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)) \
             and not self._says_future(written)
         situation = past or (ongoing and not self._says_future(written))
-        heading = bool(lead) and text.strip() == lead.partition("\n")[0].strip()  # the unit is its section's heading
+        heading = bool(lead) and self._is_heading(text, lead)
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
                               context_section or situation, denied, tuple(segments), (answers, pipes, asked), heading,
                               past)
@@ -784,6 +785,16 @@ class CompiledLanguage:
                 else:
                     del reading.matches[concept]
         return reading
+
+    @staticmethod
+    def _is_heading(text: str, lead: str) -> bool:
+        """Whether the unit is its section's heading: the lead's first line, less its number ("4. Après un transfert
+        collectif" heads the unit "Après un transfert collectif")."""
+        first, unit = lead.partition("\n")[0].strip(), text.strip()
+        if first == unit:
+            return True
+        numbered = _HEADING_NUMBER.match(first)
+        return numbered is not None and first[numbered.end():] == unit
 
     def _list_closes(self, words: Sequence[str], commas: Sequence[int], after: int, clause_end: int) -> bool:
         """Whether the short pieces after the comma at `after` make a list that closes with a conjunction
@@ -1677,7 +1688,8 @@ class CompiledLanguage:
             meaning = REJECTED if kind == "rejection" else NEGATED
             scopes.append((first, reach, meaning, start, kind == "narrow_negation"))
             # ("Accepting a referral | does not mean we report back": what is denied is what it amounts to)
-            if kind == "negation" and not relative and not restricted \
+            # (a determiner denies what follows it only: "adults surveyed had | no health cover")
+            if kind == "negation" and not relative and not restricted and words[start] not in self.subject_negations \
                     and not any(words[k] in self.equating for k in range(end + 1, min(end + 3, len(words)))):
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
