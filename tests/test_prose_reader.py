@@ -448,6 +448,17 @@ def test_a_numbered_heading_is_its_sections_heading(read) -> None:
     assert set(reading.stances) == {"question"}
 
 
+@pytest.mark.parametrize("language,text,concept,expected", [
+    # in a relative clause a narrow negation stops at an 'and' once it has said something...
+    ("en", "Men who waited outside the arrival centre and now act as interpreters.", "role_taking", {AFFIRMED}),
+    # ...and still denies what it reaches before it
+    ("en", "Men who waited outside the arrival centre and now act as interpreters.", "arrivals_transit", {NEGATED}),
+])
+def test_a_narrow_negation_in_a_relative_clause_ends_at_its_and(read, language: str, text: str, concept: str,
+                                                                  expected: set[str]) -> None:
+    assert said(read, language, text, concept) == expected
+
+
 def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
     assert read("en", "Since 2020, police have checked papers at the station.")[1].stances == ("background",)
 

@@ -1560,6 +1560,11 @@ class CompiledLanguage:
                                         or reach + 1 in denying or (
                             reach + 2 <= clause_end and reach + 1 in negating and words[reach + 2] in self.modals)):
                         break
+                    # (in a relative clause, not past an 'and' once it has said something: "men who waited outside the
+                    # arrival centre | and now act as interpreters"; "who came without papers and documents" lists)
+                    if relative and said >= 2 and words[reach + 1] in self.coordinators \
+                            and reach + 2 <= clause_end and words[reach + 2] not in self.articles:
+                        break
                     reach += 1
                     said += len(words[reach]) > 3
                 reach = min(reach, clause_end)
