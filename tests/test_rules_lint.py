@@ -370,7 +370,7 @@ def test_lint_prints_the_text_pattern_count(tmp_path) -> None:
     assert int(rules) >= 30 and concepts.endswith(" concepts")
 
 
-@pytest.mark.parametrize("key", ["unless_mentioned", "unless_denied", "unless_in_sentence"])
+@pytest.mark.parametrize("key", ["unless_mentioned", "unless_denied", "unless_in_sentence", "unless_subject"])
 def test_lint_names_an_unknown_concept_in_an_exception(tmp_path, key) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [gards]\n")
     problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
@@ -408,6 +408,11 @@ GUARDS = CONCEPTS.replace("  unused:\n", """\
     # unless reads the clause, unless_in_sentence all of the sentence, past a ';'
     ("unless", "Residents are never asked; the guards decide.", True),
     ("unless_in_sentence", "Residents are never asked; the guards decide.", False),
+    # unless_subject: only when the guards open the clause and do what the test says ("never ask" follows them)
+    ("unless_subject", "The guards never ask residents.", False),
+    ("unless_between", "The guards never ask residents.", True),  # (the sentence raises it otherwise)
+    ("unless_subject", "Residents are never asked by the guards.", True),
+    ("unless_subject", "To the guards, residents are never asked.", True),
 ])
 def test_what_each_exception_key_reads(tmp_path, key, text, fires) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")

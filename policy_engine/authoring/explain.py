@@ -84,6 +84,8 @@ def describe_prose(body: Any) -> str:
         text += f"; not when it also mentions {' or '.join(_names(body['unless_mentioned']))}, said or denied"
     if body.get("unless_denied"):
         text += f"; not when it denies {' or '.join(_names(body['unless_denied']))}"
+    if body.get("unless_subject"):
+        text += f"; not when {' or '.join(_names(body['unless_subject']))} is the one who acts (its clause's subject)"
     if body.get("unless_in_sentence"):
         text += f"; not when its sentence says {' or '.join(_names(body['unless_in_sentence']))}"
     if body.get("unless_between"):
@@ -446,7 +448,8 @@ class Explainer:
         if absent:
             return f"no sentence mentions {' or '.join(absent)}"
         # the test without its exceptions
-        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=(), unless_in_sentence=(), unless_denied=())
+        loose = spec._replace(unless=(), unless_between=(), unless_mentioned=(), unless_in_sentence=(), unless_denied=(),
+                              unless_subject=())
         for index, reading in enumerate(self.reading.readings if loose != spec else ()):
             if reading is not None and hits(loose, reading):
                 unit = self.doc.units[index]

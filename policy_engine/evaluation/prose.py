@@ -75,7 +75,8 @@ class ProseReader:
                                         tuple(ids[c] for c in spec.unless_mentioned),
                                         tuple(ids[c] for c in spec.unless_in_sentence),
                                         tuple(ids[c] for c in spec.said_done),
-                                        tuple(ids[c] for c in spec.unless_denied)))
+                                        tuple(ids[c] for c in spec.unless_denied),
+                                        tuple(ids[c] for c in spec.unless_subject)))
                          for key, spec in sorted(self.specs.items())]
                 by_concept: dict[int, list[int]] = {}
                 for index, (_, test) in enumerate(tests):

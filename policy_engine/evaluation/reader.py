@@ -113,6 +113,8 @@ class Reading(NamedTuple):
     matches: dict[int, list[Match]]          # concept id -> its mentions
     cues: tuple[tuple[str, int, int], ...]   # (kind, start, end) of the cues that took effect
     asides: tuple[int, ...] = ()             # per word: 0, or the number of the bracketed aside it is in
+    subjects: frozenset[int] = frozenset()   # where a clause's subject may begin (its first words, an article apart)
+    passives: frozenset[int] = frozenset()   # the words that make a verb after them passive ("are sent")
 
     def clause_text(self, clause: int) -> str:
         indexes = [i for i, c in enumerate(self.clauses) if c == clause]
@@ -1840,8 +1842,30 @@ class CompiledLanguage:
             # the cells of a table row stand apart for a test of words near each other, as asides do
             # ("Host community: cash | Camp residents: volunteer incentives only")
             asides = [aside * 4096 + cell for aside, cell in zip(asides, cells)]
+        # a clause's subject begins on its first word, or after one or two short ones ("The police", "Each
+        # police station", "Y la policía"), not after a preposition ("A la policía se le envían"); a test's
+        # `unless_subject` reads it
+        subjects: set[int] = set()
+        first = 0
+        for index in range(len(words) + 1):
+            if index == len(words) or clauses[index] != clauses[first]:
+                at = first
+                # ("To the police, ...", "A la policía ...", "À la police ...": a short word before an article marks
+                # whom something goes to)
+                if first + 1 < index and len(words[first]) <= 2 and words[first + 1] in self.articles \
+                        and words[first] not in self.coordinators:
+                    first = index
+                    continue
+                while at < min(first + 2, index - 1) and (len(words[at]) <= 6 or words[at] in self.articles) \
+                        and words[at] not in self.negation_words and words[at] not in self.prepositions:
+                    subjects.add(at)
+                    at += 1
+                if at < index and words[at] not in self.prepositions:
+                    subjects.add(at)
+                first = index
+        passives = frozenset(index for index, word in enumerate(words) if word in self.passive)
         return Reading(text, tuple(words), tuple(spans), tuple(clauses), tuple(stances), segments, matches,
-                       tuple(cues), tuple(asides))
+                       tuple(cues), tuple(asides), frozenset(subjects), passives)
 
 
 
@@ -1882,6 +1906,7 @@ class TestSpec(NamedTuple):
     unless_in_sentence: tuple[int, ...] = ()  # concepts that silence it when affirmed anywhere in the sentence
     said_done: tuple[int, ...] = ()       # concepts that must be said as done (affirmed), whatever 'said' asks
     unless_denied: tuple[int, ...] = ()   # concepts that silence it when the clause (or sentence) denies them
+    unless_subject: tuple[int, ...] = ()  # concepts that silence it as the clause's subject, acting ("the police send")
 
 
 def _tense(entries: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -1954,6 +1979,15 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | N
     return gap
 
 
+def _acts(subject: Match, options: list[list[Match]], reading: Reading) -> bool:
+    """Whether a clause's subject does what the test says: a word of the test's own follows it within two words
+    ("Each police station sends", "La Policía de Fronteras facilitará"), with no passive auxiliary before it
+    ("the police are sent the list" receive it)."""
+    return any(subject.end < m.start <= subject.end + 3
+               and not any(k in reading.passives for k in range(subject.end + 1, m.start))
+               for found in options for m in found)
+
+
 def _opens_on_condition(cues: Iterable[tuple[str, int, int]]) -> bool:
     """Whether a sentence opens on a condition ("If ...", "Cuando ...", "Lorsque ..."): it says when, not what."""
     return any(kind == "conditional" and start == 0 for kind, start, _ in cues)
@@ -2004,6 +2038,9 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
             continue
         if spec.unless_denied and any(m.polarity != AFFIRMED and group_of(m) == group
                                       for u in spec.unless_denied for m in reading.matches.get(u, ())):
+            continue
+        if spec.unless_subject and any(group_of(m) == group and m.start in reading.subjects and _acts(m, options, reading)
+                                       for u in spec.unless_subject for m in reading.matches.get(u, ())):
             continue
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
                    if group_of(m) == group]

@@ -16,7 +16,8 @@ SAID = {"affirmed": (AFFIRMED,), "denied": (NEGATED, REJECTED), "negated": (NEGA
         "any": POLARITIES}
 WITHIN = ("clause", "sentence")
 # The keys of a prose test that name concepts: those it needs, and those that excuse it.
-EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_denied", "unless_between", "unless_in_sentence")
+EXCEPTION_KEYS = ("unless", "unless_mentioned", "unless_denied", "unless_between", "unless_in_sentence",
+                  "unless_subject")
 CONCEPT_KEYS = ("all", *EXCEPTION_KEYS)
 
 
@@ -35,6 +36,7 @@ class ProseSpec(NamedTuple):
     unless_in_sentence: tuple[str, ...] = ()  # like unless, but anywhere in the sentence (past a ';')
     said_done: tuple[str, ...] = ()  # concepts of the test that must be said as done, whatever 'said' asks of the rest
     unless_denied: tuple[str, ...] = ()  # like unless, but denied (negated or rejected): "we never tell anyone that ..."
+    unless_subject: tuple[str, ...] = ()  # not when the clause opens on one as the one who acts ("Each police station sends")
 
     @property
     def key(self) -> str:
@@ -53,6 +55,8 @@ class ProseSpec(NamedTuple):
             parts.append("said done " + "+".join(self.said_done))
         if self.unless_denied:
             parts.append("unless denied " + "+".join(self.unless_denied))
+        if self.unless_subject:
+            parts.append("unless subject " + "+".join(self.unless_subject))
         if self.within != "clause":
             parts.append("in sentence")
         if self.near is not None:

@@ -468,13 +468,13 @@ class _Parser:
         # every list of concept names, each checked (and its problems reported) in the order written here
         checked = {key: self.concepts(body[key], join(where, key), key) if key in body else ()
                    for key in ("all", "unless", "unless_between", "said_of", "unless_mentioned", "unless_in_sentence",
-                               "said_done", "unless_denied")}
+                               "said_done", "unless_denied", "unless_subject")}
         named = {key: names for key, names in checked.items() if names is not None}
         if len(named) < len(checked):
             return None
         concepts, unless, between = named["all"], named["unless"], named["unless_between"]
         said_of, mentioned, in_sentence = named["said_of"], named["unless_mentioned"], named["unless_in_sentence"]
-        said_done, denied = named["said_done"], named["unless_denied"]
+        said_done, denied, subject = named["said_done"], named["unless_denied"], named["unless_subject"]
         for index, name in enumerate(said_of):
             if name not in concepts:
                 self.error(f"'said_of' names {name}, which is not in 'all'; it picks which of the test's own "
@@ -515,7 +515,7 @@ class _Parser:
             self.error(f"'said' is one of: {', '.join(SAID)}", join(where, "said"))
             return None
         spec = ProseSpec(concepts, unless, within, near, ordered, between, said_of, mentioned, in_sentence, said_done,
-                         denied)
+                         denied, subject)
         return ProseTest(spec, scopes, tuple(sorted(stances)), SAID[said])
 
     def text_test(self, node: dict[str, Any], path: str) -> Condition | None:
