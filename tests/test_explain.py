@@ -145,7 +145,7 @@ def test_check_explain_shows_the_words_and_the_clause_that_fired(tmp_path) -> No
     assert lines[fired + 1].strip() == (
         "because one clause says nationality_group + only_for (at most 3 words apart), as the programme's own "
         "plan; not when it also says staff_role or open_access or public_system or share or at_request or aggregate_report "
-        "or focus_group or campaign: "
+        "or focus_group or campaign or stateless: "
         "line 6: \"The shelter is reserved "
         "for Syrian families.\" (words: \"Syrian\", \"reserved for\")")
 

@@ -164,7 +164,7 @@ def said(read, language: str, text: str, concept: str, **kwargs) -> set[str]:
     ("es", "Los hogares cuyos adultos no tienen ninguno de los dos números no pueden ser inscritos.", "exclusion",
      {AFFIRMED}),
     # a negation inside a phrase's gap denies the phrase: "have no access"
-    ("en", "Police officers have no access to the registration lists.", "share", {NEGATED}),
+    ("en", "Police officers have no access to the registration lists.", "receive", {NEGATED}),
     # Spanish pronouns written onto a verb: "registrarlos" is "registrar" + "los", "charlas" is not "char"
     ("es", "El personal se limitará a registrarlos.", "no_referral", {AFFIRMED}),
     ("es", "Las charlas pretenden reducir las salidas.", "campaign", {AFFIRMED}),

@@ -385,6 +385,20 @@ def test_lint_finds_an_unless_mentioned_that_silences_its_own_test(tmp_path) -> 
     assert dead.line == 14 and dead.message.startswith("rule 'no-feedback-channel': 'unless_mentioned' names asked")
 
 
+def test_lint_lets_unless_subject_name_the_tests_own_concept(tmp_path) -> None:
+    # unless_subject reads what a concept of the test does (its clause's subject), not whether it is there
+    rule = PROSE_RULE.replace("        said: denied\n", "        said: denied\n        unless_subject: [residents]\n")
+    problems, _ = lint(prose_folder(tmp_path, rule), cases_dir=tmp_path / "no-cases")
+    assert [p for p in problems if p.code == "dead-condition"] == []
+
+
+def test_lint_counts_a_concept_that_a_read_one_describes_as_read(tmp_path) -> None:
+    concepts = CONCEPTS.replace("    en: [resident, residents]\n", "    en: [resident, residents]\n    describes: [unused]\n")
+    problems, _ = lint(prose_folder(tmp_path, concepts=concepts), cases_dir=tmp_path / "no-cases")
+    assert [p for p in problems if p.code == "unused-concept" and "'unused'" in p.message] == []
+    assert "unused-concept" in {p.code for p in lint(prose_folder(tmp_path / "plain"), cases_dir=tmp_path)[0]}
+
+
 GUARDS = CONCEPTS.replace("  unused:\n", """\
   guards:
     means: The guards at the gate.

@@ -452,7 +452,8 @@ def check_prose(rule: Rule, source: RuleSource, context: _Context) -> Iterator[L
     readable = lexicon.readable()
     for body, path in _prose_tests(source):
         wanted = _names(body.get("all"))
-        for key in EXCEPTION_KEYS:
+        # (unless_subject names one of the test's own concepts on purpose: it reads its role, not its presence)
+        for key in (k for k in EXCEPTION_KEYS if k != "unless_subject"):
             for index, name in enumerate(_names(body.get(key))):
                 clash = [w for w in wanted if w in _closure(name, lexicon)]
                 if clash:
@@ -520,6 +521,11 @@ def check_concepts(rule_set: RuleSet) -> Iterator[LintProblem]:
                                 used |= _closure(name, lexicon)
                 else:
                     stack.extend(node.values())
+    # a concept that a read one describes is read too ("on Ethiopian soil": territory keeps nationality_group quiet)
+    for name in list(used):
+        if name in lexicon.concepts:
+            for described in lexicon.concepts[name].describes:
+                used |= _closure(described, lexicon)
     sources = concept_sources(rule_set)
 
     def problem(name: str, sub: str, level: str, code: str, message: str) -> LintProblem:

@@ -1980,7 +1980,7 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | N
 
 
 def _acts(subject: Match, options: list[list[Match]], reading: Reading) -> bool:
-    """Whether a clause's subject does what the test says: a word of the test's own follows it within two words
+    """Whether a clause's subject does what the test says: a word of another of its concepts follows it within two words
     ("Each police station sends", "La Policía de Fronteras facilitará"), with no passive auxiliary before it
     ("the police are sent the list" receive it)."""
     return any(subject.end < m.start <= subject.end + 3
@@ -2039,8 +2039,11 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         if spec.unless_denied and any(m.polarity != AFFIRMED and group_of(m) == group
                                       for u in spec.unless_denied for m in reading.matches.get(u, ())):
             continue
-        if spec.unless_subject and any(group_of(m) == group and m.start in reading.subjects and _acts(m, options, reading)
-                                       for u in spec.unless_subject for m in reading.matches.get(u, ())):
+        # (what it does is a word of the test's other concepts: "the police and the gendarmerie get ..." is no act)
+        if spec.unless_subject and any(
+                group_of(m) == group and m.start in reading.subjects
+                and _acts(m, [found for c, found in zip(spec.concepts, options) if c != u], reading)
+                for u in spec.unless_subject for m in reading.matches.get(u, ())):
             continue
         between = [m for u in spec.unless_between for m in reading.matches.get(u, ())
                    if group_of(m) == group]
