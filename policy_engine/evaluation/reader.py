@@ -22,6 +22,7 @@ import re
 from itertools import product
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence, overload
 
+from ..reading.drafts import heading_text
 from ..ruleset.lexicon import CUE_KINDS, EXACT_CUES, Lexicon
 from ..ruleset.prose import AFFIRMED, BACKGROUND, NEGATED, PLAN, QUESTION, REJECTED, REPORTED
 from ..text.forms import FORMS_VERSION, WORD, dictionary_words, fold, simplemma_version, word_forms
@@ -54,7 +55,6 @@ _SCRIPT_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicol
 _OPENING = frozenset("(«“")
 # "5. Psychosocial support", "c) document cases": a list item's number is not a count
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+")
-_HEADING_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[a-zA-Z]|[ivxIVX]{1,4})[.)]?\s+")  # "4.", "4.1", "b)"
 # a short name a draft defines: "the Armed Police Battalion (APBn)", "la DGM (Dirección General de Migración)"
 _SHORT_NAME = r"[A-Z][A-Za-z&]{1,9}"
 _NAMED_AFTER = re.compile(r"\(\s*(" + _SHORT_NAME + r")\s*\)")
@@ -786,7 +786,10 @@ class CompiledLanguage:
         past = (opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)) \
             and not self._says_future(written)
         situation = past or (ongoing and not self._says_future(written))
-        heading = bool(lead) and self._is_heading(text, lead)
+        # (the unit is its section's heading: the lead's first line, or that line as the draft reader writes a
+        # heading's unit, less its number: "4. Après un transfert collectif")
+        first_line = lead.partition("\n")[0].strip()
+        heading = bool(lead) and text.strip() in (first_line, heading_text(first_line))
         reading = self._judge(text, words, spans, clauses, cells, found, commas, opens, closes,
                               context_section or situation, denied, tuple(segments), (answers, pipes, asked), heading,
                               past)
@@ -799,16 +802,6 @@ class CompiledLanguage:
                 else:
                     del reading.matches[concept]
         return reading
-
-    @staticmethod
-    def _is_heading(text: str, lead: str) -> bool:
-        """Whether the unit is its section's heading: the lead's first line, less its number ("4. Après un transfert
-        collectif" heads the unit "Après un transfert collectif")."""
-        first, unit = lead.partition("\n")[0].strip(), text.strip()
-        if first == unit:
-            return True
-        numbered = _HEADING_NUMBER.match(first)
-        return numbered is not None and first[numbered.end():] == unit
 
     def _list_closes(self, words: Sequence[str], commas: Sequence[int], after: int, clause_end: int) -> bool:
         """Whether the short pieces after the comma at `after` make a list that closes with a conjunction
