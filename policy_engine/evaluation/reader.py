@@ -783,9 +783,9 @@ class CompiledLanguage:
         # the subject opens the main clause, right after the opener or a comma, not "the people we meet")
         ongoing = opener is not None and words[0] in self.ongoing_openers and any(
             p[0] in commas or p[0] == len(opener) for p, t in found if "programme" in self.terms[t].cues)
-        past = (opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)) \
-            and not self._says_future(written)
-        situation = past or (ongoing and not self._says_future(written))
+        told = opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)
+        situation = (told or ongoing) and not self._says_future(written)
+        past = told and situation
         # (the unit is its section's heading: the lead's first line, or that line as the draft reader writes a
         # heading's unit, less its number: "4. Après un transfert collectif")
         first_line = lead.partition("\n")[0].strip()
