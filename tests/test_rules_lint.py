@@ -427,6 +427,10 @@ GUARDS = CONCEPTS.replace("  unused:\n", """\
     ("unless_between", "The guards never ask residents.", True),  # (the sentence raises it otherwise)
     ("unless_subject", "Residents are never asked by the guards.", True),
     ("unless_subject", "To the guards, residents are never asked.", True),
+    # ...or a relative clause's subject ("that the guards never ask"), but not a possessive, which owns what follows
+    ("unless_subject", "These are the forms that the guards never ask residents to sign.", False),
+    ("unless_subject", "The forms that the guards' office never asks residents to sign.", True),
+    ("unless_subject", "The guard's office never asks residents.", True),
 ])
 def test_what_each_exception_key_reads(tmp_path, key, text, fires) -> None:
     rule = PROSE_RULE.replace("        said: denied\n", f"        said: denied\n        {key}: [guards]\n")

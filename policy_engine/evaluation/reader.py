@@ -112,6 +112,7 @@ class SubjectWords(NamedTuple):
     negations: frozenset[str]
     prepositions: frozenset[str]
     passive: frozenset[str]
+    relatives: frozenset[str]
 
 
 class Reading(NamedTuple):
@@ -429,7 +430,7 @@ class CompiledLanguage:
         self.coordinators = frozenset(w for entry in cues.scope_breaks for w in self.split(entry)
                                       if len(self.split(entry)) == 1)
         self.subject_words = SubjectWords(self.articles, self.coordinators, self.negation_words, self.prepositions,
-                                          self.passive)
+                                          self.passive, self.relative_words)
         self._lead_cache: dict[str, bool] = {}
         self._speaks_cache: dict[str, tuple[str, str]] = {}
         self._aliases_cache: dict[str, Alias] = {}
@@ -1965,25 +1966,35 @@ def _fits(combo: tuple[Match, ...], spec: TestSpec, reading: Reading) -> int | N
 def _subject_starts(reading: Reading) -> frozenset[int]:
     """Where a clause's subject may begin: on its first word, or after one or two short ones ("The police", "Each
     police station", "Y la policía"), not after a preposition, nor in a clause that opens on a short word before an
-    article, which marks whom something goes to ("To the police, ...", "A la policía ...", "À la police ...")."""
+    article, which marks whom something goes to ("To the police, ...", "A la policía ...", "À la police ..."); and
+    a relative clause's, after its relative word."""
     language, words, clauses = reading.subject_words, reading.words, reading.clauses
     if language is None:
         return frozenset()
     subjects: set[int] = set()
+
+    def opens(first: int, end: int) -> None:
+        at = first
+        while at < min(first + 2, end - 1) and (len(words[at]) <= 6 or words[at] in language.articles) \
+                and words[at] not in language.negations and words[at] not in language.prepositions:
+            subjects.add(at)
+            at += 1
+        if at < end and words[at] not in language.prepositions:
+            subjects.add(at)
+
     first = 0
     for index in range(len(words) + 1):
         if index < len(words) and clauses[index] == clauses[first]:
             continue
-        at = first
         if not (first + 1 < index and len(words[first]) <= 2 and words[first + 1] in language.articles
                 and words[first] not in language.coordinators):
-            while at < min(first + 2, index - 1) and (len(words[at]) <= 6 or words[at] in language.articles) \
-                    and words[at] not in language.negations and words[at] not in language.prepositions:
-                subjects.add(at)
-                at += 1
-            if at < index and words[at] not in language.prepositions:
-                subjects.add(at)
+            opens(first, index)
         first = index
+    # a relative clause's own subject, right after its relative word and an article ("the list that the police
+    # hand over", "un listado que la Dirección entregará")
+    for at in range(len(words) - 2):
+        if words[at] in language.relatives and words[at + 1] in language.articles:
+            opens(at + 1, len(words))
     return frozenset(subjects)
 
 
@@ -1992,6 +2003,9 @@ def _acts(subject: Match, options: list[list[Match]], reading: Reading) -> bool:
     ("Each police station sends", "La Policía de Fronteras facilitará"), with no passive auxiliary before it
     ("the police are sent the list" receive it)."""
     passive = reading.subject_words.passive if reading.subject_words else frozenset()
+    start, end = reading.spans[subject.end]
+    if reading.text[start:end + 1].rstrip("s ").endswith(("'", "’")):
+        return False  # a possessive owns what follows, it does not act: "the Presidency's records"
     return any(subject.end < m.start <= subject.end + 3
                and not any(reading.words[k] in passive for k in range(subject.end + 1, m.start))
                for found in options for m in found)
