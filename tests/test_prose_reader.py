@@ -1048,10 +1048,34 @@ def test_a_denial_of_a_denying_phrase_affirms_what_it_holds(read, language, text
     # "does not mean": what is denied is what the subject amounts to, not the subject
     ("en", "Accepting a referral from a public body does not mean we report back to it.", "referral"),
     ("es", "Aceptar una derivación de un organismo público no significa que le informemos.", "referral"),
+    # ... and "depends on", "conditional on": the link is denied, what it links stands
+    ("en", "A referral never depends on documents.", "referral"),
+    ("en", "Referral is not conditional on papers.", "referral"),
+    ("es", "La derivación nunca depende de los documentos.", "referral"),
+    ("es", "La derivación no está condicionada a los papeles.", "referral"),
+    ("fr", "L'orientation ne dépend jamais des papiers.", "referral"),
+    ("fr", "L'orientation n'est jamais conditionnée aux papiers.", "referral"),
 ])
 def test_a_negation_before_mean_leaves_the_subject_said(read, language, text, concept) -> None:
     assert said(read, language, text, concept) == {AFFIRMED}
     assert said(read, "en", "Referral to other services is not part of the project.", "referral") == {NEGATED}
+    assert said(read, "fr", "L'orientation n'est jamais proposée.", "referral") == {NEGATED}
+    assert said(read, "es", "La derivación nunca se ofrece.", "referral") == {NEGATED}
+
+
+@pytest.mark.parametrize("language,heading,text,plain", [
+    # a phrase that hides its own negation ("has no effect on access") says its polarity itself: a heading that
+    # denies does not deny it (it still denies a sentence with no negation of its own)
+    ("en", "What we do not do", "Asking about return has no effect on anyone's access to food aid, which stays open to all.",
+     "Asking about return limits access to food aid."),
+    ("es", "Lo que no hacemos", "Preguntar por el retorno no influye en el acceso a la ayuda alimentaria, que sigue abierta "
+     "a todos.", "Preguntar por el retorno limita el acceso a la ayuda alimentaria."),
+    ("fr", "Ce que nous ne faisons pas", "Parler du retour n'a aucune incidence sur l'accès à l'aide alimentaire, qui reste "
+     "ouverte à tous.", "Parler du retour limite l'accès à l'aide alimentaire."),
+])
+def test_a_hidden_negation_is_the_sentences_own_under_a_denying_heading(read, language, heading, text, plain) -> None:
+    assert said(read, language, text, "open_access", lead=heading) == {AFFIRMED}
+    assert said(read, language, plain, "assistance", lead=heading) == {NEGATED}
 
 
 @pytest.mark.parametrize("language,text", [

@@ -436,6 +436,13 @@ class CompiledLanguage:
         self._aliases_cache: dict[str, Alias] = {}
         self._opened: dict[str, tuple[str, ...]] = {}  # a token as written -> the words it stands for
 
+    def _relates(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether the verb a negation denies relates its subject to something (an equating verb: "does not mean",
+        "never depends on", "n'est pas conditionnée à", "ne dépend jamais de"): the subject stands, the link is denied."""
+        after = [k for k in range(end + 1, min(end + 4, len(words))) if words[k] not in self.negation_words][:2]
+        return any(words[k] in self.equating for k in after) \
+            or (start >= 2 and words[start - 2] in self.concord and words[start - 1] in self.equating)
+
     def _compile_terms(self, lexicon: Lexicon, cues: Any) -> list[Term]:
         """Every concept phrase and cue of the language, with the forms of each of its words."""
         code = self.code
@@ -1330,6 +1337,7 @@ class CompiledLanguage:
         negating: set[int] = set()  # words of a negation cue, even one that is part of a longer phrase
         denying: set[int] = set()   # ... of a full (not narrow) negation cue: "not", "ne", "no"
         inside_phrases: list[tuple[int, int, int]] = []  # (first, last, negation): a phrase holding a negation
+        own_denial = False  # a negation inside a phrase that hides its words
         # a negation word inside a longer narrow negation ("with no") is part of it, as a word is of a phrase
         narrow_spans = [set(p) for p, t in kept if "narrow_negation" in terms[t].cues and len(p) > 1]
         programme_at: dict[int, int] = {}  # clause -> where it first names the programme
@@ -1384,6 +1392,8 @@ class CompiledLanguage:
             if holders:
                 # a cue word inside a longer phrase ("no rights", "not accepted") is part of it; it
                 # still denies a mention that runs on past the phrase ("without a registration | card")
+                if "negation" in kinds and any(terms[t].hides for p, t in found if own <= set(p) and len(p) > len(positions)):
+                    own_denial = True  # "has no effect on access" says its own polarity, as a heading's denial cannot
                 if "negation" in kinds or "narrow_negation" in kinds:
                     extents = [(p[0], p[-1]) for p in holders]
                     inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents), start))
@@ -1703,7 +1713,7 @@ class CompiledLanguage:
             # ("Accepting a referral | does not mean we report back": what is denied is what it amounts to)
             # (a determiner denies what follows it only: "adults surveyed had | no health cover")
             if kind == "negation" and not relative and not restricted and words[start] not in self.subject_negations \
-                    and not any(words[k] in self.equating for k in range(end + 1, min(end + 3, len(words)))):
+                    and not self._relates(words, start, end):
                 # "Forced returns are not part of this plan": a negation just after a mention denies
                 # it (the mention ends at most TRAILING words before, with no comma or 'and' between).
                 # In English the negation follows an auxiliary ("are not", "will never"); after any
@@ -1746,7 +1756,7 @@ class CompiledLanguage:
         # A heading that denies ("What we will not do") denies a sentence that says nothing itself; one
         # with a negation of its own says what it denies ("We do not sort arrivals: each person is heard").
         # (a refusal that a purpose opens is no denial of what the sentence says: "..., para evitar duplicados")
-        base = NEGATED if denied and not any(
+        base = NEGATED if denied and not own_denial and not any(
             kind in ("negation", "rejection") and not any(s >= len(i) and tuple(words[s - len(i):s]) == i
                                                          for i in self.introducers)
             for kind, s, _ in cues) else AFFIRMED
