@@ -2008,6 +2008,13 @@ def _subject_starts(reading: Reading) -> frozenset[int]:
     return frozenset(subjects)
 
 
+def _shares_words(match: Match, options: list[list[Match]]) -> bool:
+    """Whether a mention is read from some of the same words as a mention of the test's own concepts, and says
+    more than it ("accepted as volunteers" beside "will not be accepted"; not a word inside the test's phrase)."""
+    own = set(match.positions)
+    return any(own.intersection(m.positions) and not own <= set(m.positions) for found in options for m in found)
+
+
 def _acts(subject: Match, options: list[list[Match]], reading: Reading) -> bool:
     """Whether a clause's subject does what the test says: a word of another of its concepts follows it within two words
     ("Each police station sends", "La Policía de Fronteras facilitará"), with no passive auxiliary before it
@@ -2063,7 +2070,9 @@ def hits(spec: TestSpec, reading: Reading) -> list[Hit]:
         options = [[m for m in found if group_of(m) == group] for found in lists]
         if not all(options):
             continue
-        if spec.unless and any(m.polarity == AFFIRMED and group_of(m) == group
+        # (an exception read from the test's own words counts however it is said: in "will not be accepted as
+        # volunteers" the refusal is of "accepted as volunteers", recruitment, not of a service)
+        if spec.unless and any(group_of(m) == group and (m.polarity == AFFIRMED or _shares_words(m, options))
                                for u in spec.unless for m in reading.matches.get(u, ())):
             continue
         if spec.unless_mentioned and any(group_of(m) == group
