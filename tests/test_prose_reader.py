@@ -330,6 +330,12 @@ def test_a_sentence_that_opens_on_the_past_tells_what_was_done_even_by_the_progr
      "Les personnes qui étaient au centre reçoivent un extrait de la liste de la police."),
     ("fr", "La branche remettait la liste à la police chaque soir.",
      "La branche remet la liste à la police chaque soir."),
+    # (after an elided word too, and whatever tense a relative clause after it is in: "-raient" of "montraient"
+    # ends like a conditional)
+    ("fr", "La collation n'était servie qu'aux personnes qui montraient un récépissé.",
+     "La collation n'est servie qu'aux personnes qui montreront un récépissé."),
+    ("es", "La comida solo se entregaba a las personas que mostrarán un documento.",
+     "La comida solo se entrega a las personas que mostraban un documento."),
 ])
 def test_a_main_verb_in_the_imperfect_tells_what_was_done(read, language, past, present):
     assert set(read(language, past)[1].stances) == {"background"}

@@ -792,7 +792,7 @@ class CompiledLanguage:
         ongoing = opener is not None and words[0] in self.ongoing_openers and any(
             p[0] in commas or p[0] == len(opener) for p, t in found if "programme" in self.terms[t].cues)
         told = opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)
-        situation = (told or ongoing) and not self._says_future(written)
+        situation = (told or ongoing) and not self._says_future(written, clauses, found)
         past = told and situation
         # (the unit is its section's heading: the lead's first line, or that line as the draft reader writes a
         # heading's unit, less its number: "4. Après un transfert collectif")
@@ -1124,11 +1124,16 @@ class CompiledLanguage:
             return True
         return _YEAR.fullmatch(text[spans[1][0]:spans[1][1]]) is not None
 
-    def _says_future(self, written: list[str]) -> bool:
+    def _says_future(self, written: list[str], clauses: list[int], found: list[tuple[tuple[int, ...], int]]) -> bool:
         """Whether a sentence says what will be done: a word of the future ("will") or a verb ending of the
-        future tense ("entregará", "distribuera"), read as written (folded, "entregara" would be "frontera")."""
+        future tense ("entregará", "distribuera"), read as written (folded, "entregara" would be "frontera");
+        not one in a relative clause ("était servie aux personnes qui montraient ...", "the team that will run the
+        clinic was recruited in 2024"), as a past tense there is none either."""
         endings = self.future_endings
-        return any(word in endings or (len(word) > 4 and word.endswith(endings)) for word in written)
+        relatives = [p[0] for p, t in found if "relative" in self.terms[t].cues]
+        return any((word in endings or (len(word) > 4 and word.endswith(endings)))
+                   and not any(r < at and clauses[r] == clauses[at] for r in relatives)
+                   for at, word in enumerate(written))
 
     def _tells_past(self, written: list[str], clauses: list[int], found: list[tuple[tuple[int, ...], int]],
                     tense: tuple[frozenset[str], tuple[str, ...]]) -> bool:
@@ -1143,6 +1148,8 @@ class CompiledLanguage:
         terms = self.terms
         openers = [p[0] for p, t in found if {"relative", "reason", "conditional"}.intersection(terms[t].cues)]
         for at, word in enumerate(written):
+            # (a verb after an elided word is read on its own: "n'était", "l'avait")
+            word = word.rpartition("'")[2].rpartition("\u2019")[2]
             # (endswith with the whole tuple first: most words end on none of them)
             if (word in past_words or word.endswith(endings)
                     and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
