@@ -669,3 +669,18 @@ def test_bench_accuracy_on_the_narrative_corpus() -> None:
     assert figures["drafts"] == len(NARRATIVE) and figures["errors"] == 0
     assert figures["recall"] >= 0.95
     assert figures["false_alarms"] == 0
+
+
+@pytest.mark.parametrize("language, heading, finding, plan", [
+    # what an assessment found is the situation people are in, not the programme's rule; what the section says
+    # the programme will do is still its plan
+    ("en", "Needs assessment", "Most women asked for a place where someone explains their papers to them.",
+     "The branch will ask for a passport before each first consultation."),
+    ("es", "Diagnóstico", "Casi todas pidieron un lugar donde alguien les explique los papeles.",
+     "La filial pedirá el pasaporte a cada mujer antes de la primera consulta."),
+    ("fr", "Diagnostic", "Presque toutes ont demandé un lieu où quelqu'un leur explique les papiers.",
+     "La branche demandera le passeport à chaque femme avant la première consultation."),
+])
+def test_what_a_needs_assessment_found_is_the_situation(checker, tmp_path, language, heading, finding, plan) -> None:
+    assert "eligibility-documents" not in _fired(checker, tmp_path, language, f"# Plan\n\n## {heading}\n\n{finding}")
+    assert "eligibility-documents" in _fired(checker, tmp_path, language, f"# Plan\n\n## {heading}\n\n{plan}")

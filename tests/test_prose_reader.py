@@ -970,6 +970,8 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     ("What we did in 2023–2024 and will not do again", ("lessons",)),
     ("Lo que hicimos en 2023 y no lo volveremos a hacer", ("lessons",)),
     ("Ce que nous avons fait en 2023 et ne referons plus", ("lessons",)),
+    ("3. CE QUE NOUS AVONS CHANGÉ ET POURQUOI", ("lessons",)), ("Lo que hemos cambiado y por qué", ("lessons",)),
+    ("What we have changed, and why", ("lessons",)),
 ])
 def test_headings_that_describe_the_situation_or_lessons_read_as_context(checker, heading, topics) -> None:
     assert checker.rule_set.sections.topics_for(heading) == topics
