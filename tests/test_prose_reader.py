@@ -1157,3 +1157,18 @@ def test_a_bracketed_label_and_value_annotate_what_they_follow(read, language, t
 def test_a_refused_condition_ends_before_the_clause_that_answers_it(read, language, text) -> None:
     # the officer's request is what is refused; sending the officer on to the coordinator is done
     assert said(read, language, text, "refer_on") == {AFFIRMED}
+
+
+@pytest.mark.parametrize("language,reported,plan", [
+    # what other organisations have documented is their report, not the programme's rule; the noun "document" is no
+    # report ("el documento que acredita ...")
+    ("en", "Several organisations have documented that people without papers are refused care at the hospital.",
+     "Only people with a document that proves their address are registered."),
+    ("es", "Varias organizaciones documentan que las personas sin papeles no reciben atención en el hospital.",
+     "Solo se inscribe a las personas con el documento que acredita su domicilio."),
+    ("fr", "Plusieurs associations documentent que les personnes sans papiers sont refusées à l'hôpital.",
+     "Seules les personnes avec le document que délivre la mairie sont inscrites."),
+])
+def test_what_others_documented_is_reported(read, language, reported, plan) -> None:
+    assert read(language, reported)[1].stances == ("reported",)
+    assert "reported" not in read(language, plan)[1].stances
