@@ -841,6 +841,17 @@ def test_the_number_of_a_label_is_not_a_count(read, language, label, count) -> N
     assert said(read, language, count, "count") == {AFFIRMED}
 
 
+@pytest.mark.parametrize("language,duration,count", [
+    # a number before a unit of time counts time, not people: "for 60 days" is no target
+    ("en", "The town keeps the place in the shelter for 60 days.", "The town keeps 60 places in the shelter."),
+    ("es", "El municipio guarda la plaza en el albergue durante 60 días.", "El municipio guarda 60 plazas en el albergue."),
+    ("fr", "La commune garde la place en hébergement pendant 60 jours.", "La commune garde 60 places en hébergement."),
+])
+def test_a_number_of_days_is_not_a_count(read, language, duration, count) -> None:
+    assert said(read, language, duration, "count") == set()
+    assert said(read, language, count, "count") == {AFFIRMED}
+
+
 def test_hits_respect_near_order_unless_and_said_of(checker, read) -> None:
     compiled, tests, _ = checker.reader.compiled("en")
     spec = next(t for key, t in tests if key.startswith("people_served+consulted") and "said of" in key)

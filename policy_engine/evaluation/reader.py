@@ -39,6 +39,8 @@ NUMBER = "#"        # what any number becomes; a concept lists it as <number>
 # what a number that reads as a year becomes ("in 2025,", "compared with 2025."): <number> finds it too, <amount>
 # (a number of people or things) does not
 YEAR = "#y"
+# ... and one that counts time ("for 60 days", "en 48 horas"): the same
+DURATION = "#d"
 LABEL = "#:"        # the number of a label ("Objective 1:", "indicator 1"): no concept lists it
 LABEL_WORDS = 4     # words a label may have
 LABEL_QUOTE_WORDS = 2  # words a quoted label may have ('marked "declined"'); a longer quotation says something
@@ -402,6 +404,7 @@ class CompiledLanguage:
         self.restrictive = frozenset(w for entry in cues.restrictive_relatives for w in self.split(entry))
         self.ongoing_openers = frozenset(w for entry in cues.ongoing_openers for w in self.split(entry))
         self.numbered_labels = frozenset(w for entry in cues.numbered_labels for w in self.split(entry))
+        self.time_units = frozenset(w for entry in cues.time_units for w in self.split(entry))
         self.relative_words = frozenset(w for entry in cues.cues.get("relative", ()) for w in self.split(entry)[:1])
         self.subject_negations = frozenset(w for entry in cues.subject_negations for w in self.split(entry)[:1])
         self.list_closers = frozenset(w for entry in cues.list_conjunctions for w in self.split(entry))
@@ -512,7 +515,7 @@ class CompiledLanguage:
 
         def own_forms(word: str) -> set[str]:
             if word == NUMBER:
-                return {NUMBER, YEAR}
+                return {NUMBER, YEAR, DURATION}
             if len(word) <= 2:
                 return {word}
             # a form of two letters or less is a different word ('de' is not 'dé', a form of 'dar')
@@ -733,6 +736,9 @@ class CompiledLanguage:
         for index, word in enumerate(words):
             if word == NUMBER and index and words[index - 1] in self.numbered_labels:
                 words[index] = LABEL  # "indicateur 1", "Output 2", "annex 3": a name's number is no amount
+                continue
+            if word == NUMBER and index + 1 < len(words) and words[index + 1] in self.time_units:
+                words[index] = DURATION  # "for 60 days", "pendant 60 jours": time, not people
                 continue
             # a number of four digits from 1900 to 2099 that no word of more than three letters follows is a
             # year ("in 2025,", "compared with 2025", "from 2024 to 2026"), not an amount ("2000 returnees")

@@ -30,7 +30,7 @@ WORD_LISTS = ("clause_breaks", "strong_breaks", "scope_breaks", "introducers", "
               "simple_past_endings", "subject_pronouns", "subject_endings", "addressee_pronouns",
               "addressee_openers", "trailing_negation", "concord_negation", "restrictive_relatives",
               "subject_negations", "list_conjunctions", "restrictors", "equating_verbs", "enclitics", "enclitic_after",
-              "background_openers", "ongoing_openers", "numbered_labels", "suffixes")
+              "background_openers", "ongoing_openers", "numbered_labels", "time_units", "suffixes")
 LANGUAGE_KEYS = {"language", "name", *WORD_LISTS, "prefixes", "before_suffix", "word_forms", "elisions", "contractions",
                  "irregular", *CUE_KINDS}
 WORD_FORMS = ("lemma", "inflections")
@@ -127,6 +127,7 @@ class LanguageCues(NamedTuple):
     ongoing_openers: tuple[str, ...]  # the first words of those that run up to now ("since"): with the programme
                                       # named, the sentence says what it does ("Since 2025, the branch sends ...")
     numbered_labels: tuple[str, ...]  # nouns a number names ("indicator 1", "annexe 2"): that number is no amount
+    time_units: tuple[str, ...]      # units of time a number counts ("60 days", "48 horas"): a duration, no amount
     prefixes: dict[str, str]         # letters written onto the front of a word -> the words they stand for (وال: و ال)
     suffixes: tuple[str, ...]        # letters written onto the end of a word (Arabic pronouns ها، هم), dropped
     elisions: dict[str, str]         # French l' -> le
