@@ -1183,3 +1183,13 @@ def test_a_refused_condition_ends_before_the_clause_that_answers_it(read, langua
 def test_what_others_documented_is_reported(read, language, reported, plan) -> None:
     assert read(language, reported)[1].stances == ("reported",)
     assert "reported" not in read(language, plan)[1].stances
+
+
+@pytest.mark.parametrize("language,text", [
+    # a negation reaches on through "or" in every language, as it does in English: "we do not say that X or Y"
+    ("en", "We never say that whoever crosses loses their rights or is outside the law."),
+    ("es", "No decimos que quien cruza pierde sus derechos o queda fuera de la ley."),
+    ("fr", "Nous ne disons pas que celui qui traverse perd ses droits ou est hors la loi."),
+])
+def test_a_negation_reaches_through_or(read, language, text) -> None:
+    assert AFFIRMED not in said(read, language, text, "no_rights")
