@@ -983,6 +983,8 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     ("Ce que nous avons fait en 2023 et ne referons plus", ("lessons",)),
     ("3. CE QUE NOUS AVONS CHANGÉ ET POURQUOI", ("lessons",)), ("Lo que hemos cambiado y por qué", ("lessons",)),
     ("What we have changed, and why", ("lessons",)),
+    ("Ce que nous avons fait en 2024 et que nous arrêtons", ("lessons",)),
+    ("Lo que hicimos en 2024 y que dejamos de hacer", ("lessons",)), ("What we did in 2024 and are stopping", ("lessons",)),
 ])
 def test_headings_that_describe_the_situation_or_lessons_read_as_context(checker, heading, topics) -> None:
     assert checker.rule_set.sections.topics_for(heading) == topics
