@@ -1195,3 +1195,12 @@ def test_what_others_documented_is_reported(read, language, reported, plan) -> N
 ])
 def test_a_negation_reaches_through_or(read, language, text) -> None:
     assert AFFIRMED not in said(read, language, text, "no_rights")
+
+
+@pytest.mark.parametrize("heading, topics", [
+    # a topic's word inside a longer phrase of another topic is that one's: a needs assessment is no monitoring
+    ("Evaluación de necesidades", ("needs_assessment",)), ("Évaluation des besoins", ("needs_assessment",)),
+    ("Needs assessment and evaluation", ("needs_assessment", "monitoring")), ("Suivi et évaluation", ("monitoring",)),
+])
+def test_a_heading_word_inside_a_longer_phrase_names_that_phrase_topic(checker, heading, topics) -> None:
+    assert checker.rule_set.sections.topics_for(heading) == topics

@@ -77,7 +77,7 @@ def _topics_for(sections: Sections, heading: str) -> tuple[str, ...]:
     # phrases: a draft of thousands of headings is read in time.
     words = _words(heading)
     index, starts = _by_first_word(sections)
-    found: set[str] = set()
+    spans: list[tuple[str, int, int]] = []  # (topic, first word, word after the phrase)
     for start, word in enumerate(words):
         keys = {word}
         if word.endswith("s"):
@@ -88,9 +88,13 @@ def _topics_for(sections: Sections, heading: str) -> tuple[str, ...]:
             keys.update(word[len(p):] for p in sections.attached if len(word) > len(p) and word.startswith(p))
         for key in keys:
             for topic, phrase in index.get(key, ()):
-                if topic not in found and start + len(phrase) <= len(words) and \
+                if start + len(phrase) <= len(words) and \
                         all(_same(words[start + i], phrase[i], sections.attached) for i in range(1, len(phrase))):
-                    found.add(topic)
+                    spans.append((topic, start, start + len(phrase)))
+    # a phrase inside a longer one of another topic is that one's word: "Evaluación de necesidades" is a needs
+    # assessment, not monitoring ("evaluación")
+    found = {topic for topic, first, end in spans
+             if not any(other != topic and a <= first and end <= b and b - a > end - first for other, a, b in spans)}
     return tuple(t for t in sections.topics if t in found)
 
 
