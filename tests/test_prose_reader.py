@@ -985,6 +985,7 @@ def test_arabic_section_headings_with_attached_letters(checker) -> None:
     ("What we have changed, and why", ("lessons",)),
     ("Ce que nous avons fait en 2024 et que nous arrêtons", ("lessons",)),
     ("Lo que hicimos en 2024 y que dejamos de hacer", ("lessons",)), ("What we did in 2024 and are stopping", ("lessons",)),
+    ("1. Why now", ("background",)), ("Por qué ahora", ("background",)), ("Pourquoi maintenant", ("background",)),
 ])
 def test_headings_that_describe_the_situation_or_lessons_read_as_context(checker, heading, topics) -> None:
     assert checker.rule_set.sections.topics_for(heading) == topics
