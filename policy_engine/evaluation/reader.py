@@ -1400,15 +1400,15 @@ class CompiledLanguage:
                 negating.update(range(start, end + 1))
                 if "narrow_negation" not in kinds:
                     denying.update(positions)
-            holders = [p for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
+            holders = [(p, t) for p, t in found if (terms[t].concepts or terms[t].hides) and own <= set(p)
                        and len(p) > len(positions)]
             if holders:
                 # a cue word inside a longer phrase ("no rights", "not accepted") is part of it; it
                 # still denies a mention that runs on past the phrase ("without a registration | card")
-                if "negation" in kinds and any(terms[t].hides for p, t in found if own <= set(p) and len(p) > len(positions)):
+                if "negation" in kinds and any(terms[t].hides for _, t in holders):
                     own_denial = True  # "has no effect on access" says its own polarity, as a heading's denial cannot
                 if "negation" in kinds or "narrow_negation" in kinds:
-                    extents = [(p[0], p[-1]) for p in holders]
+                    extents = [(p[0], p[-1]) for p, _ in holders]
                     inside_phrases.append((min(a for a, _ in extents), max(b for _, b in extents), start))
                 continue
             for kind in kinds:
