@@ -77,7 +77,7 @@ def test_fast_path_defers_to_jsonschema(data: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("text,message", [
     ("id: a\nphases: [origin, 3]\ntitle: 5\n",
-     "x.yaml:2: field 'phases[1]': '3' is not an allowed value; allowed: origin, transit, destination, return (and 2 more)"),
+     "x.yaml:2: field 'phases[1]': expected string, found a number 3 (and 1 more)"),
     ("id: a\nfunding:\n  - amount: \"12\"\n", "x.yaml:3: field 'funding[0].amount': expected number, found text \"12\""),
     ("id: !!binary aGVsbG8=\n", "x.yaml:1: binary values are not supported"),
     ("id: a\nid: b\n", "x.yaml:2: duplicate key 'id' (the later value would silently replace the earlier one)"),
@@ -91,6 +91,32 @@ def test_messages_are_unchanged(text: str, message: str) -> None:
 def test_unknown_fields_still_warn() -> None:
     doc = parse_document("id: a\nfoo: 1\neligibility:\n  bar: 2\n", "x.yaml", ".yaml")
     assert doc.warnings == ("x.yaml:2: unknown field 'foo' is ignored", "x.yaml:4: unknown field 'eligibility.bar' is ignored")
+
+
+def test_unknown_values_are_named_and_left_out() -> None:
+    # a word outside a vocabulary ("relief") leaves that value out, not the whole draft unchecked
+    doc = parse_document("id: a\nphases: [origin, bogus, transit, other]\nactivities:\n  - type: relief\n"
+                         "    description: Parcels for all.\n  - type: food\n", "x.yaml", ".yaml")
+    assert doc.data["phases"] == ["origin", "transit"]
+    assert doc.data["activities"] == [{"description": "Parcels for all."}, {"type": "food"}]
+    assert doc.warnings == (
+        "x.yaml:2: 'bogus' is not an allowed value of 'phases[1]' and is ignored; allowed: origin, transit, destination, return",
+        "x.yaml:2: 'other' is not an allowed value of 'phases[3]' and is ignored; allowed: origin, transit, destination, return",
+        "x.yaml:4: 'relief' is not an allowed value of 'activities[0].type' and is ignored; did you mean 'resilience'?; "
+        "allowed: assistance, health, shelter, food, cash, psychosocial, first_aid, legal_aid, information, "
+        "restoring_family_links, ...")
+
+
+def test_a_draft_with_an_unknown_value_is_still_checked(tmp_path: Any) -> None:
+    from policy_engine.evaluation.checker import Checker
+    path = tmp_path / "d.yaml"
+    path.write_text("id: a\ntitle: Parcels\nlanguage: en\nactivities:\n  - type: relief\n"
+                    "    description: Parcels are given only to people who show a valid residence permit.\n",
+                    encoding="utf-8")
+    result = Checker.from_directory().check_path(path)
+    assert result.error is None
+    assert "eligibility-documents" in {f.rule for f in result.findings}
+    assert any("'relief' is not an allowed value" in w for w in result.warnings)
 
 
 def test_yaml_fast_path_keeps_merge_keys_lines_and_types() -> None:

@@ -467,12 +467,14 @@ MAX_UNITS = 5_000  # sentences; a long concept note has a few hundred
 
 
 def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
-    """Schema errors raise; unknown fields come back as warnings."""
+    """Schema errors raise; unknown fields, and values a vocabulary field does not know, come back as
+    warnings and are left out (the rest of the draft is still read and checked)."""
     fast = _fast_check()
     if fast is not None and fast(data):
         return []
     warnings: list[str] = []
     errors = []
+    unknown_values: list[tuple[Any, ...]] = []  # where a value no vocabulary lists stands: left out below
     for error in _validator().iter_errors(data):
         path = _path_of(error)
         if error.validator == "additionalProperties":
@@ -492,8 +494,13 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
             shown = ", ".join(allowed[:MAX_ALLOWED_SHOWN]) + (", ..." if len(allowed) > MAX_ALLOWED_SHOWN else "")
             value = str(error.instance)
             value = value if len(value) <= 40 else value[:39] + "…"
-            message = f"'{value}' is not an allowed value{_suggest(error.instance, error.validator_value)}; " \
-                      f"allowed: {shown}"
+            # ("type: relief" where the list says food, shelter, ...): like an unknown field, the value is named
+            # and left out, so that one word outside the vocabulary does not leave the whole draft unchecked
+            line = located.lines.get(path)
+            warnings.append(f"{name}:{line}: '{value}' is not an allowed value of '{path}' and is ignored"
+                            f"{_suggest(error.instance, error.validator_value)}; allowed: {shown}")
+            unknown_values.append(tuple(error.absolute_path))
+            continue
         elif error.validator == "type":
             expected = error.validator_value
             message = f"expected {expected if isinstance(expected, str) else ' or '.join(expected)}, " \
@@ -506,6 +513,12 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
         line, path, message = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InputError(f"field '{path or '(top)'}': {message}{more}", name, line)
+    # (the last first, so that leaving out one item of a list does not move the next one named)
+    for place in sorted(unknown_values, key=lambda parts: [(isinstance(p, str), p) for p in parts], reverse=True):
+        holder: Any = data
+        for part in place[:-1]:
+            holder = holder[part]
+        del holder[place[-1]]
     return sorted(warnings)
 
 
