@@ -84,7 +84,8 @@ fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_LEVELS), defau
                               help="Exit with 1 when a finding of this severity or worse is found.")
 accept_option = click.option("--accept-not-checked", is_flag=True,
                              help="Do not exit with 1 for a draft, or part of one, in a language the rules cannot "
-                                  "read (it is still reported as not checked).")
+                                  "read, or with a field value they do not know (it is still reported as not "
+                                  "checked).")
 
 # Every report format, for check and audit alike (the table only: no writer is imported until used).
 REPORT_FORMATS = FORMAT_NAMES

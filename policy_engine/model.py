@@ -101,6 +101,9 @@ class Document(NamedTuple):
     # in a Word file, of each paragraph (a table row: its text as read). Empty: columns are not known.
     source: tuple[str, ...] = ()
     columns: Mapping[str, int] = {}  # 1-based column where each field's key (or list item) starts
+    # (field, line, value) of each value a field's list of values does not hold: left out of data, so the
+    # draft is only partly checked
+    ignored_values: tuple[tuple[str, int | None, str], ...] = ()
 
     @property
     def id(self) -> str:

@@ -52,7 +52,6 @@ def test_sentences_keep_their_own_line(tmp_path) -> None:
 @pytest.mark.parametrize("name,text,message,line", [
     ("bad.yaml", "id: x\nphases: [origin\n", "YAML syntax error", 3),
     ("type.yaml", "id: x\nneeds_assessment:\n  done: yes please\n", "field 'needs_assessment.done': expected boolean", 3),
-    ("enum.yaml", "partners:\n  - type: border_authorty\n", "did you mean 'border_authority'", 2),
     ("dup.yaml", "id: x\ntitle: a\ntitle: b\n", "duplicate key 'title'", 3),
     ("list.yaml", "- a\n- b\n", "expected a mapping of fields", 1),
     ("tag.yaml", "id: !!python/object:os.system x\n", "unsupported YAML value", 1),
@@ -142,3 +141,19 @@ def test_a_line_that_opens_on_a_label_and_a_colon_is_its_own_sentence(tmp_path, 
     units = load_document(write(tmp_path, name, text)).units
     assert [(u.line, u.text.split(":")[0]) for u in units if ":" in u.text] == \
         [(1, "From"), (2, "To"), (3, "Date"), (4, "Subject")]
+
+
+def test_a_value_outside_a_fields_list_is_named_and_the_draft_partly_checked(tmp_path, checker) -> None:
+    # a typo in a partner's type is not read as any type: the note says what it may have meant, and the draft is
+    # partly checked (never a clean pass), while everything else in it is still checked
+    path = tmp_path / "enum.yaml"
+    path.write_text("id: x\nlanguage: en\npartners:\n  - type: border_authorty\n    name: Border Police\n"
+                    "summary: Food parcels go only to people who show a residence permit.\n", encoding="utf-8")
+    result = checker.check_path(path)
+    assert result.error is None
+    assert result.status == "partly_checked"
+    assert any("'border_authorty' is not an allowed value of 'partners[0].type'" in w
+               and "did you mean 'border_authority'" in w for w in result.warnings)
+    assert [part.describe() for part in result.unread] == [
+        'field "partners[0].type" (line 4: \'border_authorty\' is not one of its values)']
+    assert "eligibility-documents" in {f.rule for f in result.findings}

@@ -129,6 +129,8 @@ class Checker:
         text_hits, text_evidence = self.scan_text(doc)
         extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
         unread = unread_parts(doc, reading.unread) if self.reader.specs else []
+        # a value left out may be what a rule looks for (an activity's or a partner's type)
+        unread += [UnreadPart("", (where,), line, line, value) for where, line, value in doc.ignored_values]
         if unread:
             # no rule may conclude that the draft is silent on something: it may say it in the unread part
             extra.append({"t": UNREAD})

@@ -14,20 +14,29 @@ from ..reading.language import language_name
 
 
 class UnreadPart(NamedTuple):
-    """A run of a draft's prose in a language the rules cannot read."""
+    """A run of a draft's prose in a language the rules cannot read, or (value set) a field's value that its
+    list of values does not hold, left out."""
 
     language: str
     sections: tuple[str, ...]   # the headings (or fields) it covers
     first_line: int | None
     last_line: int | None
+    value: str = ""             # the value left out ('relief' in "type: relief"); then language is ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"language": self.language, "language_name": language_name(self.language),
-                "sections": list(self.sections), "lines": [self.first_line, self.last_line],
-                "where": self.describe()}
+        out = {"language": self.language, "language_name": language_name(self.language),
+               "sections": list(self.sections), "lines": [self.first_line, self.last_line],
+               "where": self.describe()}
+        if self.value:
+            out["value"] = self.value
+        return out
 
     def describe(self) -> str:
-        """'sections "Dados", "Anexo" (lines 9-14, Portuguese)'"""
+        """'sections "Dados", "Anexo" (lines 9-14, Portuguese)'; 'field "activities[1].type" (line 44: 'relief'
+        is not one of its values)'"""
+        if self.value:
+            at = f"line {self.first_line}: " if self.first_line is not None else ""
+            return f'field "{", ".join(self.sections)}" ({at}\'{self.value}\' is not one of its values)'
         names = ", ".join(f'"{s}"' for s in self.sections)
         where = ("section " if len(self.sections) == 1 else "sections ") + names if self.sections else "text"
         lines = ""
@@ -51,7 +60,7 @@ class CheckResult:
 
     @property
     def status(self) -> str:
-        """ok, partly_checked (some prose was in a language the rules cannot read), not_checked
+        """ok, partly_checked (some prose was in a language the rules cannot read, or a value was left out), not_checked
         (none of it could be read), or error (the file could not be read at all)."""
         if self.error is not None:
             return ERROR

@@ -291,7 +291,7 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections,
         key, line = located.duplicates[0]
         raise InputError(f"duplicate key '{key}' (the later value would silently replace the earlier one)",
                          name, line)
-    warnings = _validate(data, located, name)
+    warnings, ignored = _validate(data, located, name)
     units = list(_field_units(data, located))
     outline = []
     for heading, topics, line, section_units in _body_units(blocks, sections):
@@ -303,7 +303,7 @@ def _build(located: Located, blocks: list[Block], name: str, sections: Sections,
     title, organisation = _names(data, blocks)
     return Document(path=name, data=data, lines=located.lines, units=tuple(units), language=language,
                     warnings=tuple(warnings), sections=tuple(outline), title=title, organisation=organisation,
-                    prose=prose, source=source, columns=located.columns)
+                    prose=prose, source=source, columns=located.columns, ignored_values=ignored)
 
 
 # "Organisation: Cruz Roja ..." and its kin, in the languages drafts come in
@@ -466,15 +466,17 @@ MAX_UNKNOWN_SHOWN = 20  # unknown fields named (each with a suggestion) per mapp
 MAX_UNITS = 5_000  # sentences; a long concept note has a few hundred
 
 
-def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
+def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[str], tuple[tuple[str, int | None, str], ...]]:
     """Schema errors raise; unknown fields, and values a vocabulary field does not know, come back as
-    warnings and are left out (the rest of the draft is still read and checked)."""
+    warnings and are left out (the rest of the draft is still read and checked), the values also as
+    (field, line, value), so that the draft is reported as partly checked."""
     fast = _fast_check()
     if fast is not None and fast(data):
-        return []
+        return [], ()
     warnings: list[str] = []
     errors = []
     unknown_values: list[tuple[Any, ...]] = []  # where a value no vocabulary lists stands: left out below
+    ignored: list[tuple[str, int | None, str]] = []
     for error in _validator().iter_errors(data):
         path = _path_of(error)
         if error.validator == "additionalProperties":
@@ -500,6 +502,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
             warnings.append(f"{name}:{line}: '{value}' is not an allowed value of '{path}' and is ignored"
                             f"{_suggest(error.instance, error.validator_value)}; allowed: {shown}")
             unknown_values.append(tuple(error.absolute_path))
+            ignored.append((path, line, value))
             continue
         elif error.validator == "type":
             expected = error.validator_value
@@ -519,7 +522,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> list[str]:
         for part in place[:-1]:
             holder = holder[part]
         del holder[place[-1]]
-    return sorted(warnings)
+    return sorted(warnings), tuple(sorted(ignored, key=lambda item: (item[1] or 0, item[0])))
 
 
 def _type_name(value: object) -> str:

@@ -79,7 +79,7 @@ def not_checked_note(document: dict[str, Any]) -> str:
     if not parts:
         return ""
     if document.get("status") == NOT_CHECKED:
-        names = sorted({part["language_name"] for part in parts})
+        names = sorted({part["language_name"] for part in parts if part["language_name"]})
         return (f"not checked: its prose is in {' and '.join(names)}, which the rules do not read, so no "
                 "finding can be made on it (fields of a structured draft were checked)")
     return "not checked: " + "; ".join(part["where"] for part in parts) + "; the rest of the draft was checked"

@@ -76,7 +76,8 @@ class FindingsCsvWriter(_CsvWriter):
             lines = part["lines"]
             self.row({**base, "severity": "not checked", "line": lines[0] or "",
                       "field": ", ".join(part["sections"]),
-                      "message": f"not checked: written in {part['language_name']}, which the rules do not read"})
+                      "message": f"not checked: '{part['value']}' is not one of the field's values" if part.get("value")
+                      else f"not checked: written in {part['language_name']}, which the rules do not read"})
         for finding in document["findings"]:
             evidence = evidence_places(finding)
             first = evidence[0][0] if evidence else {}
