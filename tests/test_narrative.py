@@ -554,6 +554,25 @@ def test_a_short_name_after_a_name_in_another_language_is_the_body_its_last_word
 
 
 @pytest.mark.parametrize("language, body, defined, other", [
+    ("en", "Each week the branch will hand over the list of names and phone numbers to the BGB post.",
+     "The campaign was designed with the Border Police of Bangladesh (BGB).",
+     "The campaign was designed with the Bureau of Girls of Bangladesh (BGB)."),
+    ("es", "Cada semana la lista de los jóvenes que piensan viajar se entregará al puesto del BGB.",
+     "La campaña se diseñó con la Guardia Fronteriza de Bangladesh (BGB).",
+     "La campaña se diseñó con la Brigada de Guías de Bangladesh (BGB)."),
+    ("fr", "Chaque semaine, la liste des jeunes qui pensent partir sera remise au poste du BGB.",
+     "La campagne est conçue avec la Garde-frontière du Bangladesh (BGB).",
+     "La campagne est conçue avec le Bureau des guides du Bangladesh (BGB)."),
+])
+def test_a_short_name_after_a_body_of_a_place_is_that_body(checker, tmp_path, language, body, defined,
+                                                           other) -> None:
+    # "la Guardia Fronteriza de Bangladesh (BGB)": the initials follow the English name; the body named just
+    # before the place it is of is what the short name stands for, and a body that is no authority stays so
+    assert "data-shared-with-enforcement" in _fired_after_context(checker, tmp_path, language, defined, body)
+    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
+
+
+@pytest.mark.parametrize("language, body, defined, other", [
     ("en", "Each month the branch sends the Directorate the list of households with their phone numbers.",
      "The Provincial Directorate of Migration Management runs the removal centre.",
      "The Provincial Directorate of Health runs the clinics."),

@@ -1205,3 +1205,15 @@ def test_a_negation_reaches_through_or(read, language, text) -> None:
 ])
 def test_a_heading_word_inside_a_longer_phrase_names_that_phrase_topic(checker, heading, topics) -> None:
     assert checker.rule_set.sections.topics_for(heading) == topics
+
+
+@pytest.mark.parametrize("text,concept,expected", [
+    # "N'Konni", "N'Djamena": an elided "n'" before a capital is part of a name, not a negation
+    ("Les listes du poste de Birni N'Konni sont transmises à la police.", "share", {AFFIRMED}),
+    ("Le bureau de N'Djamena transmet les listes à la police.", "share", {AFFIRMED}),
+    # ... and a French negation is still one, at the start of a sentence too
+    ("N'oubliez pas : les listes ne sont jamais transmises à la police.", "share", {NEGATED}),
+    ("L'équipe n'enverra jamais les listes à la police.", "share", {NEGATED}),
+])
+def test_an_elided_n_before_a_capital_is_part_of_a_name(read, text: str, concept: str, expected: set[str]) -> None:
+    assert said(read, "fr", text, concept) == expected

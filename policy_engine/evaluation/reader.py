@@ -717,7 +717,11 @@ class CompiledLanguage:
             if opened is None:
                 if len(opened_cache) > 100_000:
                     opened_cache.clear()
-                opened = opened_cache[token] = tuple(self.open(_fold(token)))
+                # (an elided "n'" before a capital is part of a place's name, "Birni N'Konni", "N'Djamena", never
+                # a negation: a verb after "ne" is not capitalised)
+                opened = opened_cache[token] = (_fold(token).replace("'", "").replace("\u2019", ""),) \
+                    if token[:1] in "nN" and token[1:2] in "'\u2019" and token[2:3].isupper() \
+                    else tuple(self.open(_fold(token)))
             span = match.span()
             for word in opened:
                 options = breaks.get(word)
@@ -954,6 +958,12 @@ class CompiledLanguage:
             run = " ".join(tokens[-size:])
             if self._alias_of(run).concepts:
                 return run
+        # (or the body before the country or town it is of, "la Guardia Fronteriza de Bangladesh (BGB)": the
+        # short name's letters follow the name in another language)
+        if len(tokens) >= 3 and tokens[-1][:1].isupper():
+            place = 2 if tokens[-2][:1].isupper() and len(tokens) >= 4 else 1
+            if self.open(_fold(tokens[-1 - place]))[0] in self.prepositions:  # ('du' is 'de le')
+                return self._named_last(" ".join(tokens[:-1 - place]))
         return ""
 
     def _alias_of(self, name: str) -> Alias:
