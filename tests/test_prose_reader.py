@@ -1217,3 +1217,19 @@ def test_a_heading_word_inside_a_longer_phrase_names_that_phrase_topic(checker, 
 ])
 def test_an_elided_n_before_a_capital_is_part_of_a_name(read, text: str, concept: str, expected: set[str]) -> None:
     assert said(read, "fr", text, concept) == expected
+
+
+@pytest.mark.parametrize("text, told", [
+    # in a section that tells the situation, a simple past tells what was done, even what the programme did
+    ("Our volunteers asked every family for a passport.", True),
+    ("The branch sent the daily sheet to the border police.", True),
+    ("Our team shared the names of residents with the immigration office.", True),
+    # ... not a present passive or perfect, whose participle is no past ("is required", "have shared")
+    ("Our desk is required to ask every patient for an identity card.", False),
+    ("Our team has shared the names of residents with the immigration office.", False),
+    ("Our desk asks every patient for an identity card.", False),
+])
+def test_an_english_simple_past_in_a_context_section_tells_what_was_done(read, text: str, told: bool) -> None:
+    assert (read("en", text, context=True)[1].stances == ("background",)) == told
+    # in the plan it is still how the programme was made or works
+    assert read("en", text)[1].stances == ("plan",)

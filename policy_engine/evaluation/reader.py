@@ -424,6 +424,11 @@ class CompiledLanguage:
         self.addressee_openers = tuple(_fold(entry) for entry in cues.addressee_openers)  # as written: "to:" keeps its colon
         # words that do not count when a reach is measured: "feedback from the people will not be ..."
         self.auxiliaries = frozenset(w for entry in cues.auxiliaries for w in self.split(entry))
+        # words before a participle that make it no past tense: the passive and auxiliaries, less those that are
+        # themselves a past ("were asked", "had asked" tell the past; "is required", "will be asked" do not)
+        past_forms = frozenset(w for entry in (*cues.past_endings, *cues.simple_past_endings) if not entry.startswith("-")
+                               for w in self.split(entry, fold_words=False))
+        self.present_helpers = (self.passive | self.auxiliaries | self.modals) - past_forms
         self.verbs_going_on = self.modals | self.auxiliaries | self.copulas  # a verb after an aside goes on with it
         self.light = self.prepositions | self.passive | self.auxiliaries
         # one-word negations, even where a longer phrase holds them ("ne" of "ne peuvent pas être inscrits")
@@ -1169,7 +1174,9 @@ class CompiledLanguage:
             # (endswith with the whole tuple first: most words end on none of them)
             if (word in past_words or word.endswith(endings)
                     and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
+                    and not (at and written[at - 1] in self.present_helpers) \
                     and not any(o < at and clauses[o] == clauses[at] for o in openers):
+                # (not after a present auxiliary: a participle, "is required", "have asked", "will be sent")
                 return True
         return False
 
