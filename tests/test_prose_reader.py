@@ -470,9 +470,9 @@ def test_an_opener_on_a_year_still_tells_the_past(read) -> None:
 
 
 @pytest.mark.parametrize("text, named", [
-    ("The US Coast Guard stopped 19 boats near the island.", False),
-    ("With us, the Coast Guard stopped 19 boats near the island.", True),
-    ("WITH US, THE COAST GUARD STOPPED 19 BOATS.", True),  # a sentence all in capitals keeps its pronouns
+    ("The US Coast Guard stops boats near the island.", False),
+    ("With us, the Coast Guard stops boats near the island.", True),
+    ("WITH US, THE COAST GUARD STOPS BOATS.", True),  # a sentence all in capitals keeps its pronouns
 ])
 def test_a_pronoun_in_capitals_is_a_name(read, text: str, named: bool) -> None:
     # "the US Coast Guard" names a country, not the programme ("us"): a background sentence stays background
