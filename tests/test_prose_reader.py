@@ -1233,3 +1233,16 @@ def test_an_english_simple_past_in_a_context_section_tells_what_was_done(read, t
     assert (read("en", text, context=True)[1].stances == ("background",)) == told
     # in the plan it is still how the programme was made or works
     assert read("en", text)[1].stances == ("plan",)
+
+
+@pytest.mark.parametrize("language, text", [
+    # a comma and 'and' close a relative clause: the past after them is the main clause's
+    ("en", "Some services serve only people who had signed up for return, and in 2017 our desk asked patients for an "
+           "identity card."),
+    ("es", "Algunos servicios atienden solo a quienes se habían inscrito para el retorno, y en 2017 nuestra oficina "
+           "pidió la cédula a los pacientes."),
+    ("fr", "Certains services ne servent que ceux qui s'étaient inscrits au retour, et en 2017 notre bureau demandait "
+           "une carte d'identité aux patients."),
+])
+def test_a_past_after_a_relative_clause_and_its_and_tells_what_was_done(read, language: str, text: str) -> None:
+    assert read(language, text, context=True)[1].stances == ("background",)

@@ -806,7 +806,7 @@ class CompiledLanguage:
         # the subject opens the main clause, right after the opener or a comma, not "the people we meet")
         ongoing = opener is not None and words[0] in self.ongoing_openers and any(
             p[0] in commas or p[0] == len(opener) for p, t in found if "programme" in self.terms[t].cues)
-        told = opener is not None and not ongoing or self._tells_past(written, clauses, found, tense)
+        told = opener is not None and not ongoing or self._tells_past(written, clauses, found, tense, commas)
         situation = (told or ongoing) and not self._says_future(written, clauses, found)
         past = told and situation
         # (the unit is its section's heading: the lead's first line, or that line as the draft reader writes a
@@ -1157,7 +1157,7 @@ class CompiledLanguage:
                    for at, word in enumerate(written))
 
     def _tells_past(self, written: list[str], clauses: list[int], found: list[tuple[tuple[int, ...], int]],
-                    tense: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+                    tense: tuple[frozenset[str], tuple[str, ...]], commas: Sequence[int] = ()) -> bool:
         """Whether a sentence's main verb is in a past tense ("Cette règle écartait des personnes ...", "Se
         pedía el pasaporte"): one of the tense's words, or a word three letters longer than one of its endings
         ('-aient') that ends on it, read as written; not one in a relative clause or after a reason or a
@@ -1168,6 +1168,9 @@ class CompiledLanguage:
             return False
         terms = self.terms
         openers = [p[0] for p, t in found if {"relative", "reason", "conditional"}.intersection(terms[t].cues)]
+        # (a comma and 'and' close such a clause: "people who had put their names down, and in 2017 our own desk
+        # asked patients for an identity card" tells what the desk did)
+        rejoins = [c for c in commas if c < len(written) and written[c] in self.coordinators]
         for at, word in enumerate(written):
             # (a verb after an elided word is read on its own: "n'était", "l'avait")
             word = word.rpartition("'")[2].rpartition("\u2019")[2]
@@ -1175,7 +1178,8 @@ class CompiledLanguage:
             if (word in past_words or word.endswith(endings)
                     and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
                     and not (at and written[at - 1] in self.present_helpers) \
-                    and not any(o < at and clauses[o] == clauses[at] for o in openers):
+                    and not any(o < at and clauses[o] == clauses[at] and not any(o < c <= at for c in rejoins)
+                                for o in openers):
                 # (not after a present auxiliary: a participle, "is required", "have asked", "will be sent")
                 return True
         return False
