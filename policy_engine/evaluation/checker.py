@@ -129,11 +129,12 @@ class Checker:
         text_hits, text_evidence = self.scan_text(doc)
         extra: list[dict[str, Any]] = list(prose_facts(doc, reading))
         unread = unread_parts(doc, reading.unread) if self.reader.specs else []
-        # a value left out may be what a rule looks for (an activity's or a partner's type)
-        unread += [UnreadPart("", (where,), line, line, value) for where, line, value in doc.ignored_values]
         if unread:
             # no rule may conclude that the draft is silent on something: it may say it in the unread part
             extra.append({"t": UNREAD})
+        # a value left out may be what a rule looks for (an activity's or a partner's type): the draft is partly
+        # checked, though all its prose was read
+        unread += [UnreadPart("", (where,), line, line, value) for where, line, value in doc.ignored_values]
         return DocumentFacts(reading, list(self.plan.facts(doc, text_hits, extra)), text_evidence, unread)
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:
