@@ -157,3 +157,14 @@ def test_a_value_outside_a_fields_list_is_named_and_the_draft_partly_checked(tmp
     assert [part.describe() for part in result.unread] == [
         'field "partners[0].type" (line 4: \'border_authorty\' is not one of its values)']
     assert "eligibility-documents" in {f.rule for f in result.findings}
+
+
+def test_a_value_left_out_does_not_stop_rules_that_find_the_draft_silent(tmp_path, checker) -> None:
+    # all of the prose was read, so a draft that says no needs assessment is done still gets the finding; only an
+    # unread language could hide the words that say it
+    path = tmp_path / "value.yaml"
+    path.write_text("id: x\nlanguage: en\nneeds_assessment:\n  done: false\nactivities:\n  - type: relief\n"
+                    "    description: Food parcels for every family in the sites.\n", encoding="utf-8")
+    result = checker.check_path(path)
+    assert result.status == "partly_checked"
+    assert "needs-assessment-missing" in {f.rule for f in result.findings}
