@@ -94,15 +94,15 @@ def test_unknown_fields_still_warn() -> None:
 
 
 def test_unknown_values_are_named_and_left_out() -> None:
-    # a word outside a vocabulary ("relief") leaves that value out, not the whole draft unchecked
-    doc = parse_document("id: a\nphases: [origin, bogus, transit, other]\nactivities:\n  - type: relief\n"
+    # a word outside a vocabulary ("resilence") leaves that value out, not the whole draft unchecked
+    doc = parse_document("id: a\nphases: [origin, bogus, transit, other]\nactivities:\n  - type: resilence\n"
                          "    description: Parcels for all.\n  - type: food\n", "x.yaml", ".yaml")
     assert doc.data["phases"] == ["origin", "transit"]
     assert doc.data["activities"] == [{"description": "Parcels for all."}, {"type": "food"}]
     assert doc.warnings == (
         "x.yaml:2: 'bogus' is not an allowed value of 'phases[1]' and is ignored; allowed: origin, transit, destination, return",
         "x.yaml:2: 'other' is not an allowed value of 'phases[3]' and is ignored; allowed: origin, transit, destination, return",
-        "x.yaml:4: 'relief' is not an allowed value of 'activities[0].type' and is ignored; did you mean 'resilience'?; "
+        "x.yaml:4: 'resilence' is not an allowed value of 'activities[0].type' and is ignored; did you mean 'resilience'?; "
         "allowed: assistance, health, shelter, food, cash, psychosocial, first_aid, legal_aid, information, "
         "restoring_family_links, ...")
 
@@ -110,13 +110,13 @@ def test_unknown_values_are_named_and_left_out() -> None:
 def test_a_draft_with_an_unknown_value_is_still_checked(tmp_path: Any) -> None:
     from policy_engine.evaluation.checker import Checker
     path = tmp_path / "d.yaml"
-    path.write_text("id: a\ntitle: Parcels\nlanguage: en\nactivities:\n  - type: relief\n"
+    path.write_text("id: a\ntitle: Parcels\nlanguage: en\nactivities:\n  - type: soup_kitchen\n"
                     "    description: Parcels are given only to people who show a valid residence permit.\n",
                     encoding="utf-8")
     result = Checker.from_directory().check_path(path)
     assert result.error is None
     assert "eligibility-documents" in {f.rule for f in result.findings}
-    assert any("'relief' is not an allowed value" in w for w in result.warnings)
+    assert any("'soup_kitchen' is not an allowed value" in w for w in result.warnings)
 
 
 def test_yaml_fast_path_keeps_merge_keys_lines_and_types() -> None:
@@ -160,3 +160,21 @@ def test_tag_resolution_shortcut_matches_pyyaml(value: str) -> None:
     finally:
         fast.dispose()
         slow.dispose()
+
+
+def test_a_synonym_of_a_listed_value_is_read_as_that_value() -> None:
+    # "relief", "government", "local government": the words people write for a listed value, read as it
+    doc = parse_document("id: a\nactivities:\n  - type: relief\npartners:\n  - type: government\n"
+                         "  - type: Local Government\n", "x.yaml", ".yaml")
+    assert doc.data["activities"] == [{"type": "assistance"}]
+    assert doc.data["partners"] == [{"type": "ministry"}, {"type": "local_authority"}]
+    assert doc.ignored_values == ()
+    assert doc.warnings == ("x.yaml:3: 'relief' in 'activities[0].type' is read as 'assistance'",
+                            "x.yaml:5: 'government' in 'partners[0].type' is read as 'ministry'",
+                            "x.yaml:6: 'Local Government' in 'partners[1].type' is read as 'local_authority'")
+
+
+def test_every_synonym_names_a_listed_value() -> None:
+    for name, node in schema("programme")["$defs"].items():
+        for word, value in (node.get("x-synonyms") or {}).items():
+            assert value in node["enum"] and word not in node["enum"], (name, word)

@@ -163,7 +163,7 @@ def test_a_value_left_out_does_not_stop_rules_that_find_the_draft_silent(tmp_pat
     # all of the prose was read, so a draft that says no needs assessment is done still gets the finding; only an
     # unread language could hide the words that say it
     path = tmp_path / "value.yaml"
-    path.write_text("id: x\nlanguage: en\nneeds_assessment:\n  done: false\nactivities:\n  - type: relief\n"
+    path.write_text("id: x\nlanguage: en\nneeds_assessment:\n  done: false\nactivities:\n  - type: soup_kitchen\n"
                     "    description: Food parcels for every family in the sites.\n", encoding="utf-8")
     result = checker.check_path(path)
     assert result.status == "partly_checked"

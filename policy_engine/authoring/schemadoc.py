@@ -12,7 +12,9 @@ from ..ruleset.schemas import list_item, resolve, walk
 def _type(node: dict[str, Any]) -> str:
     node = resolve(node)
     if "enum" in node:
-        return "one of: " + ", ".join(f"`{v}`" for v in node["enum"])
+        synonyms = node.get("x-synonyms") or {}
+        also = " (also read: " + ", ".join(f"`{k}` as `{v}`" for k, v in synonyms.items()) + ")" if synonyms else ""
+        return "one of: " + ", ".join(f"`{v}`" for v in node["enum"]) + also
     kind = node.get("type", "")
     if kind == "array":
         items = list_item(node)

@@ -80,7 +80,8 @@ _Check = Callable[[Any], bool]
 def _any_of(tests: list[_Check]) -> _Check:
     return lambda value: any(test(value) for test in tests)
 _ANNOTATIONS = frozenset({"description", "title", "default", "examples", "$comment", "$schema", "$id", "$defs",
-                          "format", "deprecated", "readOnly", "writeOnly"})  # format is not asserted here
+                          "format", "deprecated", "readOnly", "writeOnly",  # format is not asserted here
+                          "x-synonyms"})  # read only when a value is not in its enum (see _validate)
 _TYPE_TESTS: dict[str, _Check] = {
     "string": lambda v: isinstance(v, str),
     "object": lambda v: isinstance(v, dict),
@@ -476,6 +477,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
     warnings: list[str] = []
     errors = []
     unknown_values: list[tuple[Any, ...]] = []  # where a value no vocabulary lists stands: left out below
+    renamed: list[tuple[tuple[Any, ...], str]] = []  # where a synonym of a listed value stands, and that value
     ignored: list[tuple[str, int | None, str]] = []
     for error in _validator().iter_errors(data):
         path = _path_of(error)
@@ -491,11 +493,19 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
                                 f"'{path or '(top)'}', ignored")
             continue
         if error.validator == "enum":
+            # the words people write for a listed value ("relief" for assistance, "government" for a ministry) are
+            # read as that value, and the note says so
+            synonym = error.schema.get("x-synonyms", {}).get(str(error.instance).strip().lower().replace(" ", "_")) \
+                if isinstance(error.instance, str) else None
+            if synonym is not None:
+                line = located.lines.get(path)
+                warnings.append(f"{name}:{line}: '{_short_value(error.instance)}' in '{path}' is read as '{synonym}'")
+                renamed.append((tuple(error.absolute_path), synonym))
+                continue
             # (the allowed values, so that a timeline written under 'phases' shows what the field is for)
             allowed = [str(v) for v in error.validator_value]
             shown = ", ".join(allowed[:MAX_ALLOWED_SHOWN]) + (", ..." if len(allowed) > MAX_ALLOWED_SHOWN else "")
-            value = str(error.instance)
-            value = value if len(value) <= 40 else value[:39] + "…"
+            value = _short_value(error.instance)
             # ("type: relief" where the list says food, shelter, ...): like an unknown field, the value is named
             # and left out, so that one word outside the vocabulary does not leave the whole draft unchecked
             line = located.lines.get(path)
@@ -516,13 +526,24 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
         line, path, message = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InputError(f"field '{path or '(top)'}': {message}{more}", name, line)
+    for place, value in renamed:
+        _holder(data, place)[place[-1]] = value
     # (the last first, so that leaving out one item of a list does not move the next one named)
     for place in sorted(unknown_values, key=lambda parts: [(isinstance(p, str), p) for p in parts], reverse=True):
-        holder: Any = data
-        for part in place[:-1]:
-            holder = holder[part]
-        del holder[place[-1]]
+        del _holder(data, place)[place[-1]]
     return sorted(warnings), tuple(sorted(ignored, key=lambda item: (item[1] or 0, item[0])))
+
+
+def _holder(data: Any, place: tuple[Any, ...]) -> Any:
+    """The mapping or list that holds the value at place (a path of keys and indexes)."""
+    for part in place[:-1]:
+        data = data[part]
+    return data
+
+
+def _short_value(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _type_name(value: object) -> str:
