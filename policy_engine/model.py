@@ -84,6 +84,14 @@ OK, PARTLY_CHECKED, NOT_CHECKED, ERROR = "ok", "partly_checked", "not_checked", 
 UNREAD_STATUSES = (PARTLY_CHECKED, NOT_CHECKED)
 
 
+class IgnoredValue(NamedTuple):
+    """A value that its field's list of values does not hold, left out of a structured draft's data."""
+
+    field: str          # 'activities[1].type'
+    line: int | None
+    value: str          # as written, shortened ('relief')
+
+
 class Document(NamedTuple):
     """A programme description in the internal model, whatever format it came in."""
 
@@ -101,9 +109,8 @@ class Document(NamedTuple):
     # in a Word file, of each paragraph (a table row: its text as read). Empty: columns are not known.
     source: tuple[str, ...] = ()
     columns: Mapping[str, int] = {}  # 1-based column where each field's key (or list item) starts
-    # (field, line, value) of each value a field's list of values does not hold: left out of data, so the
-    # draft is only partly checked
-    ignored_values: tuple[tuple[str, int | None, str], ...] = ()
+    # each value a field's list of values does not hold: left out of data, so the draft is only partly checked
+    ignored_values: tuple[IgnoredValue, ...] = ()
 
     @property
     def id(self) -> str:

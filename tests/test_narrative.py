@@ -544,16 +544,6 @@ def test_a_short_name_the_draft_defines_is_read_as_its_full_name(checker, tmp_pa
     ("fr", "Chaque lundi, l'équipe transmettra à l'AVIM la liste des résidents avec nom et chambre.",
      "Le service des étrangers de la police (AVIM) a demandé de l'aide.",
      "L'Association des volontaires pour l'intégration des migrants (AVIM) a demandé de l'aide."),
-])
-def test_a_short_name_after_a_name_in_another_language_is_the_body_its_last_words_name(checker, tmp_path, language,
-                                                                                       body, defined, other) -> None:
-    # "the Aliens ... department of the police (AVIM)": the initials spell another language's name, but the
-    # words just before the brackets name the police; a name whose last words name no body stays unread
-    assert "data-shared-with-enforcement" in _fired_after_context(checker, tmp_path, language, defined, body)
-    assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
-
-
-@pytest.mark.parametrize("language, body, defined, other", [
     ("en", "Each week the branch will hand over the list of names and phone numbers to the BGB post.",
      "The campaign was designed with the Border Police of Bangladesh (BGB).",
      "The campaign was designed with the Bureau of Girls of Bangladesh (BGB)."),
@@ -564,10 +554,11 @@ def test_a_short_name_after_a_name_in_another_language_is_the_body_its_last_word
      "La campagne est conçue avec la Garde-frontière du Bangladesh (BGB).",
      "La campagne est conçue avec le Bureau des guides du Bangladesh (BGB)."),
 ])
-def test_a_short_name_after_a_body_of_a_place_is_that_body(checker, tmp_path, language, body, defined,
-                                                           other) -> None:
-    # "la Guardia Fronteriza de Bangladesh (BGB)": the initials follow the English name; the body named just
-    # before the place it is of is what the short name stands for, and a body that is no authority stays so
+def test_a_short_name_after_a_name_in_another_language_is_the_body_its_last_words_name(checker, tmp_path, language,
+                                                                                       body, defined, other) -> None:
+    # "the Aliens ... department of the police (AVIM)": the initials spell another language's name, but the
+    # words just before the brackets name the police, or before the place it is of ("la Guardia Fronteriza de
+    # Bangladesh (BGB)"); a name whose last words name no body stays unread
     assert "data-shared-with-enforcement" in _fired_after_context(checker, tmp_path, language, defined, body)
     assert "data-shared-with-enforcement" not in _fired_after_context(checker, tmp_path, language, other, body)
 

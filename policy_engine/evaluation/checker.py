@@ -134,7 +134,7 @@ class Checker:
             extra.append({"t": UNREAD})
         # a value left out may be what a rule looks for (an activity's or a partner's type): the draft is partly
         # checked, though all its prose was read
-        unread += [UnreadPart("", (where,), line, line, value) for where, line, value in doc.ignored_values]
+        unread += [UnreadPart("", (v.field,), v.line, v.line, v.value) for v in doc.ignored_values]
         return DocumentFacts(reading, list(self.plan.facts(doc, text_hits, extra)), text_evidence, unread)
 
     def check(self, doc: Document, waivers: WaiverPolicy | None = None) -> CheckResult:

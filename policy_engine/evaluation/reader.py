@@ -1175,12 +1175,12 @@ class CompiledLanguage:
             # (a verb after an elided word is read on its own: "n'était", "l'avait")
             word = word.rpartition("'")[2].rpartition("\u2019")[2]
             # (endswith with the whole tuple first: most words end on none of them)
+            # (not after a present auxiliary: a participle, "is required", "have asked", "will be sent")
             if (word in past_words or word.endswith(endings)
                     and any(len(word) >= len(e) + 3 and word.endswith(e) for e in endings)) \
                     and not (at and written[at - 1] in self.present_helpers) \
                     and not any(o < at and clauses[o] == clauses[at] and not any(o < c <= at for c in rejoins)
                                 for o in openers):
-                # (not after a present auxiliary: a participle, "is required", "have asked", "will be sent")
                 return True
         return False
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from ..errors import InputError
 from ..files.inputfile import MAX_BYTES, decode_text, read_bytes
 from ..files.yamlsrc import Located, load_yaml
-from ..model import Document, TextUnit
+from ..model import Document, IgnoredValue, TextUnit
 from ..resources import schema
 from ..ruleset.schemas import resolve
 from ..ruleset.sections import OTHER_TOPIC, Sections, bundled_sections
@@ -467,10 +467,10 @@ MAX_UNKNOWN_SHOWN = 20  # unknown fields named (each with a suggestion) per mapp
 MAX_UNITS = 5_000  # sentences; a long concept note has a few hundred
 
 
-def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[str], tuple[tuple[str, int | None, str], ...]]:
+def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[str], tuple[IgnoredValue, ...]]:
     """Schema errors raise; unknown fields, and values a vocabulary field does not know, come back as
     warnings and are left out (the rest of the draft is still read and checked), the values also as
-    (field, line, value), so that the draft is reported as partly checked."""
+    IgnoredValue, so that the draft is reported as partly checked."""
     fast = _fast_check()
     if fast is not None and fast(data):
         return [], ()
@@ -478,7 +478,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
     errors = []
     unknown_values: list[tuple[Any, ...]] = []  # where a value no vocabulary lists stands: left out below
     renamed: list[tuple[tuple[Any, ...], str]] = []  # where a synonym of a listed value stands, and that value
-    ignored: list[tuple[str, int | None, str]] = []
+    ignored: list[IgnoredValue] = []
     for error in _validator().iter_errors(data):
         path = _path_of(error)
         if error.validator == "additionalProperties":
@@ -512,7 +512,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
             warnings.append(f"{name}:{line}: '{value}' is not an allowed value of '{path}' and is ignored"
                             f"{_suggest(error.instance, error.validator_value)}; allowed: {shown}")
             unknown_values.append(tuple(error.absolute_path))
-            ignored.append((path, line, value))
+            ignored.append(IgnoredValue(path, line, value))
             continue
         elif error.validator == "type":
             expected = error.validator_value
@@ -531,7 +531,7 @@ def _validate(data: dict[str, Any], located: Located, name: str) -> tuple[list[s
     # (the last first, so that leaving out one item of a list does not move the next one named)
     for place in sorted(unknown_values, key=lambda parts: [(isinstance(p, str), p) for p in parts], reverse=True):
         del _holder(data, place)[place[-1]]
-    return sorted(warnings), tuple(sorted(ignored, key=lambda item: (item[1] or 0, item[0])))
+    return sorted(warnings), tuple(sorted(ignored, key=lambda item: (item.line or 0, item.field)))
 
 
 def _holder(data: Any, place: tuple[Any, ...]) -> Any:
